@@ -1,0 +1,30 @@
+# Thin wrapper around meson/ninja. `make demo` and `make test` install what is
+# missing (Debian packages only), build, and run.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+OUT        ?= out
+RKNNC       = $(BUILD)/rknnc
+
+.PHONY: all deps demo test bench clean install
+
+all: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+	@ln -sf cli/rknnc $(RKNNC)
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+deps:
+	bash scripts/install-deps.sh
+
+demo: deps all
+	bash scripts/demo.sh $(RKNNC) $(OUT)/demo
+
+test: deps
+	bash scripts/run-tests.sh $(BUILD) $(ASAN_BUILD)
+
+bench: deps all
+	bash bench/run.sh $(RKNNC)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(OUT)

@@ -1,0 +1,15 @@
+#pragma once
+// One function per subcommand: each adds its CLI11 sub-app and returns the
+// callback that runs it. No logic beyond argument parsing and calling lib/.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace rknnc::cli {
+
+using Command = std::function<int()>;  // returns the exit code
+
+Command add_run(CLI::App& app);
+Command add_passes(CLI::App& app);
+
+}  // namespace rknnc::cli

@@ -1,0 +1,48 @@
+// rknnc: an open, fast converter for Rockchip NPUs (rknn_convert compatible).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <map>
+
+#include "cli/commands.h"
+#include "util/error.h"
+
+namespace {
+
+int report_error(const std::string& message, int code) {
+  std::fprintf(stderr, "rknnc: error: %s\n", message.c_str());
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"rknnc " RKNNC_VERSION ": convert ONNX models for Rockchip NPUs (rknn_convert compatible)", "rknnc"};
+  app.set_version_flag("--version", "rknnc " RKNNC_VERSION);
+  app.require_subcommand(0, 1);
+  std::map<CLI::App*, rknnc::cli::Command> commands;
+  auto add = [&](rknnc::cli::Command (*make)(CLI::App&)) {
+    const size_t before = app.get_subcommands({}).size();
+    rknnc::cli::Command cmd = make(app);
+    commands[app.get_subcommands({})[before]] = std::move(cmd);
+  };
+  add(rknnc::cli::add_run);
+  add(rknnc::cli::add_passes);
+  try {
+    app.parse(argc, argv);
+    for (auto& [sub, cmd] : commands)
+      if (sub->parsed()) return cmd();
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    return report_error(std::string(e.what()) + " (see rknnc --help)", 2);
+  } catch (const rknnc::Error& e) {
+    return report_error(e.what(), static_cast<int>(e.code()));
+  } catch (const std::bad_alloc&) {
+    return report_error("out of memory", 1);
+  } catch (const std::exception& e) {
+    return report_error(std::string("internal error: ") + e.what(), 1);
+  }
+}

@@ -1,0 +1,69 @@
+#pragma once
+// ModelConfig: one `models:` entry of an rknn_convert YAML (004 §3.1.6,
+// table 3-1) plus every rknn.config() parameter (001 §2.2.2) and build's
+// rknn_batch_size. Paths are already resolved against the YAML's folder.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace rknnc::config {
+
+namespace fs = std::filesystem;
+
+struct Subgraphs {
+  std::vector<std::vector<int64_t>> input_size_list;  // one shape per input
+  std::vector<std::string> inputs;
+  std::vector<std::string> outputs;
+};
+
+struct RknnConfig {
+  std::vector<std::vector<float>> mean_values;  // per input; empty = all 0
+  std::vector<std::vector<float>> std_values;   // per input; empty = all 1
+  std::vector<bool> quant_img_RGB2BGR;          // per input (one value broadcasts)
+  std::string quantized_dtype = "asymmetric_quantized-8";
+  std::string quantized_algorithm = "normal";
+  std::string quantized_method = "channel";
+  std::string float_dtype = "float16";
+  int optimization_level = 3;
+  std::string target_platform;  // from YAML; -t wins
+  std::string custom_string;
+  bool remove_weight = false;
+  bool compress_weight = false;
+  bool single_core_mode = false;
+  bool model_pruning = false;
+  std::map<std::string, std::string> op_target;  // output tensor -> cpu/npu/gpu/auto
+  std::vector<std::vector<std::vector<int64_t>>> dynamic_input;  // shape sets × inputs × dims
+  bool quantize_weight = false;
+  bool remove_reshape = false;
+};
+
+struct ModelConfig {
+  fs::path yaml_path;   // the file it came from (for messages)
+  std::string name;
+  std::string platform;  // onnx, tensorflow, tflite, caffe, pytorch, darknet
+  fs::path model_file_path;
+  bool quantize = false;
+  fs::path dataset;
+  fs::path prototxt_file_path, caffemodel_file_path;
+  fs::path darknet_cfg_path, darknet_weights_path;
+  Subgraphs subgraphs;
+  RknnConfig configs;
+  int rknn_batch_size = 1;
+  nlohmann::json echo;  // the entry as read (after defaults), for build.json
+  std::vector<std::string> warnings;
+
+  // "model.yml: configs.mean_values" style prefix for messages.
+  std::string where(const std::string& key) const;
+};
+
+// Reads, schema-validates and resolves every `models:` entry of a YAML file.
+// Throws rknnc::Error (exit 2) with a one-line message naming file and key.
+std::vector<ModelConfig> load_model_configs(const fs::path& yaml_path);
+// The single entry that a conversion uses (the first; others are warnings).
+ModelConfig load_model_config(const fs::path& yaml_path);
+
+}  // namespace rknnc::config

@@ -1,0 +1,29 @@
+#pragma once
+// Frontends turn a source model into the IR. Each framework has a folder
+// (onnx/, later darknet/, caffe/, tflite/ …) and one entry point here.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace rknnc::frontends {
+
+struct LoadOptions {
+  // subgraphs.inputs / input_size_list: cut or re-shape inputs. An empty
+  // shape list keeps the model's shapes.
+  std::vector<std::string> inputs;
+  std::vector<std::vector<int64_t>> input_shapes;
+  // subgraphs.outputs: cut the graph after these values.
+  std::vector<std::string> outputs;
+  // Prefix for errors about the options, e.g. "model.yml: subgraphs".
+  std::string options_where = "subgraphs";
+};
+
+ir::Graph load_onnx(const std::filesystem::path& path, const LoadOptions& options = {});
+
+// Dispatches on the YAML `platform` value; unsupported frameworks are a
+// one-line usage error naming the platform.
+ir::Graph load_model(const std::string& platform, const std::filesystem::path& path, const LoadOptions& options);
+
+}  // namespace rknnc::frontends

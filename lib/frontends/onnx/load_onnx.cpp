@@ -1,0 +1,186 @@
+// ONNX → IR: parse, re-shape / cut inputs, onnx shape inference, convert,
+// canonicalise opsets, cut outputs, fill shapes that inference left open.
+#include <onnx/checker.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <fmt/ranges.h>
+
+#include <set>
+
+#include "frontends/frontend.h"
+#include "frontends/onnx/canonicalize.h"
+#include "frontends/onnx/onnx_proto.h"
+#include "frontends/shape_fill.h"
+#include "util/error.h"
+
+namespace rknnc::frontends {
+namespace {
+using namespace onnx_detail;
+
+constexpr int64_t kMinOpset = 7;
+constexpr int64_t kMaxOpset = 17;
+
+int64_t default_opset(const onnx::ModelProto& m, const std::string& file) {
+  for (const auto& imp : m.opset_import())
+    if (imp.domain().empty() || imp.domain() == "ai.onnx") {
+      if (imp.version() < kMinOpset || imp.version() > kMaxOpset)
+        fail("{}: ONNX opset {} is outside the supported range {}–{}; convert it with onnx.version_converter", file,
+             imp.version(), kMinOpset, kMaxOpset);
+      return imp.version();
+    }
+  fail("{}: the model imports no ai.onnx opset", file);
+}
+
+std::vector<std::string> graph_input_names(const onnx::GraphProto& g) {
+  std::set<std::string> inits;
+  for (const auto& t : g.initializer()) inits.insert(t.name());
+  std::vector<std::string> names;
+  for (const auto& v : g.input())
+    if (!inits.count(v.name())) names.push_back(v.name());
+  return names;
+}
+
+void set_shape(onnx::ValueInfoProto& v, const std::vector<int64_t>& shape) {
+  auto* s = v.mutable_type()->mutable_tensor_type()->mutable_shape();
+  s->clear_dim();
+  for (int64_t d : shape) s->add_dim()->set_dim_value(d);
+}
+
+bool value_exists(const onnx::GraphProto& g, const std::string& name) {
+  for (const auto& v : g.input()) if (v.name() == name) return true;
+  for (const auto& n : g.node())
+    for (const auto& o : n.output()) if (o == name) return true;
+  return false;
+}
+
+// subgraphs.inputs / input_size_list applied on the proto, before shape
+// inference. An input name that is an inner value cuts the graph there.
+void apply_input_options(onnx::GraphProto& g, const LoadOptions& opt, const std::string& file) {
+  const auto& shapes = opt.input_shapes;
+  std::vector<std::string> names = opt.inputs.empty() ? graph_input_names(g) : opt.inputs;
+  if (!shapes.empty() && shapes.size() != names.size())
+    fail_config("{}.input_size_list has {} shapes, but the model has {} inputs ({})", opt.options_where, shapes.size(),
+                names.size(), fmt::join(names, ", "));
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (!value_exists(g, names[i]))
+      fail_config("{}.inputs names '{}', which is not a value of {}; model inputs: {}", opt.options_where, names[i],
+                  file, fmt::join(graph_input_names(g), ", "));
+    onnx::ValueInfoProto* vi = nullptr;
+    for (auto& v : *g.mutable_input()) if (v.name() == names[i]) vi = &v;
+    if (!vi) {  // cut: the inner value becomes an input; its producer is dropped later
+      vi = g.add_input();
+      vi->set_name(names[i]);
+      for (const auto& info : g.value_info())
+        if (info.name() == names[i]) *vi = info;
+      if (!vi->type().tensor_type().has_elem_type())
+        vi->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+      for (auto& n : *g.mutable_node())
+        for (auto& o : *n.mutable_output()) if (o == names[i]) o = names[i] + "__cut_away";
+    }
+    if (!shapes.empty()) set_shape(*vi, shapes[i]);
+  }
+  if (!opt.inputs.empty()) {  // inputs not named are no longer inputs of the cut graph
+    std::set<std::string> keep(names.begin(), names.end());
+    std::set<std::string> inits;
+    for (const auto& t : g.initializer()) inits.insert(t.name());
+    auto* in = g.mutable_input();
+    for (int i = in->size() - 1; i >= 0; --i)
+      if (!keep.count(in->Get(i).name()) && !inits.count(in->Get(i).name())) in->DeleteSubrange(i, 1);
+  }
+}
+
+void run_shape_inference(onnx::ModelProto& m, const std::string& file) {
+  try {
+    onnx::ShapeInferenceOptions options(false, 0, true);
+    onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(), options);
+  } catch (const std::exception& e) {
+    std::string msg = e.what();
+    if (auto pos = msg.find('\n'); pos != std::string::npos) msg.resize(pos);
+    fail("{}: ONNX shape inference failed: {}; check input_size_list against the model", file, msg);
+  }
+}
+
+void add_value_infos(ir::Graph& g, const onnx::GraphProto& gp) {
+  auto add = [&](const onnx::ValueInfoProto& v) {
+    ir::ValueInfo info = to_ir_value_info(v);
+    if (info.dtype != ir::DataType::Undefined) g.values[v.name()] = info;
+  };
+  for (const auto& v : gp.value_info()) add(v);
+  for (const auto& v : gp.output()) add(v);
+  for (const auto& v : gp.input()) add(v);
+}
+
+// The tensor a Constant node holds, whichever of its value attributes is set.
+ir::Tensor constant_value(const ir::Node& n) {
+  const ir::Attributes& a = n.attrs;
+  if (const ir::Tensor* t = a.get_tensor("value")) return *t;
+  auto vec = [](auto values) {
+    using T = typename decltype(values)::value_type;
+    return ir::Tensor::from<T>({static_cast<int64_t>(values.size())}, values);
+  };
+  if (a.has("value_float")) return ir::Tensor::from<float>({}, {a.get_float("value_float", 0)});
+  if (a.has("value_int")) return ir::Tensor::from<int64_t>({}, {a.get_int("value_int", 0)});
+  if (a.has("value_floats")) return vec(a.get_floats("value_floats"));
+  if (a.has("value_ints")) return vec(a.get_ints("value_ints"));
+  fail("node '{}': Constant has no supported value attribute (value, value_float(s), value_int(s))", n.name);
+}
+
+void convert_nodes(ir::Graph& g, const onnx::GraphProto& gp) {
+  int unnamed = 0;
+  std::set<std::string> used_names;
+  for (const auto& np : gp.node()) {
+    auto n = std::make_unique<ir::Node>();
+    n->op_type = np.op_type();
+    n->domain = np.domain() == "ai.onnx" ? "" : np.domain();
+    n->name = np.name().empty() ? fmt::format("{}_{}", np.op_type(), unnamed++) : np.name();
+    while (!used_names.insert(n->name).second) n->name += "_";
+    n->inputs.assign(np.input().begin(), np.input().end());
+    n->outputs.assign(np.output().begin(), np.output().end());
+    for (const auto& a : np.attribute()) n->attrs.set(a.name(), to_ir_attribute(a, n->name));
+    if (n->op_type == "Constant" && n->domain.empty()) {
+      g.add_constant(n->outputs[0], constant_value(*n));
+      continue;
+    }
+    g.add_node(std::move(n));
+  }
+}
+
+void apply_output_options(ir::Graph& g, const LoadOptions& opt, const std::string& file) {
+  if (opt.outputs.empty()) return;
+  for (const auto& out : opt.outputs)
+    if (!g.producer(out) && !g.is_constant(out) &&
+        std::find(g.inputs.begin(), g.inputs.end(), out) == g.inputs.end())
+      fail_config("{}.outputs names '{}', which no node of {} produces", opt.options_where, out, file);
+  g.outputs = opt.outputs;
+}
+
+}  // namespace
+
+ir::Graph load_onnx(const std::filesystem::path& path, const LoadOptions& options) {
+  const std::string file = path.string();
+  onnx::ModelProto model = read_model_file(path);
+  ir::Graph g;
+  g.opset = default_opset(model, file);
+  g.name = model.graph().name();
+  g.metadata["producer"] = model.producer_name() + " " + model.producer_version();
+  g.metadata["source"] = path.filename().string();
+  apply_input_options(*model.mutable_graph(), options, file);
+  run_shape_inference(model, file);
+  const onnx::GraphProto& gp = model.graph();
+  for (const auto& t : gp.initializer()) g.add_constant(t.name(), to_ir_tensor(t, "initializer '" + t.name() + "'"));
+  add_value_infos(g, gp);
+  for (const auto& in : graph_input_names(gp)) {
+    if (!g.values.count(in)) fail("{}: input '{}' has no tensor type", file, in);
+    g.inputs.push_back(in);
+  }
+  for (const auto& out : gp.output()) g.outputs.push_back(out.name());
+  convert_nodes(g, gp);
+  apply_output_options(g, options, file);
+  g.remove_unreachable();
+  g.sort_topologically();
+  canonicalize_opsets(g);
+  fill_missing_shapes(g, file);
+  return g;
+}
+
+}  // namespace rknnc::frontends

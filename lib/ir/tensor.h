@@ -1,0 +1,57 @@
+#pragma once
+// A dense, row-major tensor with shared storage: copying a Tensor shares the
+// bytes (cheap for constants passed between graph, executor and writer);
+// clone() makes an independent copy.
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "ir/datatype.h"
+#include "ir/shape.h"
+
+namespace rknnc::ir {
+
+class Tensor {
+ public:
+  Tensor() = default;
+  Tensor(DataType dtype, Shape shape);  // zero-filled
+  template <typename T>
+  static Tensor from(Shape shape, const std::vector<T>& values) {
+    Tensor t(dtype_of<T>(), std::move(shape));
+    std::memcpy(t.raw(), values.data(), t.nbytes());
+    return t;
+  }
+  static Tensor from_bytes(DataType dtype, Shape shape, const void* data, size_t nbytes);
+
+  DataType dtype() const { return dtype_; }
+  const Shape& shape() const { return shape_; }
+  int64_t numel() const { return numel_; }
+  size_t nbytes() const { return storage_ ? storage_->size() : 0; }
+  bool empty() const { return !storage_; }
+
+  void* raw() { return storage_ ? storage_->data() : nullptr; }
+  const void* raw() const { return storage_ ? storage_->data() : nullptr; }
+  template <typename T> T* data() { check_type(dtype_of<T>()); return static_cast<T*>(raw()); }
+  template <typename T> const T* data() const { check_type(dtype_of<T>()); return static_cast<const T*>(raw()); }
+  template <typename T> std::span<const T> values() const { return {data<T>(), static_cast<size_t>(numel_)}; }
+
+  // Same bytes viewed with another shape of equal element count.
+  Tensor reshaped(Shape shape) const;
+  Tensor clone() const;
+  // Reads element i of any numeric dtype as double / int64 (for shape ops and attributes).
+  double get_as_double(int64_t i) const;
+  int64_t get_as_int(int64_t i) const;
+  std::vector<int64_t> to_int_vector() const;
+  std::vector<float> to_float_vector() const;
+
+ private:
+  void check_type(DataType want) const;
+  DataType dtype_ = DataType::Undefined;
+  Shape shape_;
+  int64_t numel_ = 0;
+  std::shared_ptr<std::vector<std::byte>> storage_;
+};
+
+}  // namespace rknnc::ir

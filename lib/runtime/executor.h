@@ -1,0 +1,37 @@
+#pragma once
+// Executes an IR graph on the CPU with the registered kernels (the fp32
+// golden reference). Intermediate tensors are freed after their last use.
+#include <functional>
+#include <map>
+#include <string>
+
+#include "ir/graph.h"
+#include "runtime/kernel.h"
+
+namespace rknnc::runtime {
+
+using TensorMap = std::map<std::string, ir::Tensor>;
+// Called after each node with its outputs (calibration, accuracy analysis).
+using NodeObserver = std::function<void(const ir::Node&, const std::vector<ir::Tensor>&)>;
+
+class Executor {
+ public:
+  // Throws a conversion error naming the first node without a kernel.
+  explicit Executor(const ir::Graph& graph, ThreadPool& pool = ThreadPool::shared());
+  // Inputs by graph input name; shapes must match the graph's (dynamic dims
+  // accept any size). Returns the graph outputs.
+  TensorMap run(const TensorMap& inputs, const NodeObserver& observer = {}) const;
+  // Runs a single node on given inputs (constant folding).
+  static std::vector<ir::Tensor> run_node(const ir::Node& node, const std::vector<const ir::Tensor*>& inputs,
+                                          ThreadPool& pool = ThreadPool::shared());
+  // Names of ops in `graph` with no kernel, empty when all are supported.
+  static std::vector<const ir::Node*> unsupported_nodes(const ir::Graph& graph);
+
+ private:
+  void check_inputs(const TensorMap& inputs) const;
+  const ir::Graph& graph_;
+  ThreadPool& pool_;
+  std::map<std::string, size_t> last_use_;  // value -> index of the last node reading it
+};
+
+}  // namespace rknnc::runtime

@@ -1,0 +1,69 @@
+#pragma once
+// Kernel interface: one kernel per (op type, input dtype), each in its own
+// file under runtime/kernels/, registered with RKNNC_KERNEL. A kernel reads
+// ctx.inputs, computes output shapes from the actual input shapes (so it works
+// for any shape the graph admits) and assigns ctx.outputs[i].
+//
+// Kernels throw rknnc::Error for bad attributes or shapes (ctx.fail names the
+// node), but never from inside a parallel_for body.
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "runtime/thread_pool.h"
+#include "util/error.h"
+
+namespace rknnc::runtime {
+
+struct KernelContext {
+  const ir::Node& node;
+  std::vector<const ir::Tensor*> inputs;  // nullptr for absent optional inputs
+  std::vector<ir::Tensor> outputs;        // one per node output
+  ThreadPool& pool;
+
+  size_t num_inputs() const { return inputs.size(); }
+  bool has(size_t i) const { return i < inputs.size() && inputs[i] != nullptr; }
+  const ir::Tensor& in(size_t i) const;  // throws when absent
+  const ir::Tensor* opt(size_t i) const { return has(i) ? inputs[i] : nullptr; }
+  const ir::Attributes& attrs() const { return node.attrs; }
+  ir::Tensor& set_output(size_t i, ir::DataType dtype, ir::Shape shape);  // allocates zeroed
+
+  template <typename... Args>
+  [[noreturn]] void fail(fmt::format_string<Args...> f, Args&&... args) const {
+    rknnc::fail("node '{}' ({}): {}", node.name, node.op_type, fmt::format(f, std::forward<Args>(args)...));
+  }
+};
+
+using KernelFn = void (*)(KernelContext&);
+
+// kAnyType matches every input dtype (shape ops that only move bytes).
+constexpr ir::DataType kAnyType = ir::DataType::Undefined;
+
+class KernelRegistry {
+ public:
+  static KernelRegistry& instance();
+  void add(const std::string& op, ir::DataType dtype, KernelFn fn);
+  // Exact dtype first, then kAnyType; nullptr when there is none.
+  KernelFn find(const std::string& op, ir::DataType dtype) const;
+  bool has_op(const std::string& op) const;
+  std::vector<std::string> ops() const;
+
+ private:
+  std::vector<std::tuple<std::string, ir::DataType, KernelFn>> kernels_;
+};
+
+struct KernelRegistrar {
+  KernelRegistrar(const char* op, ir::DataType dtype, KernelFn fn) {
+    KernelRegistry::instance().add(op, dtype, fn);
+  }
+};
+
+// The dtype a node's kernel is chosen by: its first present input's.
+ir::DataType dispatch_type(const KernelContext& ctx);
+
+}  // namespace rknnc::runtime
+
+#define RKNNC_KERNEL_CAT2(a, b) a##b
+#define RKNNC_KERNEL_CAT(a, b) RKNNC_KERNEL_CAT2(a, b)
+#define RKNNC_KERNEL(op, dtype, fn) \
+  static const ::rknnc::runtime::KernelRegistrar RKNNC_KERNEL_CAT(kernel_registrar_, __LINE__)(op, dtype, fn)

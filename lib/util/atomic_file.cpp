@@ -1,0 +1,67 @@
+#include "util/atomic_file.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "util/error.h"
+
+namespace rknnc {
+namespace fs = std::filesystem;
+
+StagedOutputs::~StagedOutputs() { discard(); }
+
+void StagedOutputs::add(const fs::path& dest, std::string_view bytes) {
+  std::error_code ec;
+  const fs::path dir = dest.parent_path().empty() ? fs::path(".") : dest.parent_path();
+  fs::create_directories(dir, ec);
+  if (ec) fail_config("{}: cannot create output folder: {}", dir.string(), ec.message());
+  const fs::path tmp = dir / fmt::format(".{}.tmp{}", dest.filename().string(), ::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) fail_config("{}: cannot write output: permission denied or bad path", dest.string());
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) {
+      fs::remove(tmp, ec);
+      fail("{}: write failed (disk full?)", dest.string());
+    }
+  }
+  staged_.emplace_back(tmp, dest);
+}
+
+void StagedOutputs::commit() {
+  for (const auto& [tmp, dest] : staged_) {
+    std::error_code ec;
+    fs::rename(tmp, dest, ec);
+    if (ec) fail("{}: cannot move output into place: {}", dest.string(), ec.message());
+  }
+  staged_.clear();
+}
+
+void StagedOutputs::discard() {
+  for (const auto& [tmp, dest] : staged_) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+  }
+  staged_.clear();
+}
+
+void write_file_atomic(const fs::path& dest, std::string_view bytes) {
+  StagedOutputs out;
+  out.add(dest, bytes);
+  out.commit();
+}
+
+std::string read_file(const fs::path& path, const std::string& what) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) fail_config("{}: {} not found", path.string(), what);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail_config("{}: cannot read {}", path.string(), what);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace rknnc

@@ -1,0 +1,31 @@
+#pragma once
+// Outputs appear whole or not at all: files are staged as temp files next to
+// their destination and renamed into place by commit(). A StagedOutputs that
+// is destroyed without commit() removes its temp files.
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rknnc {
+
+class StagedOutputs {
+ public:
+  StagedOutputs() = default;
+  StagedOutputs(const StagedOutputs&) = delete;
+  StagedOutputs& operator=(const StagedOutputs&) = delete;
+  ~StagedOutputs();
+
+  void add(const std::filesystem::path& dest, std::string_view bytes);
+  void commit();  // creates parent folders, renames every staged file into place
+  void discard();
+
+ private:
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> staged_;  // temp, dest
+};
+
+// Convenience for one file.
+void write_file_atomic(const std::filesystem::path& dest, std::string_view bytes);
+std::string read_file(const std::filesystem::path& path, const std::string& what);
+
+}  // namespace rknnc

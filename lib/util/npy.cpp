@@ -1,0 +1,95 @@
+#include "util/npy.h"
+
+#include <cstring>
+#include <regex>
+
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace rknnc {
+namespace {
+
+struct NpyType {
+  const char* descr;
+  ir::DataType type;
+};
+constexpr NpyType kTypes[] = {
+    {"<f4", ir::DataType::Float32}, {"<f8", ir::DataType::Float64}, {"<f2", ir::DataType::Float16},
+    {"|i1", ir::DataType::Int8},    {"|u1", ir::DataType::UInt8},   {"<i2", ir::DataType::Int16},
+    {"<u2", ir::DataType::UInt16},  {"<i4", ir::DataType::Int32},   {"<u4", ir::DataType::UInt32},
+    {"<i8", ir::DataType::Int64},   {"<u8", ir::DataType::UInt64},  {"|b1", ir::DataType::Bool},
+};
+
+ir::DataType type_from_descr(const std::string& descr, const std::string& what) {
+  for (const auto& t : kTypes)
+    if (descr == t.descr) return t.type;
+  fail("{}: .npy dtype '{}' is not supported (use little-endian float32, int8/16/32/64, uint8 or bool)", what, descr);
+}
+
+std::string header_field(const std::string& header, const std::string& key, const std::string& pattern,
+                         const std::string& what) {
+  std::smatch m;
+  if (!std::regex_search(header, m, std::regex("'" + key + "'\\s*:\\s*" + pattern)))
+    fail("{}: corrupt .npy header (no '{}')", what, key);
+  return m[1];
+}
+
+}  // namespace
+
+ir::Tensor parse_npy(const std::string& bytes, const std::string& what) {
+  if (bytes.size() < 10 || std::memcmp(bytes.data(), "\x93NUMPY", 6) != 0) fail("{}: not a .npy file", what);
+  const int major = static_cast<unsigned char>(bytes[6]);
+  size_t header_len, offset;
+  if (major == 1) {
+    header_len = static_cast<unsigned char>(bytes[8]) | static_cast<size_t>(static_cast<unsigned char>(bytes[9])) << 8;
+    offset = 10;
+  } else if ((major == 2 || major == 3) && bytes.size() >= 12) {
+    header_len = 0;
+    for (int i = 3; i >= 0; --i) header_len = header_len << 8 | static_cast<unsigned char>(bytes[8 + static_cast<size_t>(i)]);
+    offset = 12;
+  } else {
+    fail("{}: unsupported .npy version {}", what, major);
+  }
+  if (offset + header_len > bytes.size()) fail("{}: truncated .npy header", what);
+  const std::string header = bytes.substr(offset, header_len);
+  const ir::DataType dtype = type_from_descr(header_field(header, "descr", "'([^']*)'", what), what);
+  if (header_field(header, "fortran_order", "(True|False)", what) == "True")
+    fail("{}: Fortran-order .npy is not supported; save with np.ascontiguousarray", what);
+  ir::Shape shape;
+  const std::string dims = header_field(header, "shape", "\\(([^)]*)\\)", what);
+  std::regex num("\\d+");
+  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), num); it != std::sregex_iterator(); ++it)
+    shape.push_back(std::stoll(it->str()));
+  const size_t data_off = offset + header_len;
+  const size_t expected = static_cast<size_t>(ir::shape_numel(shape)) * ir::dtype_size(dtype);
+  if (bytes.size() - data_off != expected)
+    fail("{}: .npy data has {} bytes, shape {} needs {} (truncated file?)", what, bytes.size() - data_off,
+         ir::shape_str(shape), expected);
+  return ir::Tensor::from_bytes(dtype, shape, bytes.data() + data_off, expected);
+}
+
+ir::Tensor read_npy(const std::filesystem::path& path) { return parse_npy(read_file(path, ".npy file"), path.string()); }
+
+std::string to_npy(const ir::Tensor& t) {
+  const char* descr = nullptr;
+  for (const auto& k : kTypes)
+    if (k.type == t.dtype()) descr = k.descr;
+  if (!descr) fail("cannot write a {} tensor as .npy", ir::dtype_name(t.dtype()));
+  std::string shape;
+  for (size_t i = 0; i < t.shape().size(); ++i) shape += (i ? ", " : "") + std::to_string(t.shape()[i]);
+  if (t.shape().size() == 1) shape += ',';  // a Python 1-tuple: "(5,)"
+  std::string header = "{'descr': '" + std::string(descr) + "', 'fortran_order': False, 'shape': (" + shape + "), }";
+  const size_t total = 10 + header.size() + 1;
+  header.append((64 - total % 64) % 64, ' ');
+  header += '\n';
+  std::string out = "\x93NUMPY";
+  out += static_cast<char>(1);
+  out += static_cast<char>(0);
+  out += static_cast<char>(header.size() & 0xff);
+  out += static_cast<char>(header.size() >> 8);
+  out += header;
+  out.append(static_cast<const char*>(t.raw()), t.nbytes());
+  return out;
+}
+
+}  // namespace rknnc

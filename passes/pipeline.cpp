@@ -1,0 +1,49 @@
+#include "passes/pipeline.h"
+
+#include <chrono>
+
+#include "ir/verifier.h"
+#include "util/error.h"
+
+namespace rknnc::passes {
+namespace {
+
+// The pipelines, as data. Each level adds to the one below; cleanup passes
+// repeat after rewrites that leave dead values behind.
+struct LevelPasses {
+  int min_level;
+  const char* pass;
+};
+constexpr LevelPasses kPipeline[] = {
+    {0, "eliminate_dead_nodes"},
+};
+
+}  // namespace
+
+std::vector<std::string> pipeline_for_level(int level) {
+  if (level < 0 || level > 3) fail_config("optimization_level {} is out of range 0–3", level);
+  std::vector<std::string> names;
+  for (const auto& entry : kPipeline)
+    if (level >= entry.min_level) names.push_back(entry.pass);
+  return names;
+}
+
+std::vector<PassRecord> run_passes(ir::Graph& graph, const std::vector<std::string>& names, PassContext& ctx) {
+  std::vector<PassRecord> records;
+  for (const auto& name : names) {
+    auto pass = PassRegistry::instance().create(name);
+    if (!pass) fail("internal: pipeline names unknown pass '{}'", name);
+    const auto start = std::chrono::steady_clock::now();
+    PassStats stats = pass->run(graph, ctx);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    if (ctx.verify_each) ir::verify(graph, "after pass " + name);
+    records.push_back({name, std::move(stats), took.count()});
+  }
+  return records;
+}
+
+std::vector<PassRecord> run_pipeline(ir::Graph& graph, int level, PassContext& ctx) {
+  return run_passes(graph, pipeline_for_level(level), ctx);
+}
+
+}  // namespace rknnc::passes
