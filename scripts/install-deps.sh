@@ -25,3 +25,17 @@ if [ "${RKNNC_BUILD_ONLY:-0}" != 1 ] && ! command -v npm >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
+# tests/ort: python3-yaml (compare_samples.py reads configs/*.yml) and onnxruntime-node
+# from npm, pinned by tests/ort/package-lock.json. --ignore-scripts skips its postinstall
+# (a CUDA download); the CPU runtime ships inside the package. Skipped when present.
+if [ "${RKNNC_BUILD_ONLY:-0}" != 1 ]; then
+  if ! dpkg-query -W -f='${Status}' python3-yaml 2>/dev/null | grep -q 'install ok installed'; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-yaml >/dev/null
+  fi
+  ORT_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/ort"
+  if [ ! -f "$ORT_DIR/node_modules/onnxruntime-node/package.json" ]; then
+    echo "install-deps: npm ci onnxruntime-node in $ORT_DIR" >&2
+    (cd "$ORT_DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+fi
