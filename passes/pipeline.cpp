@@ -14,7 +14,28 @@ struct LevelPasses {
   int min_level;
   const char* pass;
 };
+// Level 0 runs only what later stages need (constant Shape/ConstantOfShape
+// resolved, no Identity/Dropout left) plus what the config explicitly asks
+// for (remove_reshape, model_pruning gate themselves). Level 1 adds rewrites
+// that are bit-exact in fp32; level 2 those exact up to fp32 rounding (BN and
+// bias folding); level 3 input normalisation folding. Activation fusion is
+// bit-exact but changes which tensors get quantised, so it starts at level 1.
+// docs/passes.md explains each choice.
 constexpr LevelPasses kPipeline[] = {
+    {0, "fold_constants"},
+    {0, "eliminate_identity"},
+    {0, "eliminate_dropout"},
+    {1, "eliminate_noop_cast"},
+    {1, "eliminate_noop_reshape"},
+    {1, "eliminate_noop_ops"},
+    {0, "eliminate_dead_nodes"},
+    {0, "prune_channels"},
+    {2, "fuse_bn_into_conv"},
+    {2, "fuse_bias_add_into_conv"},
+    {3, "fold_input_normalization"},
+    {1, "fuse_activation"},
+    {0, "remove_reshape"},
+    {1, "fold_constants"},
     {0, "eliminate_dead_nodes"},
 };
 

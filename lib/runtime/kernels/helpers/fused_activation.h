@@ -1,0 +1,31 @@
+#pragma once
+// Fused activations (made by passes/fuse_activation.cpp): a Conv,
+// ConvTranspose, Gemm or Add may carry
+//   activation        "Relu" | "Clip" | "LeakyRelu" | "Sigmoid" | "HardSwish" | "SiLU"
+//   activation_min    Clip lower bound (absent: no lower bound)
+//   activation_max    Clip upper bound (absent: no upper bound)
+//   activation_alpha  LeakyRelu slope (default 0.01)
+// and its kernel applies the activation to its output in place, as the last
+// step. Documented in docs/passes.md.
+#include <cstdint>
+
+#include "ir/attribute.h"
+#include "runtime/kernel.h"
+
+namespace rknnc::runtime {
+
+// Applies the node's fused activation to data[0..n) in place; no-op when the
+// node has none. Throws rknnc::Error for an unknown activation name.
+void apply_fused_activation(const ir::Attributes& attrs, float* data, int64_t n);
+// Applies the node's fused activation to ctx.outputs[0] (float32 only; a
+// fused activation on another dtype is an error naming the node).
+void apply_fused_activation(KernelContext& ctx);
+// A kernel followed by its node's fused activation, for registration:
+//   RKNNC_KERNEL("Conv", ir::DataType::Float32, with_fused_activation<conv_f32>);
+template <KernelFn Kernel>
+void with_fused_activation(KernelContext& ctx) {
+  Kernel(ctx);
+  apply_fused_activation(ctx);
+}
+
+}  // namespace rknnc::runtime
