@@ -10,6 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+namespace rknnc::ir {
+class Graph;
+}
+
 namespace rknnc::config {
 
 namespace fs = std::filesystem;
@@ -60,10 +64,43 @@ struct ModelConfig {
   std::string where(const std::string& key) const;
 };
 
+struct LoadOptions {
+  // Reject keys whose feature is not built yet when set to a non-default
+  // value (the table in unsupported.cpp). Off for tools that only read.
+  bool reject_unsupported = true;
+  // Require model_file_path (etc.) to name an existing file.
+  bool check_files = true;
+};
+
 // Reads, schema-validates and resolves every `models:` entry of a YAML file.
+// `models:` may hold one entry (a mapping, 004 §3.1.6) or a list of entries.
 // Throws rknnc::Error (exit 2) with a one-line message naming file and key.
-std::vector<ModelConfig> load_model_configs(const fs::path& yaml_path);
+std::vector<ModelConfig> load_model_configs(const fs::path& yaml_path, const LoadOptions& options = {});
 // The single entry that a conversion uses (the first; others are warnings).
-ModelConfig load_model_config(const fs::path& yaml_path);
+ModelConfig load_model_config(const fs::path& yaml_path, const LoadOptions& options = {});
+// Same, from YAML text; `yaml_path` names the file in messages and is the
+// base for relative paths (its parent folder).
+std::vector<ModelConfig> parse_model_configs(const std::string& yaml_text, const fs::path& yaml_path,
+                                             const LoadOptions& options = {});
+
+// One row per key whose feature a later issue adds: set to a non-default
+// value, it is a "not yet supported" error. Later work deletes its row.
+struct UnsupportedKey {
+  const char* key;          // dotted path in a model entry: "configs.op_target"
+  const char* default_json; // JSON of the default; absent and null also count as default
+  const char* issue;        // which issue adds it
+};
+const std::vector<UnsupportedKey>& unsupported_keys();
+// Throws "not yet supported" (exit 2) for the first row `entry` sets.
+void check_supported(const ModelConfig& cfg);
+
+// Checks the config against the loaded model (exit 2 on a mismatch):
+// subgraphs.inputs/outputs name existing tensors; input_size_list has one
+// shape per input; mean_values / std_values / quant_img_RGB2BGR have one
+// entry per input, and each mean/std list has one value per channel.
+// Channels: dim 1 of a 4-D input (NCHW, what ONNX models use), or the last
+// dim when that input is NHWC (4-D with dim 3 in {1,3,4} and dim 1 not);
+// inputs of other ranks take any count (a 1-value list broadcasts).
+void check_against_model(const ModelConfig& cfg, const ir::Graph& graph);
 
 }  // namespace rknnc::config

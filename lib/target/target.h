@@ -19,10 +19,13 @@ struct Target {
   bool supports_dynamic_input = false;
   nlohmann::json data;               // the whole file, for later stages
   std::filesystem::path file;        // where it came from
+
+  std::vector<std::string> names_for_lookup() const;  // name, then aliases
 };
 
-// Folder with targets/*.yaml: $RKNNC_DATA_DIR/targets, next to the binary's
-// install prefix, or the source tree (in that order).
+// Folder holding targets/ and schemas/: $RKNNC_DATA_DIR, else
+// <exe dir>/../share/rknnc (via /proc/self/exe), else the configured install
+// data dir, else the source tree (in that order; the first that has targets/).
 std::filesystem::path data_dir();
 std::vector<Target> load_all_targets();
 // Case-insensitive by name or alias; on a miss, a usage error listing all names.

@@ -1,0 +1,119 @@
+// Every malformed config is one exit-2 line naming the file and the key.
+#include <catch2/catch.hpp>
+
+#include "tests/unit/test_config_util.h"
+
+using namespace rknnc;
+using rknnc::testing::base_entry;
+using rknnc::testing::ConfigDir;
+using rknnc::testing::usage_error;
+
+namespace {
+
+struct BadCase {
+  const char* what;
+  std::string yaml;
+  std::string expect;  // substring of the message (after the "model.yml: " prefix)
+};
+
+const std::string kHead = "models:\n  name: net\n  platform: onnx\n  model_file_path: models/m.onnx\n";
+
+}  // namespace
+
+TEST_CASE("config errors: malformed configs give one line naming file and key", "[config]") {
+  const std::vector<BadCase> cases = {
+      {"bad YAML syntax", "models:\n  name: [net\n  platform: onnx\n", "line "},
+      {"tab/indent error", "models:\n  name: net\n platform: onnx\n", "YAML syntax error"},
+      {"empty file", "", "models: the file must be a mapping"},
+      {"top level is a list", "- a\n- b\n", "models: the file must be a mapping"},
+      {"models missing", "model:\n  name: net\n", "models: required key is missing"},
+      {"models is a string", "models: net\n", "models: got \"net\""},
+      {"models is an empty list", "models: []\n", "models: got []"},
+      {"name missing", "models:\n  platform: onnx\n  model_file_path: models/m.onnx\n", "name: required key is missing"},
+      {"platform missing", "models:\n  name: net\n  model_file_path: models/m.onnx\n", "platform: required key is missing"},
+      {"unknown platform", "models:\n  name: net\n  platform: keras\n  model_file_path: models/m.onnx\n",
+       "platform: got \"keras\"; expected one of onnx"},
+      {"traversal name", "models:\n  name: ../../etc/evil\n  platform: onnx\n  model_file_path: models/m.onnx\n",
+       "name: '../../etc/evil' is not a safe file name"},
+      {"hidden-file name", "models:\n  name: .bashrc\n  platform: onnx\n  model_file_path: models/m.onnx\n",
+       "name: '.bashrc' is not a safe file name"},
+      {"slash in name", "models:\n  name: a/b\n  platform: onnx\n  model_file_path: models/m.onnx\n",
+       "name: 'a/b' is not a safe file name"},
+      {"empty name", "models:\n  name: ''\n  platform: onnx\n  model_file_path: models/m.onnx\n", "name: got \"\""},
+      {"numeric name", "models:\n  name: 12\n  platform: onnx\n  model_file_path: models/m.onnx\n", "name: got 12"},
+      {"model file missing", "models:\n  name: net\n  platform: onnx\n  model_file_path: models/nope.onnx\n",
+       "model_file_path: file not found"},
+      {"model_file_path missing", "models:\n  name: net\n  platform: onnx\n",
+       "model_file_path: required for platform onnx"},
+      {"quantize wrong type", kHead + "  quantize: maybe\n", "quantize: got \"maybe\"; expected true or false"},
+      {"optimization_level 7", kHead + "  configs:\n    optimization_level: 7\n",
+       "configs.optimization_level: got 7; expected an integer from 0 to 3"},
+      {"optimization_level float", kHead + "  configs:\n    optimization_level: 2.5\n",
+       "configs.optimization_level: got 2.5"},
+      {"unknown quantized_algorithm", kHead + "  configs:\n    quantized_algorithm: best\n",
+       "configs.quantized_algorithm: got \"best\"; expected one of normal, kl_divergence, mmse"},
+      {"unknown quantized_method", kHead + "  configs:\n    quantized_method: tensor\n",
+       "configs.quantized_method: got \"tensor\"; expected one of layer, channel"},
+      {"unknown quantized_dtype", kHead + "  configs:\n    quantized_dtype: int3\n", "configs.quantized_dtype: got \"int3\""},
+      {"float_dtype float32", kHead + "  configs:\n    float_dtype: float32\n", "configs.float_dtype: got \"float32\""},
+      {"input_size_list malformed string", kHead + "  subgraphs:\n    input_size_list:\n      - 1,3,a,224\n",
+       "subgraphs.input_size_list[0]: got \"1,3,a,224\"; expected a shape"},
+      {"input_size_list zero dim", kHead + "  subgraphs:\n    input_size_list:\n      - [1, 0, 8, 8]\n",
+       "subgraphs.input_size_list[0]: got [1,0,8,8]"},
+      {"input_size_list not a list", kHead + "  subgraphs:\n    input_size_list: 1,3,8,8\n",
+       "subgraphs.input_size_list: got \"1,3,8,8\""},
+      {"input_size_list vs inputs count", kHead + "  subgraphs:\n    input_size_list: [[1,3,8,8]]\n    inputs: [a, b]\n",
+       "subgraphs.input_size_list: 1 shapes for 2 inputs"},
+      {"mean list of strings", kHead + "  configs:\n    mean_values: [a, b, c]\n",
+       "configs.mean_values: got [\"a\",\"b\",\"c\"]; expected a list of numbers"},
+      {"mean is a number", kHead + "  configs:\n    mean_values: 127\n", "configs.mean_values: got 127"},
+      {"std zero", kHead + "  configs:\n    std_values: [1, 0, 1]\n", "configs.std_values: a std value is 0"},
+      {"mean/std list count differ", kHead + "  configs:\n    mean_values: [[1,2,3],[1]]\n    std_values: [[1,2,3]]\n",
+       "configs.mean_values: 2 per-input lists but std_values has 1"},
+      {"RGB2BGR string", kHead + "  configs:\n    quant_img_RGB2BGR: 'no'\n", "configs.quant_img_RGB2BGR: got \"no\""},
+      {"op_target bad device", kHead + "  configs:\n    op_target: {conv1: tpu}\n", "configs.op_target"},
+      {"subgraphs.outputs not a list", kHead + "  subgraphs:\n    outputs: out\n", "subgraphs.outputs: got \"out\""},
+      {"configs is a list", kHead + "  configs: [1, 2]\n", "configs: got [1,2]"},
+      {"rknn_batch_size 0", kHead + "  rknn_batch_size: 0\n", "rknn_batch_size: got 0"},
+      {"duplicate key", kHead + "  name: other\n", "duplicate key 'name'"},
+      {"duplicate model names", "models:\n  - {name: a, platform: onnx, model_file_path: models/m.onnx}\n"
+                                "  - {name: a, platform: onnx, model_file_path: models/m.onnx}\n",
+       "models[1].name: 'a' is used twice"},
+      {"list entry not a mapping", "models:\n  - net\n", "models[0]: got \"net\""},
+      {"list entry bad key", "models:\n  - {name: a, platform: onnx, model_file_path: models/m.onnx, quantize: 3}\n",
+       "models[0].quantize: got 3"},
+      {"custom_string too long", kHead + "  configs:\n    custom_string: " + std::string(1100, 'x') + "\n",
+       "configs.custom_string: got"},
+      {"not yet supported: quantize", kHead + "  quantize: true\n", "quantize: true is not yet supported (comes with issue 5"},
+      {"not yet supported: platform", "models:\n  name: net\n  platform: tflite\n  model_file_path: models/m.onnx\n",
+       "platform: \"tflite\" is not yet supported"},
+  };
+  REQUIRE(cases.size() >= 15);
+  ConfigDir d;
+  for (const auto& c : cases) {
+    INFO(c.what << "\n" << c.yaml);
+    const auto path = d.yaml(c.yaml);
+    const std::string msg = usage_error([&] { config::load_model_config(path); });
+    CHECK(msg.rfind(path.string() + ":", 0) == 0);  // names the file first
+    CHECK_THAT(msg, Catch::Contains(c.expect));
+    CHECK(msg.find('\n') == std::string::npos);
+    CHECK(msg.find("<root>") == std::string::npos);  // no raw valijson dump
+  }
+}
+
+TEST_CASE("config errors: a missing YAML file is a usage error naming it", "[config]") {
+  ConfigDir d;
+  const auto msg = usage_error([&] { config::load_model_config(d.dir / "absent.yml"); });
+  CHECK_THAT(msg, Catch::Contains("absent.yml: no such file"));
+}
+
+TEST_CASE("config errors: a non-default value of an unsupported key fails only when set", "[config]") {
+  ConfigDir d;
+  // Defaults spelled out are fine.
+  CHECK_NOTHROW(config::load_model_config(
+      d.yaml(base_entry() + "  quantize: false\n  rknn_batch_size: 1\n  configs:\n    single_core_mode: false\n"
+                            "    op_target: null\n    dynamic_input: ~\n")));
+  const auto msg = usage_error(
+      [&] { config::load_model_config(d.yaml(base_entry() + "  configs:\n    single_core_mode: true\n")); });
+  CHECK_THAT(msg, Catch::Contains("configs.single_core_mode: true is not yet supported (comes with issue 6"));
+}
