@@ -232,6 +232,31 @@ def list_targets(report):
     return targets
 
 
+def test_accuracy(s, rknn, tmp):
+    """A sample with test_images.npy + test_labels.npy + accuracy.txt: the .rknn,
+    fed every raw test image, must reach the fp32 accuracy recorded when it was trained."""
+    folder = os.path.dirname(s.model_path)
+    images = np.load(os.path.join(folder, "test_images.npy")).astype(np.float32)
+    labels = np.load(os.path.join(folder, "test_labels.npy"))
+    with open(os.path.join(folder, "accuracy.txt")) as f:
+        m = re.search(r"\((\d+)/(\d+)\)", f.read())
+    if not m or int(m.group(2)) != len(labels):
+        raise CheckFailed(f"{folder}/accuracy.txt: no '(correct/total)' matching {len(labels)} test labels")
+    expected = int(m.group(1))
+    correct = 0
+    for i in range(len(images)):
+        f = os.path.join(tmp, "acc_in.npy")
+        np.save(f, images[i:i + 1])
+        d = os.path.join(tmp, "acc_out")
+        sh([BIN, "run", rknn, "--input", f, "-o", d], f"rknnc run .rknn (test image {i})")
+        correct += int(np.argmax(np.load(os.path.join(d, safe_file_name(s.outputs[0]) + ".npy"))) == labels[i])
+    # fp32 within 1e-4 of onnxruntime: the same predictions, up to one near-tie
+    if abs(correct - expected) > 1:
+        raise CheckFailed(f"{s.name}: .rknn test accuracy {correct}/{len(labels)}, "
+                          f"recorded fp32 accuracy {expected}/{len(labels)} (samples/README.md)")
+    print(f"     {s.name}: .rknn test accuracy {correct}/{len(labels)} (recorded {expected})")
+
+
 def run_sample(cfg, targets, report, tmp_root):
     cls = "ort." + os.path.splitext(os.path.basename(cfg))[0]
     state = {}
@@ -281,17 +306,31 @@ def run_sample(cfg, targets, report, tmp_root):
                 raise CheckFailed(f"rknnc convert: {s.name}{ext} missing in {out}")
     converted = report.check(cls, "convert_rk3588", convert)
 
-    def rknn_run():
+    rknn = os.path.join(out, s.name + ".rknn")
+    nhwc_files = []
+    for i, r in enumerate(raws):
+        nhwc_files.append(os.path.join(tmp, f"raw{i}_nhwc.npy"))
+        np.save(nhwc_files[-1], np.ascontiguousarray(r.transpose(0, 2, 3, 1)) if r.ndim == 4 else r)
+
+    def rknn_run(label, files, flags, errs):
         if not converted or not have_ref:
             raise CheckFailed("needs convert_rk3588 and ort_reference")
-        d = os.path.join(tmp, "rknn_run")
-        args = [BIN, "run", os.path.join(out, s.name + ".rknn"), "-o", d]
-        for f in raw_files:
+        d = os.path.join(tmp, label)
+        args = [BIN, "run", rknn, "-o", d] + flags
+        for f in files:
             args += ["--input", f]
-        sh(args, "rknnc run .rknn")
-        compare(load_outputs(d, s.outputs, "rknnc run .rknn"), state["ref"], s.outputs,
-                "rknnc run .rknn vs onnxruntime", errs_rknn)
-    report.check(cls, "rknn_run_vs_ort", rknn_run)
+        what = "rknnc run .rknn " + " ".join(flags)
+        sh(args, what)
+        compare(load_outputs(d, s.outputs, what), state["ref"], s.outputs, what + " vs onnxruntime", errs)
+    # raw 0-255 input, rknnc applies the config's mean/std
+    report.check(cls, "rknn_run_vs_ort", lambda: rknn_run("rknn_run", raw_files, [], errs_rknn))
+    # already normalised input
+    report.check(cls, "rknn_run_pass_through_vs_ort",
+                 lambda: rknn_run("rknn_pass", norm_files, ["--pass-through"], {}))
+    # raw input in NHWC layout
+    report.check(cls, "rknn_run_nhwc_vs_ort", lambda: rknn_run("rknn_nhwc", nhwc_files, ["--nhwc"], {}))
+    if converted and os.path.exists(os.path.join(os.path.dirname(s.model_path), "accuracy.txt")):
+        report.check(cls, "rknn_test_accuracy", lambda: test_accuracy(s, rknn, tmp))
 
     for name in list(dict.fromkeys(s.graph_outputs + s.outputs)):
         report.table.append((s.name, name, errs_onnx.get(name), errs_rknn.get(name)))
