@@ -217,7 +217,7 @@ ModelConfig build_entry(const json& entry, const json& schema, const fs::path& y
       const fs::path p = resolve_path(base, entry[key].get<std::string>());
       std::error_code ec2;
       if (!fs::is_regular_file(p, ec2))
-        fail_config("{}: file not found: {}; fix the path (it is relative to the YAML's folder)", cfg.where(key),
+        fail_config("{}: {} not found; fix the path (it is relative to the YAML's folder)", cfg.where(key),
                     p.string());
     }
   return cfg;

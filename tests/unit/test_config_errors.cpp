@@ -21,6 +21,7 @@ const std::string kHead = "models:\n  name: net\n  platform: onnx\n  model_file_
 }  // namespace
 
 TEST_CASE("config errors: malformed configs give one line naming file and key", "[config]") {
+  ConfigDir d;
   const std::vector<BadCase> cases = {
       {"bad YAML syntax", "models:\n  name: [net\n  platform: onnx\n", "line "},
       {"tab/indent error", "models:\n  name: net\n platform: onnx\n", "YAML syntax error"},
@@ -42,7 +43,7 @@ TEST_CASE("config errors: malformed configs give one line naming file and key", 
       {"empty name", "models:\n  name: ''\n  platform: onnx\n  model_file_path: models/m.onnx\n", "name: got \"\""},
       {"numeric name", "models:\n  name: 12\n  platform: onnx\n  model_file_path: models/m.onnx\n", "name: got 12"},
       {"model file missing", "models:\n  name: net\n  platform: onnx\n  model_file_path: models/nope.onnx\n",
-       "model_file_path: file not found"},
+       "model_file_path: " + (d.dir / "models/nope.onnx").string() + " not found"},
       {"model_file_path missing", "models:\n  name: net\n  platform: onnx\n",
        "model_file_path: required for platform onnx"},
       {"quantize wrong type", kHead + "  quantize: maybe\n", "quantize: got \"maybe\"; expected true or false"},
@@ -89,7 +90,6 @@ TEST_CASE("config errors: malformed configs give one line naming file and key", 
        "platform: \"tflite\" is not yet supported"},
   };
   REQUIRE(cases.size() >= 15);
-  ConfigDir d;
   for (const auto& c : cases) {
     INFO(c.what << "\n" << c.yaml);
     const auto path = d.yaml(c.yaml);
