@@ -11,5 +11,6 @@ using Command = std::function<int()>;  // returns the exit code
 
 Command add_run(CLI::App& app);
 Command add_passes(CLI::App& app);
+Command add_targets(CLI::App& app);
 
 }  // namespace rknnc::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   };
   add(rknnc::cli::add_run);
   add(rknnc::cli::add_passes);
+  add(rknnc::cli::add_targets);
   try {
     app.parse(argc, argv);
     for (auto& [sub, cmd] : commands)
