@@ -1,0 +1,14 @@
+#include "runtime/kernels/helpers/dispatch.h"
+#include "runtime/kernels/helpers/elementwise.h"
+
+namespace rknnc::runtime::kernels {
+namespace {
+
+void and_bool(KernelContext& ctx) {
+  binary<bool>(ctx, [](bool a, bool b) { return a && b; });
+}
+
+RKNNC_KERNEL("And", ir::DataType::Bool, and_bool);
+
+}  // namespace
+}  // namespace rknnc::runtime::kernels

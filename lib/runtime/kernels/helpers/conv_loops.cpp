@@ -1,0 +1,103 @@
+#include "runtime/kernels/helpers/conv_loops.h"
+
+#include <algorithm>
+
+namespace rknnc::runtime::kernels {
+namespace {
+
+// Visits (tap k = (kd,kh,kw), output row (od,oh)) with the input row index
+// or -1 when the row is in the padding; fn(k, out_row_offset, in_row_offset_or_-1).
+template <typename Fn>
+void for_tap_rows(const Window& w, int64_t k, Fn&& fn) {
+  const int64_t kw = k % w.kernel[2], kh = (k / w.kernel[2]) % w.kernel[1], kd = k / (w.kernel[2] * w.kernel[1]);
+  for (int64_t od = 0; od < w.out[0]; ++od) {
+    const int64_t id = window_start(w, 0, od) + kd * w.dilation[0];
+    for (int64_t oh = 0; oh < w.out[1]; ++oh) {
+      const int64_t ih = window_start(w, 1, oh) + kh * w.dilation[1];
+      const bool inside = id >= 0 && id < w.in[0] && ih >= 0 && ih < w.in[1];
+      fn(kw, (od * w.out[1] + oh) * w.out[2], inside ? (id * w.in[1] + ih) * w.in[2] : -1);
+    }
+  }
+}
+
+// Range of ow for which iw = ow*s - p + kw*d lies in [0, in).
+void valid_range(const Window& w, int64_t kw, int64_t& lo, int64_t& hi) {
+  const int64_t s = w.stride[2], off = kw * w.dilation[2] - w.pad_begin[2];
+  lo = off >= 0 ? 0 : (-off + s - 1) / s;
+  hi = w.in[2] - off <= 0 ? 0 : (w.in[2] - off + s - 1) / s;
+  hi = std::min(hi, w.out[2]);
+  lo = std::min(lo, hi);
+}
+
+}  // namespace
+
+void im2col(const float* x, int64_t channels, const Window& w, float* col, ThreadPool* pool) {
+  const int64_t taps = w.kernel_size(), out = w.out_size(), in = w.in_size();
+  auto body = [&](int64_t b, int64_t e) {
+    for (int64_t row = b; row < e; ++row) {
+      const float* xc = x + (row / taps) * in;
+      float* dst = col + row * out;
+      for_tap_rows(w, row % taps, [&](int64_t kw, int64_t o, int64_t i) {
+        float* d = dst + o;
+        if (i < 0) {
+          std::fill_n(d, w.out[2], 0.0f);
+          return;
+        }
+        int64_t lo, hi;
+        valid_range(w, kw, lo, hi);
+        std::fill_n(d, lo, 0.0f);
+        const int64_t base = i + kw * w.dilation[2] - w.pad_begin[2];
+        for (int64_t ow = lo; ow < hi; ++ow) d[ow] = xc[base + ow * w.stride[2]];
+        std::fill(d + hi, d + w.out[2], 0.0f);
+      });
+    }
+  };
+  if (pool) pool->parallel_for(channels * taps, out, body);
+  else body(0, channels * taps);
+}
+
+void col2im(const float* col, int64_t channels, const Window& w, float* img, ThreadPool* pool) {
+  const int64_t taps = w.kernel_size(), out = w.out_size(), in = w.in_size();
+  auto body = [&](int64_t b, int64_t e) {
+    for (int64_t c = b; c < e; ++c)
+      for (int64_t k = 0; k < taps; ++k) {
+        const float* src = col + (c * taps + k) * out;
+        float* xc = img + c * in;
+        for_tap_rows(w, k, [&](int64_t kw, int64_t o, int64_t i) {
+          if (i < 0) return;
+          int64_t lo, hi;
+          valid_range(w, kw, lo, hi);
+          const int64_t base = i + kw * w.dilation[2] - w.pad_begin[2];
+          for (int64_t ow = lo; ow < hi; ++ow) xc[base + ow * w.stride[2]] += src[o + ow];
+        });
+      }
+  };
+  if (pool) pool->parallel_for(channels, taps * out, body);
+  else body(0, channels);
+}
+
+void depthwise_conv(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
+                    int64_t c1) {
+  const int64_t taps = w.kernel_size(), out = w.out_size(), in = w.in_size();
+  for (int64_t c = c0; c < c1; ++c) {
+    float* yc = y + c * out;
+    std::fill_n(yc, out, bias ? bias[c] : 0.0f);
+    const float* xc = x + c * in;
+    for (int64_t k = 0; k < taps; ++k) {
+      const float wk = weight[c * taps + k];
+      for_tap_rows(w, k, [&](int64_t kw, int64_t o, int64_t i) {
+        if (i < 0) return;
+        int64_t lo, hi;
+        valid_range(w, kw, lo, hi);
+        const int64_t base = i + kw * w.dilation[2] - w.pad_begin[2];
+        float* d = yc + o;
+        if (w.stride[2] == 1)
+          for (int64_t ow = lo; ow < hi; ++ow) d[ow] += wk * xc[base + ow];
+        else
+          for (int64_t ow = lo; ow < hi; ++ow) d[ow] += wk * xc[base + ow * w.stride[2]];
+      });
+    }
+  }
+}
+
+}  // namespace rknnc::runtime::kernels

@@ -1,0 +1,69 @@
+#pragma once
+// Element-wise kernel bodies shared by all unary, binary (numpy broadcasting)
+// and variadic ops. A kernel file only supplies the scalar function.
+#include <vector>
+
+#include "runtime/kernels/helpers/broadcast.h"
+
+namespace rknnc::runtime::kernels {
+
+// y = f(x), same shape; output dtype TO.
+template <typename TI, typename TO = TI, typename F>
+void unary(KernelContext& ctx, F f) {
+  const ir::Tensor& x = ctx.in(0);
+  ir::Tensor& y = ctx.set_output(0, ir::dtype_of<TO>(), x.shape());
+  const TI* src = x.data<TI>();
+  TO* dst = y.data<TO>();
+  ctx.pool.parallel_for(x.numel(), 8, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) dst[i] = f(src[i]);
+  });
+}
+
+// out = f(a, b) over the broadcast of a and b; output shape computed here.
+template <typename TA, typename TB, typename TO, typename F>
+void binary_into(KernelContext& ctx, const ir::Tensor& a, const ir::Tensor& b, ir::Tensor& out, F f) {
+  const RowPlan plan = RowPlan::broadcast(out.shape(), {a.shape(), b.shape()});
+  const TA* pa = a.data<TA>();
+  const TB* pb = b.data<TB>();
+  TO* po = out.data<TO>();
+  ctx.pool.parallel_for(plan.rows(), plan.row_length() * 2, [&](int64_t rb, int64_t re) {
+    plan.for_rows(rb, re, [&](const int64_t* off, const int64_t* st, int64_t n) {
+      TO* o = po + off[0];
+      const TA* x = pa + off[1];
+      const TB* y = pb + off[2];
+      if (st[1] == 1 && st[2] == 1)
+        for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
+      else if (st[1] == 1 && st[2] == 0)
+        for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], *y);
+      else if (st[1] == 0 && st[2] == 1)
+        for (int64_t i = 0; i < n; ++i) o[i] = f(*x, y[i]);
+      else
+        for (int64_t i = 0; i < n; ++i) o[i] = f(x[i * st[1]], y[i * st[2]]);
+    });
+  });
+}
+
+template <typename TA, typename TB = TA, typename TO = TA, typename F>
+void binary(KernelContext& ctx, F f) {
+  const ir::Tensor& a = ctx.in(0);
+  const ir::Tensor& b = ctx.in(1);
+  ir::Tensor& out = ctx.set_output(0, ir::dtype_of<TO>(), broadcast_shapes(ctx, {a.shape(), b.shape()}));
+  binary_into<TA, TB, TO>(ctx, a, b, out, f);
+}
+
+// Folds all inputs with f (Max, Min, Sum); the result has the broadcast shape.
+template <typename T, typename F>
+void variadic(KernelContext& ctx, F f) {
+  std::vector<ir::Shape> shapes;
+  for (size_t i = 0; i < ctx.num_inputs(); ++i) shapes.push_back(ctx.in(i).shape());
+  if (shapes.empty()) ctx.fail("needs at least one input");
+  const ir::Shape out_shape = broadcast_shapes(ctx, shapes);
+  ir::Tensor acc(ir::dtype_of<T>(), out_shape);
+  const ir::Tensor& first = ctx.in(0);
+  // acc = first broadcast to out_shape, then acc = f(acc, in_i).
+  binary_into<T, T, T>(ctx, acc, first, acc, [](T, T x) { return x; });
+  for (size_t i = 1; i < ctx.num_inputs(); ++i) binary_into<T, T, T>(ctx, acc, ctx.in(i), acc, f);
+  ctx.outputs[0] = acc;
+}
+
+}  // namespace rknnc::runtime::kernels

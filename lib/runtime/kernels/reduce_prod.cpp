@@ -1,0 +1,15 @@
+#include "runtime/kernels/helpers/dispatch.h"
+#include "runtime/kernels/helpers/reduce.h"
+
+namespace rknnc::runtime::kernels {
+namespace {
+
+template <typename T>
+void reduce_prod_kernel(KernelContext& ctx) {
+  reduce_op<T>(ctx, T{1}, [](T a, T v) { return static_cast<T>(a * v); }, [](T a, [[maybe_unused]] int64_t n) { return a; });
+}
+
+RKNNC_TYPED_KERNELS("ReduceProd", reduce_prod_kernel, RKNNC_NUMERIC_TYPES);
+
+}  // namespace
+}  // namespace rknnc::runtime::kernels

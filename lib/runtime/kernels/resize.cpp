@@ -1,0 +1,143 @@
+#include <cmath>
+#include <vector>
+
+#include "runtime/kernels/helpers/dispatch.h"
+
+namespace rknnc::runtime::kernels {
+namespace {
+
+// One output index along one dim: taps (input index, weight); an index of
+// -1 reads extrapolation_value (tf_crop_and_resize).
+struct Taps {
+  int64_t i0 = 0, i1 = 0;
+  float w1 = 0;  // weight of i1, i0 gets 1 - w1
+};
+
+struct DimMap {
+  std::vector<Taps> taps;
+  bool identity = true;
+};
+
+float source_coord(const std::string& mode, int64_t x, float scale, int64_t in, int64_t out, float roi_start,
+                   float roi_end) {
+  const auto xf = static_cast<float>(x);
+  if (mode == "half_pixel") return (xf + 0.5f) / scale - 0.5f;
+  if (mode == "asymmetric") return xf / scale;
+  // The reference uses the unrounded resized length in * scale here.
+  const float resized = static_cast<float>(in) * scale;
+  if (mode == "align_corners") return out == 1 ? 0.0f : xf * static_cast<float>(in - 1) / (resized - 1);
+  if (mode == "pytorch_half_pixel") return out > 1 ? (xf + 0.5f) / scale - 0.5f : 0.0f;
+  if (mode == "tf_half_pixel_for_nearest" || mode == "tf_half_pixel_for_nn") return (xf + 0.5f) / scale;
+  // tf_crop_and_resize
+  const auto span = static_cast<float>(in - 1);
+  return out > 1 ? roi_start * span + xf * (roi_end - roi_start) * span / static_cast<float>(out - 1)
+                 : 0.5f * (roi_start + roi_end) * span;
+}
+
+int64_t nearest_index(const std::string& mode, float x) {
+  if (mode == "floor") return static_cast<int64_t>(std::floor(x));
+  if (mode == "ceil") return static_cast<int64_t>(std::ceil(x));
+  const float f = std::floor(x);
+  if (x - f == 0.5f) return static_cast<int64_t>(mode == "round_prefer_ceil" ? f + 1 : f);
+  return static_cast<int64_t>(std::round(x));
+}
+
+template <typename T>
+void resize_kernel(KernelContext& ctx) {
+  const ir::Tensor& x = ctx.in(0);
+  const size_t rank = x.shape().size();
+  const auto& a = ctx.attrs();
+  const std::string mode = a.get_string("mode", "nearest");
+  const std::string ctm = a.get_string("coordinate_transformation_mode", "half_pixel");
+  const std::string nmode = a.get_string("nearest_mode", "round_prefer_floor");
+  const float extrapolation = a.get_float("extrapolation_value", 0.0f);
+  if (mode != "nearest" && mode != "linear") ctx.fail("mode '{}' is not supported (nearest, linear)", mode);
+  static const char* kModes[] = {"half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel",
+                                 "tf_half_pixel_for_nearest", "tf_half_pixel_for_nn", "tf_crop_and_resize"};
+  bool known = false;
+  for (const char* m : kModes) known = known || ctm == m;
+  if (!known) ctx.fail("coordinate_transformation_mode '{}' is not supported", ctm);
+  std::vector<float> scales(rank, 1.0f), roi;
+  ir::Shape out = x.shape();
+  if (const ir::Tensor* s = ctx.opt(3); s && s->numel() > 0) {
+    if (static_cast<size_t>(s->numel()) != rank) ctx.fail("sizes has {} values for rank {}", s->numel(), rank);
+    for (size_t d = 0; d < rank; ++d) {
+      out[d] = s->get_as_int(static_cast<int64_t>(d));
+      scales[d] = static_cast<float>(out[d]) / static_cast<float>(x.shape()[d]);
+    }
+  } else if (const ir::Tensor* s = ctx.opt(2); s && s->numel() > 0) {
+    if (static_cast<size_t>(s->numel()) != rank) ctx.fail("scales has {} values for rank {}", s->numel(), rank);
+    for (size_t d = 0; d < rank; ++d) {
+      scales[d] = static_cast<float>(s->get_as_double(static_cast<int64_t>(d)));
+      if (scales[d] <= 0) ctx.fail("scales must be positive");
+      out[d] = static_cast<int64_t>(std::floor(static_cast<float>(x.shape()[d]) * scales[d]));
+    }
+  } else {
+    ctx.fail("needs scales or sizes");
+  }
+  if (ctm == "tf_crop_and_resize") {
+    if (!ctx.opt(1) || static_cast<size_t>(ctx.in(1).numel()) != 2 * rank) ctx.fail("tf_crop_and_resize needs roi of 2*rank values");
+    roi = ctx.in(1).to_float_vector();
+  }
+  std::vector<DimMap> maps(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    const int64_t in = x.shape()[d];
+    DimMap& m = maps[d];
+    for (int64_t o = 0; o < out[d]; ++o) {
+      float c = source_coord(ctm, o, scales[d], in, out[d], roi.empty() ? 0 : roi[d], roi.empty() ? 1 : roi[d + rank]);
+      Taps t;
+      if (!roi.empty() && (c < 0 || c > static_cast<float>(in - 1))) {
+        t.i0 = t.i1 = -1;
+      } else if (mode == "nearest") {
+        t.i0 = t.i1 = std::clamp<int64_t>(nearest_index(nmode, c), 0, in - 1);
+      } else {
+        c = std::clamp(c, 0.0f, static_cast<float>(in - 1));
+        t.i0 = static_cast<int64_t>(std::floor(c));
+        t.i1 = std::min(t.i0 + 1, in - 1);
+        t.w1 = c - static_cast<float>(t.i0);
+      }
+      if (t.i0 != o || t.i1 != o) m.identity = false;
+      m.taps.push_back(t);
+    }
+    if (out[d] != in) m.identity = false;
+  }
+  ir::Tensor& y = ctx.set_output(0, x.dtype(), out);
+  std::vector<size_t> interp;
+  for (size_t d = 0; d < rank; ++d)
+    if (!maps[d].identity) interp.push_back(d);
+  const auto in_strides = ir::shape_strides(x.shape());
+  const T* src = x.data<T>();
+  T* dst = y.data<T>();
+  const int64_t corners = int64_t{1} << interp.size();
+  ctx.pool.parallel_for(y.numel(), corners * 4, [&](int64_t b, int64_t e) {
+    std::vector<int64_t> idx(rank);
+    for (int64_t o = b; o < e; ++o) {
+      int64_t rem = o, base = 0;
+      for (size_t d = rank; d-- > 0;) {
+        idx[d] = rem % out[d];
+        rem /= out[d];
+        if (maps[d].identity) base += idx[d] * in_strides[d];
+      }
+      float acc = 0;
+      bool outside = false;
+      for (int64_t c = 0; c < corners && !outside; ++c) {
+        float wgt = 1;
+        int64_t off = base;
+        for (size_t j = 0; j < interp.size(); ++j) {
+          const Taps& t = maps[interp[j]].taps[static_cast<size_t>(idx[interp[j]])];
+          if (t.i0 < 0) outside = true;
+          const bool hi = (c >> j) & 1;
+          wgt *= hi ? t.w1 : 1 - t.w1;
+          off += (hi ? t.i1 : t.i0) * in_strides[interp[j]];
+        }
+        if (!outside && wgt != 0) acc += wgt * static_cast<float>(src[off]);
+      }
+      dst[o] = outside ? static_cast<T>(extrapolation) : static_cast<T>(std::is_integral_v<T> ? std::round(acc) : acc);
+    }
+  });
+}
+
+RKNNC_TYPED_KERNELS("Resize", resize_kernel, float, uint8_t, int8_t);
+
+}  // namespace
+}  // namespace rknnc::runtime::kernels

@@ -1,0 +1,181 @@
+// Kernel helpers that the ONNX node tests do not reach: the blocked sgemm
+// against its reference, threaded vs single-threaded Conv, odd broadcasts,
+// and one-line errors instead of crashes.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "runtime/executor.h"
+#include "runtime/kernels/helpers/broadcast.h"
+#include "runtime/kernels/helpers/gemm.h"
+#include "util/error.h"
+
+using namespace rknnc;
+using runtime::kernels::GemmArgs;
+
+namespace {
+
+std::vector<float> random_floats(size_t n, std::mt19937& rng) {
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (auto& x : v) x = dist(rng);
+  return v;
+}
+
+ir::Tensor random_tensor(ir::Shape shape, std::mt19937& rng) {
+  auto n = static_cast<size_t>(ir::shape_numel(shape));
+  return ir::Tensor::from<float>(std::move(shape), random_floats(n, rng));
+}
+
+ir::Node make_node(const std::string& op, size_t inputs, size_t outputs = 1) {
+  ir::Node n;
+  n.name = "n";
+  n.op_type = op;
+  for (size_t i = 0; i < inputs; ++i) n.inputs.push_back("i" + std::to_string(i));
+  for (size_t i = 0; i < outputs; ++i) n.outputs.push_back("o" + std::to_string(i));
+  return n;
+}
+
+// Direct 2-D convolution, the oracle for the im2col/depthwise paths.
+std::vector<float> naive_conv2d(const ir::Tensor& x, const ir::Tensor& w, int64_t group, int64_t stride,
+                                int64_t pad, int64_t dil, int64_t oh, int64_t ow) {
+  const auto& xs = x.shape();
+  const auto& ws = w.shape();
+  const int64_t n = xs[0], c = xs[1], h = xs[2], wd = xs[3], m = ws[0], cg = ws[1], kh = ws[2], kw = ws[3];
+  const int64_t mg = m / group;
+  std::vector<float> y(static_cast<size_t>(n * m * oh * ow), 0.0f);
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t o = 0; o < m; ++o)
+      for (int64_t i = 0; i < oh; ++i)
+        for (int64_t j = 0; j < ow; ++j) {
+          double s = 0;
+          const int64_t g = o / mg;
+          for (int64_t ci = 0; ci < cg; ++ci)
+            for (int64_t a = 0; a < kh; ++a)
+              for (int64_t e = 0; e < kw; ++e) {
+                const int64_t yy = i * stride - pad + a * dil, xx = j * stride - pad + e * dil;
+                if (yy < 0 || yy >= h || xx < 0 || xx >= wd) continue;
+                s += static_cast<double>(x.values<float>()[static_cast<size_t>(((b * c + g * cg + ci) * h + yy) * wd + xx)]) *
+                     w.values<float>()[static_cast<size_t>(((o * cg + ci) * kh + a) * kw + e)];
+              }
+          y[static_cast<size_t>(((b * m + o) * oh + i) * ow + j)] = static_cast<float>(s);
+        }
+  return y;
+}
+
+}  // namespace
+
+TEST_CASE("blocked sgemm matches the reference on odd shapes and transposes", "[kernels]") {
+  std::mt19937 rng(7);
+  runtime::ThreadPool pool(2);
+  for (int64_t m : {1, 3, 5, 67}) {
+    for (int64_t n : {1, 7, 9, 260}) {
+      for (int64_t k : {1, 4, 300}) {
+        for (int flags = 0; flags < 8; ++flags) {
+          const bool ta = flags & 1, tb = flags & 2, acc = flags & 4;
+          auto a = random_floats(static_cast<size_t>(m * k), rng);
+          auto b = random_floats(static_cast<size_t>(k * n), rng);
+          auto c0 = random_floats(static_cast<size_t>(m * n), rng);
+          std::vector<float> c1 = c0, c2 = c0;
+          GemmArgs g;
+          g.m = m, g.n = n, g.k = k, g.accumulate = acc;
+          g.a = a.data(), g.lda = ta ? m : k, g.trans_a = ta;
+          g.b = b.data(), g.ldb = tb ? k : n, g.trans_b = tb;
+          g.ldc = n;
+          g.c = c1.data();
+          runtime::kernels::sgemm(g, &pool);
+          g.c = c2.data();
+          runtime::kernels::sgemm_reference(g);
+          for (size_t i = 0; i < c1.size(); ++i) REQUIRE(c1[i] == Approx(c2[i]).margin(1e-4));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("threaded Conv equals single-threaded Conv and a direct loop", "[kernels]") {
+  std::mt19937 rng(11);
+  runtime::ThreadPool one(1), two(2);
+  struct Case {
+    int64_t n, c, h, w, m, k, group, stride, pad, dil;
+  };
+  const Case cases[] = {
+      {1, 3, 17, 13, 8, 3, 1, 1, 1, 1}, {2, 8, 20, 20, 8, 3, 8, 2, 1, 1},   // depthwise
+      {1, 6, 9, 11, 4, 3, 2, 1, 2, 2},  {1, 16, 30, 30, 32, 1, 1, 1, 0, 1}, // grouped+dilated, pointwise
+      {1, 4, 40, 40, 12, 5, 1, 3, 2, 1}, {1, 32, 56, 56, 64, 3, 1, 1, 1, 1},
+  };
+  for (const Case& t : cases) {
+    CAPTURE(t.c, t.h, t.w, t.m, t.k, t.group, t.stride, t.pad, t.dil);
+    ir::Tensor x = random_tensor({t.n, t.c, t.h, t.w}, rng);
+    ir::Tensor w = random_tensor({t.m, t.c / t.group, t.k, t.k}, rng);
+    ir::Node node = make_node("Conv", 2);
+    node.attrs.set("group", t.group);
+    node.attrs.set("strides", std::vector<int64_t>{t.stride, t.stride});
+    node.attrs.set("pads", std::vector<int64_t>{t.pad, t.pad, t.pad, t.pad});
+    node.attrs.set("dilations", std::vector<int64_t>{t.dil, t.dil});
+    auto y1 = runtime::Executor::run_node(node, {&x, &w}, one)[0];
+    auto y2 = runtime::Executor::run_node(node, {&x, &w}, two)[0];
+    REQUIRE(y1.shape() == y2.shape());
+    REQUIRE(std::memcmp(y1.raw(), y2.raw(), y1.nbytes()) == 0);
+    const int64_t oh = (t.h + 2 * t.pad - (t.k - 1) * t.dil - 1) / t.stride + 1;
+    const int64_t ow = (t.w + 2 * t.pad - (t.k - 1) * t.dil - 1) / t.stride + 1;
+    REQUIRE(y1.shape() == ir::Shape{t.n, t.m, oh, ow});
+    const auto want = naive_conv2d(x, w, t.group, t.stride, t.pad, t.dil, oh, ow);
+    for (size_t i = 0; i < want.size(); ++i) REQUIRE(y1.values<float>()[i] == Approx(want[i]).margin(1e-4));
+  }
+}
+
+TEST_CASE("broadcasting odd shapes follows numpy", "[kernels]") {
+  std::mt19937 rng(3);
+  runtime::ThreadPool pool(2);
+  ir::Tensor a = random_tensor({3, 1, 5}, rng);
+  ir::Tensor b = random_tensor({4, 1}, rng);
+  ir::Node add = make_node("Add", 2);
+  auto y = runtime::Executor::run_node(add, {&a, &b}, pool)[0];
+  REQUIRE(y.shape() == ir::Shape{3, 4, 5});
+  for (int64_t i = 0; i < 3; ++i)
+    for (int64_t j = 0; j < 4; ++j)
+      for (int64_t k = 0; k < 5; ++k)
+        REQUIRE(y.values<float>()[static_cast<size_t>((i * 4 + j) * 5 + k)] ==
+                a.values<float>()[static_cast<size_t>(i * 5 + k)] + b.values<float>()[static_cast<size_t>(j)]);
+  // Scalar with an empty tensor gives an empty tensor; int64 shape arithmetic.
+  auto s = ir::Tensor::from<int64_t>({}, {7});
+  auto e = ir::Tensor::from<int64_t>({2, 0}, {});
+  ir::Node mul = make_node("Mul", 2);
+  CHECK(runtime::Executor::run_node(mul, {&s, &e}, pool)[0].shape() == ir::Shape{2, 0});
+  auto v = ir::Tensor::from<int64_t>({3}, {1, 2, 3});
+  CHECK(runtime::Executor::run_node(mul, {&s, &v}, pool)[0].to_int_vector() == std::vector<int64_t>{7, 14, 21});
+  ir::Tensor bad = random_tensor({2, 3}, rng);
+  CHECK_THROWS_AS(runtime::Executor::run_node(add, {&a, &bad}, pool), Error);
+}
+
+TEST_CASE("row plan merges contiguous dims and keeps broadcast strides", "[kernels]") {
+  using runtime::kernels::RowPlan;
+  const RowPlan p = RowPlan::broadcast({2, 3, 4, 5}, {{2, 3, 4, 5}, {1, 1, 5}});
+  CHECK(p.row_length() == 5);
+  CHECK(p.rows() == 24);
+  CHECK(p.inner_stride(2) == 1);
+  const RowPlan q = RowPlan::broadcast({2, 3, 4}, {{2, 3, 4}, {2, 3, 4}});
+  CHECK(q.row_length() == 24);
+  CHECK(q.rows() == 1);
+}
+
+TEST_CASE("kernels reject bad shapes with a one-line error naming the node", "[kernels]") {
+  runtime::ThreadPool pool(1);
+  auto x = ir::Tensor::from<float>({2, 3}, {1, 2, 3, 4, 5, 6});
+  auto shape = ir::Tensor::from<int64_t>({2}, {4, 4});
+  ir::Node reshape = make_node("Reshape", 2);
+  try {
+    runtime::Executor::run_node(reshape, {&x, &shape}, pool);
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("node 'n' (Reshape)") != std::string::npos);
+    CHECK(std::string(e.what()).find('\n') == std::string::npos);
+  }
+  auto idx = ir::Tensor::from<int64_t>({1}, {5});
+  ir::Node gather = make_node("Gather", 2);
+  CHECK_THROWS_AS(runtime::Executor::run_node(gather, {&x, &idx}, pool), Error);
+  auto w = ir::Tensor::from<float>({1, 2, 1}, {1, 1});
+  ir::Node conv = make_node("Conv", 2);
+  CHECK_THROWS_AS(runtime::Executor::run_node(conv, {&x, &w}, pool), Error);
+}
