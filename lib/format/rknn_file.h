@@ -4,13 +4,19 @@
 // weights) each with a CRC-32. Serialisation is deterministic: the same model
 // gives the same bytes. The reader validates every length and offset before
 // use and reports a corrupt file in one line.
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "ir/graph.h"
+
+namespace rknnc {
+class StagedOutputs;
+}
 
 namespace rknnc::format {
 
@@ -20,7 +26,21 @@ struct InputPreprocess {
   std::string input;
   std::vector<float> mean;  // per channel; empty = 0
   std::vector<float> std;   // per channel; empty = 1
+  bool operator==(const InputPreprocess&) const = default;
 };
+
+// Per-tensor data the compiler and quantiser attach (stored in the tensors
+// section). Quant fields are empty until quantisation exists.
+struct TensorAnnotation {
+  std::string layout;  // "NCHW", later "NC1HWC2"; default_layout() when absent
+  std::string qtype;   // "" (float), later "asymmetric_quantized-8" …
+  std::vector<float> scale;
+  std::vector<int32_t> zero_point;
+  bool operator==(const TensorAnnotation&) const = default;
+};
+
+// "NCHW" for rank-4 tensors, "" (plain row-major) for every other rank.
+std::string default_layout(size_t rank);
 
 struct RknnModel {
   ir::Graph graph;  // compiled graph, constants included
@@ -30,14 +50,41 @@ struct RknnModel {
   std::string custom_string;
   std::vector<InputPreprocess> preprocess;
   nlohmann::json config_echo;  // the model YAML entry, as converted
+  // Only tensors whose annotation differs from the default (layout
+  // default_layout(rank), no quantisation); the reader fills it the same way.
+  std::map<std::string, TensorAnnotation> tensors = {};
+
+  TensorAnnotation annotation(const std::string& tensor) const;
 };
 
 constexpr uint32_t kFormatVersion = 1;
 
+// [{name, dtype, shape}] of values (shape null when the rank is unknown): the
+// inputs/outputs lists of the metadata section, build.json and inspect.
+nlohmann::json describe_values(const ir::Graph& g, const std::vector<std::string>& names);
+
 std::string serialize_rknn(const RknnModel& model);
+// Stages `path` in `staged` (written when the driver commits).
+void stage_rknn(StagedOutputs& staged, const std::filesystem::path& path, const RknnModel& model);
 RknnModel parse_rknn(const std::string& bytes, const std::string& what);
 RknnModel read_rknn(const std::filesystem::path& path);
 // True when the file starts with the .rknn magic (for `inspect` / `run`).
 bool is_rknn_file(const std::filesystem::path& path);
+
+// The container's header and section table, after checking magic, version,
+// file size, header CRC and every section's bounds and CRC.
+struct SectionInfo {
+  uint32_t kind = 0;
+  std::string name;  // "metadata", "graph", "tensors", "weights", "unknown"
+  uint64_t offset = 0;
+  uint64_t length = 0;
+  uint32_t crc = 0;
+};
+struct ContainerInfo {
+  uint32_t version = 0;
+  uint64_t file_size = 0;
+  std::vector<SectionInfo> sections;
+};
+ContainerInfo read_container(const std::string& bytes, const std::string& what);
 
 }  // namespace rknnc::format

@@ -1,0 +1,329 @@
+// Reads the .rknn container v1. Nothing from the file is trusted: header,
+// table, every count, length, offset, dtype, shape and string is checked
+// before use, counts against the bytes left before anything is allocated, and
+// the finished graph is run through the IR verifier.
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <optional>
+
+#include "format/byte_io.h"
+#include "format/crc32.h"
+#include "format/rknn_file.h"
+#include "format/rknn_layout.h"
+#include "ir/verifier.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace rknnc::format {
+namespace {
+
+using layout::AttrKind;
+
+[[noreturn]] void corrupt(const std::string& what, const std::string& detail) {
+  fail("{}: corrupt .rknn ({})", what, detail);
+}
+
+bool known_dtype(uint8_t code) {
+  return code != 0 && ir::dtype_name(static_cast<ir::DataType>(code)) != "undefined";
+}
+
+// Bytes a dense tensor of this dtype and shape needs; nullopt when a dim is
+// negative or the product overflows.
+std::optional<uint64_t> dense_bytes(ir::DataType dtype, const ir::Shape& shape) {
+  uint64_t n = ir::dtype_size(dtype);
+  uint64_t numel = 1;
+  for (int64_t d : shape) {
+    if (d < 0) return std::nullopt;
+    if (d != 0 && numel > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(d)) return std::nullopt;
+    numel *= static_cast<uint64_t>(d);
+  }
+  if (n != 0 && numel > std::numeric_limits<uint64_t>::max() / n) return std::nullopt;
+  // The executor indexes elements with int64_t.
+  if (numel > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
+  return numel * n;
+}
+
+std::vector<std::string> read_strings(ByteReader& r, std::string_view what) {
+  const size_t n = r.count(what, 4);
+  std::vector<std::string> v;
+  v.reserve(n);
+  for (size_t i = 0; i < n; ++i) v.push_back(r.str(what));
+  return v;
+}
+
+ir::Shape read_dims(ByteReader& r, bool allow_dynamic, const std::string& owner) {
+  const size_t rank = r.count("shape rank", 8);
+  ir::Shape shape(rank);
+  for (auto& d : shape) {
+    d = r.i64("shape dim");
+    if (d < (allow_dynamic ? ir::kDynamic : 0))
+      r.corrupt(fmt::format("tensor '{}' has invalid dim {}", printable(owner), d));
+  }
+  return shape;
+}
+
+ir::DataType read_dtype(ByteReader& r, bool allow_undefined, const std::string& owner) {
+  const uint8_t code = r.u8("dtype");
+  if (!(known_dtype(code) || (allow_undefined && code == 0)))
+    r.corrupt(fmt::format("tensor '{}' has unknown dtype code {}", printable(owner), code));
+  return static_cast<ir::DataType>(code);
+}
+
+ir::Tensor read_inline_tensor(ByteReader& r, const std::string& owner) {
+  const ir::DataType dtype = read_dtype(r, true, owner);
+  const uint8_t flags = r.u8("tensor flags");
+  if (flags & ~layout::kInlineHasData) r.corrupt(fmt::format("tensor '{}' has unknown flags {:#x}", printable(owner), flags));
+  const ir::Shape shape = read_dims(r, false, owner);
+  const uint64_t nbytes = r.u64("tensor byte length");
+  if (!(flags & layout::kInlineHasData)) {
+    if (dtype != ir::DataType::Undefined || !shape.empty() || nbytes != 0)
+      r.corrupt(fmt::format("empty tensor '{}' has a dtype, shape or bytes", printable(owner)));
+    return ir::Tensor();
+  }
+  if (dtype == ir::DataType::Undefined) r.corrupt(fmt::format("tensor '{}' has no dtype", printable(owner)));
+  const auto want = dense_bytes(dtype, shape);
+  if (!want || *want != nbytes)
+    r.corrupt(fmt::format("tensor '{}' has {} bytes, which does not match its dtype and shape", printable(owner), nbytes));
+  const std::string_view data = r.bytes(nbytes, "tensor bytes");
+  return ir::Tensor::from_bytes(dtype, shape, data.data(), data.size());
+}
+
+ir::Attribute read_attribute(ByteReader& r, const std::string& key) {
+  const uint8_t kind = r.u8("attribute kind");
+  switch (static_cast<AttrKind>(kind)) {
+    case AttrKind::Int: return r.i64("int attribute");
+    case AttrKind::Float: return r.f32("float attribute");
+    case AttrKind::String: return r.str("string attribute");
+    case AttrKind::Ints: {
+      std::vector<int64_t> v(r.count("ints attribute", 8));
+      for (auto& x : v) x = r.i64("ints attribute");
+      return v;
+    }
+    case AttrKind::Floats: {
+      std::vector<float> v(r.count("floats attribute", 4));
+      for (auto& x : v) x = r.f32("floats attribute");
+      return v;
+    }
+    case AttrKind::Strings: return read_strings(r, "strings attribute");
+    case AttrKind::Tensor: return read_inline_tensor(r, key);
+  }
+  r.corrupt(fmt::format("attribute '{}' has unknown kind {}", printable(key), kind));
+}
+
+void read_graph(ByteReader& r, ir::Graph& g) {
+  g.name = r.str("graph name");
+  g.opset = r.i64("opset");
+  const size_t nmeta = r.count("graph metadata count", 8);
+  for (size_t i = 0; i < nmeta; ++i) {
+    std::string key = r.str("metadata key");
+    if (!g.metadata.emplace(key, r.str("metadata value")).second)
+      r.corrupt(fmt::format("graph metadata key '{}' appears twice", printable(key)));
+  }
+  g.inputs = read_strings(r, "graph inputs");
+  g.outputs = read_strings(r, "graph outputs");
+  const size_t nnodes = r.count("node count", 6 * 4);
+  g.nodes.reserve(nnodes);
+  for (size_t i = 0; i < nnodes; ++i) {
+    auto n = std::make_unique<ir::Node>();
+    n->name = r.str("node name");
+    n->op_type = r.str("node op_type");
+    n->domain = r.str("node domain");
+    n->inputs = read_strings(r, "node inputs");
+    n->outputs = read_strings(r, "node outputs");
+    const size_t nattr = r.count("attribute count", 5);
+    std::string prev;
+    for (size_t k = 0; k < nattr; ++k) {
+      std::string key = r.str("attribute name");
+      if (k > 0 && key <= prev)
+        r.corrupt(fmt::format("node '{}': attributes are not sorted and unique at '{}'", printable(n->name), printable(key)));
+      n->attrs.set(key, read_attribute(r, key));
+      prev = std::move(key);
+    }
+    g.add_node(std::move(n));
+  }
+  r.expect_end();
+}
+
+TensorAnnotation read_annotation(ByteReader& r) {
+  TensorAnnotation a;
+  a.layout = r.str("layout");
+  a.qtype = r.str("qtype");
+  a.scale.resize(r.count("scale count", 4));
+  for (auto& s : a.scale) s = r.f32("scale");
+  a.zero_point.resize(r.count("zero_point count", 4));
+  for (auto& z : a.zero_point) z = r.i32("zero_point");
+  return a;
+}
+
+void read_tensors(ByteReader& r, std::string_view weights, RknnModel& m) {
+  ir::Graph& g = m.graph;
+  const size_t n = r.count("tensor count", 4 + 2 + 4 + 4 + 4 + 4 + 4);
+  std::string prev;
+  for (size_t i = 0; i < n; ++i) {
+    std::string name = r.str("tensor name");
+    if (i > 0 && name <= prev) r.corrupt(fmt::format("tensor names are not sorted and unique at '{}'", printable(name)));
+    const uint8_t flags = r.u8("tensor flags");
+    if (flags & ~layout::kTensorFlagsMask)
+      r.corrupt(fmt::format("tensor '{}' has unknown flags {:#x}", printable(name), flags));
+    const bool constant = flags & layout::kTensorConstant;
+    const ir::DataType dtype = read_dtype(r, !constant, name);
+    const ir::Shape shape = read_dims(r, !constant, name);
+    if (!(flags & layout::kTensorHasShape) && !shape.empty())
+      r.corrupt(fmt::format("tensor '{}' has dims but no shape flag", printable(name)));
+    const TensorAnnotation a = read_annotation(r);
+    if (flags & layout::kTensorHasValueInfo) g.values[name] = {dtype, shape, (flags & layout::kTensorHasShape) != 0};
+    if (constant) {
+      const uint64_t offset = r.u64("weight offset");
+      const uint64_t length = r.u64("weight length");
+      if (offset % layout::kWeightAlign != 0 || offset > weights.size() || length > weights.size() - offset)
+        r.corrupt(fmt::format("tensor '{}' points at weight bytes [{}, +{}) outside the {}-byte weights section",
+                              printable(name), offset, length, weights.size()));
+      const auto want = dense_bytes(dtype, shape);
+      if (!want || *want != length)
+        r.corrupt(fmt::format("tensor '{}' has {} weight bytes, which does not match its dtype and shape", printable(name), length));
+      g.initializers.emplace(name, ir::Tensor::from_bytes(dtype, shape, weights.data() + offset, length));
+    }
+    TensorAnnotation def;
+    def.layout = default_layout(shape.size());
+    if (a != def) m.tensors[name] = a;
+    prev = std::move(name);
+  }
+  r.expect_end();
+}
+
+std::vector<float> float_list(const nlohmann::json& j, const std::string& what) {
+  if (!j.is_array()) corrupt(what, "metadata: preprocess mean/std is not a list");
+  std::vector<float> v;
+  for (const auto& x : j) {
+    if (!x.is_number() || !(std::fabs(x.get<double>()) <= std::numeric_limits<float>::max()))
+      corrupt(what, "metadata: preprocess mean/std holds a non-number or out-of-range value");
+    v.push_back(x.get<float>());
+  }
+  return v;
+}
+
+void read_metadata(std::string_view text, const std::string& what, RknnModel& m) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) corrupt(what, "section 'metadata' is not a JSON object");
+  auto str = [&](const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_string()) corrupt(what, fmt::format("metadata: '{}' is missing or not a string", key));
+    return it->get<std::string>();
+  };
+  m.model_name = str("model_name");
+  m.target = str("target");
+  m.tool_version = str("tool_version");
+  m.custom_string = str("custom_string");
+  m.config_echo = j.contains("config") ? j["config"] : nlohmann::json();
+  auto pre = j.find("preprocess");
+  if (pre == j.end() || !pre->is_array()) corrupt(what, "metadata: 'preprocess' is missing or not a list");
+  for (const auto& p : *pre) {
+    if (!p.is_object() || !p.contains("input") || !p["input"].is_string() || !p.contains("mean") || !p.contains("std"))
+      corrupt(what, "metadata: a preprocess entry lacks input, mean or std");
+    m.preprocess.push_back({p["input"].get<std::string>(), float_list(p["mean"], what), float_list(p["std"], what)});
+  }
+}
+
+}  // namespace
+
+std::string_view layout::section_name(uint32_t kind) {
+  switch (static_cast<SectionKind>(kind)) {
+    case SectionKind::Metadata: return "metadata";
+    case SectionKind::Graph: return "graph";
+    case SectionKind::Tensors: return "tensors";
+    case SectionKind::Weights: return "weights";
+  }
+  return "unknown";
+}
+
+ContainerInfo read_container(const std::string& bytes, const std::string& what) {
+  if (bytes.size() < layout::kMagic.size() || std::string_view(bytes).substr(0, layout::kMagic.size()) != layout::kMagic)
+    fail("{}: not a .rknn file (bad magic, expected \"RKNNC\\0\")", what);
+  if (bytes.size() < layout::kMinHeaderSize)
+    corrupt(what, fmt::format("file is {} bytes, shorter than the {}-byte header: truncated", bytes.size(), layout::kMinHeaderSize));
+  ContainerInfo info;
+  info.version = load_le<uint32_t>(bytes, layout::kVersionOffset);
+  if (info.version == 0) corrupt(what, "format version 0");
+  if (info.version > kFormatVersion)
+    fail("{}: .rknn format version {} is newer than this rknnc reads (version {}); use a newer rknnc", what,
+         info.version, kFormatVersion);
+  const uint16_t count = load_le<uint16_t>(bytes, layout::kSectionCountOffset);
+  const uint32_t flags = load_le<uint32_t>(bytes, layout::kFlagsOffset);
+  info.file_size = load_le<uint64_t>(bytes, layout::kFileSizeOffset);
+  if (info.file_size != bytes.size())
+    corrupt(what, fmt::format("file is {} bytes, header says {}: truncated or extended", bytes.size(), info.file_size));
+  if (count == 0 || count > layout::kMaxSections)
+    corrupt(what, fmt::format("section count {} outside 1..{}", count, layout::kMaxSections));
+  const size_t table_end = layout::kTableOffset + count * layout::kEntrySize;
+  if (bytes.size() < table_end + 4) corrupt(what, "file ends inside the section table: truncated");
+  if (crc32(bytes.data(), table_end) != load_le<uint32_t>(bytes, table_end)) corrupt(what, "header CRC mismatch");
+  if (flags != 0)
+    fail("{}: .rknn uses features this rknnc does not read (flags {:#x}); use a newer rknnc", what, flags);
+  uint64_t prev_end = table_end + 4;
+  bool seen[layout::kNumKnownSections + 1] = {};
+  for (uint16_t i = 0; i < count; ++i) {
+    const size_t e = layout::kTableOffset + i * layout::kEntrySize;
+    SectionInfo s;
+    s.kind = load_le<uint32_t>(bytes, e);
+    s.name = layout::section_name(s.kind);
+    s.offset = load_le<uint64_t>(bytes, e + 8);
+    s.length = load_le<uint64_t>(bytes, e + 16);
+    s.crc = load_le<uint32_t>(bytes, e + 24);
+    const std::string label = s.name == "unknown" ? fmt::format("#{} (kind {})", i, s.kind) : "'" + s.name + "'";
+    if (load_le<uint32_t>(bytes, e + 4) != 0 || load_le<uint32_t>(bytes, e + 28) != 0)
+      corrupt(what, fmt::format("section {} has non-zero reserved fields", label));
+    if (s.offset % layout::kSectionAlign != 0 || s.offset < prev_end || s.offset > bytes.size() ||
+        s.length > bytes.size() - s.offset)
+      corrupt(what, fmt::format("section {} at [{}, +{}) is misplaced or outside the {}-byte file", label, s.offset,
+                                s.length, bytes.size()));
+    for (uint64_t k = prev_end; k < s.offset; ++k)
+      if (bytes[k] != '\0') corrupt(what, fmt::format("non-zero padding byte at offset {}", k));
+    if (crc32(bytes.data() + s.offset, s.length) != s.crc) corrupt(what, fmt::format("section {} CRC mismatch", label));
+    if (s.kind >= 1 && s.kind <= layout::kNumKnownSections) {
+      if (seen[s.kind]) corrupt(what, fmt::format("section {} appears twice", label));
+      seen[s.kind] = true;
+    }
+    prev_end = s.offset + s.length;
+    info.sections.push_back(std::move(s));
+  }
+  if (prev_end != bytes.size()) corrupt(what, fmt::format("{} unexpected bytes after the last section", bytes.size() - prev_end));
+  for (uint32_t k = 1; k <= layout::kNumKnownSections; ++k)
+    if (!seen[k]) corrupt(what, fmt::format("section '{}' is missing", layout::section_name(k)));
+  return info;
+}
+
+RknnModel parse_rknn(const std::string& bytes, const std::string& what) {
+  const ContainerInfo info = read_container(bytes, what);
+  std::string_view section[layout::kNumKnownSections + 1];
+  for (const auto& s : info.sections)
+    if (s.kind >= 1 && s.kind <= layout::kNumKnownSections)  // unknown kinds: later additions, skipped
+      section[s.kind] = std::string_view(bytes).substr(s.offset, s.length);
+  auto sec = [&](layout::SectionKind k) { return section[static_cast<uint32_t>(k)]; };
+
+  RknnModel m;
+  ByteReader gr(sec(layout::SectionKind::Graph), what, "graph");
+  read_graph(gr, m.graph);
+  ByteReader tr(sec(layout::SectionKind::Tensors), what, "tensors");
+  read_tensors(tr, sec(layout::SectionKind::Weights), m);
+  read_metadata(sec(layout::SectionKind::Metadata), what, m);
+  try {
+    ir::verify(m.graph, "in " + what);
+  } catch (const Error& e) {
+    corrupt(what, fmt::format("graph does not verify: {}", e.what()));
+  }
+  return m;
+}
+
+RknnModel read_rknn(const std::filesystem::path& path) {
+  return parse_rknn(read_file(path, "model"), path.string());
+}
+
+bool is_rknn_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[layout::kMagic.size()] = {};
+  if (!in.read(head, sizeof head)) return false;
+  return std::string_view(head, sizeof head) == layout::kMagic;
+}
+
+}  // namespace rknnc::format

@@ -1,0 +1,227 @@
+// Writes the .rknn container v1 (docs/rknn-format.md). Everything is emitted
+// in a fixed order (maps are ordered, no timestamps, padding is zero), so the
+// same model always gives the same bytes.
+#include <cmath>
+#include <set>
+
+#include "format/byte_io.h"
+#include "format/crc32.h"
+#include "format/rknn_file.h"
+#include "format/rknn_layout.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace rknnc::format {
+namespace {
+
+using layout::AttrKind;
+
+void write_strings(ByteWriter& w, const std::vector<std::string>& v, std::string_view what) {
+  w.count(v.size(), what);
+  for (const auto& s : v) w.str(s);
+}
+
+void write_dims(ByteWriter& w, const ir::Shape& shape) {
+  w.count(shape.size(), "a shape");
+  for (int64_t d : shape) w.i64(d);
+}
+
+// Tensor attributes are small (ConstantOfShape values, …): stored inline.
+void write_inline_tensor(ByteWriter& w, const ir::Tensor& t) {
+  w.u8(static_cast<uint8_t>(t.dtype()));
+  w.u8(t.empty() ? 0 : layout::kInlineHasData);
+  write_dims(w, t.shape());
+  w.u64(t.nbytes());
+  if (t.nbytes()) w.bytes(t.raw(), t.nbytes());
+}
+
+void write_attribute(ByteWriter& w, const std::string& key, const ir::Attribute& a) {
+  w.str(key);
+  w.u8(static_cast<uint8_t>(a.index()));
+  switch (static_cast<AttrKind>(a.index())) {
+    case AttrKind::Int: w.i64(std::get<int64_t>(a)); break;
+    case AttrKind::Float: w.f32(std::get<float>(a)); break;
+    case AttrKind::String: w.str(std::get<std::string>(a)); break;
+    case AttrKind::Ints: {
+      const auto& v = std::get<std::vector<int64_t>>(a);
+      w.count(v.size(), key);
+      for (int64_t x : v) w.i64(x);
+      break;
+    }
+    case AttrKind::Floats: {
+      const auto& v = std::get<std::vector<float>>(a);
+      w.count(v.size(), key);
+      for (float x : v) w.f32(x);
+      break;
+    }
+    case AttrKind::Strings: write_strings(w, std::get<std::vector<std::string>>(a), key); break;
+    case AttrKind::Tensor: write_inline_tensor(w, std::get<ir::Tensor>(a)); break;
+  }
+}
+
+std::string graph_section(const ir::Graph& g) {
+  ByteWriter w;
+  w.str(g.name);
+  w.i64(g.opset);
+  w.count(g.metadata.size(), "graph metadata");
+  for (const auto& [k, v] : g.metadata) {
+    w.str(k);
+    w.str(v);
+  }
+  write_strings(w, g.inputs, "graph inputs");
+  write_strings(w, g.outputs, "graph outputs");
+  w.count(g.nodes.size(), "graph nodes");
+  for (const auto& n : g.nodes) {
+    w.str(n->name);
+    w.str(n->op_type);
+    w.str(n->domain);
+    write_strings(w, n->inputs, "node inputs");
+    write_strings(w, n->outputs, "node outputs");
+    const auto& attrs = n->attrs.all();
+    w.count(attrs.size(), "node attributes");
+    for (const auto& [key, value] : attrs) write_attribute(w, key, value);
+  }
+  return w.take();
+}
+
+// Tensors section (every value and constant, by name) and weights section
+// (constant bytes, each at a 64-byte aligned offset) are built together.
+void tensor_sections(const RknnModel& m, std::string& tensors, std::string& weights) {
+  const ir::Graph& g = m.graph;
+  std::set<std::string> names;
+  for (const auto& [name, vi] : g.values) names.insert(name);
+  for (const auto& [name, t] : g.initializers) names.insert(name);
+  ByteWriter tw, ww;
+  tw.count(names.size(), "tensors");
+  for (const auto& name : names) {
+    const ir::ValueInfo* vi = g.info(name);
+    const ir::Tensor* c = g.constant(name);
+    uint8_t flags = 0;
+    ir::DataType dtype = ir::DataType::Undefined;
+    ir::Shape shape;
+    if (vi) {
+      flags |= layout::kTensorHasValueInfo;
+      dtype = vi->dtype;
+      shape = vi->shape;
+      if (vi->has_shape) flags |= layout::kTensorHasShape;
+    }
+    if (c) {  // a constant's own dtype and shape are authoritative
+      flags |= layout::kTensorConstant | layout::kTensorHasShape;
+      dtype = c->dtype();
+      shape = c->shape();
+    }
+    if (!(flags & layout::kTensorHasShape)) shape.clear();
+    tw.str(name);
+    tw.u8(flags);
+    tw.u8(static_cast<uint8_t>(dtype));
+    write_dims(tw, shape);
+    const TensorAnnotation a = m.annotation(name);
+    tw.str(a.layout);
+    tw.str(a.qtype);
+    tw.count(a.scale.size(), "quant scale");
+    for (float s : a.scale) tw.f32(s);
+    tw.count(a.zero_point.size(), "quant zero_point");
+    for (int32_t z : a.zero_point) tw.i32(z);
+    if (c) {
+      ww.pad_to(layout::kWeightAlign);
+      tw.u64(ww.size());
+      tw.u64(c->nbytes());
+      if (c->nbytes()) ww.bytes(c->raw(), c->nbytes());
+    }
+  }
+  tensors = tw.take();
+  weights = ww.take();
+}
+
+std::string metadata_section(const RknnModel& m) {
+  nlohmann::json pre = nlohmann::json::array();
+  for (const auto& p : m.preprocess) pre.push_back({{"input", p.input}, {"mean", p.mean}, {"std", p.std}});
+  const nlohmann::json j = {
+      {"format_version", kFormatVersion},
+      {"model_name", m.model_name},
+      {"target", m.target},
+      {"tool_version", m.tool_version},
+      {"custom_string", m.custom_string},
+      {"preprocess", std::move(pre)},
+      {"config", m.config_echo},
+      {"inputs", describe_values(m.graph, m.graph.inputs)},
+      {"outputs", describe_values(m.graph, m.graph.outputs)},
+  };
+  // Invalid UTF-8 from a config file is replaced rather than thrown on.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+nlohmann::json describe_values(const ir::Graph& g, const std::vector<std::string>& names) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& name : names) {
+    const ir::ValueInfo* vi = g.info(name);
+    nlohmann::json e = {{"name", name}, {"dtype", ir::dtype_name(vi ? vi->dtype : ir::DataType::Undefined)}};
+    e["shape"] = vi && vi->has_shape ? nlohmann::json(vi->shape) : nlohmann::json(nullptr);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::string default_layout(size_t rank) { return rank == 4 ? "NCHW" : ""; }
+
+TensorAnnotation RknnModel::annotation(const std::string& tensor) const {
+  auto it = tensors.find(tensor);
+  if (it != tensors.end()) return it->second;
+  TensorAnnotation a;
+  const ir::ValueInfo* vi = graph.info(tensor);
+  const ir::Tensor* c = graph.constant(tensor);
+  a.layout = default_layout(c ? c->shape().size() : vi && vi->has_shape ? vi->shape.size() : 0);
+  return a;
+}
+
+std::string serialize_rknn(const RknnModel& m) {
+  for (const auto& p : m.preprocess)
+    for (float v : p.mean) if (!std::isfinite(v)) fail("cannot write .rknn: mean value of input '{}' is not finite", p.input);
+  for (const auto& p : m.preprocess)
+    for (float v : p.std) if (!std::isfinite(v)) fail("cannot write .rknn: std value of input '{}' is not finite", p.input);
+  std::string tensors, weights;
+  tensor_sections(m, tensors, weights);
+  const std::pair<layout::SectionKind, std::string> sections[] = {
+      {layout::SectionKind::Metadata, metadata_section(m)},
+      {layout::SectionKind::Graph, graph_section(m.graph)},
+      {layout::SectionKind::Tensors, std::move(tensors)},
+      {layout::SectionKind::Weights, std::move(weights)},
+  };
+  constexpr uint16_t n = std::size(sections);
+
+  ByteWriter w;
+  w.bytes(layout::kMagic.data(), layout::kMagic.size());
+  w.u32(kFormatVersion);
+  w.u16(n);
+  w.u32(0);  // flags
+  w.u64(0);  // file size, patched below
+  const size_t table = w.size();
+  for (uint16_t i = 0; i < n; ++i) {
+    w.u64(0);
+    w.u64(0);
+    w.u64(0);
+    w.u64(0);
+  }
+  const size_t header_crc_at = w.size();
+  w.u32(0);
+  for (uint16_t i = 0; i < n; ++i) {
+    w.pad_to(layout::kSectionAlign);
+    const size_t entry = table + i * layout::kEntrySize;
+    w.patch_u32(entry, static_cast<uint32_t>(sections[i].first));
+    w.patch_u64(entry + 8, w.size());
+    w.patch_u64(entry + 16, sections[i].second.size());
+    w.patch_u32(entry + 24, crc32(sections[i].second));
+    w.bytes(sections[i].second.data(), sections[i].second.size());
+  }
+  w.patch_u64(layout::kFileSizeOffset, w.size());
+  w.patch_u32(header_crc_at, crc32(w.data().data(), header_crc_at));
+  return w.take();
+}
+
+void stage_rknn(StagedOutputs& staged, const std::filesystem::path& path, const RknnModel& model) {
+  staged.add(path, serialize_rknn(model));
+}
+
+}  // namespace rknnc::format

@@ -1,0 +1,138 @@
+#include "report/inspect.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "frontends/frontend.h"
+#include "runtime/kernel.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace rknnc::report {
+
+using nlohmann::json;
+
+json inspect_graph(const ir::Graph& g) {
+  return {
+      {"graph_name", g.name},
+      {"opset", g.opset},
+      {"graph_metadata", json(g.metadata)},
+      {"inputs", format::describe_values(g, g.inputs)},
+      {"outputs", format::describe_values(g, g.outputs)},
+      {"node_count", g.nodes.size()},
+      {"ops", json(g.op_histogram())},
+      {"constant_count", g.initializers.size()},
+      {"weight_bytes", g.constant_bytes()},
+  };
+}
+
+json inspect_rknn_model(const format::RknnModel& m) {
+  json j = inspect_graph(m.graph);
+  for (const char* side : {"inputs", "outputs"})
+    for (auto& v : j[side]) {
+      const format::TensorAnnotation a = m.annotation(v["name"].get<std::string>());
+      v["layout"] = a.layout;
+      if (!a.qtype.empty()) v["qtype"] = a.qtype;
+    }
+  j["model_name"] = m.model_name;
+  j["target"] = m.target;
+  j["tool_version"] = m.tool_version;
+  j["custom_string"] = m.custom_string;
+  json pre = json::array();
+  for (const auto& p : m.preprocess) pre.push_back({{"input", p.input}, {"mean", p.mean}, {"std", p.std}});
+  j["preprocess"] = std::move(pre);
+  j["config"] = m.config_echo;
+  return j;
+}
+
+json inspect_file(const std::filesystem::path& path) {
+  const std::string what = path.string();
+  json j;
+  if (format::is_rknn_file(path)) {
+    const std::string bytes = read_file(path, "model");
+    const format::ContainerInfo info = format::read_container(bytes, what);
+    j = inspect_rknn_model(format::parse_rknn(bytes, what));
+    j["format"] = "rknn";
+    j["format_version"] = info.version;
+    j["file_bytes"] = info.file_size;
+    json sections = json::array();
+    for (const auto& s : info.sections)
+      sections.push_back({{"kind", s.kind}, {"name", s.name}, {"offset", s.offset}, {"length", s.length},
+                          {"crc32", fmt::format("{:08x}", s.crc)}});
+    j["sections"] = std::move(sections);
+  } else {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) fail_config("{}: model file not found", what);
+    j = inspect_graph(frontends::load_onnx(path));
+    j["format"] = "onnx";
+    j["file_bytes"] = std::filesystem::file_size(path, ec);
+  }
+  j["file"] = what;
+  return j;
+}
+
+json runtime_ops() { return runtime::KernelRegistry::instance().ops(); }
+
+namespace {
+
+std::string shape_text(const json& shape) {
+  if (shape.is_null()) return "[?]";
+  std::vector<std::string> dims;
+  for (const auto& d : shape) dims.push_back(d.get<int64_t>() < 0 ? "?" : std::to_string(d.get<int64_t>()));
+  return fmt::format("[{}]", fmt::join(dims, ","));
+}
+
+std::string floats_text(const json& v) {
+  std::vector<double> values;
+  for (const auto& x : v) values.push_back(x.get<double>());
+  return fmt::format("[{:g}]", fmt::join(values, ", "));
+}
+
+void value_lines(std::string& out, const char* title, const json& values, const json& pre) {
+  out += fmt::format("{} ({}):\n", title, values.size());
+  for (const auto& v : values) {
+    out += fmt::format("  {:<24} {:<8} {}", v["name"].get<std::string>(), v["dtype"].get<std::string>(),
+                       shape_text(v["shape"]));
+    if (v.contains("layout") && !v["layout"].get<std::string>().empty())
+      out += fmt::format("  {}", v["layout"].get<std::string>());
+    if (pre.is_array())
+      for (const auto& p : pre)
+        if (p["input"] == v["name"] && (!p["mean"].empty() || !p["std"].empty()))
+          out += fmt::format("  mean={} std={}", floats_text(p["mean"]), floats_text(p["std"]));
+    out += "\n";
+  }
+}
+
+}  // namespace
+
+std::string inspect_text(const json& j) {
+  std::string out;
+  if (j["format"] == "rknn") {
+    out += fmt::format("{}: rknnc container v{}, {} bytes\n", j["file"].get<std::string>(),
+                       j["format_version"].get<uint32_t>(), j["file_bytes"].get<uint64_t>());
+    out += fmt::format("  model name:     {}\n", j["model_name"].get<std::string>());
+    out += fmt::format("  target:         {}\n", j["target"].get<std::string>());
+    out += fmt::format("  tool version:   {}\n", j["tool_version"].get<std::string>());
+    out += fmt::format("  custom_string:  {}\n", j["custom_string"].get<std::string>());
+  } else {
+    out += fmt::format("{}: ONNX model, opset {}, {} bytes\n", j["file"].get<std::string>(), j["opset"].get<int64_t>(),
+                       j["file_bytes"].get<uint64_t>());
+  }
+  out += fmt::format("  nodes:          {}\n", j["node_count"].get<uint64_t>());
+  out += fmt::format("  weights:        {} bytes in {} constants\n", j["weight_bytes"].get<int64_t>(),
+                     j["constant_count"].get<uint64_t>());
+  const json pre = j.contains("preprocess") ? j["preprocess"] : json();
+  value_lines(out, "inputs", j["inputs"], pre);
+  value_lines(out, "outputs", j["outputs"], json());
+  out += fmt::format("ops ({} types):\n", j["ops"].size());
+  for (const auto& [op, count] : j["ops"].items()) out += fmt::format("  {:<24} {}\n", op, count.get<int64_t>());
+  if (j.contains("sections")) {
+    out += "sections:\n";
+    for (const auto& s : j["sections"])
+      out += fmt::format("  {:<10} offset {:>10}  length {:>10}  crc32 {}\n", s["name"].get<std::string>(),
+                         s["offset"].get<uint64_t>(), s["length"].get<uint64_t>(), s["crc32"].get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace rknnc::report

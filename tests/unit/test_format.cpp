@@ -1,0 +1,520 @@
+// .rknn container v1: round trip, determinism and robustness against
+// corrupt, truncated, hostile and newer-version files.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "format/byte_io.h"
+#include "format/crc32.h"
+#include "format/rknn_file.h"
+#include "format/rknn_layout.h"
+#include "ir/verifier.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+using namespace rknnc;
+namespace L = rknnc::format::layout;
+
+namespace {
+
+std::unique_ptr<ir::Node> node(std::string name, std::string op, std::vector<std::string> in, std::vector<std::string> out) {
+  auto n = std::make_unique<ir::Node>();
+  n->name = std::move(name);
+  n->op_type = std::move(op);
+  n->inputs = std::move(in);
+  n->outputs = std::move(out);
+  return n;
+}
+
+void value(ir::Graph& g, const std::string& name, ir::DataType t, ir::Shape s, bool has_shape = true) {
+  g.values[name] = {t, std::move(s), has_shape};
+}
+
+// A small graph with every attribute kind, several dtypes, an absent optional
+// input, a dynamic dim, an unknown-rank value and an empty constant.
+format::RknnModel sample_model() {
+  format::RknnModel m;
+  ir::Graph& g = m.graph;
+  g.name = "tiny";
+  g.opset = 13;
+  g.metadata = {{"producer", "pytorch"}, {"source", "tiny.onnx"}};
+  g.inputs = {"x"};
+  value(g, "x", ir::DataType::Float32, {ir::kDynamic, 3, 4, 4});
+  g.add_constant("w", ir::Tensor::from<float>({2, 3, 1, 1}, {1.5f, -2, 3, 4, 5, 6}));
+  g.add_constant("b16", ir::Tensor::from<uint16_t>({2}, {0x3C00, 0xC000}));
+  g.add_constant("i8", ir::Tensor::from<int8_t>({3}, {-128, 0, 127}));
+  g.add_constant("shape", ir::Tensor::from<int64_t>({2}, {1, -1}));
+  ir::Tensor flag(ir::DataType::Bool, {});
+  flag.data<uint8_t>()[0] = 1;
+  g.add_constant("flag", flag);
+  g.add_constant("empty", ir::Tensor(ir::DataType::Int32, {0}));
+  g.add_constant("d", ir::Tensor::from<double>({1}, {3.141592653589793}));
+  for (const auto& [name, t] : g.initializers) value(g, name, t.dtype(), t.shape());
+  auto conv = node("conv0", "Conv", {"x", "w", ""}, {"y"});
+  conv->attrs.set("group", int64_t{1});
+  conv->attrs.set("alpha", 0.25f);
+  conv->attrs.set("auto_pad", std::string("NOTSET"));
+  conv->attrs.set("pads", std::vector<int64_t>{0, 0, 0, 0});
+  conv->attrs.set("scales", std::vector<float>{1.0f, -0.0f, 1e-30f, std::numeric_limits<float>::infinity()});
+  conv->attrs.set("names", std::vector<std::string>{"a", "", "\xc3\xa9t\xc3\xa9"});
+  conv->attrs.set("value", ir::Tensor::from<int32_t>({2, 1}, {7, -7}));
+  conv->attrs.set("empty_tensor", ir::Tensor());
+  conv->attrs.set("no_ints", std::vector<int64_t>{});
+  g.add_node(std::move(conv));
+  value(g, "y", ir::DataType::Float32, {ir::kDynamic, 2, 4, 4});
+  auto flat = node("flat", "Reshape", {"y", "shape"}, {"z"});
+  flat->domain = "com.example";
+  g.add_node(std::move(flat));
+  value(g, "z", ir::DataType::Float32, {}, false);
+  g.outputs = {"z", "y"};
+  ir::verify(g, "sample");
+
+  m.model_name = "tiny";
+  m.target = "rk3588";
+  m.tool_version = "0.1.0";
+  m.custom_string = "built by test \xe2\x9c\x93";
+  m.preprocess = {{"x", {0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}}};
+  m.config_echo = {{"name", "tiny"}, {"configs", {{"mean_values", {{1, 2, 3}}}, {"quantize", false}}}};
+  return m;
+}
+
+bool same_tensor(const ir::Tensor& a, const ir::Tensor& b) {
+  return a.empty() == b.empty() && a.dtype() == b.dtype() && a.shape() == b.shape() && a.nbytes() == b.nbytes() &&
+         (a.nbytes() == 0 || std::memcmp(a.raw(), b.raw(), a.nbytes()) == 0);
+}
+
+bool same_attribute(const ir::Attribute& a, const ir::Attribute& b) {
+  if (a.index() != b.index()) return false;
+  return std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        const T& y = std::get<T>(b);
+        if constexpr (std::is_same_v<T, ir::Tensor>) {
+          return same_tensor(x, y);
+        } else if constexpr (std::is_same_v<T, float>) {
+          return std::memcmp(&x, &y, sizeof(float)) == 0;  // bit-exact, -0.0 included
+        } else if constexpr (std::is_same_v<T, std::vector<float>>) {
+          return x.size() == y.size() && (x.empty() || std::memcmp(x.data(), y.data(), x.size() * 4) == 0);
+        } else {
+          return x == y;
+        }
+      },
+      a);
+}
+
+void check_same_graph(const ir::Graph& a, const ir::Graph& b) {
+  CHECK(a.name == b.name);
+  CHECK(a.opset == b.opset);
+  CHECK(a.metadata == b.metadata);
+  CHECK(a.inputs == b.inputs);
+  CHECK(a.outputs == b.outputs);
+  REQUIRE(a.nodes.size() == b.nodes.size());
+  for (size_t i = 0; i < a.nodes.size(); ++i) {
+    const ir::Node &x = *a.nodes[i], &y = *b.nodes[i];
+    CHECK(x.name == y.name);
+    CHECK(x.op_type == y.op_type);
+    CHECK(x.domain == y.domain);
+    CHECK(x.inputs == y.inputs);
+    CHECK(x.outputs == y.outputs);
+    CHECK(y.attrs.owner == y.name);
+    REQUIRE(x.attrs.all().size() == y.attrs.all().size());
+    for (const auto& [key, v] : x.attrs.all()) {
+      INFO("attribute " << key);
+      REQUIRE(y.attrs.has(key));
+      CHECK(same_attribute(v, y.attrs.all().at(key)));
+    }
+  }
+  REQUIRE(a.values.size() == b.values.size());
+  for (const auto& [name, vi] : a.values) {
+    INFO("value " << name);
+    REQUIRE(b.values.count(name));
+    CHECK(vi.dtype == b.values.at(name).dtype);
+    CHECK(vi.shape == b.values.at(name).shape);
+    CHECK(vi.has_shape == b.values.at(name).has_shape);
+  }
+  REQUIRE(a.initializers.size() == b.initializers.size());
+  for (const auto& [name, t] : a.initializers) {
+    INFO("constant " << name);
+    REQUIRE(b.initializers.count(name));
+    CHECK(same_tensor(t, b.initializers.at(name)));
+  }
+}
+
+// Section table entry i of a serialised file.
+struct Entry {
+  uint32_t kind;
+  uint64_t offset, length;
+};
+Entry entry(const std::string& f, size_t i) {
+  const size_t e = L::kTableOffset + i * L::kEntrySize;
+  return {format::load_le<uint32_t>(f, e), format::load_le<uint64_t>(f, e + 8), format::load_le<uint64_t>(f, e + 16)};
+}
+size_t section_count(const std::string& f) { return format::load_le<uint16_t>(f, L::kSectionCountOffset); }
+Entry find_section(const std::string& f, L::SectionKind kind) {
+  for (size_t i = 0; i < section_count(f); ++i)
+    if (entry(f, i).kind == static_cast<uint32_t>(kind)) return entry(f, i);
+  FAIL("no such section");
+  return {};
+}
+
+void store_u32(std::string& f, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) f[at + i] = static_cast<char>(v >> (8 * i));
+}
+void store_u64(std::string& f, size_t at, uint64_t v) {
+  for (int i = 0; i < 8; ++i) f[at + i] = static_cast<char>(v >> (8 * i));
+}
+
+// Recomputes every section CRC and the header CRC, so a test can reach the
+// section decoders with content it edited.
+void reseal(std::string& f) {
+  const size_t n = section_count(f);
+  if (L::kTableOffset + n * L::kEntrySize + 4 > f.size()) return;
+  for (size_t i = 0; i < n; ++i) {
+    const Entry e = entry(f, i);
+    if (e.offset > f.size() || e.length > f.size() - e.offset) continue;
+    store_u32(f, L::kTableOffset + i * L::kEntrySize + 24, format::crc32(f.data() + e.offset, e.length));
+  }
+  const size_t table_end = L::kTableOffset + n * L::kEntrySize;
+  store_u32(f, table_end, format::crc32(f.data(), table_end));
+}
+
+// Replaces the bytes of one (the last-placed sections shift) section and reseals.
+std::string with_section(const std::string& f, L::SectionKind kind, const std::string& content) {
+  const size_t n = section_count(f);
+  std::string head = f.substr(0, L::kTableOffset + n * L::kEntrySize + 4);
+  std::vector<std::string> bodies;
+  for (size_t i = 0; i < n; ++i) {
+    const Entry e = entry(f, i);
+    bodies.push_back(e.kind == static_cast<uint32_t>(kind) ? content : f.substr(e.offset, e.length));
+  }
+  std::string out = head;
+  for (size_t i = 0; i < n; ++i) {
+    out.resize(L::align_up(out.size(), L::kSectionAlign), '\0');
+    store_u64(out, L::kTableOffset + i * L::kEntrySize + 8, out.size());
+    store_u64(out, L::kTableOffset + i * L::kEntrySize + 16, bodies[i].size());
+    out += bodies[i];
+  }
+  store_u64(out, L::kFileSizeOffset, out.size());
+  reseal(out);
+  return out;
+}
+
+std::string section_bytes(const std::string& f, L::SectionKind kind) {
+  const Entry e = find_section(f, kind);
+  return f.substr(e.offset, e.length);
+}
+
+void check_corrupt(const std::string& bytes, const std::string& needle = "") {
+  try {
+    format::parse_rknn(bytes, "m.rknn");
+    FAIL("parse_rknn accepted a corrupt file");
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    INFO(msg);
+    CHECK(e.code() == ExitCode::Conversion);
+    CHECK(msg.rfind("m.rknn: ", 0) == 0);
+    CHECK(msg.find('\n') == std::string::npos);
+    if (!needle.empty()) CHECK(msg.find(needle) != std::string::npos);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("crc32 matches the IEEE/zlib check value", "[format]") {
+  CHECK(format::crc32("123456789") == 0xCBF43926u);
+  CHECK(format::crc32("") == 0u);
+  CHECK(format::crc32("The quick brown fox jumps over the lazy dog") == 0x414FA339u);
+}
+
+TEST_CASE("utf-8 validation rejects malformed sequences", "[format]") {
+  CHECK(format::is_valid_utf8("plain ascii"));
+  CHECK(format::is_valid_utf8("\xc3\xa9\xe2\x9c\x93\xf0\x9f\x98\x80"));
+  CHECK_FALSE(format::is_valid_utf8("\xc3"));           // truncated
+  CHECK_FALSE(format::is_valid_utf8("\xc0\xaf"));       // overlong
+  CHECK_FALSE(format::is_valid_utf8("\xed\xa0\x80"));   // surrogate
+  CHECK_FALSE(format::is_valid_utf8("\xf4\x90\x80\x80"));  // > U+10FFFF
+  CHECK_FALSE(format::is_valid_utf8("\xff"));
+}
+
+TEST_CASE(".rknn round trip keeps graph, constants and metadata", "[format]") {
+  const format::RknnModel m = sample_model();
+  const std::string bytes = format::serialize_rknn(m);
+  const format::RknnModel back = format::parse_rknn(bytes, "m.rknn");
+  check_same_graph(m.graph, back.graph);
+  CHECK(back.model_name == m.model_name);
+  CHECK(back.target == m.target);
+  CHECK(back.tool_version == m.tool_version);
+  CHECK(back.custom_string == m.custom_string);
+  CHECK(back.preprocess == m.preprocess);
+  CHECK(back.config_echo == m.config_echo);
+  CHECK(back.tensors.empty());  // every tensor has the default annotation
+  CHECK(back.annotation("x").layout == "NCHW");
+  CHECK(back.annotation("shape").layout == "");
+  // A reloaded model serialises to the same bytes.
+  CHECK(format::serialize_rknn(back) == bytes);
+}
+
+TEST_CASE(".rknn keeps tensor annotations (layout, quant params)", "[format]") {
+  format::RknnModel m = sample_model();
+  m.tensors["w"] = {"NC1HWC2", "asymmetric_quantized-8", {0.5f, 0.25f}, {0, -3}};
+  m.tensors["y"] = {"NCHW", "asymmetric_quantized-8", {0.125f}, {12}};
+  const format::RknnModel back = format::parse_rknn(format::serialize_rknn(m), "m.rknn");
+  CHECK(back.tensors == m.tensors);
+}
+
+TEST_CASE(".rknn serialisation is deterministic and aligned", "[format]") {
+  const std::string a = format::serialize_rknn(sample_model());
+  const std::string b = format::serialize_rknn(sample_model());
+  CHECK(a == b);
+  CHECK(a.substr(0, 6) == std::string("RKNNC\0", 6));
+  CHECK(format::load_le<uint32_t>(a, L::kVersionOffset) == format::kFormatVersion);
+  CHECK(format::load_le<uint64_t>(a, L::kFileSizeOffset) == a.size());
+  const format::ContainerInfo info = format::read_container(a, "m.rknn");
+  REQUIRE(info.sections.size() == 4);
+  for (const auto& s : info.sections) CHECK(s.offset % L::kSectionAlign == 0);
+  CHECK(info.sections[0].name == "metadata");
+  CHECK(info.sections[3].name == "weights");
+  // Copying the graph (shared storage) or building it in another order of
+  // map insertions does not change the bytes.
+  format::RknnModel m = sample_model();
+  format::RknnModel copy = m;
+  CHECK(format::serialize_rknn(copy) == a);
+}
+
+TEST_CASE(".rknn weights are 64-byte aligned with zero padding", "[format]") {
+  const std::string f = format::serialize_rknn(sample_model());
+  const Entry w = find_section(f, L::SectionKind::Weights);
+  // The float weight [2,3,1,1] (24 bytes) must be found at some 64-aligned offset.
+  const format::RknnModel m = sample_model();
+  const ir::Tensor& t = m.graph.initializers.at("w");
+  const std::string_view weights(f.data() + w.offset, w.length);
+  const size_t at = weights.find(std::string_view(static_cast<const char*>(t.raw()), t.nbytes()));
+  REQUIRE(at != std::string_view::npos);
+  CHECK((w.offset + at) % 64 == 0);
+  // The section holds the constants plus at most 63 padding bytes before each.
+  size_t total_constant = 0;
+  for (const auto& [name, c] : m.graph.initializers) total_constant += c.nbytes();
+  CHECK(w.length >= total_constant);
+  CHECK(w.length <= total_constant + 64 * m.graph.initializers.size());
+  // Padding between constants is zero: bytes outside the constants sum to zero.
+  size_t nonzero = 0;
+  for (char c : weights) nonzero += c != 0;
+  size_t nonzero_in_constants = 0;
+  for (const auto& [name, c] : m.graph.initializers)
+    for (size_t i = 0; i < c.nbytes(); ++i) nonzero_in_constants += static_cast<const char*>(c.raw())[i] != 0;
+  CHECK(nonzero == nonzero_in_constants);
+}
+
+TEST_CASE(".rknn written atomically reads back from disk", "[format]") {
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("rknnc_test_format_{}", ::getpid());
+  std::filesystem::remove_all(dir);
+  const auto path = dir / "tiny.rknn";
+  {
+    StagedOutputs staged;
+    format::stage_rknn(staged, path, sample_model());
+    CHECK_FALSE(std::filesystem::exists(path));  // nothing before commit
+    staged.commit();
+  }
+  CHECK(format::is_rknn_file(path));
+  check_same_graph(sample_model().graph, format::read_rknn(path).graph);
+  write_file_atomic(dir / "not.rknn", "ONNX-ish bytes");
+  CHECK_FALSE(format::is_rknn_file(dir / "not.rknn"));
+  CHECK_FALSE(format::is_rknn_file(dir / "missing.rknn"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE(".rknn truncated at every length is an error", "[format]") {
+  const std::string f = format::serialize_rknn(sample_model());
+  for (size_t n = 0; n < f.size(); ++n) {
+    INFO("length " << n);
+    CHECK_THROWS_AS(format::parse_rknn(f.substr(0, n), "m.rknn"), Error);
+  }
+  check_corrupt(f.substr(0, f.size() - 1), "truncated");
+  check_corrupt(f + std::string(1, '\0'), "header says");
+}
+
+TEST_CASE(".rknn flipped byte in any section is a CRC error naming it", "[format]") {
+  const std::string f = format::serialize_rknn(sample_model());
+  for (size_t i = 0; i < section_count(f); ++i) {
+    const Entry e = entry(f, i);
+    const std::string name(L::section_name(e.kind));
+    for (uint64_t at : {e.offset, e.offset + e.length / 2, e.offset + e.length - 1}) {
+      std::string bad = f;
+      bad[at] = static_cast<char>(bad[at] ^ 0x20);
+      INFO("section " << name << " offset " << at);
+      check_corrupt(bad, fmt::format("section '{}' CRC mismatch", name));
+    }
+  }
+  // Every header and table byte is covered by the header CRC.
+  const size_t table_end = L::kTableOffset + section_count(f) * L::kEntrySize;
+  for (size_t at = 10; at < table_end; ++at) {
+    std::string bad = f;
+    bad[at] = static_cast<char>(bad[at] ^ 1);
+    INFO("header offset " << at);
+    CHECK_THROWS_AS(format::parse_rknn(bad, "m.rknn"), Error);
+  }
+  // Non-zero padding between header and first section.
+  std::string bad = f;
+  bad[table_end + 4] = 1;
+  check_corrupt(bad, "padding");
+}
+
+TEST_CASE(".rknn bad magic and newer versions are clear errors", "[format]") {
+  const std::string f = format::serialize_rknn(sample_model());
+  std::string bad = f;
+  bad[0] = 'X';
+  check_corrupt(bad, "not a .rknn file (bad magic");
+  check_corrupt("", "bad magic");
+  check_corrupt("\x08\x01\x12\x07pytorch", "bad magic");  // an ONNX protobuf
+  std::string newer = f;
+  store_u32(newer, L::kVersionOffset, format::kFormatVersion + 1);
+  reseal(newer);
+  check_corrupt(newer, "format version 2 is newer than this rknnc reads");
+  // Even a newer file whose header layout changed entirely gives the version error.
+  std::string tiny = f.substr(0, 10);
+  store_u32(tiny, L::kVersionOffset, 7);
+  check_corrupt(tiny, "version 7 is newer");
+  std::string zero = f;
+  store_u32(zero, L::kVersionOffset, 0);
+  reseal(zero);
+  check_corrupt(zero, "format version 0");
+  std::string flags = f;
+  store_u32(flags, L::kFlagsOffset, 1);
+  reseal(flags);
+  check_corrupt(flags, "flags");
+}
+
+TEST_CASE(".rknn section table damage is detected", "[format]") {
+  const std::string f = format::serialize_rknn(sample_model());
+  SECTION("section outside the file") {
+    std::string bad = f;
+    store_u64(bad, L::kTableOffset + 3 * L::kEntrySize + 16, uint64_t{1} << 62);
+    reseal(bad);
+    check_corrupt(bad, "outside");
+  }
+  SECTION("offset + length overflows") {
+    std::string bad = f;
+    store_u64(bad, L::kTableOffset + 3 * L::kEntrySize + 8, ~uint64_t{0} - 63);
+    reseal(bad);
+    check_corrupt(bad, "outside");
+  }
+  SECTION("duplicate section") {
+    std::string bad = f;
+    store_u32(bad, L::kTableOffset + 1 * L::kEntrySize, static_cast<uint32_t>(L::SectionKind::Metadata));
+    reseal(bad);
+    check_corrupt(bad, "appears twice");
+  }
+  SECTION("missing section (renamed to an unknown kind)") {
+    std::string bad = f;
+    store_u32(bad, L::kTableOffset + 2 * L::kEntrySize, 99);
+    reseal(bad);
+    check_corrupt(bad, "section 'tensors' is missing");
+  }
+  SECTION("huge section count") {
+    std::string bad = f;
+    bad[L::kSectionCountOffset] = '\xff';
+    bad[L::kSectionCountOffset + 1] = '\xff';
+    CHECK_THROWS_AS(format::parse_rknn(bad, "m.rknn"), Error);
+  }
+}
+
+TEST_CASE(".rknn sections with valid CRC but hostile content fail cleanly", "[format]") {
+  const std::string f = format::serialize_rknn(sample_model());
+  using K = L::SectionKind;
+  SECTION("huge counts are rejected before allocating") {
+    format::ByteWriter w;
+    w.str("g");
+    w.i64(13);
+    w.u32(0xFFFFFFFFu);  // metadata count
+    check_corrupt(with_section(f, K::Graph, w.take()), "does not fit");
+    format::ByteWriter t;
+    t.u32(0xFFFFFFF0u);  // tensor count
+    check_corrupt(with_section(f, K::Tensors, t.take()), "does not fit");
+  }
+  SECTION("huge string length") {
+    format::ByteWriter w;
+    w.u32(0x7FFFFFFFu);
+    check_corrupt(with_section(f, K::Graph, w.take()), "truncated");
+  }
+  SECTION("graph section with trailing bytes") {
+    check_corrupt(with_section(f, K::Graph, section_bytes(f, K::Graph) + "x"), "unexpected bytes");
+  }
+  SECTION("metadata that is not JSON or lacks fields") {
+    check_corrupt(with_section(f, K::Metadata, "{not json"), "not a JSON object");
+    check_corrupt(with_section(f, K::Metadata, "[1,2]"), "not a JSON object");
+    check_corrupt(with_section(f, K::Metadata, R"({"model_name":"x"})"), "'target' is missing");
+    check_corrupt(with_section(f, K::Metadata,
+                               R"({"model_name":"x","target":"t","tool_version":"v","custom_string":"",)"
+                               R"("preprocess":[{"input":"x","mean":[1e300],"std":[]}]})"),
+                  "out-of-range");
+  }
+  SECTION("weights section too short for the constants") {
+    check_corrupt(with_section(f, K::Weights, section_bytes(f, K::Weights).substr(0, 10)), "outside");
+  }
+  SECTION("invalid UTF-8 in a name") {
+    std::string g = section_bytes(f, K::Graph);
+    const size_t at = g.find("tiny");
+    REQUIRE(at != std::string::npos);
+    g[at] = '\xff';
+    check_corrupt(with_section(f, K::Graph, g), "UTF-8");
+  }
+  SECTION("graph that does not verify") {
+    std::string g = section_bytes(f, K::Graph);
+    const size_t at = g.find("Reshape");
+    REQUIRE(at != std::string::npos);
+    // Rename the Reshape's output 'z' so graph output 'z' is never produced.
+    std::string t = g;
+    const size_t z = t.rfind(std::string("\x01\x00\x00\x00z", 5));
+    REQUIRE(z != std::string::npos);
+    t[z + 4] = 'q';
+    check_corrupt(with_section(f, K::Graph, t), "does not verify");
+  }
+  SECTION("every single-byte edit of the graph and tensors sections, resealed") {
+    // Reaches the section decoders with wrong counts, kinds, dtypes, dims and
+    // offsets; each must either parse or throw Error (ASan checks the reads).
+    for (K kind : {K::Graph, K::Tensors}) {
+      const std::string orig = section_bytes(f, kind);
+      for (size_t at = 0; at < orig.size(); ++at)
+        for (unsigned char v : {0x00, 0x01, 0x7F, 0x80, 0xFF}) {
+          std::string s = orig;
+          if (static_cast<unsigned char>(s[at]) == v) continue;
+          s[at] = static_cast<char>(v);
+          try {
+            format::parse_rknn(with_section(f, kind, s), "m.rknn");
+          } catch (const Error&) {
+          }
+        }
+    }
+  }
+  SECTION("every truncation of the graph and tensors sections, resealed") {
+    for (K kind : {K::Graph, K::Tensors}) {
+      const std::string orig = section_bytes(f, kind);
+      for (size_t n = 0; n < orig.size(); ++n) {
+        INFO("section length " << n);
+        CHECK_THROWS_AS(format::parse_rknn(with_section(f, kind, orig.substr(0, n)), "m.rknn"), Error);
+      }
+    }
+  }
+}
+
+TEST_CASE(".rknn reader survives random garbage", "[format]") {
+  std::mt19937 rng(1234);
+  const std::string f = format::serialize_rknn(sample_model());
+  for (int iter = 0; iter < 300; ++iter) {
+    std::string g(rng() % 600, '\0');
+    for (auto& c : g) c = static_cast<char>(rng());
+    if (iter % 2) g.replace(0, std::min<size_t>(g.size(), 10), f.substr(0, std::min<size_t>(g.size(), 10)));
+    CHECK_THROWS_AS(format::parse_rknn(g, "m.rknn"), Error);
+    // Random bytes inside a well-formed container.
+    std::string s = f;
+    const size_t n = 1 + rng() % 8;
+    for (size_t k = 0; k < n; ++k) s[rng() % s.size()] = static_cast<char>(rng());
+    reseal(s);
+    try {
+      format::parse_rknn(s, "m.rknn");
+    } catch (const Error&) {
+    }
+  }
+}
