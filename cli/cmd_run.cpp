@@ -1,8 +1,5 @@
-#include <fmt/format.h>
-
 #include "cli/commands.h"
-#include "frontends/frontend.h"
-#include "runtime/executor.h"
+#include "driver/run_model.h"
 #include "util/atomic_file.h"
 #include "util/npy.h"
 
@@ -13,8 +10,10 @@ struct RunArgs {
   std::string model;
   std::vector<std::string> inputs;
   std::string out_dir;
+  driver::RunOptions options;
 };
 
+// Output tensor names become file names: anything but [A-Za-z0-9._-] is '_'.
 std::string safe_file_name(const std::string& tensor) {
   std::string out;
   for (char c : tensor) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
@@ -23,15 +22,12 @@ std::string safe_file_name(const std::string& tensor) {
 }
 
 int run(const RunArgs& a) {
-  ir::Graph g = frontends::load_onnx(a.model);
-  if (a.inputs.size() != g.inputs.size())
-    fail_config("{} has {} inputs, {} --input files given", a.model, g.inputs.size(), a.inputs.size());
-  runtime::TensorMap feeds;
-  for (size_t i = 0; i < a.inputs.size(); ++i) feeds[g.inputs[i]] = read_npy(a.inputs[i]);
-  runtime::Executor exec(g);
-  runtime::TensorMap outs = exec.run(feeds);
+  std::vector<ir::Tensor> inputs;
+  for (const auto& path : a.inputs) inputs.push_back(read_npy(path));
+  auto outputs = driver::run_model_file(a.model, std::move(inputs), a.options);
   StagedOutputs staged;
-  for (const auto& name : g.outputs) staged.add(std::filesystem::path(a.out_dir) / (safe_file_name(name) + ".npy"), to_npy(outs.at(name)));
+  for (const auto& [name, tensor] : outputs)
+    staged.add(std::filesystem::path(a.out_dir) / (safe_file_name(name) + ".npy"), to_npy(tensor));
   staged.commit();
   return 0;
 }
@@ -40,10 +36,13 @@ int run(const RunArgs& a) {
 
 Command add_run(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
-  CLI::App* sub = app.add_subcommand("run", "Run a .rknn or .onnx model on the CPU");
+  CLI::App* sub = app.add_subcommand("run", "Run a .rknn or .onnx model on the CPU, one .npy per output");
   sub->add_option("model", args->model, "model file (.rknn or .onnx)")->required();
-  sub->add_option("--input", args->inputs, "input .npy, one per model input, in order")->required();
-  sub->add_option("-o,--output", args->out_dir, "folder for one .npy per output")->required();
+  sub->add_option("--input", args->inputs, "input .npy, one per model input, in model order")->required();
+  sub->add_option("-o,--output", args->out_dir, "folder for one .npy per output tensor")->required();
+  sub->add_flag("--pass-through", args->options.pass_through,
+                "inputs are already normalised: do not apply the model's mean/std");
+  sub->add_flag("--nhwc", args->options.nhwc, "4-D inputs are NHWC (default: NCHW as in the source model)");
   return [args] { return run(*args); };
 }
 

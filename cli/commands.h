@@ -9,8 +9,11 @@ namespace rknnc::cli {
 
 using Command = std::function<int()>;  // returns the exit code
 
+// The root command (conversion); its options live on the root app.
+Command add_convert(CLI::App& app);
 Command add_run(CLI::App& app);
 Command add_passes(CLI::App& app);
+Command add_inspect(CLI::App& app);
 Command add_targets(CLI::App& app);
 
 }  // namespace rknnc::cli

@@ -10,8 +10,14 @@
 
 namespace {
 
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (c == '\n') c = ' ';
+  return s;
+}
+
 int report_error(const std::string& message, int code) {
-  std::fprintf(stderr, "rknnc: error: %s\n", message.c_str());
+  std::fprintf(stderr, "rknnc: error: %s\n", one_line(message).c_str());
   return code;
 }
 
@@ -27,18 +33,23 @@ int main(int argc, char** argv) {
     rknnc::cli::Command cmd = make(app);
     commands[app.get_subcommands({})[before]] = std::move(cmd);
   };
+  rknnc::cli::Command convert = rknnc::cli::add_convert(app);
   add(rknnc::cli::add_run);
   add(rknnc::cli::add_passes);
+  add(rknnc::cli::add_inspect);
   add(rknnc::cli::add_targets);
   try {
     app.parse(argc, argv);
     for (auto& [sub, cmd] : commands)
       if (sub->parsed()) return cmd();
-    std::fputs(app.help().c_str(), stdout);
-    return 0;
+    if (argc == 1) {
+      std::fputs(app.help().c_str(), stdout);
+      return 2;
+    }
+    return convert();
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    return report_error(std::string(e.what()) + " (see rknnc --help)", 2);
+    return report_error(one_line(e.what()) + " (see rknnc --help)", 2);
   } catch (const rknnc::Error& e) {
     return report_error(e.what(), static_cast<int>(e.code()));
   } catch (const std::bad_alloc&) {

@@ -26,5 +26,5 @@ fi
 for dir in "$BUILD" "$ASAN"; do rm -rf "$dir/junit"; mkdir -p "$dir/junit"; done
 meson test -C "$BUILD" --no-rebuild --print-errorlogs -t 4 >"$BUILD/meson-test.out" 2>&1
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-meson test -C "$ASAN" --no-rebuild --print-errorlogs --suite unit -t 4 >"$ASAN/meson-test.out" 2>&1
+meson test -C "$ASAN" --no-rebuild --print-errorlogs --suite unit --suite cli -t 4 >"$ASAN/meson-test.out" 2>&1
 $PYTHON scripts/summarize-tests.py "$BUILD" "$ASAN"

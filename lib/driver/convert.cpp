@@ -1,0 +1,110 @@
+#include "driver/convert.h"
+
+#include <chrono>
+
+#include "config/model_config.h"
+#include "dataset/dataset_list.h"
+#include "driver/preprocess.h"
+#include "format/rknn_file.h"
+#include "frontends/frontend.h"
+#include "ir/verifier.h"
+#include "passes/pipeline.h"
+#include "report/build_report.h"
+#include "runtime/executor.h"
+#include "target/target.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace rknnc::driver {
+namespace {
+
+class StageTimer {
+ public:
+  void done(const std::string& stage) {
+    const auto now = std::chrono::steady_clock::now();
+    timings_.emplace_back(stage, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+  const std::vector<std::pair<std::string, double>>& timings() const { return timings_; }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, double>> timings_;
+};
+
+frontends::LoadOptions load_options(const config::ModelConfig& cfg) {
+  frontends::LoadOptions o;
+  o.inputs = cfg.subgraphs.inputs;
+  o.input_shapes = cfg.subgraphs.input_size_list;
+  o.outputs = cfg.subgraphs.outputs;
+  o.options_where = cfg.where("subgraphs");
+  return o;
+}
+
+// The graph must be executable by the runtime: name the first op it cannot run.
+void check_supported(const ir::Graph& g, const config::ModelConfig& cfg) {
+  auto missing = runtime::Executor::unsupported_nodes(g);
+  if (missing.empty()) return;
+  const ir::Node& n = *missing.front();
+  fail("{}: node '{}' has op {} (opset {}), which rknnc does not support yet ({} unsupported node(s)); "
+       "cut it off with subgraphs.outputs or replace it in the model",
+       cfg.model_file_path.string(), n.name, n.op_type, g.opset, missing.size());
+}
+
+}  // namespace
+
+ConvertResult convert(const ConvertRequest& req) {
+  StageTimer timer;
+  ConvertResult result;
+  const config::ModelConfig cfg = config::load_model_config(req.yaml);
+  const target::Target tgt = target::find_target(req.target);
+  result.model_name = cfg.name;
+  result.warnings = cfg.warnings;
+  timer.done("config");
+
+  ir::Graph graph = frontends::load_model(cfg.platform, cfg.model_file_path, load_options(cfg));
+  config::check_against_model(cfg, graph);
+  if (!cfg.dataset.empty()) dataset::read_dataset_list(cfg.dataset, graph.inputs.size());
+  ir::verify(graph, "after loading " + cfg.model_file_path.filename().string());
+  const auto ops_before = graph.op_histogram();
+  const int64_t weight_bytes_before = graph.constant_bytes();
+  timer.done("load");
+
+  const auto preprocess = input_preprocess(cfg, graph);
+  insert_input_normalization(graph, preprocess);
+  passes::PassContext ctx;
+  ctx.config = &cfg;
+  ctx.warnings = &result.warnings;
+  ctx.log = &result.log;
+  const auto pass_records = passes::run_pipeline(graph, cfg.configs.optimization_level, ctx);
+  check_supported(graph, cfg);
+  for (const auto& r : pass_records)
+    result.log.push_back(fmt::format("pass {:<28} -{} +{} nodes, {} bytes saved, {:.3f} ms", r.name,
+                                     r.stats.nodes_removed, r.stats.nodes_added, r.stats.bytes_saved, r.seconds * 1e3));
+  timer.done("optimize");
+
+  format::RknnModel model{graph, cfg.name, tgt.name, RKNNC_VERSION, cfg.configs.custom_string, preprocess, cfg.echo};
+  const std::string rknn_bytes = format::serialize_rknn(model);
+  const auto rknn_path = req.out_dir / (cfg.name + ".rknn");
+  const auto report_path = req.out_dir / (cfg.name + ".build.json");
+  result.written = {rknn_path, report_path};
+  timer.done("write");
+
+  report::BuildReportInput info;
+  info.config = &cfg;
+  info.target = tgt.name;
+  info.graph = &graph;
+  info.ops_before = ops_before;
+  info.weight_bytes_before = weight_bytes_before;
+  info.passes = pass_records;
+  info.warnings = result.warnings;
+  info.timings = timer.timings();
+  for (const auto& p : result.written) info.outputs_written.push_back(p.filename().string());
+  StagedOutputs out;
+  out.add(rknn_path, rknn_bytes);
+  out.add(report_path, report::dump_report(report::build_report(info)));
+  out.commit();
+  return result;
+}
+
+}  // namespace rknnc::driver

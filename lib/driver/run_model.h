@@ -1,0 +1,24 @@
+#pragma once
+// `rknnc run`: executes a .rknn or .onnx on the CPU. For .rknn the stored
+// mean/std are part of the graph, so inputs are raw (Toolkit2 inference);
+// with pass_through the inputs are already normalised and are mapped back.
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ir/tensor.h"
+
+namespace rknnc::driver {
+
+struct RunOptions {
+  bool pass_through = false;
+  bool nhwc = false;  // 4-D inputs given as NHWC
+};
+
+// Outputs in graph output order, with their tensor names.
+std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesystem::path& model,
+                                                               std::vector<ir::Tensor> inputs,
+                                                               const RunOptions& options);
+
+}  // namespace rknnc::driver

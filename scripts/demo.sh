@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `make demo`: convert every bundled sample config for rk3588, inspect one
+# result and run it on the CPU. Prints where the outputs are.
+set -euo pipefail
+RKNNC=${1:-build/rknnc}
+OUT=${2:-out/demo}
+cd "$(dirname "$0")/.."
+rm -rf "$OUT"
+for cfg in configs/*.yml; do
+  echo "== $RKNNC -t rk3588 -i $cfg -o $OUT"
+  "$RKNNC" -t rk3588 -i "$cfg" -o "$OUT"
+done
+model=$(ls "$OUT"/*.rknn | head -n 1)
+echo "== $RKNNC inspect $model"
+"$RKNNC" inspect "$model"
+if [ -f samples/digits_cnn/demo_input.npy ] && [ -f "$OUT/digits_cnn.rknn" ]; then
+  echo "== $RKNNC run $OUT/digits_cnn.rknn --input samples/digits_cnn/demo_input.npy -o $OUT/run"
+  "$RKNNC" run "$OUT/digits_cnn.rknn" --input samples/digits_cnn/demo_input.npy -o "$OUT/run"
+  ls "$OUT/run"
+fi
+echo
+echo "demo outputs are in $OUT/ (.rknn models, .build.json reports, run/ results)"

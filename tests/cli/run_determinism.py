@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Converting the same config twice gives byte-identical .rknn files and
+build.json reports that differ only in their "timings" field."""
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+SRC = os.environ["RKNNC_SOURCE_DIR"]
+BIN = os.environ["RKNNC_BIN"]
+
+
+def convert(cfg, out):
+    p = subprocess.run([BIN, "-t", "rk3588", "-i", cfg, "-o", out], capture_output=True, text=True, timeout=300)
+    if p.returncode != 0:
+        raise RuntimeError(f"conversion failed: {p.stderr.strip()}")
+
+
+def check(cfg, tmp):
+    name = os.path.splitext(os.path.basename(cfg))[0]
+    a, b = os.path.join(tmp, name, "a"), os.path.join(tmp, name, "b")
+    convert(cfg, a)
+    convert(cfg, b)
+    files = sorted(os.listdir(a))
+    if files != sorted(os.listdir(b)):
+        return f"different file sets {files} vs {sorted(os.listdir(b))}"
+    for f in files:
+        da, db = open(os.path.join(a, f), "rb").read(), open(os.path.join(b, f), "rb").read()
+        if f.endswith(".json"):
+            ja, jb = json.loads(da), json.loads(db)
+            if "timings" not in ja:
+                return f"{f} has no timings field"
+            ja.pop("timings"), jb.pop("timings")
+            if ja != jb:
+                return f"{f} differs outside timings"
+        elif da != db:
+            return f"{f} differs between two runs"
+    return None
+
+
+def main():
+    configs = sorted(glob.glob(os.path.join(SRC, "configs", "*.yml")))
+    suite = ET.Element("testsuite", name="determinism")
+    failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for cfg in configs:
+            tc = ET.SubElement(suite, "testcase", classname="determinism", name=os.path.basename(cfg))
+            try:
+                problem = check(cfg, tmp)
+            except Exception as e:
+                problem = str(e)
+            print(("ok   " if not problem else "FAIL ") + os.path.basename(cfg) + ("" if not problem else ": " + problem))
+            if problem:
+                failed += 1
+                ET.SubElement(tc, "failure", message=problem)
+    junit = os.environ.get("RKNNC_JUNIT_DIR")
+    if junit:
+        ET.ElementTree(suite).write(os.path.join(junit, "determinism.xml"))
+    return 1 if failed or not configs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
