@@ -5,7 +5,7 @@
 
 namespace rknnc::config {
 
-// Levenshtein distance (case-sensitive; lower-case inputs for a case-insensitive one).
+// Edit distance with neighbour swaps (optimal string alignment), case-sensitive.
 size_t edit_distance(const std::string& a, const std::string& b);
 // The candidate nearest to `word` (ties: first in the list); "" when the list
 // is empty or nothing is plausibly close (distance > max(2, |word| / 2)).

@@ -267,6 +267,7 @@ TEST_CASE("config: edit distance and nearest name", "[config]") {
   CHECK(config::edit_distance("mean_value", "mean_values") == 1);
   CHECK(config::edit_distance("", "abc") == 3);
   CHECK(config::edit_distance("kitten", "sitting") == 3);
+  CHECK(config::edit_distance("rk3858", "rk3588") == 1);  // a swap is one step
   CHECK(config::nearest("rk3855", {"rk3588", "rv1106"}) == "rk3588");
   CHECK(config::nearest("zzzzzzzzzz", {"rk3588", "rv1106"}).empty());
 }
