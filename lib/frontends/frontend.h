@@ -18,6 +18,9 @@ struct LoadOptions {
   std::vector<std::string> outputs;
   // Prefix for errors about the options, e.g. "model.yml: subgraphs".
   std::string options_where = "subgraphs";
+  // Run the graph once on zero inputs at load time so a node that cannot
+  // execute is reported now (callers that execute right away skip it).
+  bool check_by_execution = true;
 };
 
 ir::Graph load_onnx(const std::filesystem::path& path, const LoadOptions& options = {});

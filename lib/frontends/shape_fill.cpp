@@ -19,8 +19,8 @@ bool needs_fill(const ir::Graph& g) {
 
 }  // namespace
 
-void fill_missing_shapes(ir::Graph& g, const std::string& file) {
-  if (!needs_fill(g)) return;
+void fill_shapes_by_execution(ir::Graph& g, const std::string& file, bool always) {
+  if (!always && !needs_fill(g)) return;
   bool static_inputs = true;
   runtime::TensorMap feeds;
   for (const auto& in : g.inputs) {

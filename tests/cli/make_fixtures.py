@@ -51,4 +51,4 @@ with open(f"{out}/ds_two_files.txt", "w") as f:
 with open(f"{out}/ds_bad_ext.txt", "w") as f:
     f.write("unknown_op.onnx\n")
 with open(f"{out}/fake.rknn", "wb") as f:
-    f.write(b"RKNNC\x00" + bytes(range(200)))
+    f.write(b"RKNNC\x00\x01\x00\x00\x00" + bytes(range(200)))

@@ -77,7 +77,13 @@ void apply_input_options(onnx::GraphProto& g, const LoadOptions& opt, const std:
       for (auto& n : *g.mutable_node())
         for (auto& o : *n.mutable_output()) if (o == names[i]) o = names[i] + "__cut_away";
     }
-    if (!shapes.empty()) set_shape(*vi, shapes[i]);
+    if (!shapes.empty()) {
+      const auto& declared = vi->type().tensor_type();
+      if (declared.has_shape() && declared.shape().dim_size() != static_cast<int>(shapes[i].size()))
+        fail_config("{}.input_size_list[{}] has {} dims, input '{}' of {} has {}; give a shape of the model's rank",
+                    opt.options_where, i, shapes[i].size(), names[i], file, declared.shape().dim_size());
+      set_shape(*vi, shapes[i]);
+    }
   }
   if (!opt.inputs.empty()) {  // inputs not named are no longer inputs of the cut graph
     std::set<std::string> keep(names.begin(), names.end());
@@ -179,7 +185,7 @@ ir::Graph load_onnx(const std::filesystem::path& path, const LoadOptions& option
   g.remove_unreachable();
   g.sort_topologically();
   canonicalize_opsets(g);
-  fill_missing_shapes(g, file);
+  fill_shapes_by_execution(g, file, options.check_by_execution);
   return g;
 }
 
