@@ -42,7 +42,8 @@ def main(build_dirs):
         with open(log) as f:
             tests = [json.loads(line) for line in f if line.strip()]
         for t in tests:
-            reports = sorted(glob.glob(os.path.join(build, "junit", t["name"] + "*.xml")))
+            name = t["name"].split(" / ")[-1]  # meson logs "project:suite / name"
+            reports = sorted(glob.glob(os.path.join(build, "junit", name + ".xml")))
             ok_result = t["result"] in ("OK", "EXPECTEDFAIL")
             if reports:
                 for r in reports:
