@@ -108,6 +108,7 @@ def main():
     save_model(export(net), os.path.join(HERE, "digits_cnn.onnx"))
     np.save(os.path.join(HERE, "test_images.npy"), x_test.astype(np.float32))
     np.save(os.path.join(HERE, "test_labels.npy"), y_test)
+    np.save(os.path.join(HERE, "demo_input.npy"), x_test[:1].astype(np.float32))  # `make demo` runs it
     with open(os.path.join(HERE, "accuracy.txt"), "w") as f:
         f.write(f"fp32 test accuracy {acc:.4f} ({int((pred == y_test).sum())}/{len(y_test)})\n")
 
