@@ -1,3 +1,5 @@
+#include <cstdio>
+
 #include "cli/commands.h"
 #include "driver/run_model.h"
 #include "util/atomic_file.h"
@@ -24,7 +26,10 @@ std::string safe_file_name(const std::string& tensor) {
 int run(const RunArgs& a) {
   std::vector<ir::Tensor> inputs;
   for (const auto& path : a.inputs) inputs.push_back(read_npy(path));
-  auto outputs = driver::run_model_file(a.model, std::move(inputs), a.options);
+  driver::RunTiming timing;
+  auto outputs = driver::run_model_file(a.model, std::move(inputs), a.options, &timing);
+  if (a.options.repeat > 1)
+    std::fprintf(stderr, "rknnc: %d runs: mean %.3f ms, min %.3f ms\n", a.options.repeat, timing.mean_ms, timing.min_ms);
   StagedOutputs staged;
   for (const auto& [name, tensor] : outputs)
     staged.add(std::filesystem::path(a.out_dir) / (safe_file_name(name) + ".npy"), to_npy(tensor));
@@ -42,6 +47,8 @@ Command add_run(CLI::App& app) {
   sub->add_option("-o,--output", args->out_dir, "folder for one .npy per output tensor")->required();
   sub->add_flag("--pass-through", args->options.pass_through,
                 "inputs are already normalised: do not apply the model's mean/std");
+  sub->add_option("--repeat", args->options.repeat, "execute N times and print mean/min latency (benchmarks)")
+      ->check(CLI::Range(1, 1000000));
   sub->add_flag("--nhwc", args->options.nhwc, "4-D inputs are NHWC (default: NCHW as in the source model)");
   return [args] { return run(*args); };
 }

@@ -1,5 +1,7 @@
 #include "driver/run_model.h"
 
+#include <chrono>
+
 #include "format/rknn_file.h"
 #include "frontends/frontend.h"
 #include "driver/preprocess.h"
@@ -48,7 +50,7 @@ ir::Tensor denormalize(const ir::Tensor& t, const format::InputPreprocess& p, co
 
 std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesystem::path& path,
                                                                std::vector<ir::Tensor> inputs,
-                                                               const RunOptions& options) {
+                                                               const RunOptions& options, RunTiming* timing) {
   ir::Graph graph;
   std::vector<format::InputPreprocess> preprocess;
   if (format::is_rknn_file(path)) {
@@ -70,7 +72,16 @@ std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesy
     feeds[name] = std::move(t);
   }
   runtime::Executor exec(graph);
-  runtime::TensorMap outs = exec.run(feeds);
+  runtime::TensorMap outs;
+  double total_ms = 0, min_ms = 0;
+  for (int i = 0; i < std::max(1, options.repeat); ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    outs = exec.run(feeds);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    total_ms += ms;
+    min_ms = i == 0 ? ms : std::min(min_ms, ms);
+  }
+  if (timing) *timing = {total_ms / std::max(1, options.repeat), min_ms};
   std::vector<std::pair<std::string, ir::Tensor>> ordered;
   for (const auto& name : graph.outputs) ordered.emplace_back(name, outs.at(name));
   return ordered;

@@ -14,11 +14,18 @@ namespace rknnc::driver {
 struct RunOptions {
   bool pass_through = false;
   bool nhwc = false;  // 4-D inputs given as NHWC
+  int repeat = 1;     // executions, for timing (bench/); outputs are the last run's
+};
+
+struct RunTiming {
+  double mean_ms = 0;
+  double min_ms = 0;
 };
 
 // Outputs in graph output order, with their tensor names.
 std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesystem::path& model,
                                                                std::vector<ir::Tensor> inputs,
-                                                               const RunOptions& options);
+                                                               const RunOptions& options,
+                                                               RunTiming* timing = nullptr);
 
 }  // namespace rknnc::driver
