@@ -1,7 +1,7 @@
 #include "util/npy.h"
 
 #include <cstring>
-#include <regex>
+#include <cctype>
 
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -26,12 +26,15 @@ ir::DataType type_from_descr(const std::string& descr, const std::string& what) 
   fail("{}: .npy dtype '{}' is not supported (use little-endian float32, int8/16/32/64, uint8 or bool)", what, descr);
 }
 
-std::string header_field(const std::string& header, const std::string& key, const std::string& pattern,
-                         const std::string& what) {
-  std::smatch m;
-  if (!std::regex_search(header, m, std::regex("'" + key + "'\\s*:\\s*" + pattern)))
-    fail("{}: corrupt .npy header (no '{}')", what, key);
-  return m[1];
+// The text after `'key':` in the header's Python dict literal, up to `end`
+// (exclusive), with surrounding blanks and quotes removed.
+std::string header_field(const std::string& header, const std::string& key, char end, const std::string& what) {
+  const size_t k = header.find("'" + key + "'");
+  const size_t colon = k == std::string::npos ? k : header.find(':', k);
+  size_t begin = colon == std::string::npos ? colon : header.find_first_not_of(" '(", colon + 1);
+  const size_t stop = begin == std::string::npos ? begin : header.find(end, begin);
+  if (stop == std::string::npos) fail("{}: corrupt .npy header (no '{}')", what, key);
+  return header.substr(begin, stop - begin);
 }
 
 }  // namespace
@@ -52,14 +55,21 @@ ir::Tensor parse_npy(const std::string& bytes, const std::string& what) {
   }
   if (offset + header_len > bytes.size()) fail("{}: truncated .npy header", what);
   const std::string header = bytes.substr(offset, header_len);
-  const ir::DataType dtype = type_from_descr(header_field(header, "descr", "'([^']*)'", what), what);
-  if (header_field(header, "fortran_order", "(True|False)", what) == "True")
+  const ir::DataType dtype = type_from_descr(header_field(header, "descr", '\'', what), what);
+  if (header_field(header, "fortran_order", ',', what).rfind("True", 0) == 0)
     fail("{}: Fortran-order .npy is not supported; save with np.ascontiguousarray", what);
   ir::Shape shape;
-  const std::string dims = header_field(header, "shape", "\\(([^)]*)\\)", what);
-  std::regex num("\\d+");
-  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), num); it != std::sregex_iterator(); ++it)
-    shape.push_back(std::stoll(it->str()));
+  const std::string dims = header_field(header, "shape", ')', what);
+  for (size_t i = 0; i < dims.size();) {
+    if (!std::isdigit(static_cast<unsigned char>(dims[i]))) {
+      if (dims[i] != ',' && dims[i] != ' ') fail("{}: corrupt .npy header (shape '{}')", what, dims);
+      ++i;
+      continue;
+    }
+    size_t used = 0;
+    shape.push_back(std::stoll(dims.substr(i), &used));
+    i += used;
+  }
   const size_t data_off = offset + header_len;
   const size_t expected = static_cast<size_t>(ir::shape_numel(shape)) * ir::dtype_size(dtype);
   if (bytes.size() - data_off != expected)
