@@ -21,7 +21,7 @@ demo: deps all
 	bash scripts/demo.sh $(RKNNC) $(OUT)/demo
 
 test: deps
-	bash scripts/run-tests.sh $(BUILD) $(ASAN_BUILD)
+	bash scripts/run-tests.sh $(ASAN_BUILD)
 
 bench: deps all
 	bash bench/run.sh $(RKNNC)
