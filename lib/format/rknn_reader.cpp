@@ -240,14 +240,20 @@ std::string_view layout::section_name(uint32_t kind) {
 ContainerInfo read_container(const std::string& bytes, const std::string& what) {
   if (bytes.size() < layout::kMagic.size() || std::string_view(bytes).substr(0, layout::kMagic.size()) != layout::kMagic)
     fail("{}: not a .rknn file (bad magic, expected \"RKNNC\\0\")", what);
-  if (bytes.size() < layout::kMinHeaderSize)
-    corrupt(what, fmt::format("file is {} bytes, shorter than the {}-byte header: truncated", bytes.size(), layout::kMinHeaderSize));
+  auto too_short = [&] {
+    corrupt(what, fmt::format("file is {} bytes, shorter than the {}-byte header: truncated", bytes.size(),
+                              layout::kMinHeaderSize));
+  };
+  // The version comes first: a newer file is reported as such whatever its
+  // header looks like.
+  if (bytes.size() < layout::kVersionOffset + 4) too_short();
   ContainerInfo info;
   info.version = load_le<uint32_t>(bytes, layout::kVersionOffset);
   if (info.version == 0) corrupt(what, "format version 0");
   if (info.version > kFormatVersion)
     fail("{}: .rknn format version {} is newer than this rknnc reads (version {}); use a newer rknnc", what,
          info.version, kFormatVersion);
+  if (bytes.size() < layout::kMinHeaderSize) too_short();
   const uint16_t count = load_le<uint16_t>(bytes, layout::kSectionCountOffset);
   const uint32_t flags = load_le<uint32_t>(bytes, layout::kFlagsOffset);
   info.file_size = load_le<uint64_t>(bytes, layout::kFileSizeOffset);
