@@ -7,6 +7,7 @@
 #include <onnx/onnx_pb.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include <valijson/schema_parser.hpp>
 #include <valijson/validator.hpp>
 
+#include "driver/convert.h"
 #include "format/rknn_file.h"
 #include "report/build_report.h"
 #include "report/inspect.h"
@@ -288,4 +290,38 @@ TEST_CASE("inspect --ops lists the runtime's kernels", "[report]") {
   const json ops = report::runtime_ops();
   REQUIRE(ops.is_array());
   CHECK(std::find(ops.begin(), ops.end(), json("Relu")) != ops.end());
+}
+
+TEST_CASE("converter output: build.json is schema-valid and deterministic, .rknn reads back", "[report]") {
+  const auto configs = source_dir() / "configs";
+  REQUIRE(std::filesystem::is_directory(configs));
+  std::vector<std::filesystem::path> ymls;
+  for (const auto& e : std::filesystem::directory_iterator(configs))
+    if (e.path().extension() == ".yml") ymls.push_back(e.path());
+  std::sort(ymls.begin(), ymls.end());
+  REQUIRE_FALSE(ymls.empty());
+  const auto dir = temp_dir("convert");
+  for (const auto& yml : ymls) {
+    INFO(yml.string());
+    std::string rknn[2];
+    json report[2];
+    for (int run = 0; run < 2; ++run) {
+      const auto out = dir / fmt::format("run{}", run);
+      const driver::ConvertResult r = driver::convert({yml, "rk3588", out, false});
+      const auto base = out / r.model_name;
+      rknn[run] = read_file(base.string() + ".rknn", "model");
+      report[run] = json::parse(read_file(base.string() + ".build.json", "report"));
+      CHECK(schema_errors(report[run], "build_report.schema.json").empty());
+      const format::RknnModel m = format::parse_rknn(rknn[run], "converted");
+      CHECK(m.model_name == r.model_name);
+      CHECK(m.target == "rk3588");
+      CHECK(json(m.graph.op_histogram()) == report[run]["ops_after"]);
+      CHECK(report::inspect_file(base.string() + ".rknn")["node_count"] == report[run]["model"]["nodes_after"]);
+    }
+    CHECK(rknn[0] == rknn[1]);
+    report[0].erase("timings");
+    report[1].erase("timings");
+    CHECK(report[0] == report[1]);
+  }
+  std::filesystem::remove_all(dir);
 }
