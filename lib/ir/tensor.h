@@ -20,7 +20,7 @@ class Tensor {
   template <typename T>
   static Tensor from(Shape shape, const std::vector<T>& values) {
     Tensor t(dtype_of<T>(), std::move(shape));
-    std::memcpy(t.raw(), values.data(), t.nbytes());
+    if (t.nbytes()) std::memcpy(t.raw(), values.data(), t.nbytes());
     return t;
   }
   static Tensor from_bytes(DataType dtype, Shape shape, const void* data, size_t nbytes);

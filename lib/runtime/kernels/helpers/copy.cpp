@@ -15,6 +15,7 @@ void strided_row(std::byte* dst, const std::byte* src, int64_t stride, int64_t n
 }
 
 void copy_row(std::byte* dst, const std::byte* src, int64_t stride, int64_t n, size_t elem) {
+  if (n == 0) return;  // empty tensors may have null storage
   if (stride == 1) {
     std::memcpy(dst, src, static_cast<size_t>(n) * elem);
     return;
@@ -50,6 +51,7 @@ void copy_rows(void* dst, int64_t dst_row, int64_t dst_col, const void* src, int
   auto* d = static_cast<std::byte*>(dst);
   const auto* s = static_cast<const std::byte*>(src);
   const auto es = static_cast<int64_t>(elem_size);
+  if (count == 0) return;  // empty tensors may have null storage: memcpy(nullptr, …, 0) is UB
   for (int64_t o = 0; o < outer; ++o)
     std::memcpy(d + (o * dst_row + dst_col) * es, s + (o * src_row + src_col) * es, static_cast<size_t>(count * es));
 }
