@@ -18,8 +18,8 @@ if [ ! -f "$BUILD/build.ninja" ]; then
   meson setup "$BUILD" -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=plain -Doptimization=1 \
     -Dcpp_args=-Wno-maybe-uninitialized >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 fi
-if ! ninja -C "$BUILD" >"$BUILD.ninja.log" 2>&1; then
-  tail -40 "$BUILD.ninja.log"
+if ! ninja -C "$BUILD" >"$BUILD/ninja-build.log" 2>&1; then
+  tail -40 "$BUILD/ninja-build.log"
   echo "build failed"
   echo "0 passed, 1 failed"
   exit 1
