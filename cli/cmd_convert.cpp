@@ -34,7 +34,12 @@ int convert(const ConvertArgs& a) {
   if (a.yaml.empty() || a.target.empty() || a.out_dir.empty())
     fail_config("converting needs -t TARGET, -i model.yml and -o OUTDIR (see rknnc --help)");
   refuse_unavailable(a);
-  driver::ConvertResult r = driver::convert({a.yaml, a.target, a.out_dir, a.verbose});
+  driver::ConvertRequest req;
+  req.yaml = a.yaml;
+  req.target = a.target;
+  req.out_dir = a.out_dir;
+  req.verbose = a.verbose;
+  driver::ConvertResult r = driver::convert(req);
   for (const auto& w : r.warnings) std::fprintf(stderr, "rknnc: warning: %s\n", w.c_str());
   if (a.verbose)
     for (const auto& line : r.log) std::fprintf(stderr, "rknnc: %s\n", line.c_str());

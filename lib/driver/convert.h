@@ -12,6 +12,8 @@ struct ConvertRequest {
   std::string target;
   std::filesystem::path out_dir;
   bool verbose = false;
+  // -a: one file per model input (images or .npy), analysed after conversion.
+  std::vector<std::filesystem::path> accuracy_inputs;
 };
 
 struct ConvertResult {
