@@ -307,7 +307,11 @@ TEST_CASE("converter output: build.json is schema-valid and deterministic, .rknn
     json report[2];
     for (int run = 0; run < 2; ++run) {
       const auto out = dir / fmt::format("run{}", run);
-      const driver::ConvertResult r = driver::convert({.yaml = yml, .target = "rk3588", .out_dir = out});
+      driver::ConvertRequest req;
+      req.yaml = yml;
+      req.target = "rk3588";
+      req.out_dir = out;
+      const driver::ConvertResult r = driver::convert(req);
       const auto base = out / r.model_name;
       rknn[run] = read_file(base.string() + ".rknn", "model");
       report[run] = json::parse(read_file(base.string() + ".build.json", "report"));
