@@ -13,6 +13,7 @@
 #include "runtime/executor.h"
 #include "target/target.h"
 #include "util/atomic_file.h"
+#include "util/cancel.h"
 #include "util/error.h"
 
 namespace rknnc::driver {
@@ -61,6 +62,7 @@ ConvertResult convert(const ConvertRequest& req) {
   result.model_name = cfg.name;
   result.warnings = cfg.warnings;
   timer.done("config");
+  throw_if_cancelled(req.cancel);
 
   ir::Graph graph = frontends::load_model(cfg.platform, cfg.model_file_path, load_options(cfg));
   config::check_against_model(cfg, graph);
@@ -69,6 +71,7 @@ ConvertResult convert(const ConvertRequest& req) {
   const auto ops_before = graph.op_histogram();
   const int64_t weight_bytes_before = graph.constant_bytes();
   timer.done("load");
+  throw_if_cancelled(req.cancel);
 
   const auto preprocess = input_preprocess(cfg, graph);
   insert_input_normalization(graph, preprocess);
@@ -82,6 +85,7 @@ ConvertResult convert(const ConvertRequest& req) {
     result.log.push_back(fmt::format("pass {:<28} -{} +{} nodes, {} bytes saved, {:.3f} ms", r.name,
                                      r.stats.nodes_removed, r.stats.nodes_added, r.stats.bytes_saved, r.seconds * 1e3));
   timer.done("optimize");
+  throw_if_cancelled(req.cancel);
 
   format::RknnModel model{graph, cfg.name, tgt.name, RKNNC_VERSION, cfg.configs.custom_string, preprocess, cfg.echo};
   const std::string rknn_bytes = format::serialize_rknn(model);
@@ -103,6 +107,7 @@ ConvertResult convert(const ConvertRequest& req) {
   StagedOutputs out;
   out.add(rknn_path, rknn_bytes);
   out.add(report_path, report::dump_report(report::build_report(info)));
+  throw_if_cancelled(req.cancel);  // a cancelled run commits nothing
   out.commit();
   return result;
 }

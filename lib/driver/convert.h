@@ -1,6 +1,7 @@
 #pragma once
 // The conversion driver: model YAML → config → frontend → passes → .rknn +
 // build.json, written atomically. The CLI's default command calls this.
+#include <atomic>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -14,6 +15,9 @@ struct ConvertRequest {
   bool verbose = false;
   // -a: one file per model input (images or .npy), analysed after conversion.
   std::vector<std::filesystem::path> accuracy_inputs;
+  // Set by a signal handler or the batch scheduler; polled between stages (and
+  // in long loops) with throw_if_cancelled (util/cancel.h). Null: never cancelled.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct ConvertResult {
@@ -23,6 +27,8 @@ struct ConvertResult {
   std::vector<std::string> log;  // -v lines
 };
 
+// Every file a conversion reads lives in driver/input_files.h (input_files()):
+// add a new input there too, so incremental builds and depfiles see it.
 ConvertResult convert(const ConvertRequest& request);
 
 }  // namespace rknnc::driver

@@ -7,7 +7,7 @@
 
 namespace rknnc {
 
-enum class ExitCode : int { Ok = 0, Conversion = 1, Usage = 2, Device = 3 };
+enum class ExitCode : int { Ok = 0, Conversion = 1, Usage = 2, Device = 3, Interrupted = 130 };
 
 class Error : public std::runtime_error {
  public:
