@@ -1,0 +1,59 @@
+#include "batch/record.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "batch/sha256.h"
+#include "util/atomic_file.h"
+
+namespace rknnc::batch {
+namespace fs = std::filesystem;
+
+std::string inputs_digest(const std::vector<fs::path>& inputs, const fs::path& yaml, const target::Target& target) {
+  Sha256 h;
+  h.update("rknnc " RKNNC_VERSION "\n").update("target " + target.name + " " + sha256_file(target.file) + "\n");
+  const fs::path base = yaml.parent_path().lexically_normal();
+  for (const auto& p : inputs) {
+    const fs::path rel = p.lexically_relative(base);
+    h.update("file " + (rel.empty() ? p : rel).generic_string() + " " + sha256_file(p) + "\n");
+  }
+  return h.hex();
+}
+
+fs::path record_path(const fs::path& out_dir, const std::string& name) { return out_dir / (name + ".inputs.sha256"); }
+
+std::optional<Record> read_record(const fs::path& path) {
+  std::ifstream in(path);
+  Record r;
+  if (!in || !std::getline(in, r.digest) || r.digest.empty()) return std::nullopt;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) r.outputs.push_back(line);
+  return r;
+}
+
+void write_record(const fs::path& path, const Record& record) {
+  std::ostringstream text;
+  text << record.digest << "\n";
+  for (const auto& o : record.outputs) text << o << "\n";
+  write_file_atomic(path, text.str());
+}
+
+bool up_to_date(const fs::path& path, const std::string& digest) {
+  const auto r = read_record(path);
+  if (!r || r->digest != digest || r->outputs.empty()) return false;
+  for (const auto& o : r->outputs) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path.parent_path() / o, ec)) return false;
+  }
+  return true;
+}
+
+void refresh_times(const fs::path& path) {
+  const auto now = fs::file_time_type::clock::now();
+  std::error_code ec;
+  if (const auto r = read_record(path))
+    for (const auto& o : r->outputs) fs::last_write_time(path.parent_path() / o, now, ec);
+  fs::last_write_time(path, now, ec);
+}
+
+}  // namespace rknnc::batch

@@ -1,0 +1,36 @@
+#pragma once
+// Incremental builds: the content hash of a job's inputs is recorded next to
+// its outputs ({name}.inputs.sha256). A job whose hash equals the recorded one
+// and whose outputs all exist is skipped.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "target/target.h"
+
+namespace rknnc::batch {
+
+// SHA-256 over the rknnc version, the target name and file, and each input's
+// path (relative to the YAML's folder, so the working folder does not matter)
+// and content.
+std::string inputs_digest(const std::vector<std::filesystem::path>& inputs, const std::filesystem::path& yaml,
+                          const target::Target& target);
+
+struct Record {
+  std::string digest;
+  std::vector<std::string> outputs;  // file names in the record's folder
+};
+
+std::filesystem::path record_path(const std::filesystem::path& out_dir, const std::string& name);
+std::optional<Record> read_record(const std::filesystem::path& path);  // nullopt: absent or unreadable
+void write_record(const std::filesystem::path& path, const Record& record);  // atomic
+
+// The record matches `digest` and every output it lists exists.
+bool up_to_date(const std::filesystem::path& path, const std::string& digest);
+
+// Sets the modification time of the record and its outputs to now, so Make
+// sees a skipped job's outputs as newer than the inputs it was asked about.
+void refresh_times(const std::filesystem::path& path);
+
+}  // namespace rknnc::batch
