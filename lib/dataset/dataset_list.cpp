@@ -8,15 +8,17 @@
 
 namespace rknnc::dataset {
 namespace fs = std::filesystem;
-namespace {
 
-bool supported_extension(const fs::path& p) {
+std::string lower_extension(const fs::path& p) {
   std::string ext = p.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp" || ext == ".npy";
+  return ext;
 }
 
-}  // namespace
+bool supported_extension(const fs::path& p) {
+  const std::string ext = lower_extension(p);
+  return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp" || ext == ".npy";
+}
 
 std::vector<Sample> read_dataset_list(const fs::path& list, size_t num_inputs) {
   const std::string text = read_file(list, "dataset list (key: dataset)");

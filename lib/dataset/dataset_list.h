@@ -3,6 +3,7 @@
 // line, paths relative to the txt file, several space-separated files per line
 // for multi-input models. Blank lines and lines starting with '#' are skipped.
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace rknnc::dataset {
@@ -15,5 +16,10 @@ struct Sample {
 // Every bad line (wrong file count, missing file, unsupported extension) is a
 // one-line error naming the list file and line number. An empty list is an error.
 std::vector<Sample> read_dataset_list(const std::filesystem::path& list, size_t num_inputs);
+
+// The file's extension in lower case (".png"), and whether the loader takes
+// it: .jpg/.jpeg/.png/.bmp images and .npy arrays.
+std::string lower_extension(const std::filesystem::path& p);
+bool supported_extension(const std::filesystem::path& p);
 
 }  // namespace rknnc::dataset
