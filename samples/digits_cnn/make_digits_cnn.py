@@ -27,6 +27,7 @@ from sklearn.model_selection import train_test_split
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
 from onnx_builder import GraphBuilder, save_model, write_dataset_txt  # noqa: E402
+from torch_train import train_classifier  # noqa: E402
 
 SEED = 0
 MEAN, STD = 77.83, 95.88  # training-set pixel mean / std on the 0-255 scale (printed below)
@@ -51,24 +52,7 @@ class Net(torch.nn.Module):
 
 
 def train(x_train, y_train):
-    torch.manual_seed(SEED)
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
-    net = Net()
-    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
-    xt = torch.from_numpy((x_train - MEAN) / STD)
-    yt = torch.from_numpy(y_train)
-    gen = torch.Generator().manual_seed(SEED)
-    for _ in range(EPOCHS):
-        net.train()
-        perm = torch.randperm(len(xt), generator=gen)
-        for i in range(0, len(xt), 32):
-            idx = perm[i:i + 32]
-            opt.zero_grad()
-            loss = torch.nn.functional.cross_entropy(net(xt[idx]), yt[idx])
-            loss.backward()
-            opt.step()
-    return net.eval()
+    return train_classifier(Net, ((x_train - MEAN) / STD), y_train, SEED, EPOCHS, 32, 3e-3)
 
 
 def export(net):

@@ -257,6 +257,26 @@ def test_accuracy(s, rknn, tmp):
     print(f"     {s.name}: .rknn test accuracy {correct}/{len(labels)} (recorded {expected})")
 
 
+def float_config(cfg, tmp):
+    """A `quantize: true` config (an int8 sample) is compared here as its float
+    model, a copy with quantize: false; int8 accuracy is bench/quant.py's job."""
+    with open(cfg) as f:
+        doc = yaml.safe_load(f)
+    models = doc["models"] if isinstance(doc["models"], list) else [doc["models"]]
+    if not any(m.get("quantize") for m in models):
+        return cfg
+    here = os.path.dirname(os.path.abspath(cfg))
+    for m in models:
+        m["quantize"] = False
+        for key in ("model_file_path", "dataset"):
+            if m.get(key):
+                m[key] = os.path.join(here, m[key])
+    path = os.path.join(tmp, "float_" + os.path.basename(cfg))
+    with open(path, "w") as f:
+        yaml.safe_dump(doc, f)
+    return path
+
+
 def run_sample(cfg, targets, report, tmp_root):
     cls = "ort." + os.path.splitext(os.path.basename(cfg))[0]
     state = {}
@@ -267,6 +287,7 @@ def run_sample(cfg, targets, report, tmp_root):
         return
     s = state["s"]
     tmp = tempfile.mkdtemp(prefix=s.name + ".", dir=tmp_root)
+    cfg = float_config(cfg, tmp)
     raws = s.raw_inputs()
     norms = s.normalise(raws)
     raw_files, norm_files = [], []
