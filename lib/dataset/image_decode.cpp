@@ -1,5 +1,8 @@
-// The one translation unit with stb_image's implementation. STB_IMAGE_STATIC
-// keeps its symbols private to this file, so another stb user cannot clash.
+// JPEG through libjpeg-turbo (the decoder OpenCV uses, so pixels match what
+// Toolkit2's cv2.imread sees; stb_image 2.27's JPEG decoder, Debian 12's,
+// overflows a Huffman table on corrupt files). PNG and BMP through stb_image:
+// the one translation unit with its implementation; STB_IMAGE_STATIC keeps
+// its symbols private to this file, so another stb user cannot clash.
 #include "dataset/image_decode.h"
 
 #include <fmt/format.h>
@@ -7,12 +10,15 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <csetjmp>
+#include <cstdio>
 #include <memory>
+
+#include <jpeglib.h>
 
 #define STB_IMAGE_IMPLEMENTATION
 #define STB_IMAGE_STATIC
 #define STBI_NO_STDIO
-#define STBI_ONLY_JPEG
 #define STBI_ONLY_PNG
 #define STBI_ONLY_BMP
 #define STBI_MAX_DIMENSIONS 16384
@@ -28,13 +34,103 @@ namespace rknnc::dataset {
 
 static_assert(STBI_MAX_DIMENSIONS == kMaxImageSide);
 
+namespace {
+
+bool too_large(int64_t w, int64_t h, std::string* reason) {
+  if (w > 0 && h > 0 && w <= kMaxImageSide && h <= kMaxImageSide && w * h <= kMaxImagePixels) return false;
+  *reason = fmt::format("{}x{} pixels; the limit is {} per side and {} in all", w, h, kMaxImageSide, kMaxImagePixels);
+  return true;
+}
+
+// libjpeg reports fatal errors through error_exit, which must not return.
+struct JpegErrors {
+  jpeg_error_mgr mgr;
+  std::jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+};
+
+[[noreturn]] void jpeg_fatal(j_common_ptr cinfo) {
+  auto* e = reinterpret_cast<JpegErrors*>(cinfo->err);
+  (*cinfo->err->format_message)(cinfo, e->message);
+  std::longjmp(e->jump, 1);
+}
+
+void jpeg_quiet(j_common_ptr, int) {}  // warnings (e.g. premature end: grey fill, as OpenCV) are not printed
+
+// No C++ object with a destructor lives in this frame across setjmp/longjmp:
+// `out` and `reason` belong to the caller.
+bool decode_jpeg(const std::string& bytes, int channels, Image* out, std::string* reason) {
+  jpeg_decompress_struct cinfo;
+  JpegErrors errors;
+  cinfo.err = jpeg_std_error(&errors.mgr);
+  errors.mgr.error_exit = jpeg_fatal;
+  errors.mgr.emit_message = jpeg_quiet;
+  if (setjmp(errors.jump)) {
+    jpeg_destroy_decompress(&cinfo);
+    *reason = errors.message;
+    return false;
+  }
+  jpeg_create_decompress(&cinfo);
+  jpeg_mem_src(&cinfo, reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<unsigned long>(bytes.size()));
+  jpeg_read_header(&cinfo, TRUE);
+  if (too_large(cinfo.image_width, cinfo.image_height, reason)) {
+    jpeg_destroy_decompress(&cinfo);
+    return false;
+  }
+  cinfo.out_color_space = channels == 1 ? JCS_GRAYSCALE : channels == 3 ? JCS_RGB : JCS_EXT_RGBA;
+  jpeg_start_decompress(&cinfo);
+  out->width = static_cast<int>(cinfo.output_width);
+  out->height = static_cast<int>(cinfo.output_height);
+  out->channels = channels;
+  const size_t stride = static_cast<size_t>(out->width) * static_cast<size_t>(channels);
+  out->pixels.assign(stride * static_cast<size_t>(out->height), 0);
+  while (cinfo.output_scanline < cinfo.output_height) {
+    JSAMPROW row = out->pixels.data() + stride * cinfo.output_scanline;
+    jpeg_read_scanlines(&cinfo, &row, 1);
+  }
+  jpeg_finish_decompress(&cinfo);
+  jpeg_destroy_decompress(&cinfo);
+  return true;
+}
+
+// stb_image 2.27 memcpy()s a zero-length IDAT chunk from a null pointer
+// (undefined behaviour; UBSan builds halt on it). Such chunks hold no data:
+// when `png` has any, *cleaned gets a copy without them and this returns true.
+bool drop_empty_idat(const std::string& png, std::string* cleaned) {
+  if (png.size() < 8 || png.compare(0, 8, "\x89PNG\r\n\x1a\n", 8) != 0) return false;
+  auto be32 = [&](size_t at) {
+    uint32_t v = 0;
+    for (size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<unsigned char>(png[at + i]);
+    return v;
+  };
+  bool dropped = false;
+  std::string out = png.substr(0, 8);
+  size_t p = 8;
+  while (p + 12 <= png.size() && be32(p) <= png.size() - p - 12) {  // length, type, data, CRC
+    const size_t chunk = 12 + be32(p);
+    if (chunk == 12 && png.compare(p + 4, 4, "IDAT") == 0)
+      dropped = true;
+    else
+      out.append(png, p, chunk);
+    p += chunk;
+  }
+  if (!dropped) return false;
+  *cleaned = out + png.substr(p);
+  return true;
+}
+
+}  // namespace
+
 bool decode_image(const std::string& bytes, int channels, Image* out, std::string* reason) {
   if (bytes.size() > static_cast<size_t>(INT_MAX)) {
     *reason = "file larger than 2 GiB";
     return false;
   }
-  const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
-  const int len = static_cast<int>(bytes.size());
+  if (bytes.size() >= 3 && bytes.compare(0, 3, "\xFF\xD8\xFF") == 0) return decode_jpeg(bytes, channels, out, reason);
+  std::string cleaned;
+  const std::string& file = drop_empty_idat(bytes, &cleaned) ? cleaned : bytes;
+  const auto* data = reinterpret_cast<const stbi_uc*>(file.data());
+  const int len = static_cast<int>(file.size());
   int w = 0, h = 0, c = 0;
   // Header first: the size limit applies before any pixel memory is allocated.
   if (!stbi_info_from_memory(data, len, &w, &h, &c)) {
@@ -42,10 +138,7 @@ bool decode_image(const std::string& bytes, int channels, Image* out, std::strin
     *reason = why ? why : "unknown image format";
     return false;
   }
-  if (w <= 0 || h <= 0 || w > kMaxImageSide || h > kMaxImageSide || int64_t{w} * h > kMaxImagePixels) {
-    *reason = fmt::format("{}x{} pixels; the limit is {} per side and {} in all", w, h, kMaxImageSide, kMaxImagePixels);
-    return false;
-  }
+  if (too_large(w, h, reason)) return false;
   std::unique_ptr<stbi_uc, void (*)(void*)> px(stbi_load_from_memory(data, len, &w, &h, &c, channels), stbi_image_free);
   if (!px) {
     const char* why = stbi_failure_reason();

@@ -66,15 +66,18 @@ ir::Tensor parse_npy(const std::string& bytes, const std::string& what) {
       ++i;
       continue;
     }
-    size_t used = 0;
-    shape.push_back(std::stoll(dims.substr(i), &used));
-    i += used;
+    int64_t d = 0;
+    for (; i < dims.size() && std::isdigit(static_cast<unsigned char>(dims[i])); ++i)
+      if ((d = d * 10 + (dims[i] - '0')) > int64_t{1} << 40) fail("{}: corrupt .npy header (shape '{}')", what, dims);
+    shape.push_back(d);
   }
   const size_t data_off = offset + header_len;
-  const size_t expected = static_cast<size_t>(ir::shape_numel(shape)) * ir::dtype_size(dtype);
-  if (bytes.size() - data_off != expected)
+  size_t expected = ir::dtype_size(dtype);
+  bool overflow = false;  // a crafted shape must not wrap around to the file's size
+  for (int64_t d : shape) overflow |= __builtin_mul_overflow(expected, static_cast<size_t>(d), &expected);
+  if (overflow || bytes.size() - data_off != expected)
     fail("{}: .npy data has {} bytes, shape {} needs {} (truncated file?)", what, bytes.size() - data_off,
-         ir::shape_str(shape), expected);
+         ir::shape_str(shape), overflow ? "more" : std::to_string(expected));
   return ir::Tensor::from_bytes(dtype, shape, bytes.data() + data_off, expected);
 }
 

@@ -1,0 +1,407 @@
+// Calibration sample loading: images and .npy into input-shaped float32
+// tensors, and the one-line errors for every bad file. Fixtures are written
+// here with stb_image_write, so no binary files are committed.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "dataset/sample_loader.h"
+#include "ir/graph.h"
+#include "util/error.h"
+#include "util/npy.h"
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STB_IMAGE_WRITE_STATIC
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#include <stb/stb_image_write.h>
+#pragma GCC diagnostic pop
+
+namespace fs = std::filesystem;
+using rknnc::dataset::InputSpec;
+using rknnc::dataset::load_input;
+using rknnc::dataset::load_sample;
+using rknnc::dataset::SampleStream;
+using rknnc::ir::DataType;
+using rknnc::ir::Shape;
+using rknnc::ir::Tensor;
+
+namespace {
+
+struct TempDir {
+  fs::path dir;
+  TempDir() {
+    std::random_device rd;
+    dir = fs::temp_directory_path() / fmt::format("rknnc_samples_{}{}", rd(), rd());
+    fs::create_directories(dir);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  fs::path write(const std::string& name, const std::string& bytes) const {
+    std::ofstream(dir / name, std::ios::binary) << bytes;
+    return dir / name;
+  }
+};
+
+// A deterministic test pattern: distinct values per row, column and channel.
+std::vector<uint8_t> pattern(int w, int h, int c) {
+  std::vector<uint8_t> px(static_cast<size_t>(w * h * c));
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      for (int k = 0; k < c; ++k) px[static_cast<size_t>((y * w + x) * c + k)] = static_cast<uint8_t>(y * 40 + x * 9 + k * 70 + 5);
+  return px;
+}
+
+void append(void* ctx, void* data, int size) { static_cast<std::string*>(ctx)->append(static_cast<char*>(data), static_cast<size_t>(size)); }
+
+std::string png(int w, int h, int c, const std::vector<uint8_t>& px) {
+  std::string out;
+  REQUIRE(stbi_write_png_to_func(append, &out, w, h, c, px.data(), w * c));
+  return out;
+}
+std::string jpg(int w, int h, int c, const std::vector<uint8_t>& px) {
+  std::string out;
+  REQUIRE(stbi_write_jpg_to_func(append, &out, w, h, c, px.data(), 100));
+  return out;
+}
+std::string bmp(int w, int h, int c, const std::vector<uint8_t>& px) {
+  std::string out;
+  REQUIRE(stbi_write_bmp_to_func(append, &out, w, h, c, px.data()));
+  return out;
+}
+
+std::vector<float> values(const Tensor& t) {
+  REQUIRE(t.dtype() == DataType::Float32);
+  auto v = t.values<float>();
+  return {v.begin(), v.end()};
+}
+
+// The pattern laid out NCHW / NHWC as floats, optionally with channels 0 and 2 swapped.
+std::vector<float> expected(const std::vector<uint8_t>& px, int w, int h, int c, bool nchw, bool bgr = false) {
+  std::vector<float> out(px.size());
+  for (int p = 0; p < w * h; ++p)
+    for (int k = 0; k < c; ++k) {
+      const int src = bgr && k != 1 ? 2 - k : k;
+      out[static_cast<size_t>(nchw ? k * w * h + p : p * c + k)] = px[static_cast<size_t>(p * c + src)];
+    }
+  return out;
+}
+
+Tensor load1(const fs::path& f, const InputSpec& in, std::vector<std::string>* warnings = nullptr) {
+  return load_input(f, in, "dataset.txt:7", warnings);
+}
+
+// Runs `f`, requires an exit-1 rknnc::Error on one line, returns its message.
+template <typename F>
+std::string conversion_error(F&& f) {
+  try {
+    f();
+  } catch (const rknnc::Error& e) {
+    CHECK(e.code() == rknnc::ExitCode::Conversion);
+    const std::string msg = e.what();
+    CHECK(msg.find('\n') == std::string::npos);
+    return msg;
+  }
+  FAIL("expected a conversion error");
+  return "";
+}
+
+// The message shape every bad file must have: "dataset.txt:7: ... 'path' ...".
+void check_names_line_and_file(const std::string& msg, const fs::path& f) {
+  INFO(msg);
+  CHECK(msg.rfind("dataset.txt:7: ", 0) == 0);
+  CHECK(msg.find("'" + f.string() + "'") != std::string::npos);
+}
+
+std::string npy(Shape shape, const std::vector<float>& v) { return rknnc::to_npy(Tensor::from<float>(std::move(shape), v)); }
+
+std::vector<float> iota(size_t n) {
+  std::vector<float> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = static_cast<float>(i);
+  return v;
+}
+
+}  // namespace
+
+// W=6, H=5: 4-D shapes whose layout is unambiguous (NHWC needs dim 1 not in {1,3,4}).
+TEST_CASE("RGB and grey PNGs load into NCHW and NHWC inputs", "[dataset]") {
+  TempDir t;
+  const auto rgb = pattern(6, 5, 3), grey = pattern(6, 5, 1);
+  const auto rgb_png = t.write("rgb.png", png(6, 5, 3, rgb));
+  const auto grey_png = t.write("grey.png", png(6, 5, 1, grey));
+  std::vector<std::string> warnings;
+
+  Tensor nchw = load1(rgb_png, {"images", {1, 3, 5, 6}}, &warnings);
+  CHECK(nchw.shape() == Shape{1, 3, 5, 6});
+  CHECK(values(nchw) == expected(rgb, 6, 5, 3, true));
+  CHECK(values(load1(rgb_png, {"images", {1, 5, 6, 3}})) == expected(rgb, 6, 5, 3, false));
+  CHECK(values(load1(rgb_png, {"images", {3, 5, 6}})) == expected(rgb, 6, 5, 3, true));  // CHW, no batch
+  CHECK(values(load1(rgb_png, {"images", {5, 6, 3}})) == expected(rgb, 6, 5, 3, false));  // HWC
+  CHECK(values(load1(grey_png, {"x", {1, 1, 5, 6}})) == expected(grey, 6, 5, 1, true));
+  CHECK(values(load1(grey_png, {"x", {1, 5, 6, 1}})) == expected(grey, 6, 5, 1, false));
+  // A grey PNG into an RGB input: three equal channels.
+  const auto g3 = values(load1(grey_png, {"x", {1, 3, 5, 6}}));
+  for (size_t p = 0; p < 30; ++p) CHECK((g3[p] == g3[30 + p] && g3[p] == g3[60 + p] && g3[p] == grey[p]));
+  // RGBA input keeps alpha (stb adds 255 to an RGB file).
+  const auto rgba = values(load1(rgb_png, {"x", {1, 4, 5, 6}}));
+  CHECK(rgba[3 * 30] == 255.0f);
+  CHECK(warnings.empty());
+  // Both dim 1 and the last dim look like channels: NCHW, as config's mean_values check reads it.
+  CHECK(values(load1(t.write("43.png", png(3, 4, 3, pattern(3, 4, 3))), {"x", {1, 3, 4, 3}})) ==
+        expected(pattern(3, 4, 3), 3, 4, 3, true));
+}
+
+TEST_CASE("quant_img_RGB2BGR swaps channels 0 and 2 of images, not of .npy", "[dataset]") {
+  TempDir t;
+  const auto rgb = pattern(6, 5, 3);
+  const auto f = t.write("rgb.png", png(6, 5, 3, rgb));
+  CHECK(values(load1(f, {"images", {1, 3, 5, 6}, true})) == expected(rgb, 6, 5, 3, true, true));
+  CHECK(values(load1(f, {"images", {1, 5, 6, 3}, true})) == expected(rgb, 6, 5, 3, false, true));
+  const auto grey = pattern(6, 5, 1);
+  CHECK(values(load1(t.write("g.png", png(6, 5, 1, grey)), {"x", {1, 1, 5, 6}, true})) == expected(grey, 6, 5, 1, true));
+  const auto v = iota(90);
+  CHECK(values(load1(t.write("a.npy", npy({1, 3, 5, 6}, v)), {"images", {1, 3, 5, 6}, true})) == v);
+}
+
+TEST_CASE("Images of another size are resized bilinearly, with one warning per input", "[dataset]") {
+  TempDir t;
+  const auto big = pattern(12, 10, 3);
+  const auto f = t.write("big.png", png(12, 10, 3, big));
+  const auto other = t.write("other.png", png(5, 5, 3, pattern(5, 5, 3)));
+  std::vector<std::string> warnings;
+  const std::vector<InputSpec> inputs{{"images", {1, 5, 6, 3}}};  // NHWC 6x5
+  // Halving: each output pixel is the rounded mean of a 2x2 block.
+  const auto out = values(load_sample({f}, inputs, "dataset.txt:1", &warnings)[0]);
+  REQUIRE(out.size() == 90);
+  for (int y = 0; y < 5; ++y)
+    for (int x = 0; x < 6; ++x)
+      for (int k = 0; k < 3; ++k) {
+        auto px = [&](int yy, int xx) { return big[static_cast<size_t>((yy * 12 + xx) * 3 + k)]; };
+        const int sum = px(2 * y, 2 * x) + px(2 * y, 2 * x + 1) + px(2 * y + 1, 2 * x) + px(2 * y + 1, 2 * x + 1);
+        CHECK(out[static_cast<size_t>((y * 6 + x) * 3 + k)] == std::round(sum / 4.0));
+      }
+  load_sample({other}, inputs, "dataset.txt:2", &warnings);
+  load_sample({f}, inputs, "dataset.txt:3", &warnings);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].rfind("resizing dataset images for input 'images' from 12x10 to 6x5 (first at dataset.txt:1)", 0) == 0);
+  // Another input gets its own warning; a null warnings list is fine.
+  load_sample({f}, {{"other", {1, 3, 2, 2}}}, "dataset.txt:4", &warnings);
+  CHECK(warnings.size() == 2);
+  CHECK(load_sample({f}, inputs, "x", nullptr)[0].shape() == Shape{1, 5, 6, 3});
+  // Upscaling a constant image stays constant.
+  const auto flat = t.write("flat.png", png(2, 2, 1, std::vector<uint8_t>(4, 77)));
+  for (float v : values(load1(flat, {"x", {1, 1, 7, 5}}))) CHECK(v == 77.0f);
+}
+
+TEST_CASE("JPEG and BMP files decode", "[dataset]") {
+  TempDir t;
+  std::vector<uint8_t> colour;
+  for (int i = 0; i < 16 * 16; ++i) colour.insert(colour.end(), {200, 100, 30});
+  const auto jpeg = values(load1(t.write("c.JPG", jpg(16, 16, 3, colour)), {"images", {1, 3, 16, 16}}));
+  for (size_t p = 0; p < 256; ++p) {
+    CHECK(std::abs(jpeg[p] - 200) <= 3);
+    CHECK(std::abs(jpeg[256 + p] - 100) <= 3);
+    CHECK(std::abs(jpeg[512 + p] - 30) <= 3);
+  }
+  const auto rgb = pattern(6, 5, 3);
+  CHECK(values(load1(t.write("p.jpeg", jpg(6, 5, 3, rgb)), {"images", {1, 3, 5, 6}})).size() == 90);
+  CHECK(values(load1(t.write("p.bmp", bmp(6, 5, 3, rgb)), {"images", {1, 3, 5, 6}})) == expected(rgb, 6, 5, 3, true));
+  // Grey and RGBA from a JPEG.
+  CHECK(values(load1(t.write("g.jpg", jpg(16, 16, 3, colour)), {"x", {1, 1, 16, 16}})).size() == 256);
+  CHECK(values(load1(t.dir / "g.jpg", {"x", {1, 16, 16, 4}}))[3] == 255.0f);
+}
+
+TEST_CASE(".npy samples load as is, without the batch dim, or NHWC for an NCHW input", "[dataset]") {
+  TempDir t;
+  const InputSpec in{"x", {1, 3, 2, 4}};
+  const auto v = iota(24);
+  CHECK(values(load1(t.write("exact.npy", npy({1, 3, 2, 4}, v)), in)) == v);
+  const Tensor nb = load1(t.write("nb.npy", npy({3, 2, 4}, v)), in);
+  CHECK(nb.shape() == Shape{1, 3, 2, 4});
+  CHECK(values(nb) == v);
+  // NHWC [1,2,4,3]: element (h,w,c) = v[(h*4+w)*3+c] lands at NCHW (c,h,w).
+  for (Shape s : {Shape{1, 2, 4, 3}, Shape{2, 4, 3}}) {
+    const auto out = values(load1(t.write("nhwc.npy", npy(s, v)), in));
+    for (int c = 0; c < 3; ++c)
+      for (int p = 0; p < 8; ++p) CHECK(out[static_cast<size_t>(c * 8 + p)] == v[static_cast<size_t>(p * 3 + c)]);
+  }
+  // Any rank works as is.
+  CHECK(values(load1(t.write("r2.npy", npy({2, 5}, iota(10))), {"y", {2, 5}})) == iota(10));
+}
+
+TEST_CASE(".npy of any numeric dtype becomes float32", "[dataset]") {
+  TempDir t;
+  const InputSpec in{"x", {1, 4}};
+  auto check = [&](const Tensor& src, std::vector<float> want) {
+    INFO(rknnc::ir::dtype_name(src.dtype()));
+    CHECK(values(load1(t.write("d.npy", rknnc::to_npy(src)), in)) == want);
+  };
+  check(Tensor::from<uint8_t>({1, 4}, {0, 1, 128, 255}), {0, 1, 128, 255});
+  check(Tensor::from<int8_t>({4}, {-128, -1, 0, 127}), {-128, -1, 0, 127});
+  check(Tensor::from<int16_t>({1, 4}, {-300, 0, 7, 300}), {-300, 0, 7, 300});
+  check(Tensor::from<int32_t>({1, 4}, {-5, 0, 5, 100000}), {-5, 0, 5, 100000});
+  check(Tensor::from<int64_t>({1, 4}, {-5, 0, 5, 1 << 20}), {-5, 0, 5, 1 << 20});
+  check(Tensor::from<double>({1, 4}, {-0.5, 0, 0.25, 1e6}), {-0.5f, 0, 0.25f, 1e6f});
+  check(Tensor::from<uint16_t>({1, 4}, {0x3c00, 0x4000, 0xc000, 0}), {15360, 16384, 49152, 0});
+  const uint16_t halves[4] = {0x3c00, 0x4000, 0xc000, 0};  // 1, 2, -2, 0
+  check(Tensor::from_bytes(DataType::Float16, {1, 4}, halves, sizeof halves), {1, 2, -2, 0});
+}
+
+TEST_CASE("Loading is deterministic", "[dataset]") {
+  TempDir t;
+  const auto f = t.write("a.jpg", jpg(9, 7, 3, pattern(9, 7, 3)));
+  const InputSpec in{"images", {1, 3, 5, 6}};
+  CHECK(values(load1(f, in)) == values(load1(f, in)));
+}
+
+TEST_CASE("Every bad sample file is a one-line error naming the line and the file", "[dataset]") {
+  TempDir t;
+  const InputSpec img{"images", {1, 3, 4, 4}};
+  const auto good = png(4, 4, 3, pattern(4, 4, 3));
+  auto bad = [&](const fs::path& f, const InputSpec& in, const std::string& what) {
+    INFO(f.filename().string());
+    const std::string msg = conversion_error([&] { load1(f, in); });
+    check_names_line_and_file(msg, f);
+    INFO(msg);
+    CHECK(msg.find(what) != std::string::npos);
+  };
+  bad(t.dir / "missing.png", img, "not found");
+  bad(t.write("empty.png", ""), img, "is empty (0 bytes)");
+  bad(t.write("empty.npy", ""), img, "is empty (0 bytes)");
+  fs::create_directories(t.dir / "folder.png");
+  bad(t.dir / "folder.png", img, "is a directory");
+  bad(t.write("random.jpg", "this is not a jpeg at all, just text"), img, "cannot decode");
+  bad(t.write("trunc.png", good.substr(0, good.size() / 2)), img, "cannot decode");
+  bad(t.write("header.png", good.substr(0, 30)), img, "cannot decode");
+  bad(t.write("good.png", good), {"x", {1, 2, 5, 5}}, "1, 3 or 4 channels");
+  bad(t.dir / "good.png", {"x", {2, 3, 4, 4}}, "batch 1");
+  bad(t.dir / "good.png", {"x", {1, 1, 3, 4, 4}}, "give a .npy file");
+  bad(t.write("shape.npy", npy({1, 3, 4, 5}, iota(60))), img, "has shape [1,3,4,5], input 'images' needs [1,3,4,4]");
+  bad(t.write("nan.npy", npy({1, 2}, {1.0f, std::nanf("")})), {"x", {1, 2}}, "NaN value at flat index 1");
+  bad(t.write("inf.npy", npy({2}, {-std::numeric_limits<float>::infinity(), 0})), {"x", {1, 2}}, "Inf value");
+  bad(t.write("big.npy", rknnc::to_npy(Tensor::from<double>({1}, {1e300}))), {"x", {1}}, "beyond float32 range");
+  bad(t.write("text.npy", "not numpy"), {"x", {1}}, "not a .npy file");
+  std::string trunc_npy = npy({1, 8}, iota(8));
+  bad(t.write("trunc.npy", trunc_npy.substr(0, trunc_npy.size() - 3)), {"x", {1, 8}}, "truncated");
+  // Crafted .npy shapes: a dim too long for int64, a product that wraps around.
+  auto npy_header = [](const std::string& shape) {
+    std::string h = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }\n";
+    return std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(h.size()) + '\0' + h + std::string(16, '\0');
+  };
+  bad(t.write("long.npy", npy_header("(99999999999999999999,)")), {"x", {4}}, "corrupt .npy header");
+  bad(t.write("wrap.npy", npy_header("(1099511627776, 1099511627776, 0)")), {"x", {4}}, "needs more");
+  // A PNG header claiming 20000x20000 pixels is refused before decoding.
+  std::string huge = good;
+  const char dims[8] = {0, 0, 0x4e, 0x20, 0, 0, 0x4e, 0x20};
+  huge.replace(16, 8, dims, 8);
+  bad(t.write("huge.png", huge), img, "cannot decode");
+  const char dims2[8] = {0, 0, 0x27, 0x10, 0, 0, 0x27, 0x10};  // 10000x10000: each side fits, the total does not
+  huge.replace(16, 8, dims2, 8);
+  bad(t.write("huge2.png", huge), img, "10000x10000 pixels; the limit is");
+  // The wrong number of files for the inputs.
+  const std::string msg = conversion_error([&] { load_sample({}, {img}, "dataset.txt:7", nullptr); });
+  CHECK(msg.rfind("dataset.txt:7: 0 file(s)", 0) == 0);
+}
+
+TEST_CASE("A PNG with an empty IDAT chunk loads like the same PNG without it", "[dataset]") {
+  TempDir t;
+  const auto rgb = pattern(6, 5, 3);
+  std::string file = png(6, 5, 3, rgb);
+  file.insert(33, std::string("\0\0\0\0IDAT\x35\xaf\x06\x1e", 12));  // after the signature and IHDR
+  CHECK(values(load1(t.write("e.png", file), {"images", {1, 3, 5, 6}})) == expected(rgb, 6, 5, 3, true));
+}
+
+TEST_CASE("Truncated and corrupted images never crash the decoder", "[dataset]") {
+  TempDir t;
+  const InputSpec in{"images", {1, 3, 6, 5}};
+  const auto px = pattern(5, 6, 3);
+  std::mt19937 rng(7);
+  for (const std::string& file : {png(5, 6, 3, px), jpg(5, 6, 3, px), bmp(5, 6, 3, px)}) {
+    for (size_t n = 0; n < file.size(); n += 1 + file.size() / 60) {
+      std::string cut = file.substr(0, n), flipped = file;
+      flipped[rng() % flipped.size()] = static_cast<char>(rng());
+      flipped[rng() % flipped.size()] = static_cast<char>(rng());
+      for (const std::string& bytes : {cut, flipped}) {
+        const auto f = t.write("fuzz.png", bytes);
+        Shape loaded;
+        std::string error;
+        try {
+          loaded = load1(f, in).shape();
+        } catch (const rknnc::Error& e) {
+          error = e.what();
+        }
+        // Loaded whole, or a one-line error naming the line; anything else escapes the test.
+        CHECK((error.empty() ? loaded == in.shape : error.rfind("dataset.txt:7: ", 0) == 0));
+      }
+    }
+  }
+}
+
+TEST_CASE("SampleStream reads the list once and loads one sample at a time", "[dataset]") {
+  TempDir t;
+  t.write("a.png", png(4, 3, 3, pattern(4, 3, 3)));
+  t.write("b.png", png(2, 2, 3, pattern(2, 2, 3)));
+  t.write("a.npy", npy({1, 5}, iota(5)));
+  t.write("bad.npy", npy({1, 6}, iota(6)));
+  const auto list = t.write("dataset.txt", "# calibration\na.png a.npy\n\nb.png a.npy\nb.png bad.npy\n");
+  std::vector<std::string> warnings;
+  const std::vector<InputSpec> inputs{{"images", {1, 3, 3, 4}}, {"extra", {1, 5}}};
+  SampleStream s(list, inputs, &warnings);
+  REQUIRE(s.size() == 3);
+  CHECK(s.where(1) == list.string() + ":4");
+  const auto first = s.load(0);
+  REQUIRE(first.size() == 2);
+  CHECK(first[0].shape() == Shape{1, 3, 3, 4});
+  CHECK(values(first[1]) == iota(5));
+  CHECK(warnings.empty());
+  s.load(1);
+  CHECK(warnings.size() == 1);
+  const std::string msg = conversion_error([&] { s.load(2); });
+  CHECK(msg.rfind(list.string() + ":5: '", 0) == 0);
+  CHECK(msg.find("bad.npy") != std::string::npos);
+  // The list's own errors come from read_dataset_list.
+  CHECK_THROWS_AS(SampleStream(t.write("one.txt", "a.png\n"), inputs, &warnings), rknnc::Error);
+}
+
+TEST_CASE("input_specs and split_inputs", "[dataset]") {
+  rknnc::ir::Graph g;
+  g.inputs = {"a", "b"};
+  g.values["a"] = {DataType::Float32, {1, 3, 8, 8}, true};
+  g.values["b"] = {DataType::Float32, {1, 8, 8, 3}, true};
+  auto specs = rknnc::dataset::input_specs(g, {true});
+  REQUIRE(specs.size() == 2);
+  CHECK((specs[0].name == "a" && specs[0].shape == Shape{1, 3, 8, 8} && specs[0].rgb2bgr && specs[1].rgb2bgr));
+  specs = rknnc::dataset::input_specs(g, {false, true});
+  CHECK((!specs[0].rgb2bgr && specs[1].rgb2bgr));
+  CHECK(!rknnc::dataset::input_specs(g, {})[0].rgb2bgr);
+  g.values["b"].shape = {-1, 8, 8, 3};
+  CHECK_THROWS_WITH(rknnc::dataset::input_specs(g, {}), Catch::Contains("input 'b' has shape [?,8,8,3]"));
+
+  TempDir t;
+  const auto a = t.write("a.jpg", jpg(2, 2, 3, pattern(2, 2, 3)));
+  const auto b = t.write("b.npy", npy({1}, {1}));
+  const auto split = rknnc::dataset::split_inputs(" " + a.string() + "   " + b.string() + " ");
+  CHECK(split == std::vector<fs::path>{a, b});
+  auto usage = [](const std::string& arg, const std::string& what) {
+    try {
+      rknnc::dataset::split_inputs(arg);
+      FAIL("expected an error for " << arg);
+    } catch (const rknnc::Error& e) {
+      CHECK(e.code() == rknnc::ExitCode::Usage);
+      CHECK_THAT(e.what(), Catch::StartsWith("-a: ") && Catch::Contains(what));
+    }
+  };
+  usage("  ", "no files given");
+  usage(a.string() + " " + (t.dir / "nope.png").string(), "nope.png' not found");
+  usage(t.write("x.txt", "hi").string(), "is not a .jpg/.png/.bmp/.npy file");
+}
