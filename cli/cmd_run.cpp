@@ -29,7 +29,8 @@ int run(const RunArgs& a) {
   driver::RunTiming timing;
   auto outputs = driver::run_model_file(a.model, std::move(inputs), a.options, &timing);
   if (a.options.repeat > 1)
-    std::fprintf(stderr, "rknnc: %d runs: mean %.3f ms, min %.3f ms\n", a.options.repeat, timing.mean_ms, timing.min_ms);
+    std::fprintf(stderr, "rknnc: %lld runs: mean %.3f ms, min %.3f ms\n", static_cast<long long>(timing.runs),
+                 timing.mean_ms, timing.min_ms);
   StagedOutputs staged;
   for (const auto& [name, tensor] : outputs)
     staged.add(std::filesystem::path(a.out_dir) / (safe_file_name(name) + ".npy"), to_npy(tensor));
@@ -49,6 +50,8 @@ Command add_run(CLI::App& app) {
                 "inputs are already normalised: do not apply the model's mean/std");
   sub->add_option("--repeat", args->options.repeat, "execute N times and print mean/min latency (benchmarks)")
       ->check(CLI::Range(1, 1000000));
+  sub->add_flag("--batch", args->options.batch,
+                "every input has an extra leading dimension N: run N samples, stack the outputs on axis 0");
   sub->add_flag("--nhwc", args->options.nhwc, "4-D inputs are NHWC (default: NCHW as in the source model)");
   return [args] { return run(*args); };
 }

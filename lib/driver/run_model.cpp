@@ -1,6 +1,8 @@
 #include "driver/run_model.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 
 #include "format/rknn_file.h"
 #include "frontends/frontend.h"
@@ -46,6 +48,26 @@ ir::Tensor denormalize(const ir::Tensor& t, const format::InputPreprocess& p, co
   return out;
 }
 
+// --batch: the number of samples N in `t`, the leading dimension. The sample
+// shape is either t's shape without it ([N, ...model shape]) or, for a model
+// input with a leading 1, [1, ...rest] ([N, ...model shape without the 1]).
+ir::Shape batch_sample_shape(const ir::Tensor& t, const ir::ValueInfo& info, const std::string& input,
+                             const std::string& file) {
+  const auto& s = t.shape();
+  if (s.empty()) fail_config("--batch: input '{}' of {} is a scalar; give [N, ...input shape]", input, file);
+  ir::Shape sample(s.begin() + 1, s.end());
+  if (info.has_shape && s.size() == info.shape.size() && !info.shape.empty() && info.shape[0] == 1)
+    sample.insert(sample.begin(), 1);
+  return sample;
+}
+
+// Sample i of a batch tensor, as its own tensor of shape `sample`.
+ir::Tensor batch_item(const ir::Tensor& t, int64_t i, const ir::Shape& sample) {
+  const size_t bytes = t.nbytes() / static_cast<size_t>(t.shape()[0]);
+  return ir::Tensor::from_bytes(t.dtype(), sample, static_cast<const std::byte*>(t.raw()) + bytes * static_cast<size_t>(i),
+                                bytes);
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesystem::path& path,
@@ -64,26 +86,67 @@ std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesy
   }
   if (inputs.size() != graph.inputs.size())
     fail_config("{} has {} input(s), {} --input file(s) given", path.string(), graph.inputs.size(), inputs.size());
-  runtime::TensorMap feeds;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const std::string& name = graph.inputs[i];
-    ir::Tensor t = options.nhwc ? nhwc_to_nchw(inputs[i], name) : std::move(inputs[i]);
-    if (options.pass_through && i < preprocess.size()) t = denormalize(t, preprocess[i], graph.values.at(name));
-    feeds[name] = std::move(t);
-  }
   runtime::Executor exec(graph);
-  runtime::TensorMap outs;
-  double total_ms = 0, min_ms = 0;
-  for (int i = 0; i < std::max(1, options.repeat); ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    outs = exec.run(feeds);
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    total_ms += ms;
-    min_ms = i == 0 ? ms : std::min(min_ms, ms);
+  const auto prepare = [&](ir::Tensor t, size_t i) {
+    const std::string& name = graph.inputs[i];
+    if (options.nhwc) t = nhwc_to_nchw(t, name);
+    if (options.pass_through && i < preprocess.size()) t = denormalize(t, preprocess[i], graph.values.at(name));
+    return t;
+  };
+  int64_t samples = 1;
+  std::vector<ir::Shape> sample_shapes;
+  if (options.batch) {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const std::string& name = graph.inputs[i];
+      sample_shapes.push_back(batch_sample_shape(inputs[i], graph.values.at(name), name, path.string()));
+      const int64_t n = inputs[i].shape()[0];
+      if (i == 0) samples = n;
+      if (n != samples)
+        fail_config("--batch: input '{}' has N = {} samples, input '{}' has {}; give every input the same N", name, n,
+                    graph.inputs[0], samples);
+    }
+    if (samples < 1) fail_config("--batch: input '{}' has no samples (N = 0)", graph.inputs[0]);
   }
-  if (timing) *timing = {total_ms / std::max(1, options.repeat), min_ms};
+  std::vector<runtime::TensorMap> results;
+  double total_ms = 0, min_ms = 0;
+  int64_t runs = 0;
+  for (int64_t b = 0; b < samples; ++b) {
+    runtime::TensorMap feeds;
+    for (size_t i = 0; i < inputs.size(); ++i)
+      feeds[graph.inputs[i]] = prepare(options.batch ? batch_item(inputs[i], b, sample_shapes[i]) : std::move(inputs[i]), i);
+    runtime::TensorMap outs;
+    for (int r = 0; r < std::max(1, options.repeat); ++r, ++runs) {
+      const auto start = std::chrono::steady_clock::now();
+      outs = exec.run(feeds);
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      total_ms += ms;
+      min_ms = runs == 0 ? ms : std::min(min_ms, ms);
+    }
+    results.push_back(std::move(outs));
+  }
+  if (timing) *timing = {total_ms / static_cast<double>(runs), min_ms, runs};
   std::vector<std::pair<std::string, ir::Tensor>> ordered;
-  for (const auto& name : graph.outputs) ordered.emplace_back(name, outs.at(name));
+  for (const auto& name : graph.outputs) {
+    if (!options.batch) {
+      ordered.emplace_back(name, results[0].at(name));
+      continue;
+    }
+    // Stack the N per-sample results on a new leading axis.
+    const ir::Tensor& first = results[0].at(name);
+    ir::Shape shape = first.shape();
+    shape.insert(shape.begin(), samples);
+    ir::Tensor stacked(first.dtype(), shape);
+    auto* dst = static_cast<std::byte*>(stacked.raw());
+    for (const auto& r : results) {
+      const ir::Tensor& t = r.at(name);
+      if (t.shape() != first.shape() || t.dtype() != first.dtype())
+        fail("--batch: output '{}' has shape {} for one sample and {} for another; run the samples one by one", name,
+             ir::shape_str(first.shape()), ir::shape_str(t.shape()));
+      if (t.nbytes()) std::memcpy(dst, t.raw(), t.nbytes());
+      dst += t.nbytes();
+    }
+    ordered.emplace_back(name, std::move(stacked));
+  }
   return ordered;
 }
 

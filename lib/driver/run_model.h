@@ -2,6 +2,7 @@
 // `rknnc run`: executes a .rknn or .onnx on the CPU. For .rknn the stored
 // mean/std are part of the graph, so inputs are raw (Toolkit2 inference);
 // with pass_through the inputs are already normalised and are mapped back.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -15,11 +16,16 @@ struct RunOptions {
   bool pass_through = false;
   bool nhwc = false;  // 4-D inputs given as NHWC
   int repeat = 1;     // executions, for timing (bench/); outputs are the last run's
+  // Every input has one extra leading dimension N ([N, ...input shape], or
+  // [N, ...input shape without its leading 1]); the model runs once per sample
+  // and each output is the N results stacked on a new leading axis.
+  bool batch = false;
 };
 
 struct RunTiming {
-  double mean_ms = 0;
+  double mean_ms = 0;  // per execution (one sample with `batch`)
   double min_ms = 0;
+  int64_t runs = 0;    // executions timed: repeat, times N with `batch`
 };
 
 // Outputs in graph output order, with their tensor names.

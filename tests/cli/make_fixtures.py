@@ -40,6 +40,12 @@ save("dangling", [helper.make_node("Add", ["images", "ghost"], ["out"], name="ad
 np.save(f"{out}/in_1x3x8x8.npy", np.full((1, 3, 8, 8), 100, np.float32))
 np.save(f"{out}/in_wrong_shape.npy", np.zeros((1, 3, 4, 4), np.float32))
 np.save(f"{out}/in_int.npy", np.zeros((1, 3, 8, 8), np.int32))
+# `rknnc run --batch`: N samples with and without the input's leading 1; two inputs that disagree on N.
+np.save(f"{out}/batch_5x1x3x8x8.npy", np.arange(5 * 3 * 64, dtype=np.float32).reshape(5, 1, 3, 8, 8) % 251)
+np.save(f"{out}/batch_5x3x8x8.npy", np.arange(5 * 3 * 64, dtype=np.float32).reshape(5, 3, 8, 8) % 251)
+np.save(f"{out}/batch_rgb_3.npy", np.full((3, 1, 3, 32, 32), 100, np.float32))
+np.save(f"{out}/batch_depth_3.npy", np.full((3, 1, 32, 32), 50, np.float32))
+np.save(f"{out}/batch_depth_2.npy", np.full((2, 1, 1, 32, 32), 50, np.float32))
 with open(f"{out}/in_corrupt.npy", "wb") as f:
     f.write(b"\x93NUMPY\x01\x00\x20\x00{'descr': '<f4', 'shape': (1, 3")
 with open(f"{out}/ds_missing.txt", "w") as f:

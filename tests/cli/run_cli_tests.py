@@ -4,7 +4,8 @@
 Cases are data: every tests/cli/cases/*.json holds a list of
   {"name": str, "args": [...] | absent, "yaml": "file in cases/" | absent,
    "yaml_text": "inline YAML" | absent, "exit": int, "stderr": "regex",
-   "stdout": "regex" (optional), "writes": bool (optional, default false)}
+   "stdout": "regex" (optional), "writes": bool (optional, default false),
+   "outputs": {"file.npy": [shape]} (optional: files in {out} and their .npy shapes)}
 With a yaml/yaml_text and no args the command is `rknnc -t rk3588 -i YAML -o OUT`.
 Placeholders in args and yaml_text: {out} (a fresh output folder), {tmp} (a
 scratch folder with generated bad models), {models} (tests/cli/models),
@@ -23,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+
+import numpy as np
 
 SRC = os.environ.get("RKNNC_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 BIN = os.environ.get("RKNNC_BIN", os.path.join(SRC, "build", "rknnc"))
@@ -82,6 +85,11 @@ def run_case(case, env):
             problems.append(f"left files in OUTDIR: {left[:3]}")
     elif "stderr" in case and not re.search(case["stderr"], p.stderr):
         problems.append(f"stderr {p.stderr.strip()!r} does not match {case['stderr']!r}")
+    for name, shape in case.get("outputs", {}).items():
+        path = os.path.join(out, name)
+        got = list(np.load(path).shape) if os.path.isfile(path) else None
+        if got != shape:
+            problems.append(f"{name}: shape {got}, expected {shape}")
     if "stdout" in case and not re.search(case["stdout"], p.stdout):
         problems.append(f"stdout {p.stdout.strip()[:300]!r} does not match {case['stdout']!r}")
     return problems
