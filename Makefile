@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 OUT        ?= out
 RKNNC       = $(BUILD)/rknnc
 
-.PHONY: all deps demo test bench clean install
+.PHONY: all deps demo test bench bench-quant clean install
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -25,6 +25,9 @@ test: deps
 
 bench: deps all
 	bash bench/run.sh $(RKNNC)
+
+bench-quant: deps all
+	/usr/bin/python3 bench/quant.py $(RKNNC)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(OUT)
