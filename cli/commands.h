@@ -15,5 +15,6 @@ Command add_run(CLI::App& app);
 Command add_passes(CLI::App& app);
 Command add_inspect(CLI::App& app);
 Command add_targets(CLI::App& app);
+Command add_export_qdq(CLI::App& app);
 
 }  // namespace rknnc::cli

@@ -38,11 +38,11 @@ void convert_job(const Job& job, const Options& o, JobResult& r, const fs::path&
   set_outputs(r, c.written);
 }
 
-void skip_job(const Job& job, JobResult& r, const fs::path& record) {
-  refresh_times(record);
+void skip_job(const Job& job, JobResult& r, const fs::path& path, const Record& record) {
+  refresh_times(path, record);
   r.status = Status::Skipped;
   std::vector<fs::path> files;
-  for (const auto& o : read_record(record)->outputs) files.push_back(job.out_dir / o);
+  for (const auto& o : record.outputs) files.push_back(job.out_dir / o);
   set_outputs(r, files);
 }
 
@@ -51,10 +51,11 @@ void run(const Job& job, const Prepared& p, const Options& o, JobResult& r) {
   throw_if_cancelled(o.cancel);
   r.inputs = p.inputs;
   r.inputs.push_back(job.target.file);
-  r.inputs_sha256 = inputs_digest(p.inputs, job.yaml, job.target);
+  r.inputs_sha256 = inputs_digest(p.hashed, job.target);
   const fs::path record = record_path(job.out_dir, p.name);
-  if (!o.force && up_to_date(record, r.inputs_sha256))
-    skip_job(job, r, record);
+  const auto recorded = o.force ? std::nullopt : up_to_date(record, r.inputs_sha256);
+  if (recorded)
+    skip_job(job, r, record, *recorded);
   else
     convert_job(job, o, r, record);
   if (o.write_depfiles) write_file_atomic(depfile_path(job.out_dir, p.name), depfile_text({r}));

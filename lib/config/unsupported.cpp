@@ -13,8 +13,6 @@ namespace rknnc::config {
 const std::vector<UnsupportedKey>& unsupported_keys() {
   static const std::vector<UnsupportedKey> table = {
       {"platform", "\"onnx\"", "a later frontend issue (only ONNX models load today)"},
-      {"quantize", "false", "issue 5 (int8 quantisation)"},
-      {"configs.quantize_weight", "false", "issue 5 (int8 quantisation)"},
       {"configs.dynamic_input", "null", "issue 6 (NPU compiler)"},
       {"configs.op_target", "null", "issue 6 (NPU compiler)"},
       {"configs.compress_weight", "false", "issue 6 (NPU compiler)"},

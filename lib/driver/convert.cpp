@@ -4,6 +4,8 @@
 
 #include "config/model_config.h"
 #include "dataset/dataset_list.h"
+#include "driver/accuracy_stage.h"
+#include "driver/numerics.h"
 #include "driver/preprocess.h"
 #include "format/rknn_file.h"
 #include "frontends/frontend.h"
@@ -87,12 +89,23 @@ ConvertResult convert(const ConvertRequest& req) {
   timer.done("optimize");
   throw_if_cancelled(req.cancel);
 
+  NumericsResult numerics = apply_numerics(graph, cfg, req.cancel, result.warnings, result.log);
+  ir::verify(graph, "after quantisation");
+  timer.done("quantize");
+  throw_if_cancelled(req.cancel);
+
   format::RknnModel model{graph, cfg.name, tgt.name, RKNNC_VERSION, cfg.configs.custom_string, preprocess, cfg.echo};
   const std::string rknn_bytes = format::serialize_rknn(model);
   const auto rknn_path = req.out_dir / (cfg.name + ".rknn");
   const auto report_path = req.out_dir / (cfg.name + ".build.json");
   result.written = {rknn_path, report_path};
   timer.done("write");
+
+  StagedOutputs out;
+  if (!req.accuracy_inputs.empty()) {
+    stage_accuracy_analysis(*numerics.golden, graph, req.accuracy_inputs, cfg, req.out_dir, out, result.written);
+    timer.done("accuracy_analysis");
+  }
 
   report::BuildReportInput info;
   info.config = &cfg;
@@ -101,10 +114,10 @@ ConvertResult convert(const ConvertRequest& req) {
   info.ops_before = ops_before;
   info.weight_bytes_before = weight_bytes_before;
   info.passes = pass_records;
+  info.quantization = numerics.report;
   info.warnings = result.warnings;
   info.timings = timer.timings();
   for (const auto& p : result.written) info.outputs_written.push_back(p.filename().string());
-  StagedOutputs out;
   out.add(rknn_path, rknn_bytes);
   out.add(report_path, report::dump_report(report::build_report(info)));
   throw_if_cancelled(req.cancel);  // a cancelled run commits nothing

@@ -29,13 +29,10 @@ struct InputPreprocess {
   bool operator==(const InputPreprocess&) const = default;
 };
 
-// Per-tensor data the compiler and quantiser attach (stored in the tensors
-// section). Quant fields are empty until quantisation exists.
+// Per-tensor data the compiler attaches (stored in the tensors section with
+// the tensor's quantisation parameters, which live in graph.quant).
 struct TensorAnnotation {
   std::string layout;  // "NCHW", later "NC1HWC2"; default_layout() when absent
-  std::string qtype;   // "" (float), later "asymmetric_quantized-8" …
-  std::vector<float> scale;
-  std::vector<int32_t> zero_point;
   bool operator==(const TensorAnnotation&) const = default;
 };
 
@@ -57,7 +54,7 @@ struct RknnModel {
   TensorAnnotation annotation(const std::string& tensor) const;
 };
 
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;  // 2: quantisation parameters with their axis
 
 // [{name, dtype, shape}] of values (shape null when the rank is unknown): the
 // inputs/outputs lists of the metadata section, build.json and inspect.

@@ -145,15 +145,24 @@ void read_graph(ByteReader& r, ir::Graph& g) {
   r.expect_end();
 }
 
-TensorAnnotation read_annotation(ByteReader& r) {
-  TensorAnnotation a;
-  a.layout = r.str("layout");
-  a.qtype = r.str("qtype");
-  a.scale.resize(r.count("scale count", 4));
-  for (auto& s : a.scale) s = r.f32("scale");
-  a.zero_point.resize(r.count("zero_point count", 4));
-  for (auto& z : a.zero_point) z = r.i32("zero_point");
-  return a;
+// Quantisation parameters; nullopt when qtype is "" (a float tensor).
+std::optional<ir::QuantParams> read_quant(ByteReader& r, const std::string& name) {
+  ir::QuantParams q;
+  q.qtype = r.str("qtype");
+  q.axis = r.i32("quant axis");
+  q.scale.resize(r.count("scale count", 4));
+  for (auto& s : q.scale) s = r.f32("scale");
+  q.zero_point.resize(r.count("zero_point count", 4));
+  for (auto& z : q.zero_point) z = r.i32("zero_point");
+  if (q.qtype.empty()) {
+    if (!q.scale.empty() || !q.zero_point.empty() || q.axis != -1)
+      r.corrupt(fmt::format("tensor '{}' has quantisation parameters but no qtype", printable(name)));
+    return std::nullopt;
+  }
+  bool ok = !q.scale.empty() && q.scale.size() == q.zero_point.size() && q.axis >= -1 && (q.axis >= 0 || q.scale.size() == 1);
+  for (float s : q.scale) ok = ok && std::isfinite(s) && s > 0;
+  if (!ok) r.corrupt(fmt::format("tensor '{}' has invalid quantisation parameters", printable(name)));
+  return q;
 }
 
 void read_tensors(ByteReader& r, std::string_view weights, RknnModel& m) {
@@ -171,7 +180,9 @@ void read_tensors(ByteReader& r, std::string_view weights, RknnModel& m) {
     const ir::Shape shape = read_dims(r, !constant, name);
     if (!(flags & layout::kTensorHasShape) && !shape.empty())
       r.corrupt(fmt::format("tensor '{}' has dims but no shape flag", printable(name)));
-    const TensorAnnotation a = read_annotation(r);
+    TensorAnnotation a;
+    a.layout = r.str("layout");
+    if (auto q = read_quant(r, name)) g.quant[name] = std::move(*q);
     if (flags & layout::kTensorHasValueInfo) g.values[name] = {dtype, shape, (flags & layout::kTensorHasShape) != 0};
     if (constant) {
       const uint64_t offset = r.u64("weight offset");

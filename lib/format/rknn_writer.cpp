@@ -86,6 +86,18 @@ std::string graph_section(const ir::Graph& g) {
 
 // Tensors section (every value and constant, by name) and weights section
 // (constant bytes, each at a 64-byte aligned offset) are built together.
+// qtype ("" = not quantised), axis, scales, zero points.
+void write_quant(ByteWriter& w, const ir::QuantParams* q) {
+  const ir::QuantParams none{"", -1, {}, {}};
+  if (!q) q = &none;
+  w.str(q->qtype);
+  w.i32(q->axis);
+  w.count(q->scale.size(), "quant scale");
+  for (float s : q->scale) w.f32(s);
+  w.count(q->zero_point.size(), "quant zero_point");
+  for (int32_t z : q->zero_point) w.i32(z);
+}
+
 void tensor_sections(const RknnModel& m, std::string& tensors, std::string& weights) {
   const ir::Graph& g = m.graph;
   std::set<std::string> names;
@@ -115,13 +127,8 @@ void tensor_sections(const RknnModel& m, std::string& tensors, std::string& weig
     tw.u8(flags);
     tw.u8(static_cast<uint8_t>(dtype));
     write_dims(tw, shape);
-    const TensorAnnotation a = m.annotation(name);
-    tw.str(a.layout);
-    tw.str(a.qtype);
-    tw.count(a.scale.size(), "quant scale");
-    for (float s : a.scale) tw.f32(s);
-    tw.count(a.zero_point.size(), "quant zero_point");
-    for (int32_t z : a.zero_point) tw.i32(z);
+    tw.str(m.annotation(name).layout);
+    write_quant(tw, m.graph.quant_params(name));
     if (c) {
       ww.pad_to(layout::kWeightAlign);
       tw.u64(ww.size());

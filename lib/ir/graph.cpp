@@ -14,7 +14,7 @@ const std::string& Node::input(size_t i) const {
 
 Graph::Graph(const Graph& other)
     : name(other.name), opset(other.opset), inputs(other.inputs), outputs(other.outputs),
-      values(other.values), initializers(other.initializers), metadata(other.metadata) {
+      values(other.values), initializers(other.initializers), metadata(other.metadata), quant(other.quant) {
   nodes.reserve(other.nodes.size());
   for (const auto& n : other.nodes) nodes.push_back(std::make_unique<Node>(*n));
 }
@@ -27,6 +27,11 @@ Graph& Graph::operator=(const Graph& other) {
 const Tensor* Graph::constant(const std::string& value) const {
   auto it = initializers.find(value);
   return it == initializers.end() ? nullptr : &it->second;
+}
+
+const QuantParams* Graph::quant_params(const std::string& value) const {
+  auto it = quant.find(value);
+  return it == quant.end() ? nullptr : &it->second;
 }
 
 const ValueInfo* Graph::info(const std::string& value) const {
@@ -93,6 +98,7 @@ size_t Graph::remove_unused_values() {
   }
   size_t removed = std::erase_if(initializers, [&](const auto& kv) { return !referenced.count(kv.first); });
   std::erase_if(values, [&](const auto& kv) { return !referenced.count(kv.first); });
+  std::erase_if(quant, [&](const auto& kv) { return !referenced.count(kv.first); });
   return removed;
 }
 

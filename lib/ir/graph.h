@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "ir/attribute.h"
+#include "ir/quant_params.h"
 #include "ir/tensor.h"
 
 namespace rknnc::ir {
@@ -48,6 +49,9 @@ class Graph {
   std::map<std::string, ValueInfo> values;
   std::map<std::string, Tensor> initializers;
   std::map<std::string, std::string> metadata;  // producer, source file, …
+  // Quantised tensors (int8 activations and weights, int32 biases) by name;
+  // empty for a float graph. Kernels of quantised nodes read it.
+  std::map<std::string, QuantParams> quant;
 
   Graph() = default;
   Graph(const Graph& other);
@@ -79,6 +83,7 @@ class Graph {
   // the number of nodes removed.
   size_t remove_unreachable();
   int64_t constant_bytes() const;
+  const QuantParams* quant_params(const std::string& value) const;
 
   std::map<std::string, int> op_histogram() const;
 };

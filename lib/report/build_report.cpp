@@ -64,6 +64,7 @@ json build_report(const BuildReportInput& in) {
       {"ops_before", json(in.ops_before)},
       {"ops_after", json(ops_after)},
       {"passes", std::move(passes)},
+      {"quantization", in.quantization},
       {"warnings", in.warnings},
       {"outputs_written", in.outputs_written},
       {"timings", {{"total_seconds", total}, {"stages", std::move(stages)},

@@ -23,6 +23,7 @@ struct BuildReportInput {
   std::map<std::string, int> ops_before;        // op histogram as loaded
   int64_t weight_bytes_before = -1;             // constant bytes as loaded; -1 = not recorded
   std::vector<passes::PassRecord> passes;
+  nlohmann::json quantization = {{"dtype", "float32"}};  // driver/numerics.h NumericsResult::report
   std::vector<std::string> warnings;
   std::vector<std::pair<std::string, double>> timings;  // stage, seconds, in run order
   std::vector<std::string> outputs_written;             // file names, in write order

@@ -32,7 +32,7 @@ json inspect_rknn_model(const format::RknnModel& m) {
     for (auto& v : j[side]) {
       const format::TensorAnnotation a = m.annotation(v["name"].get<std::string>());
       v["layout"] = a.layout;
-      if (!a.qtype.empty()) v["qtype"] = a.qtype;
+      if (const ir::QuantParams* q = m.graph.quant_params(v["name"].get<std::string>())) v["qtype"] = q->qtype;
     }
   j["model_name"] = m.model_name;
   j["target"] = m.target;

@@ -2,10 +2,47 @@
 
 #include <fmt/ranges.h>
 
+#include "ir/convert_float.h"
+
 namespace rknnc::runtime {
 namespace {
 
 std::string opset_note(const ir::Graph& g) { return g.opset ? fmt::format(", opset {}", g.opset) : ""; }
+
+std::vector<const ir::QuantParams*> quant_of(const std::vector<std::string>& names,
+                                             const std::map<std::string, ir::QuantParams>& quant) {
+  std::vector<const ir::QuantParams*> out;
+  for (const auto& n : names) {
+    auto it = quant.find(n);
+    out.push_back(it == quant.end() ? nullptr : &it->second);
+  }
+  return out;
+}
+
+KernelFn find_fp32_kernel(const ir::Node& node) {
+  return KernelRegistry::instance().find(node.op_type, ir::DataType::Float32);
+}
+
+// fp16 simulation of an op without a float16 kernel: half inputs widen to
+// float (exact), the fp32 kernel computes (as the NPU, which accumulates
+// wider than half), float outputs round to the nearest half, so values beyond
+// the float16 range become inf as on the device (004 §7.1).
+void run_in_fp32(KernelContext& ctx, KernelFn fp32_kernel) {
+  std::vector<ir::Tensor> widened(ctx.inputs.size());
+  std::vector<const ir::Tensor*> args = ctx.inputs;
+  for (size_t i = 0; i < args.size(); ++i)
+    if (args[i] && args[i]->dtype() == ir::DataType::Float16) {
+      widened[i] = convert_float(*args[i], ir::DataType::Float32);
+      args[i] = &widened[i];
+    }
+  KernelContext wide{ctx.node, args, std::vector<ir::Tensor>(ctx.outputs.size()), ctx.pool};
+  fp32_kernel(wide);
+  for (size_t o = 0; o < wide.outputs.size(); ++o) {
+    ir::Tensor& t = wide.outputs[o];
+    ctx.outputs[o] = !t.empty() && t.dtype() == ir::DataType::Float32 ? convert_float(t, ir::DataType::Float16)
+                                                                       : std::move(t);
+  }
+}
 
 }  // namespace
 
@@ -44,15 +81,25 @@ void Executor::check_inputs(const TensorMap& inputs) const {
 }
 
 std::vector<ir::Tensor> Executor::run_node(const ir::Node& node, const std::vector<const ir::Tensor*>& inputs,
-                                           ThreadPool& pool) {
+                                           ThreadPool& pool, const std::map<std::string, ir::QuantParams>* quant) {
   KernelContext ctx{node, inputs, std::vector<ir::Tensor>(node.outputs.size()), pool};
-  KernelFn fn = KernelRegistry::instance().find(node.op_type, dispatch_type(ctx));
+  if (quant && !quant->empty()) {
+    ctx.in_quant = quant_of(node.inputs, *quant);
+    ctx.out_quant = quant_of(node.outputs, *quant);
+  }
+  const ir::DataType dtype = dispatch_type(ctx);
+  KernelFn fn = KernelRegistry::instance().find(node.op_type, dtype, ctx.quantized());
+  const bool widen = !fn && dtype == ir::DataType::Float16 && !ctx.quantized();
+  if (widen) fn = find_fp32_kernel(node);
   if (!fn) {
     if (!KernelRegistry::instance().has_op(node.op_type))
       fail("node '{}': op {} is not supported by rknnc", node.name, node.op_type);
-    ctx.fail("no kernel for input type {}", ir::dtype_name(dispatch_type(ctx)));
+    ctx.fail("no {}kernel for input type {}", ctx.quantized() ? "quantised " : "", ir::dtype_name(dtype));
   }
-  fn(ctx);
+  if (widen)
+    run_in_fp32(ctx, fn);
+  else
+    fn(ctx);
   for (size_t i = 0; i < ctx.outputs.size(); ++i)
     if (!node.outputs[i].empty() && ctx.outputs[i].empty()) ctx.fail("kernel produced no output {}", i);
   return std::move(ctx.outputs);
@@ -74,7 +121,7 @@ TensorMap Executor::run(const TensorMap& inputs, const NodeObserver& observer) c
       if (it == live.end()) fail("node '{}' reads '{}', which was not computed", node.name, in);
       args.push_back(&it->second);
     }
-    std::vector<ir::Tensor> outs = run_node(node, args, pool_);
+    std::vector<ir::Tensor> outs = run_node(node, args, pool_, &graph_.quant);
     if (observer) observer(node, outs);
     for (size_t o = 0; o < outs.size(); ++o)
       if (!node.outputs[o].empty()) live[node.outputs[o]] = std::move(outs[o]);

@@ -1,6 +1,9 @@
 #pragma once
-// Executes an IR graph on the CPU with the registered kernels (the fp32
-// golden reference). Intermediate tensors are freed after their last use.
+// Executes an IR graph on the CPU with the registered kernels: the fp32
+// golden reference, the fp16 simulation (float16 tensors; an op without a
+// float16 kernel computes in fp32 and rounds its outputs to half) and the
+// int8 simulator (nodes whose outputs are in Graph::quant run their quantised
+// kernel). Intermediate tensors are freed after their last use.
 #include <functional>
 #include <map>
 #include <string>
@@ -21,9 +24,11 @@ class Executor {
   // Inputs by graph input name; shapes must match the graph's (dynamic dims
   // accept any size). Returns the graph outputs.
   TensorMap run(const TensorMap& inputs, const NodeObserver& observer = {}) const;
-  // Runs a single node on given inputs (constant folding).
+  // Runs a single node on given inputs (constant folding, accuracy analysis).
+  // `quant` gives the quantisation parameters of a quantised graph's tensors.
   static std::vector<ir::Tensor> run_node(const ir::Node& node, const std::vector<const ir::Tensor*>& inputs,
-                                          ThreadPool& pool = ThreadPool::shared());
+                                          ThreadPool& pool = ThreadPool::shared(),
+                                          const std::map<std::string, ir::QuantParams>* quant = nullptr);
   // Names of ops in `graph` with no kernel, empty when all are supported.
   static std::vector<const ir::Node*> unsupported_nodes(const ir::Graph& graph);
 

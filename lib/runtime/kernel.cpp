@@ -18,32 +18,49 @@ ir::Tensor& KernelContext::set_output(size_t i, ir::DataType dtype, ir::Shape sh
   return outputs[i];
 }
 
+const ir::QuantParams& KernelContext::qin(size_t i) const {
+  if (i >= in_quant.size() || !in_quant[i]) fail("input {} has no quantisation parameters", i);
+  return *in_quant[i];
+}
+
+const ir::QuantParams& KernelContext::qout(size_t i) const {
+  if (i >= out_quant.size() || !out_quant[i]) fail("output {} has no quantisation parameters", i);
+  return *out_quant[i];
+}
+
 KernelRegistry& KernelRegistry::instance() {
   static KernelRegistry registry;
   return registry;
 }
 
-void KernelRegistry::add(const std::string& op, ir::DataType dtype, KernelFn fn) {
-  kernels_.emplace_back(op, dtype, fn);
+void KernelRegistry::add(const std::string& op, ir::DataType dtype, KernelFn fn, bool quantized) {
+  kernels_.push_back({op, dtype, quantized, fn});
 }
 
-KernelFn KernelRegistry::find(const std::string& op, ir::DataType dtype) const {
+KernelFn KernelRegistry::find(const std::string& op, ir::DataType dtype, bool quantized) const {
   KernelFn any = nullptr;
-  for (const auto& [o, t, fn] : kernels_) {
-    if (o != op) continue;
-    if (t == dtype) return fn;
-    if (t == kAnyType) any = fn;
+  for (const auto& k : kernels_) {
+    if (k.op != op || k.quantized != quantized) continue;
+    if (k.dtype == dtype) return k.fn;
+    if (k.dtype == kAnyType) any = k.fn;
   }
   return any;
 }
 
 bool KernelRegistry::has_op(const std::string& op) const {
-  return std::any_of(kernels_.begin(), kernels_.end(), [&](const auto& k) { return std::get<0>(k) == op; });
+  return std::any_of(kernels_.begin(), kernels_.end(), [&](const Entry& k) { return k.op == op; });
 }
 
 std::vector<std::string> KernelRegistry::ops() const {
   std::set<std::string> names;
-  for (const auto& k : kernels_) names.insert(std::get<0>(k));
+  for (const auto& k : kernels_) names.insert(k.op);
+  return {names.begin(), names.end()};
+}
+
+std::vector<std::string> KernelRegistry::quantized_ops() const {
+  std::set<std::string> names;
+  for (const auto& k : kernels_)
+    if (k.quantized) names.insert(k.op);
   return {names.begin(), names.end()};
 }
 

@@ -20,6 +20,10 @@ struct KernelContext {
   std::vector<const ir::Tensor*> inputs;  // nullptr for absent optional inputs
   std::vector<ir::Tensor> outputs;        // one per node output
   ThreadPool& pool;
+  // Quantisation parameters of each input / output (nullptr: not quantised).
+  // Filled for every node of a quantised graph; quantised kernels read them.
+  std::vector<const ir::QuantParams*> in_quant = {};
+  std::vector<const ir::QuantParams*> out_quant = {};
 
   size_t num_inputs() const { return inputs.size(); }
   bool has(size_t i) const { return i < inputs.size() && inputs[i] != nullptr; }
@@ -27,6 +31,15 @@ struct KernelContext {
   const ir::Tensor* opt(size_t i) const { return has(i) ? inputs[i] : nullptr; }
   const ir::Attributes& attrs() const { return node.attrs; }
   ir::Tensor& set_output(size_t i, ir::DataType dtype, ir::Shape shape);  // allocates zeroed
+  // Quantisation parameters of input / output i; fails naming the node when absent.
+  const ir::QuantParams& qin(size_t i) const;
+  const ir::QuantParams& qout(size_t i) const;
+  // The node computes on quantised int8 values: its first input and first
+  // output are quantised (QuantizeLinear / DequantizeLinear at the borders
+  // of the int8 region are plain ONNX ops).
+  bool quantized() const {
+    return !out_quant.empty() && out_quant[0] != nullptr && !in_quant.empty() && in_quant[0] != nullptr;
+  }
 
   template <typename... Args>
   [[noreturn]] void fail(fmt::format_string<Args...> f, Args&&... args) const {
@@ -39,22 +52,33 @@ using KernelFn = void (*)(KernelContext&);
 // kAnyType matches every input dtype (shape ops that only move bytes).
 constexpr ir::DataType kAnyType = ir::DataType::Undefined;
 
+// Kernels are keyed by op, input dtype and whether the node is quantised:
+// an int8 Add of a quantised graph requantises ((a - za)·sa + (b - zb)·sb),
+// a plain int8 Add (ONNX semantics) does not.
 class KernelRegistry {
  public:
   static KernelRegistry& instance();
-  void add(const std::string& op, ir::DataType dtype, KernelFn fn);
+  void add(const std::string& op, ir::DataType dtype, KernelFn fn, bool quantized = false);
   // Exact dtype first, then kAnyType; nullptr when there is none.
-  KernelFn find(const std::string& op, ir::DataType dtype) const;
+  KernelFn find(const std::string& op, ir::DataType dtype, bool quantized = false) const;
   bool has_op(const std::string& op) const;
   std::vector<std::string> ops() const;
+  // Ops with a quantised int8 kernel.
+  std::vector<std::string> quantized_ops() const;
 
  private:
-  std::vector<std::tuple<std::string, ir::DataType, KernelFn>> kernels_;
+  struct Entry {
+    std::string op;
+    ir::DataType dtype;
+    bool quantized;
+    KernelFn fn;
+  };
+  std::vector<Entry> kernels_;
 };
 
 struct KernelRegistrar {
-  KernelRegistrar(const char* op, ir::DataType dtype, KernelFn fn) {
-    KernelRegistry::instance().add(op, dtype, fn);
+  KernelRegistrar(const char* op, ir::DataType dtype, KernelFn fn, bool quantized = false) {
+    KernelRegistry::instance().add(op, dtype, fn, quantized);
   }
 };
 
@@ -67,3 +91,7 @@ ir::DataType dispatch_type(const KernelContext& ctx);
 #define RKNNC_KERNEL_CAT(a, b) RKNNC_KERNEL_CAT2(a, b)
 #define RKNNC_KERNEL(op, dtype, fn) \
   static const ::rknnc::runtime::KernelRegistrar RKNNC_KERNEL_CAT(kernel_registrar_, __LINE__)(op, dtype, fn)
+// A kernel for quantised int8 nodes (lib/runtime/kernels/quant/).
+#define RKNNC_QUANT_KERNEL(op, fn)                                                                      \
+  static const ::rknnc::runtime::KernelRegistrar RKNNC_KERNEL_CAT(kernel_registrar_, __LINE__)(        \
+      op, ::rknnc::ir::DataType::Int8, fn, true)

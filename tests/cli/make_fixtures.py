@@ -58,3 +58,16 @@ with open(f"{out}/ds_bad_ext.txt", "w") as f:
     f.write("unknown_op.onnx\n")
 with open(f"{out}/fake.rknn", "wb") as f:
     f.write(b"RKNNC\x00\x01\x00\x00\x00" + bytes(range(200)))
+# Calibration data sets (quantize: true) with one bad sample each.
+np.save(f"{out}/calib_ok.npy", (np.arange(3 * 64, dtype=np.float32).reshape(1, 3, 8, 8) * 7) % 255)
+np.save(f"{out}/calib_shape.npy", np.zeros((1, 3, 4, 4), np.float32))
+nan = np.zeros((1, 3, 8, 8), np.float32)
+nan[0, 1, 2, 3] = np.nan
+np.save(f"{out}/calib_nan.npy", nan)
+with open(f"{out}/calib_corrupt.png", "wb") as f:
+    f.write(b"\x89PNG\r\n\x1a\n" + bytes((i * 31 + 7) % 256 for i in range(300)))
+for name, lines in {"ok": ["calib_ok.npy", "calib_ok.npy"], "shape": ["calib_ok.npy", "calib_shape.npy"],
+                    "nan": ["calib_ok.npy", "calib_nan.npy"], "corrupt": ["calib_ok.npy", "calib_corrupt.png"],
+                    "missing": ["calib_ok.npy", "calib_gone.npy"]}.items():
+    with open(f"{out}/calib_{name}.txt", "w") as f:
+        f.write("\n".join(lines) + "\n")

@@ -258,10 +258,12 @@ TEST_CASE(".rknn round trip keeps graph, constants and metadata", "[format]") {
 
 TEST_CASE(".rknn keeps tensor annotations (layout, quant params)", "[format]") {
   format::RknnModel m = sample_model();
-  m.tensors["w"] = {"NC1HWC2", "asymmetric_quantized-8", {0.5f, 0.25f}, {0, -3}};
-  m.tensors["y"] = {"NCHW", "asymmetric_quantized-8", {0.125f}, {12}};
+  m.tensors["w"] = {"NC1HWC2"};
+  m.graph.quant["w"] = {"asymmetric_quantized-8", 0, {0.5f, 0.25f}, {0, -3}};
+  m.graph.quant["y"] = ir::QuantParams::per_tensor(0.125f, 12);
   const format::RknnModel back = format::parse_rknn(format::serialize_rknn(m), "m.rknn");
   CHECK(back.tensors == m.tensors);
+  CHECK(back.graph.quant == m.graph.quant);
 }
 
 TEST_CASE(".rknn serialisation is deterministic and aligned", "[format]") {
@@ -371,7 +373,7 @@ TEST_CASE(".rknn bad magic and newer versions are clear errors", "[format]") {
   std::string newer = f;
   store_u32(newer, L::kVersionOffset, format::kFormatVersion + 1);
   reseal(newer);
-  check_corrupt(newer, "format version 2 is newer than this rknnc reads");
+  check_corrupt(newer, fmt::format("format version {} is newer than this rknnc reads", format::kFormatVersion + 1));
   // Even a newer file whose header layout changed entirely gives the version error.
   std::string tiny = f.substr(0, 10);
   store_u32(tiny, L::kVersionOffset, 7);

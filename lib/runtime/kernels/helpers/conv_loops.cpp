@@ -31,24 +31,25 @@ void valid_range(const Window& w, int64_t kw, int64_t& lo, int64_t& hi) {
 
 }  // namespace
 
-void im2col(const float* x, int64_t channels, const Window& w, float* col, ThreadPool* pool) {
+template <typename T>
+void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* pool) {
   const int64_t taps = w.kernel_size(), out = w.out_size(), in = w.in_size();
   auto body = [&](int64_t b, int64_t e) {
     for (int64_t row = b; row < e; ++row) {
-      const float* xc = x + (row / taps) * in;
-      float* dst = col + row * out;
+      const T* xc = x + (row / taps) * in;
+      T* dst = col + row * out;
       for_tap_rows(w, row % taps, [&](int64_t kw, int64_t o, int64_t i) {
-        float* d = dst + o;
+        T* d = dst + o;
         if (i < 0) {
-          std::fill_n(d, w.out[2], 0.0f);
+          std::fill_n(d, w.out[2], T{0});
           return;
         }
         int64_t lo, hi;
         valid_range(w, kw, lo, hi);
-        std::fill_n(d, lo, 0.0f);
+        std::fill_n(d, lo, T{0});
         const int64_t base = i + kw * w.dilation[2] - w.pad_begin[2];
         for (int64_t ow = lo; ow < hi; ++ow) d[ow] = xc[base + ow * w.stride[2]];
-        std::fill(d + hi, d + w.out[2], 0.0f);
+        std::fill(d + hi, d + w.out[2], T{0});
       });
     }
   };
@@ -76,21 +77,22 @@ void col2im(const float* col, int64_t channels, const Window& w, float* img, Thr
   else body(0, channels);
 }
 
-void depthwise_conv(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
+template <typename TX, typename TAcc>
+void depthwise_conv(const TX* x, const TX* weight, const TAcc* bias, const Window& w, TAcc* y, int64_t c0,
                     int64_t c1) {
   const int64_t taps = w.kernel_size(), out = w.out_size(), in = w.in_size();
   for (int64_t c = c0; c < c1; ++c) {
-    float* yc = y + c * out;
-    std::fill_n(yc, out, bias ? bias[c] : 0.0f);
-    const float* xc = x + c * in;
+    TAcc* yc = y + c * out;
+    std::fill_n(yc, out, bias ? bias[c] : TAcc{0});
+    const TX* xc = x + c * in;
     for (int64_t k = 0; k < taps; ++k) {
-      const float wk = weight[c * taps + k];
+      const TAcc wk = weight[c * taps + k];
       for_tap_rows(w, k, [&](int64_t kw, int64_t o, int64_t i) {
         if (i < 0) return;
         int64_t lo, hi;
         valid_range(w, kw, lo, hi);
         const int64_t base = i + kw * w.dilation[2] - w.pad_begin[2];
-        float* d = yc + o;
+        TAcc* d = yc + o;
         if (w.stride[2] == 1)
           for (int64_t ow = lo; ow < hi; ++ow) d[ow] += wk * xc[base + ow];
         else
@@ -99,5 +101,12 @@ void depthwise_conv(const float* x, const float* weight, const float* bias, cons
     }
   }
 }
+
+template void im2col<float>(const float*, int64_t, const Window&, float*, ThreadPool*);
+template void im2col<int16_t>(const int16_t*, int64_t, const Window&, int16_t*, ThreadPool*);
+template void depthwise_conv<float, float>(const float*, const float*, const float*, const Window&, float*, int64_t,
+                                           int64_t);
+template void depthwise_conv<int16_t, int32_t>(const int16_t*, const int16_t*, const int32_t*, const Window&,
+                                               int32_t*, int64_t, int64_t);
 
 }  // namespace rknnc::runtime::kernels

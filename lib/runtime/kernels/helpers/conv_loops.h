@@ -9,11 +9,15 @@
 namespace rknnc::runtime::kernels {
 
 // col[(c*K + k), o] = x[c, window tap k of output o] (0 in padding); K = w.kernel_size(), o < w.out_size().
-void im2col(const float* x, int64_t channels, const Window& w, float* col, ThreadPool* pool);
+// Instantiated for float (fp32 conv) and int16 (int8 conv, values minus zero point).
+template <typename T>
+void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* pool);
 // Adjoint of im2col: img[c, i] += col[(c*K + k), o] for every tap that lands inside.
 void col2im(const float* col, int64_t channels, const Window& w, float* img, ThreadPool* pool);
 // y[c] = sum_k x[c, tap k] * weight[c, k] (+ bias[c]) for channels [c0, c1).
-void depthwise_conv(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
+// Instantiated for <float, float> and <int16_t, int32_t> (exact integer sums).
+template <typename TX, typename TAcc>
+void depthwise_conv(const TX* x, const TX* weight, const TAcc* bias, const Window& w, TAcc* y, int64_t c0,
                     int64_t c1);
 
 }  // namespace rknnc::runtime::kernels

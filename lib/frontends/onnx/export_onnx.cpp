@@ -1,0 +1,88 @@
+#include <variant>
+
+#include "frontends/onnx/onnx_proto.h"
+#include "frontends/onnx_export.h"
+
+namespace rknnc::frontends {
+namespace {
+
+using namespace onnx_detail;
+
+void set_attribute(const std::string& key, const ir::Attribute& value, onnx::AttributeProto& a) {
+  a.set_name(key);
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, int64_t>) {
+          a.set_type(onnx::AttributeProto::INT), a.set_i(v);
+        } else if constexpr (std::is_same_v<T, float>) {
+          a.set_type(onnx::AttributeProto::FLOAT), a.set_f(v);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          a.set_type(onnx::AttributeProto::STRING), a.set_s(v);
+        } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
+          a.set_type(onnx::AttributeProto::INTS);
+          for (int64_t x : v) a.add_ints(x);
+        } else if constexpr (std::is_same_v<T, std::vector<float>>) {
+          a.set_type(onnx::AttributeProto::FLOATS);
+          for (float x : v) a.add_floats(x);
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          a.set_type(onnx::AttributeProto::STRINGS);
+          for (const auto& x : v) a.add_strings(x);
+        } else {
+          a.set_type(onnx::AttributeProto::TENSOR);
+          to_onnx_tensor(v, *a.mutable_t());
+        }
+      },
+      value);
+}
+
+void set_value_info(const std::string& name, const ir::ValueInfo& vi, onnx::ValueInfoProto& out) {
+  out.set_name(name);
+  auto* tensor = out.mutable_type()->mutable_tensor_type();
+  tensor->set_elem_type(to_onnx_type(vi.dtype));
+  if (!vi.has_shape) return;
+  auto* shape = tensor->mutable_shape();
+  for (int64_t d : vi.shape) {
+    auto* dim = shape->add_dim();
+    if (d >= 0) dim->set_dim_value(d);
+  }
+}
+
+}  // namespace
+
+std::string export_onnx(const ir::Graph& g, int64_t opset) {
+  onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.set_producer_name("rknnc");
+  m.set_producer_version(RKNNC_VERSION);
+  auto* imp = m.add_opset_import();
+  imp->set_domain("");
+  imp->set_version(opset);
+  onnx::GraphProto& gp = *m.mutable_graph();
+  gp.set_name(g.name.empty() ? "rknnc" : g.name);
+  for (const auto& n : g.nodes) {
+    onnx::NodeProto& np = *gp.add_node();
+    np.set_name(n->name);
+    np.set_op_type(n->op_type);
+    np.set_domain(n->domain);
+    for (const auto& in : n->inputs) np.add_input(in);
+    for (const auto& out : n->outputs) np.add_output(out);
+    for (const auto& [key, value] : n->attrs.all()) set_attribute(key, value, *np.add_attribute());
+  }
+  for (const auto& [name, t] : g.initializers) {
+    onnx::TensorProto& tp = *gp.add_initializer();
+    to_onnx_tensor(t, tp);
+    tp.set_name(name);
+  }
+  for (const auto& in : g.inputs) set_value_info(in, *g.info(in), *gp.add_input());
+  for (const auto& out : g.outputs) set_value_info(out, *g.info(out), *gp.add_output());
+  for (const auto& [name, vi] : g.values) {
+    const bool io = std::count(g.inputs.begin(), g.inputs.end(), name) || std::count(g.outputs.begin(), g.outputs.end(), name);
+    if (!io && !g.is_constant(name) && vi.dtype != ir::DataType::Undefined) set_value_info(name, vi, *gp.add_value_info());
+  }
+  std::string bytes;
+  m.SerializeToString(&bytes);
+  return bytes;
+}
+
+}  // namespace rknnc::frontends

@@ -1,0 +1,28 @@
+#pragma once
+// Quantisation parameters of one tensor (004 §6.1, asymmetric_quantized-8):
+// real = (q - zero_point) * scale. Activations are per-tensor (one scale, one
+// zero point); weights of quantized_method channel are per-output-channel
+// (axis 0, zero point 0); int32 biases carry scale s_in * s_w and zero point 0.
+// Kept per tensor name in Graph::quant; stored in the .rknn tensors section.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rknnc::ir {
+
+inline constexpr const char* kAsymmetricInt8 = "asymmetric_quantized-8";
+
+struct QuantParams {
+  std::string qtype = kAsymmetricInt8;
+  int axis = -1;  // -1: per tensor; else the channel axis of per-channel params
+  std::vector<float> scale;
+  std::vector<int32_t> zero_point;
+
+  static QuantParams per_tensor(float scale, int32_t zero_point) { return {kAsymmetricInt8, -1, {scale}, {zero_point}}; }
+  bool per_channel() const { return axis >= 0; }
+  float scale_at(size_t c) const { return scale.size() == 1 ? scale[0] : scale.at(c); }
+  int32_t zero_point_at(size_t c) const { return zero_point.size() == 1 ? zero_point[0] : zero_point.at(c); }
+  bool operator==(const QuantParams&) const = default;
+};
+
+}  // namespace rknnc::ir

@@ -1,0 +1,202 @@
+#include "quant/quantize_graph.h"
+
+#include <cmath>
+#include <set>
+
+#include "passes/helpers/rewrite.h"
+#include "quant/op_rules.h"
+#include "quant/weights.h"
+#include "util/error.h"
+
+namespace rknnc::quant {
+namespace {
+
+constexpr const char* kInt8Suffix = "__int8";
+
+class Lowering {
+ public:
+  Lowering(ir::Graph& g, const Calibration& cal, Method method) : g_(g), cal_(cal), method_(method) {}
+
+  QuantizeStats run() {
+    decide();
+    const auto nodes = snapshot();  // before converters are added
+    keep_output_names_float();
+    for (const auto& [node, rule] : nodes) {
+      if (rule)
+        lower(*node, *rule);
+      else
+        dequantize_inputs(*node);
+    }
+    g_.sort_topologically();
+    g_.remove_unused_values();
+    return stats_;
+  }
+
+ private:
+  std::vector<std::pair<ir::Node*, const OpRule*>> snapshot() const {
+    std::vector<std::pair<ir::Node*, const OpRule*>> out;
+    for (const auto& n : g_.nodes) {
+      auto it = rules_.find(n.get());
+      out.emplace_back(n.get(), it == rules_.end() ? nullptr : it->second);
+    }
+    return out;
+  }
+
+  // Which nodes run int8 and the parameters of every int8 tensor they write.
+  void decide() {
+    for (const auto& np : g_.nodes) {
+      const ir::Node& n = *np;
+      const OpRule* rule = find_rule(g_, n);
+      if (rule && rule->kind == QuantKind::Passthrough && !params_.count(n.input(0))) rule = nullptr;
+      if (!rule) {
+        ++stats_.float_nodes;
+        ++stats_.float_ops[n.op_type];
+        continue;
+      }
+      rules_[&n] = rule;
+      ++stats_.int8_nodes;
+      for (const auto& out : n.outputs) {
+        if (out.empty()) continue;
+        params_[out] = rule->kind == QuantKind::Passthrough ? params_.at(n.input(0)) : activation_params(cal_.range(out));
+      }
+    }
+  }
+
+  // An int8 graph output T becomes T__int8, and DequantizeLinear writes T.
+  void keep_output_names_float() {
+    for (size_t i = 0; i < g_.outputs.size(); ++i) {
+      const std::string name = g_.outputs[i];
+      auto it = params_.find(name);
+      if (it == params_.end()) continue;
+      const std::string renamed = g_.unique_name(name + kInt8Suffix);
+      const ir::ValueInfo float_info = *g_.info(name);
+      passes::rename_value(g_, name, renamed);
+      for (auto& o : g_.outputs)
+        if (o == renamed) o = name;
+      params_[renamed] = it->second;
+      params_.erase(name);
+      g_.values[name] = float_info;
+      add_converter("DequantizeLinear", renamed, name, params_.at(renamed));
+      dequantized_[renamed] = name;
+    }
+  }
+
+  void lower(ir::Node& n, const OpRule& rule) {
+    switch (rule.kind) {
+      case QuantKind::Weighted: lower_weighted(n); break;
+      case QuantKind::Arithmetic:
+        for (size_t i = 0; i < n.inputs.size(); ++i)
+          if (n.has_input(i)) n.inputs[i] = g_.is_constant(n.input(i)) ? add_quantized_constant(n, i) : int8_input(n.input(i));
+        break;
+      case QuantKind::Lookup: n.inputs[0] = int8_input(n.input(0)); break;
+      case QuantKind::Passthrough: break;
+    }
+    for (const auto& out : n.outputs) {
+      if (out.empty()) continue;
+      g_.values[out].dtype = ir::DataType::Int8;
+      g_.quant[out] = params_.at(out);
+    }
+  }
+
+  void lower_weighted(ir::Node& n) {
+    n.inputs[0] = int8_input(n.input(0));
+    const ir::QuantParams& x = g_.quant.at(n.inputs[0]);
+    QuantizedConstant w = quantize_weight(*g_.constant(n.input(1)), method_ == Method::Channel);
+    if (n.has_input(2)) {
+      QuantizedConstant b = quantize_bias(*g_.constant(n.input(2)), x.scale_at(0), w.params);
+      set_constant(n, 2, std::move(b));
+    }
+    set_constant(n, 1, std::move(w));
+  }
+
+  std::string add_quantized_constant(ir::Node& n, size_t i) {
+    const ir::Tensor& t = *g_.constant(n.input(i));
+    if (t.dtype() != ir::DataType::Float32) fail("node '{}': constant input {} is not float32", n.name, i);
+    return set_constant(n, i, quantize_constant(t));
+  }
+
+  std::string set_constant(ir::Node& n, size_t i, QuantizedConstant c) {
+    const std::string name = passes::set_constant_input(g_, n, i, std::move(c.values), n.input(i) + kInt8Suffix);
+    g_.quant[name] = std::move(c.params);
+    return name;
+  }
+
+  // The int8 version of tensor T: T itself, or T quantised once by a QuantizeLinear.
+  std::string int8_input(const std::string& t) {
+    if (params_.count(t)) return t;
+    auto it = quantized_.find(t);
+    if (it != quantized_.end()) return it->second;
+    const std::string q = g_.unique_name(t + "__q");
+    const ir::QuantParams p = activation_params(cal_.range(t));
+    g_.values[q] = {ir::DataType::Int8, g_.info(t)->shape, g_.info(t)->has_shape};
+    g_.quant[q] = p;
+    add_converter("QuantizeLinear", t, q, p);
+    return quantized_[t] = q;
+  }
+
+  void dequantize_inputs(ir::Node& n) {
+    for (auto& in : n.inputs) {
+      if (!params_.count(in)) continue;
+      auto it = dequantized_.find(in);
+      if (it == dequantized_.end()) {
+        const std::string f = g_.unique_name(in + "__dq");
+        g_.values[f] = {ir::DataType::Float32, g_.info(in)->shape, g_.info(in)->has_shape};
+        add_converter("DequantizeLinear", in, f, params_.at(in));
+        it = dequantized_.emplace(in, f).first;
+      }
+      in = it->second;
+    }
+  }
+
+  void add_converter(const std::string& op, const std::string& in, const std::string& out, const ir::QuantParams& p) {
+    auto n = std::make_unique<ir::Node>();
+    n->name = passes::unique_node_name(g_, out + "_" + op);
+    n->op_type = op;
+    const std::string scale = g_.unique_name(out + "_scale"), zero = g_.unique_name(out + "_zero_point");
+    g_.add_constant(scale, ir::Tensor::from<float>({}, {p.scale_at(0)}));
+    g_.add_constant(zero, ir::Tensor::from<int8_t>({}, {static_cast<int8_t>(p.zero_point_at(0))}));
+    n->inputs = {in, scale, zero};
+    n->outputs = {out};
+    g_.add_node(std::move(n));
+    ++(op == "QuantizeLinear" ? stats_.quantize_nodes : stats_.dequantize_nodes);
+  }
+
+  ir::Graph& g_;
+  const Calibration& cal_;
+  Method method_;
+  std::map<const ir::Node*, const OpRule*> rules_;
+  std::map<std::string, ir::QuantParams> params_;  // every int8 activation
+  std::map<std::string, std::string> quantized_;    // float tensor -> its QuantizeLinear output
+  std::map<std::string, std::string> dequantized_;  // int8 tensor -> its DequantizeLinear output
+  QuantizeStats stats_;
+};
+
+}  // namespace
+
+Method method_from_name(const std::string& name) {
+  if (name == "channel") return Method::Channel;
+  if (name == "layer") return Method::Layer;
+  fail("quantized_method '{}' is not one of layer, channel", name);
+}
+
+ir::QuantParams activation_params(Range r) {
+  const double lo = std::min(0.0, static_cast<double>(r.lo)), hi = std::max(0.0, static_cast<double>(r.hi));
+  const double span = std::max(hi - lo, 1e-6);
+  const double scale = span / 255.0;
+  const double zero = std::clamp(std::nearbyint(-128.0 - lo / scale), -128.0, 127.0);
+  return ir::QuantParams::per_tensor(static_cast<float>(scale), static_cast<int32_t>(zero));
+}
+
+QuantizeStats quantize_graph(ir::Graph& graph, const Calibration& calibration, Method method) {
+  return Lowering(graph, calibration, method).run();
+}
+
+std::string int8_name(const ir::Graph& quantized, const std::string& original) {
+  if (quantized.quant.count(original)) return original;
+  const std::string renamed = original + kInt8Suffix;
+  if (quantized.quant.count(renamed)) return renamed;
+  const std::string q = original + "__q";
+  return quantized.quant.count(q) ? q : "";
+}
+
+}  // namespace rknnc::quant

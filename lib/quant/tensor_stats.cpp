@@ -1,0 +1,35 @@
+#include "quant/tensor_stats.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace rknnc::quant {
+
+void TensorStats::observe_range(const float* data, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = data[i];
+    if (!std::isfinite(v)) continue;  // reported by the calibrator, never part of a range
+    if (!seen_) {
+      min_ = max_ = v;
+      seen_ = true;
+    }
+    min_ = std::min(min_, v);
+    max_ = std::max(max_, v);
+  }
+}
+
+void TensorStats::observe_histogram(const float* data, int64_t n) {
+  if (bins_.empty()) bins_.assign(kBins, 0);
+  const double width = bin_width();
+  if (!(width > 0)) {
+    bins_[0] += static_cast<uint64_t>(n);
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    if (!std::isfinite(data[i])) continue;
+    const double b = (data[i] - static_cast<double>(min_)) / width;
+    ++bins_[static_cast<size_t>(std::clamp(b, 0.0, kBins - 1.0))];
+  }
+}
+
+}  // namespace rknnc::quant

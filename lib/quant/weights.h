@@ -1,0 +1,20 @@
+#pragma once
+// Constant quantisation: symmetric int8 weights (zero point 0, values in
+// [-127, 127]) per output channel (axis 0) or per tensor, int32 biases on the
+// product scale, and asymmetric per-tensor int8 for other constant operands.
+#include "ir/graph.h"
+
+namespace rknnc::quant {
+
+struct QuantizedConstant {
+  ir::Tensor values;
+  ir::QuantParams params;
+};
+
+QuantizedConstant quantize_weight(const ir::Tensor& w, bool per_channel);
+QuantizedConstant quantize_bias(const ir::Tensor& b, float input_scale, const ir::QuantParams& weight);
+QuantizedConstant quantize_constant(const ir::Tensor& t);  // asymmetric, per tensor, from its min / max
+// q = clamp(round_half_even(x / scale) + zero_point, lo, hi).
+int32_t quantize_value(double x, float scale, int32_t zero_point, int32_t lo, int32_t hi);
+
+}  // namespace rknnc::quant

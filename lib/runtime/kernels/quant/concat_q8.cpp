@@ -1,0 +1,35 @@
+// Quantised Concat: inputs on another scale or zero point than the output are
+// requantised (y = sat(zy + requant(x - zx, sx/sy))), then bytes are copied.
+#include "runtime/kernels/helpers/plain_kernel.h"
+#include "runtime/kernels/helpers/requant.h"
+
+namespace rknnc::runtime::kernels {
+namespace {
+
+ir::Tensor requantize(const ir::Tensor& x, const ir::QuantParams& from, const ir::QuantParams& to) {
+  const FixedMultiplier m = FixedMultiplier::from_real(static_cast<double>(from.scale_at(0)) / to.scale_at(0));
+  const int32_t zx = from.zero_point_at(0), zy = to.zero_point_at(0);
+  ir::Tensor y(ir::DataType::Int8, x.shape());
+  const int8_t* px = x.data<int8_t>();
+  int8_t* py = y.data<int8_t>();
+  for (int64_t i = 0; i < x.numel(); ++i) py[i] = saturate_int8(zy + m.apply(px[i] - zx));
+  return y;
+}
+
+void concat_q8(KernelContext& ctx) {
+  const ir::QuantParams& out = ctx.qout(0);
+  std::vector<ir::Tensor> converted(ctx.num_inputs());
+  std::vector<const ir::Tensor*> args = ctx.inputs;
+  for (size_t i = 0; i < args.size(); ++i) {
+    (void)tensor_zero_point(ctx, i);  // per tensor
+    if (ctx.qin(i) == out) continue;
+    converted[i] = requantize(ctx.in(i), ctx.qin(i), out);
+    args[i] = &converted[i];
+  }
+  ctx.outputs = run_plain_kernel(ctx, args, ir::DataType::Int8);
+}
+
+RKNNC_QUANT_KERNEL("Concat", concat_q8);
+
+}  // namespace
+}  // namespace rknnc::runtime::kernels

@@ -1,0 +1,218 @@
+// lib/quant and the int8 / fp16 simulator: requantisation arithmetic,
+// calibration range search, lowering, QDQ form, accuracy analysis.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "graph_builder.h"
+#include "ir/convert_float.h"
+#include "ir/printer.h"
+#include "quant/accuracy.h"
+#include "quant/calibrate.h"
+#include "quant/float16.h"
+#include "quant/prepare.h"
+#include "quant/qdq_export.h"
+#include "quant/quantize_graph.h"
+#include "runtime/executor.h"
+#include "runtime/kernels/helpers/requant.h"
+
+namespace rknnc {
+namespace {
+
+using test::GraphBuilder;
+using runtime::kernels::FixedMultiplier;
+
+// input x[1,3,8,8] → Conv(3→8, 3x3 pad 1) + Relu → Conv(8→8) → Conv(8→4) → GlobalAveragePool → y
+ir::Graph three_convs(GraphBuilder& b) {
+  const auto x = b.input("x", {1, 3, 8, 8});
+  const std::vector<int64_t> pads{1, 1, 1, 1};
+  auto conv = [&](const std::string& in, int64_t cin, int64_t cout, const std::string& tag) {
+    const auto w = b.constant("w" + tag, b.random({cout, cin, 3, 3}, -0.5f, 0.5f));
+    const auto bias = b.constant("b" + tag, b.random({cout}, -0.1f, 0.1f));
+    return b.node("Conv", {in, w, bias}, {1, cout, 8, 8}, {{"pads", pads}});
+  };
+  auto c1 = conv(x, 3, 8, "1");
+  auto r1 = b.node("Relu", {c1}, {1, 8, 8, 8});
+  auto c2 = conv(r1, 8, 8, "2");
+  auto c3 = conv(c2, 8, 4, "3");
+  b.output(b.node("GlobalAveragePool", {c3}, {1, 4, 1, 1}));
+  return b.build();
+}
+
+std::vector<ir::Tensor> random_sample(uint32_t seed) {
+  GraphBuilder r(seed);
+  return {r.random({1, 3, 8, 8}, 0.f, 4.f)};
+}
+
+quant::Calibration calibrate(const ir::Graph& g, quant::Algorithm a = quant::Algorithm::Normal) {
+  quant::CalibrationOptions o;
+  o.algorithm = a;
+  return quant::calibrate(g, 8, [](size_t i) { return random_sample(static_cast<uint32_t>(100 + i)); }, o);
+}
+
+ir::Tensor run_one(const ir::Graph& g, const ir::Tensor& x) {
+  return runtime::Executor(g).run({{"x", x}}).begin()->second;
+}
+
+TEST_CASE("FixedMultiplier rounds half away from zero and tracks the real product") {
+  const FixedMultiplier half = FixedMultiplier::from_real(0.5);
+  CHECK(half.apply(3) == 2);
+  CHECK(half.apply(-3) == -2);
+  CHECK(half.apply(2) == 1);
+  for (double m : {0.0001234, 0.37, 0.999999, 1.5, 17.25}) {
+    const FixedMultiplier f = FixedMultiplier::from_real(m);
+    for (int64_t acc : {int64_t{1}, int64_t{-7}, int64_t{12345}, int64_t{-987654}, int64_t{2000000000}}) {
+      INFO(m << " * " << acc);
+      const double want = m * static_cast<double>(acc);
+      CHECK(std::abs(static_cast<double>(f.apply(acc)) - want) <= 0.5 + 1e-6 * std::abs(want));
+    }
+  }
+  CHECK(FixedMultiplier::from_real(0).apply(1000) == 0);
+}
+
+quant::TensorStats stats_of(const std::vector<float>& v) {
+  quant::TensorStats s;
+  s.observe_range(v.data(), static_cast<int64_t>(v.size()));
+  s.observe_histogram(v.data(), static_cast<int64_t>(v.size()));
+  return s;
+}
+
+TEST_CASE("kl_divergence clips a rare outlier that normal keeps") {
+  std::vector<float> v;
+  std::mt19937 rng(3);
+  std::normal_distribution<float> d(0.f, 1.f);
+  for (int i = 0; i < 20000; ++i) v.push_back(d(rng));
+  v.push_back(100.f);  // one outlier
+  const quant::TensorStats s = stats_of(v);
+  CHECK(quant::choose_range(s, quant::Algorithm::Normal).hi == 100.f);
+  const quant::Range r = quant::choose_range(s, quant::Algorithm::KlDivergence);
+  CHECK(r.hi < 20.f);
+  CHECK(r.hi > 2.f);
+  CHECK(r.lo < -1.f);
+}
+
+// Mean squared error of quantise-dequantise with the asymmetric int8 parameters of r.
+double fake_quant_mse(const std::vector<float>& v, quant::Range r) {
+  const ir::QuantParams p = quant::activation_params(r);
+  double e = 0;
+  for (float x : v) {
+    const double q = std::clamp(std::nearbyint(static_cast<double>(x) / p.scale[0]) + p.zero_point[0], -128.0, 127.0);
+    const double d = (q - p.zero_point[0]) * p.scale[0] - x;
+    e += d * d;
+  }
+  return e / static_cast<double>(v.size());
+}
+
+TEST_CASE("mmse picks a range whose measured quantisation error is no worse than min/max") {
+  std::vector<float> v;
+  std::mt19937 rng(5);
+  std::normal_distribution<float> d(0.f, 1.f);
+  for (int i = 0; i < 200000; ++i) v.push_back(std::max(0.f, d(rng)) * 3.f);  // post-Relu Gaussian
+  const quant::TensorStats s = stats_of(v);
+  const quant::Range normal = quant::choose_range(s, quant::Algorithm::Normal);
+  const quant::Range r = quant::choose_range(s, quant::Algorithm::Mmse);
+  CHECK(r.hi < normal.hi);  // a thin long tail is worth clipping at 8 bits
+  CHECK(fake_quant_mse(v, r) < fake_quant_mse(v, normal));
+}
+
+TEST_CASE("activation parameters always represent 0 exactly") {
+  for (quant::Range r : {quant::Range{0.f, 6.f}, quant::Range{-3.f, 5.f}, quant::Range{2.f, 9.f}, quant::Range{-4.f, -1.f}}) {
+    const ir::QuantParams p = quant::activation_params(r);
+    CHECK(p.zero_point[0] >= -128);
+    CHECK(p.zero_point[0] <= 127);
+    const double zero = std::nearbyint(0.0 / p.scale[0]) + p.zero_point[0];
+    CHECK((zero - p.zero_point[0]) * p.scale[0] == 0.0);
+  }
+}
+
+TEST_CASE("int8 lowering keeps the outputs close to fp32 and is deterministic") {
+  for (auto method : {quant::Method::Channel, quant::Method::Layer}) {
+    GraphBuilder b;
+    const ir::Graph fp = three_convs(b);
+    ir::Graph q = fp;
+    quant::prepare_for_int8(q);
+    const auto stats = quant::quantize_graph(q, calibrate(q), method);
+    ir::verify(q, "quantised");
+    CHECK(stats.int8_nodes == 5);
+    CHECK(stats.quantize_nodes == 1);
+    CHECK(stats.dequantize_nodes == 1);
+    CHECK(q.info(q.outputs[0])->dtype == ir::DataType::Float32);
+    for (const auto& n : q.nodes)
+      if (n->op_type == "Conv") CHECK(q.constant(n->input(1))->dtype() == ir::DataType::Int8);
+    const ir::Tensor x = random_sample(7)[0];
+    const ir::Tensor a = run_one(fp, x), c = run_one(q, x), c2 = run_one(q, x);
+    CHECK(quant::compare_tensors(a, c).cosine > 0.99);
+    CHECK(std::memcmp(c.raw(), c2.raw(), c.nbytes()) == 0);
+  }
+}
+
+TEST_CASE("QDQ form has float compute between DequantizeLinear and QuantizeLinear") {
+  GraphBuilder b;
+  ir::Graph q = three_convs(b);
+  quant::prepare_for_int8(q);
+  quant::quantize_graph(q, calibrate(q), quant::Method::Channel);
+  const ir::Graph qdq = quant::to_qdq_graph(q);
+  ir::verify(qdq, "qdq");
+  CHECK(qdq.quant.empty());
+  for (const auto& n : qdq.nodes) {
+    if (n->op_type == "QuantizeLinear" || n->op_type == "DequantizeLinear") continue;
+    for (const auto& in : n->inputs) {
+      const ir::Tensor* c = qdq.constant(in);
+      const ir::DataType t = c ? c->dtype() : qdq.info(in)->dtype;
+      if (n->op_type == "Conv" || n->op_type == "Relu") CHECK(t == ir::DataType::Float32);
+    }
+  }
+  // Dequantised int8 outputs agree with the QDQ graph run in float within one step.
+  const ir::Tensor x = random_sample(9)[0];
+  const ir::Tensor a = run_one(q, x), c = run_one(qdq, x);
+  const float step = q.quant.begin()->second.scale[0];
+  (void)step;
+  CHECK(quant::compare_tensors(a, c).cosine > 0.999);
+}
+
+TEST_CASE("accuracy analysis flags the layer whose weight scale was tampered with") {
+  GraphBuilder b;
+  const ir::Graph fp = three_convs(b);
+  ir::Graph golden = fp;
+  quant::prepare_for_int8(golden);
+  ir::Graph q = golden;
+  quant::quantize_graph(q, calibrate(golden), quant::Method::Channel);
+  std::string conv2, w2;
+  int seen = 0;
+  for (const auto& n : q.nodes)
+    if (n->op_type == "Conv" && ++seen == 2) conv2 = n->outputs[0], w2 = n->input(1);
+  REQUIRE(!w2.empty());
+  for (float& s : q.quant.at(w2).scale) s *= 3.f;  // every weight of conv 2 now dequantises 3x too large
+  const auto analysis = quant::analyse_accuracy(golden, q, {{"x", random_sample(11)[0]}});
+  std::vector<std::string> flagged;
+  for (const auto& l : analysis.layers)
+    if (l.flagged) flagged.push_back(l.tensor);
+  CHECK(flagged == std::vector<std::string>{conv2});
+  CHECK(analysis.golden.size() == analysis.simulator.size());
+}
+
+TEST_CASE("float16 simulation rounds to half and overflows to inf") {
+  GraphBuilder b;
+  const auto x = b.input("x", {1, 4});
+  const auto k = b.constant("k", {1, 4}, {1000.f, 1000.f, 0.1f, 1.f});
+  b.output(b.node("Mul", {x, k}, {1, 4}));
+  ir::Graph g = b.build();
+  quant::convert_to_float16(g);
+  ir::verify(g, "fp16");
+  std::ostringstream text;
+  ir::print(g, text);
+  INFO(text.str());
+  const ir::Tensor y = run_one(g, ir::Tensor::from<float>({1, 4}, {100.f, 70.f, 0.1f, 3.14159f}));
+  REQUIRE(y.dtype() == ir::DataType::Float32);
+  const auto v = y.values<float>();
+  CHECK(std::isinf(v[0]));      // 100000 > 65504
+  CHECK(std::isinf(v[1]));      // 70000 > 65504 as well
+  CHECK(std::abs(v[2] - 0.01f) < 1e-4f);
+  CHECK(v[2] != 0.1f * 0.1f);   // rounded to half
+  CHECK(std::abs(v[3] - 3.14159f) < 2e-3f);
+}
+
+}  // namespace
+}  // namespace rknnc
