@@ -21,12 +21,12 @@ void TensorStats::observe_range(const float* data, int64_t n) {
 void TensorStats::observe_histogram(const float* data, int64_t n) {
   if (bins_.empty()) bins_.assign(kBins, 0);
   const double width = bin_width();
-  if (!(width > 0)) {
-    bins_[0] += static_cast<uint64_t>(n);
-    return;
-  }
+  if (!(width > 0)) return;  // a constant tensor: the range is all there is
   for (int64_t i = 0; i < n; ++i) {
-    if (!std::isfinite(data[i])) continue;
+    // Exact zeros (Relu / padding output) are exact in every int8 range, so
+    // they carry no error and would only swamp the histogram (a post-Relu
+    // tensor is often half zeros): they are left out.
+    if (!std::isfinite(data[i]) || data[i] == 0.0f) continue;
     const double b = (data[i] - static_cast<double>(min_)) / width;
     ++bins_[static_cast<size_t>(std::clamp(b, 0.0, kBins - 1.0))];
   }

@@ -19,7 +19,7 @@ class TensorStats {
   bool seen() const { return seen_; }
   float min() const { return min_; }
   float max() const { return max_; }
-  // Bin counts over [min, max]; empty before observe_histogram.
+  // Bin counts over [min, max] of the non-zero values; empty before observe_histogram.
   const std::vector<uint64_t>& histogram() const { return bins_; }
   double bin_width() const { return (static_cast<double>(max_) - min_) / kBins; }
 
