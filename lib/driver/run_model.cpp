@@ -7,6 +7,7 @@
 #include "format/rknn_file.h"
 #include "frontends/frontend.h"
 #include "driver/preprocess.h"
+#include "passes/pipeline.h"
 #include "runtime/executor.h"
 #include "util/error.h"
 
@@ -68,6 +69,13 @@ ir::Tensor batch_item(const ir::Tensor& t, int64_t i, const ir::Shape& sample) {
                                 bytes);
 }
 
+// quantize_weight models store int8 weights behind DequantizeLinear nodes
+// (quant/float16.h): they are folded into float weights once, at load.
+void dequantize_weights_at_load(ir::Graph& g) {
+  passes::PassContext ctx;
+  passes::run_passes(g, {"fold_constants"}, ctx);
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesystem::path& path,
@@ -79,6 +87,7 @@ std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesy
     format::RknnModel m = format::read_rknn(path);
     graph = std::move(m.graph);
     preprocess = std::move(m.preprocess);
+    dequantize_weights_at_load(graph);
   } else {
     frontends::LoadOptions load;
     load.check_by_execution = false;  // executed below anyway
