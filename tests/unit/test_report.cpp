@@ -329,3 +329,27 @@ TEST_CASE("converter output: build.json is schema-valid and deterministic, .rknn
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("-a accuracy analysis writes error_analysis.txt, a schema-valid accuracy.json and snapshots", "[report]") {
+  const auto out = temp_dir("accuracy");
+  driver::ConvertRequest req;
+  req.yaml = source_dir() / "configs" / "digits_cnn.yml";
+  req.target = "rk3588";
+  req.out_dir = out;
+  req.accuracy_inputs = {source_dir() / "samples" / "digits_cnn" / "calib" / "digit_00.png"};
+  const driver::ConvertResult r = driver::convert(req);
+  const json acc = json::parse(read_file(out / "accuracy.json", "accuracy"));
+  CHECK(schema_errors(acc, "accuracy.schema.json").empty());
+  REQUIRE(acc["layers"].size() >= 5);
+  for (const auto& l : acc["layers"]) {
+    CHECK(l["entire"]["cos"].get<double>() > 0.9);
+    CHECK(std::filesystem::is_regular_file(out / "snapshot" / "golden" / (l["tensor"].get<std::string>() + ".npy")));
+    CHECK(std::filesystem::is_regular_file(out / "snapshot" / "simulator" / (l["tensor"].get<std::string>() + ".npy")));
+  }
+  const std::string text = read_file(out / "error_analysis.txt", "analysis");
+  CHECK(text.find("# simulator_error") == 0);
+  CHECK(text.find("[Conv] ") != std::string::npos);
+  CHECK(text.find("entire                 single") != std::string::npos);
+  CHECK(std::count(r.written.begin(), r.written.end(), out / "accuracy.json") == 1);
+  std::filesystem::remove_all(out);
+}
