@@ -16,7 +16,7 @@ echo "== $RKNNC inspect $model"
 if [ -f samples/digits_cnn/demo_input.npy ] && [ -f "$OUT/digits_cnn.rknn" ]; then
   echo "== $RKNNC run $OUT/digits_cnn.rknn --input samples/digits_cnn/demo_input.npy -o $OUT/run"
   "$RKNNC" run "$OUT/digits_cnn.rknn" --input samples/digits_cnn/demo_input.npy -o "$OUT/run"
-  /usr/bin/python3 -c "import numpy as np; print('predicted digit', int(np.load('$OUT/run/logits.npy').argmax()), '(label', int(np.load('samples/digits_cnn/test_labels.npy')[0]), ')')"
+  /usr/bin/python3 -c "import numpy as np; print(f\"predicted digit {int(np.load('$OUT/run/logits.npy').argmax())} (label {int(np.load('samples/digits_cnn/test_labels.npy')[0])})\")"
 fi
 echo
 echo "demo outputs are in $OUT/ (.rknn models, .build.json reports, run/ results)"
