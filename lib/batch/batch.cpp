@@ -22,6 +22,7 @@ Prepared prepare_config(const fs::path& yaml) {
     const config::ModelConfig cfg = config::load_model_config(yaml);
     p.name = cfg.name;
     p.inputs = driver::input_files(cfg);
+    p.hashed = hash_inputs(p.inputs, yaml);
   } catch (const Error& e) {
     p.error_code = static_cast<int>(e.code());
     p.error = e.what();

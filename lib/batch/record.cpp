@@ -9,14 +9,20 @@
 namespace rknnc::batch {
 namespace fs = std::filesystem;
 
-std::string inputs_digest(const std::vector<fs::path>& inputs, const fs::path& yaml, const target::Target& target) {
-  Sha256 h;
-  h.update("rknnc " RKNNC_VERSION "\n").update("target " + target.name + " " + sha256_file(target.file) + "\n");
+std::vector<HashedInput> hash_inputs(const std::vector<fs::path>& inputs, const fs::path& yaml) {
+  std::vector<HashedInput> out;
   const fs::path base = yaml.parent_path().lexically_normal();
   for (const auto& p : inputs) {
     const fs::path rel = p.lexically_relative(base);
-    h.update("file " + (rel.empty() ? p : rel).generic_string() + " " + sha256_file(p) + "\n");
+    out.push_back({(rel.empty() ? p : rel).generic_string(), sha256_file(p)});
   }
+  return out;
+}
+
+std::string inputs_digest(const std::vector<HashedInput>& inputs, const target::Target& target) {
+  Sha256 h;
+  h.update("rknnc " RKNNC_VERSION "\n").update("target " + target.name + " " + sha256_file(target.file) + "\n");
+  for (const auto& in : inputs) h.update("file " + in.path + " " + in.sha256 + "\n");
   return h.hex();
 }
 
@@ -38,21 +44,20 @@ void write_record(const fs::path& path, const Record& record) {
   write_file_atomic(path, text.str());
 }
 
-bool up_to_date(const fs::path& path, const std::string& digest) {
-  const auto r = read_record(path);
-  if (!r || r->digest != digest || r->outputs.empty()) return false;
+std::optional<Record> up_to_date(const fs::path& path, const std::string& digest) {
+  auto r = read_record(path);
+  if (!r || r->digest != digest || r->outputs.empty()) return std::nullopt;
   for (const auto& o : r->outputs) {
     std::error_code ec;
-    if (!fs::is_regular_file(path.parent_path() / o, ec)) return false;
+    if (!fs::is_regular_file(path.parent_path() / o, ec)) return std::nullopt;
   }
-  return true;
+  return r;
 }
 
-void refresh_times(const fs::path& path) {
+void refresh_times(const fs::path& path, const Record& record) {
   const auto now = fs::file_time_type::clock::now();
   std::error_code ec;
-  if (const auto r = read_record(path))
-    for (const auto& o : r->outputs) fs::last_write_time(path.parent_path() / o, now, ec);
+  for (const auto& o : record.outputs) fs::last_write_time(path.parent_path() / o, now, ec);
   fs::last_write_time(path, now, ec);
 }
 

@@ -11,11 +11,17 @@
 
 namespace rknnc::batch {
 
-// SHA-256 over the rknnc version, the target name and file, and each input's
-// path (relative to the YAML's folder, so the working folder does not matter)
-// and content.
-std::string inputs_digest(const std::vector<std::filesystem::path>& inputs, const std::filesystem::path& yaml,
-                          const target::Target& target);
+// One input of a job: its path relative to the YAML's folder (so the working
+// folder does not matter) and the SHA-256 of its content.
+struct HashedInput {
+  std::string path;
+  std::string sha256;
+};
+std::vector<HashedInput> hash_inputs(const std::vector<std::filesystem::path>& inputs,
+                                     const std::filesystem::path& yaml);
+
+// SHA-256 over the rknnc version, the target's name and file, and every input.
+std::string inputs_digest(const std::vector<HashedInput>& inputs, const target::Target& target);
 
 struct Record {
   std::string digest;
@@ -26,11 +32,11 @@ std::filesystem::path record_path(const std::filesystem::path& out_dir, const st
 std::optional<Record> read_record(const std::filesystem::path& path);  // nullopt: absent or unreadable
 void write_record(const std::filesystem::path& path, const Record& record);  // atomic
 
-// The record matches `digest` and every output it lists exists.
-bool up_to_date(const std::filesystem::path& path, const std::string& digest);
+// The record, when it matches `digest` and every output it lists exists.
+std::optional<Record> up_to_date(const std::filesystem::path& path, const std::string& digest);
 
 // Sets the modification time of the record and its outputs to now, so Make
 // sees a skipped job's outputs as newer than the inputs it was asked about.
-void refresh_times(const std::filesystem::path& path);
+void refresh_times(const std::filesystem::path& path, const Record& record);
 
 }  // namespace rknnc::batch

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "batch/batch.h"
+#include "batch/record.h"
 
 namespace rknnc::batch {
 
@@ -12,6 +13,7 @@ namespace rknnc::batch {
 struct Prepared {
   std::string name;                           // models.name, or the file's stem
   std::vector<std::filesystem::path> inputs;  // driver::input_files of the config
+  std::vector<HashedInput> hashed;            // their contents' hashes (once per YAML)
   int error_code = 0;                         // non-zero: the job fails with `error`
   std::string error;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
 
 namespace rknnc::runtime {
 namespace {
@@ -70,13 +71,17 @@ void ThreadPool::parallel_for(int64_t n, int64_t cost, const std::function<void(
     fn(0, n);
     return;
   }
-  // One job at a time: nested or concurrent callers run inline.
+  // One job at a time: nested or concurrent callers (batch jobs converting
+  // side by side) run inline. busy_ holds from publishing the job until its
+  // owner has seen every chunk done, so no second caller can publish a job in
+  // between (which would make the owner wait for it and lose its wake-up).
   std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
-  if (!lock.owns_lock() || pending_ != 0) {
+  if (!lock.owns_lock() || busy_) {
     if (lock.owns_lock()) lock.unlock();
     fn(0, n);
     return;
   }
+  busy_ = true;
   job_ = &fn;
   job_n_ = n;
   pending_ = static_cast<int>(workers_.size());
@@ -85,10 +90,17 @@ void ThreadPool::parallel_for(int64_t n, int64_t cost, const std::function<void(
   wake_.notify_all();
   int64_t begin, end;
   chunk(n, size(), 0, begin, end);
-  if (begin < end) fn(begin, end);
+  std::exception_ptr error;  // the workers still use fn: wait for them before unwinding
+  try {
+    if (begin < end) fn(begin, end);
+  } catch (...) {
+    error = std::current_exception();
+  }
   lock.lock();
   done_.wait(lock, [&] { return pending_ == 0; });
   job_ = nullptr;
+  busy_ = false;
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace rknnc::runtime

@@ -34,6 +34,7 @@ class ThreadPool {
   uint64_t generation_ = 0;
   int pending_ = 0;
   bool stop_ = false;
+  bool busy_ = false;  // a parallel_for owns the workers
 };
 
 }  // namespace rknnc::runtime

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Batch conversion of the sample zoo: every configs/*.yml for every target,
+  1. serially (-j 1), 2. in parallel (-j 2), 3. again with nothing changed;
+prints the three wall times, the parallel speed-up and the incremental rerun
+as a share of the first run. Numbers, not pass/fail.
+
+    /usr/bin/python3 bench/zoo.py [path/to/rknnc] [-j N]"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def timed(cmd):
+    start = time.monotonic()
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seconds = time.monotonic() - start
+    if p.returncode != 0:
+        sys.exit(f"zoo: {' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()[-500:]}")
+    return seconds
+
+
+def counts(out):
+    with open(os.path.join(out, "summary.json")) as f:
+        return json.load(f)["counts"]
+
+
+def main():
+    args = sys.argv[1:]
+    jobs = "2"
+    if "-j" in args:
+        jobs = args[args.index("-j") + 1]
+        del args[args.index("-j"):args.index("-j") + 2]
+    binary = args[0] if args else os.path.join(ROOT, "build", "rknnc")
+    targets = [t["name"] for t in json.loads(subprocess.check_output([binary, "targets", "--json"]))]
+    configs = os.path.join(ROOT, "configs")
+    n_configs = len([f for f in os.listdir(configs) if f.endswith((".yml", ".yaml"))])
+    base = [binary, "-q", "-t", ",".join(targets), "-i", configs]
+    tmp = tempfile.mkdtemp(prefix="rknnc_zoo_")
+    try:
+        serial_out, parallel_out = os.path.join(tmp, "serial"), os.path.join(tmp, "parallel")
+        serial = timed(base + ["-o", serial_out, "-j", "1"])
+        parallel = timed(base + ["-o", parallel_out, "-j", jobs])
+        rerun = timed(base + ["-o", parallel_out, "-j", jobs])
+        skipped = counts(parallel_out)["skipped"]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    n = n_configs * len(targets)
+    print(f"zoo: {n_configs} configs x {len(targets)} targets = {n} jobs on {os.cpu_count()} cores")
+    print(f"  serial (-j 1)          {serial:7.2f} s")
+    print(f"  parallel (-j {jobs})       {parallel:7.2f} s   speed-up {serial / parallel:.2f}x")
+    print(f"  unchanged rerun (-j {jobs}) {rerun:7.2f} s   {100 * rerun / parallel:.1f}% of the first run "
+          f"({skipped}/{n} skipped)")
+
+
+if __name__ == "__main__":
+    main()
