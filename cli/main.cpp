@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   add(rknnc::cli::add_passes);
   add(rknnc::cli::add_inspect);
   add(rknnc::cli::add_targets);
+  add(rknnc::cli::add_export_qdq);
   try {
     app.parse(argc, argv);
     for (auto& [sub, cmd] : commands)
