@@ -27,15 +27,6 @@ int main(int argc, char** argv) {
   CLI::App app{"rknnc " RKNNC_VERSION ": convert ONNX models for Rockchip NPUs (rknn_convert compatible)", "rknnc"};
   app.set_version_flag("--version", "rknnc " RKNNC_VERSION);
   app.require_subcommand(0, 1);
-  app.footer(
-      "Examples:\n"
-      "  rknnc -t rk3588 -i configs/digits_cnn.yml -o out        one model: out/digits_cnn.rknn, .build.json\n"
-      "  rknnc -t rk3588,rk3566 -i configs/ -o out -j 2          every configs/*.yml for two targets: out/{target}/, out/summary.json\n"
-      "  rknnc -t rk3588 -i a.yml b.yml -o out --json -q          results as JSON on stdout, errors on stderr\n"
-      "  rknnc -t rk3588 -i configs/x.yml -o out/rk3588 -M        also write out/rk3588/x.d for Make (docs/make.md)\n"
-      "  rknnc targets | rknnc passes | rknnc inspect out/x.rknn | rknnc run out/x.rknn --input x.npy -o res\n"
-      "Unchanged models are skipped (--force converts again). Exit codes: 0 ok, 1 conversion error, 2 usage or\n"
-      "config error, 3 device error, 130 interrupted. man rknnc has the details.");
   std::map<CLI::App*, rknnc::cli::Command> commands;
   auto add = [&](rknnc::cli::Command (*make)(CLI::App&)) {
     const size_t before = app.get_subcommands({}).size();
@@ -48,6 +39,16 @@ int main(int argc, char** argv) {
   add(rknnc::cli::add_inspect);
   add(rknnc::cli::add_targets);
   add(rknnc::cli::add_export_qdq);
+  // After the subcommands: they would inherit it.
+  app.footer(
+      "Examples:\n"
+      "  rknnc -t rk3588 -i configs/digits_cnn.yml -o out        one model: out/digits_cnn.rknn, .build.json\n"
+      "  rknnc -t rk3588,rk3566 -i configs/ -o out -j 2          every configs/*.yml for two targets: out/{target}/, out/summary.json\n"
+      "  rknnc -t rk3588 -i a.yml b.yml -o out --json -q          results as JSON on stdout, errors on stderr\n"
+      "  rknnc -t rk3588 -i configs/x.yml -o out/rk3588 -M        also write out/rk3588/x.d for Make (docs/make.md)\n"
+      "  rknnc targets | rknnc passes | rknnc inspect out/x.rknn | rknnc run out/x.rknn --input x.npy -o res\n"
+      "Unchanged models are skipped (--force converts again). Exit codes: 0 ok, 1 conversion error, 2 usage or\n"
+      "config error, 3 device error, 130 interrupted. man rknnc has the details.");
   try {
     app.parse(argc, argv);
     for (auto& [sub, cmd] : commands)

@@ -12,7 +12,7 @@ _rknnc() {
   }
   local sub="" w
   for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case $w in run | inspect | targets | passes) sub=$w; break ;; esac
+    case $w in run | inspect | targets | passes | export-qdq) sub=$w; break ;; esac
   done
 
   case $prev in
@@ -41,13 +41,14 @@ _rknnc() {
     inspect) flags="--json --ops --help" ;;
     targets) flags="--json --help" ;;
     passes) flags="--level --help" ;;
+    export-qdq) flags="-o --output --help" ;;
     *) flags="-t --target -i --input -o --output -j --jobs --force -M --depfile --json -q --quiet -e --eval
               -a --accuracy -d --device -v --verbose --version -h --help" ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$flags" -- "$cur"))
   elif [[ -z $sub ]]; then
-    COMPREPLY=($(compgen -W "run inspect targets passes" -- "$cur"))
+    COMPREPLY=($(compgen -W "run inspect targets passes export-qdq" -- "$cur"))
   else
     COMPREPLY=($(compgen -f -- "$cur"))
   fi
