@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 OUT        ?= out
 RKNNC       = $(BUILD)/rknnc
 
-.PHONY: all deps demo test bench bench-quant clean install
+.PHONY: all deps demo test bench bench-quant bench-zoo clean install
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -28,6 +28,9 @@ bench: deps all
 
 bench-quant: deps all
 	/usr/bin/python3 bench/quant.py $(RKNNC)
+
+bench-zoo: deps all
+	/usr/bin/python3 bench/zoo.py $(RKNNC)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(OUT)
