@@ -2,9 +2,11 @@
 """Batch conversion of the sample zoo: every configs/*.yml for every target,
   1. serially (-j 1), 2. in parallel (-j 2), 3. again with nothing changed;
 prints the three wall times, the parallel speed-up and the incremental rerun
-as a share of the first run. Numbers, not pass/fail.
+as a share of the first run. Each is the best of --repeat runs (default 3),
+into fresh folders, so a busy machine disturbs the numbers less. Numbers,
+not pass/fail.
 
-    /usr/bin/python3 bench/zoo.py [path/to/rknnc] [-j N]"""
+    /usr/bin/python3 bench/zoo.py [path/to/rknnc] [-j N] [--repeat R]"""
 import json
 import os
 import shutil
@@ -30,12 +32,19 @@ def counts(out):
         return json.load(f)["counts"]
 
 
+def take(args, flag, default):
+    if flag not in args:
+        return default
+    i = args.index(flag)
+    value = args[i + 1]
+    del args[i:i + 2]
+    return value
+
+
 def main():
     args = sys.argv[1:]
-    jobs = "2"
-    if "-j" in args:
-        jobs = args[args.index("-j") + 1]
-        del args[args.index("-j"):args.index("-j") + 2]
+    jobs = take(args, "-j", "2")
+    repeat = int(take(args, "--repeat", "3"))
     binary = args[0] if args else os.path.join(ROOT, "build", "rknnc")
     targets = [t["name"] for t in json.loads(subprocess.check_output([binary, "targets", "--json"]))]
     configs = os.path.join(ROOT, "configs")
@@ -43,15 +52,19 @@ def main():
     base = [binary, "-q", "-t", ",".join(targets), "-i", configs]
     tmp = tempfile.mkdtemp(prefix="rknnc_zoo_")
     try:
-        serial_out, parallel_out = os.path.join(tmp, "serial"), os.path.join(tmp, "parallel")
-        serial = timed(base + ["-o", serial_out, "-j", "1"])
-        parallel = timed(base + ["-o", parallel_out, "-j", jobs])
-        rerun = timed(base + ["-o", parallel_out, "-j", jobs])
-        skipped = counts(parallel_out)["skipped"]
+        serial, parallel, rerun = [], [], []
+        for r in range(repeat):
+            serial_out, parallel_out = os.path.join(tmp, f"serial{r}"), os.path.join(tmp, f"parallel{r}")
+            serial.append(timed(base + ["-o", serial_out, "-j", "1"]))
+            parallel.append(timed(base + ["-o", parallel_out, "-j", jobs]))
+            rerun.append(timed(base + ["-o", parallel_out, "-j", jobs]))
+            skipped = counts(parallel_out)["skipped"]
+        serial, parallel, rerun = min(serial), min(parallel), min(rerun)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     n = n_configs * len(targets)
-    print(f"zoo: {n_configs} configs x {len(targets)} targets = {n} jobs on {os.cpu_count()} cores")
+    print(f"zoo: {n_configs} configs x {len(targets)} targets = {n} jobs on {os.cpu_count()} cores, "
+          f"best of {repeat}")
     print(f"  serial (-j 1)          {serial:7.2f} s")
     print(f"  parallel (-j {jobs})       {parallel:7.2f} s   speed-up {serial / parallel:.2f}x")
     print(f"  unchanged rerun (-j {jobs}) {rerun:7.2f} s   {100 * rerun / parallel:.1f}% of the first run "
