@@ -49,7 +49,7 @@ bool colour_enabled(std::FILE* stream) {
 std::string progress_line(size_t index, size_t total, const batch::Job& job, const batch::JobResult& r, bool colour) {
   const std::string id = fmt::format("{}/{}", job.target.name, r.name);
   if (r.status == batch::Status::Failed)
-    return fmt::format("rknnc: {}: [{}] {}", colour ? "\033[31merror\033[0m" : "error", job.target.name, r.error);
+    return fmt::format("rknnc: {}: [{}] {}", colour ? "\033[31merror\033[0m" : "error", id, r.error);
   return fmt::format("rknnc: [{}/{}] {} {} {:.2f} s", index + 1, total, id, status_text(r.status, colour), r.seconds);
 }
 

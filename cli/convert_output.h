@@ -12,7 +12,7 @@ namespace rknnc::cli {
 
 bool colour_enabled(std::FILE* stream);
 
-// "[3/8] rk3588/digits_cnn converted 0.12 s" (failed jobs: the error line).
+// "[3/8] rk3588/digits_cnn converted 0.12 s"; a failed job: "error: [rk3588/x] <its error>".
 std::string progress_line(size_t index, size_t total, const batch::Job& job, const batch::JobResult& r, bool colour);
 
 // One row per job, then "8 jobs: 6 converted, 1 skipped, 1 failed in 2.1 s".
