@@ -14,6 +14,7 @@
 #include "batch/interrupt.h"
 #include "batch/summary.h"
 #include "cli/commands.h"
+#include "dataset/sample_loader.h"
 #include "cli/convert_output.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -35,8 +36,6 @@ struct ConvertArgs {
 void refuse_unavailable(const ConvertArgs& a) {
   if (a.eval)
     fail_config("-e (eval_perf / eval_memory) is not available yet in rknnc {}; convert without -e", RKNNC_VERSION);
-  if (a.accuracy_opt->count())
-    fail_config("-a (accuracy analysis) is not available yet in rknnc {}; convert without -a", RKNNC_VERSION);
   if (a.device_opt->count())
     fail_config("-d (run on a board over adb) is not available yet in rknnc {}; convert without -d", RKNNC_VERSION);
 }
@@ -89,6 +88,11 @@ int convert(const ConvertArgs& a) {
   opt.verbose = a.verbose;
   opt.write_depfiles = a.per_job_depfile;
   opt.cancel = batch::install_interrupt_flag();
+  if (a.accuracy_opt->count()) {
+    if (batch_mode) fail_config("-a analyses one model for one target; give a single -i and -t with -a");
+    opt.accuracy_inputs = dataset::split_inputs(a.accuracy_inputs);
+    opt.force = true;  // the analysis files are not part of the incremental record
+  }
   std::mutex print_mutex;
   size_t finished = 0;
   if (batch_mode)
@@ -129,7 +133,8 @@ Command add_convert(CLI::App& app) {
   app.add_flag("-q,--quiet", a->quiet, "print errors only");
   app.add_flag("-e,--eval", a->eval, "estimate eval_perf / eval_memory (not available yet)");
   a->accuracy_opt = app.add_option("-a,--accuracy", a->accuracy_inputs,
-                                   "accuracy analysis on these inputs, e.g. \"a.jpg b.jpg\" (not available yet)");
+                                   "accuracy analysis on these inputs (one file per model input), e.g. \"a.jpg b.jpg\": writes "
+                                   "error_analysis.txt, accuracy.json and snapshot/");
   a->device_opt = app.add_option("-d,--device", a->device, "run on a board over adb [SERIAL] (not available yet)")
                       ->expected(0, 1);
   app.add_flag("-v,--verbose", a->verbose, "print pass statistics and details");

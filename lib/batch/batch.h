@@ -3,6 +3,7 @@
 // each job isolated (one failure does not stop the others), skipped when its
 // inputs are unchanged (batch/record.h), stoppable through a cancel flag.
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct Options {
   bool verbose = false;        // keep pass logs in JobResult::log
   bool write_depfiles = false;  // -M: {name}.d beside each job's outputs
   const std::atomic<bool>* cancel = nullptr;  // set: running jobs stop, the rest are cancelled
+  std::vector<std::filesystem::path> accuracy_inputs;  // -a: one file per model input (single job only)
   // Called as each job ends, one call at a time, from the thread that ran it.
   std::function<void(size_t index, const JobResult&)> on_done;
 };

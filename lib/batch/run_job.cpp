@@ -28,6 +28,7 @@ void convert_job(const Job& job, const Options& o, JobResult& r, const fs::path&
   req.out_dir = job.out_dir;
   req.verbose = o.verbose;
   req.cancel = o.cancel;
+  req.accuracy_inputs = o.accuracy_inputs;
   driver::ConvertResult c = driver::convert(req);
   Record rec{r.inputs_sha256, {}};
   for (const auto& f : c.written) rec.outputs.push_back(f.filename().string());
