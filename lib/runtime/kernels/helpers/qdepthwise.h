@@ -1,0 +1,19 @@
+#pragma once
+// Depthwise int8 Conv (one input and one output channel per group) on one
+// image, requantised per channel. 2-D windows with stride 1 or 2 and no
+// dilation run a direct loop on a zero-padded int16 copy of each channel
+// (pmaddwd on pairs of horizontal taps, eight outputs per step); other
+// windows the generic depthwise_conv. Both give exact int32 sums.
+#include <cstdint>
+
+#include "runtime/kernels/helpers/qrequant.h"
+#include "runtime/kernels/helpers/window.h"
+
+namespace rknnc::runtime::kernels {
+
+// y[c] for channels [c0, c1): x int8 planes with zero point zx, w[c·taps + k]
+// symmetric int8 weights, plan as built for those weights.
+void qdepthwise(const int8_t* x, int32_t zx, const int8_t* w, const Window& win, const RequantPlan& plan, int8_t* y,
+                int64_t c0, int64_t c1);
+
+}  // namespace rknnc::runtime::kernels

@@ -1,0 +1,179 @@
+// The optimised int8 Conv kernel (pair-packed product, direct depthwise,
+// SIMD requantisation) against a naive scalar Conv with the documented
+// arithmetic: exact int64 sums of (x - zx)·w + bias, FixedMultiplier::apply
+// (round half away from zero), zy, clamp. Bit for bit, 1 and 2 threads.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <random>
+
+#include "runtime/executor.h"
+#include "runtime/kernels/helpers/requant.h"
+
+using namespace rknnc;
+using runtime::kernels::FixedMultiplier;
+
+namespace {
+
+struct ConvCase {
+  int64_t n, c, h, w, m, kh, kw, group, stride, pad, dil;
+  bool per_channel, bias;
+  std::string activation;  // "", "Relu" or "Clip" (0..6)
+  int32_t zx, zy;
+  float sy;           // output scale; the weight scales are 0.002..0.02
+  int32_t bias_span;  // |bias| <= bias_span
+  std::vector<int64_t> pads = {};  // overrides pad (top, left, bottom, right)
+};
+
+struct QConv {
+  ir::Tensor x, w, b;
+  std::vector<float> sw;
+  float sx = 0.05f;
+};
+
+QConv random_conv(const ConvCase& t, std::mt19937& rng) {
+  std::uniform_int_distribution<int> i8(-128, 127), w8(-127, 127);
+  std::uniform_int_distribution<int32_t> bias(-t.bias_span, t.bias_span);
+  std::uniform_real_distribution<float> scale(0.002f, 0.02f);
+  QConv q;
+  std::vector<int8_t> x(static_cast<size_t>(t.n * t.c * t.h * t.w)), w(static_cast<size_t>(t.m * t.c / t.group * t.kh * t.kw));
+  for (auto& v : x) v = static_cast<int8_t>(i8(rng));
+  for (auto& v : w) v = static_cast<int8_t>(w8(rng));
+  std::vector<int32_t> b(static_cast<size_t>(t.m));
+  for (auto& v : b) v = bias(rng);
+  q.x = ir::Tensor::from<int8_t>({t.n, t.c, t.h, t.w}, x);
+  q.w = ir::Tensor::from<int8_t>({t.m, t.c / t.group, t.kh, t.kw}, w);
+  q.b = ir::Tensor::from<int32_t>({t.m}, b);
+  q.sw.resize(t.per_channel ? static_cast<size_t>(t.m) : 1);
+  for (auto& s : q.sw) s = scale(rng);
+  return q;
+}
+
+std::vector<int64_t> case_pads(const ConvCase& t) { return t.pads.empty() ? std::vector<int64_t>(4, t.pad) : t.pads; }
+
+int32_t quantize_bound(float v, float scale, int32_t zp) {
+  return static_cast<int32_t>(std::clamp(std::nearbyint(v / static_cast<double>(scale)) + zp, -128.0, 127.0));
+}
+
+// The int8 Conv written out element by element.
+std::vector<int8_t> naive_conv(const ConvCase& t, const QConv& q, int64_t oh, int64_t ow) {
+  const auto pads = case_pads(t);
+  const int64_t cg = t.c / t.group, mg = t.m / t.group;
+  int32_t lo = -128, hi = 127;
+  if (t.activation == "Relu") lo = std::max(lo, t.zy);
+  if (t.activation == "Clip") lo = std::max(lo, quantize_bound(0.f, t.sy, t.zy)), hi = std::min(hi, quantize_bound(6.f, t.sy, t.zy));
+  const int8_t* x = q.x.data<int8_t>();
+  const int8_t* w = q.w.data<int8_t>();
+  const int32_t* b = q.b.data<int32_t>();
+  std::vector<int8_t> y;
+  for (int64_t n = 0; n < t.n; ++n)
+    for (int64_t o = 0; o < t.m; ++o) {
+      const auto mult = FixedMultiplier::from_real(static_cast<double>(q.sx) * q.sw[q.sw.size() == 1 ? 0 : o] / t.sy);
+      const int64_t g = o / mg;
+      for (int64_t i = 0; i < oh; ++i)
+        for (int64_t j = 0; j < ow; ++j) {
+          int64_t acc = t.bias ? b[o] : 0;
+          for (int64_t ci = 0; ci < cg; ++ci)
+            for (int64_t a = 0; a < t.kh; ++a)
+              for (int64_t e = 0; e < t.kw; ++e) {
+                const int64_t yy = i * t.stride - pads[0] + a * t.dil, xx = j * t.stride - pads[1] + e * t.dil;
+                if (yy < 0 || yy >= t.h || xx < 0 || xx >= t.w) continue;
+                const int64_t xv = x[((n * t.c + g * cg + ci) * t.h + yy) * t.w + xx] - t.zx;
+                acc += xv * w[((o * cg + ci) * t.kh + a) * t.kw + e];
+              }
+          y.push_back(static_cast<int8_t>(std::clamp<int64_t>(t.zy + mult.apply(acc), lo, hi)));
+        }
+    }
+  return y;
+}
+
+ir::Tensor run_conv(const ConvCase& t, const QConv& q, runtime::ThreadPool& pool) {
+  ir::Node node;
+  node.name = "conv";
+  node.op_type = "Conv";
+  node.inputs = {"x", "w"};
+  if (t.bias) node.inputs.push_back("b");
+  node.outputs = {"y"};
+  node.attrs.set("group", t.group);
+  node.attrs.set("kernel_shape", std::vector<int64_t>{t.kh, t.kw});
+  node.attrs.set("strides", std::vector<int64_t>{t.stride, t.stride});
+  const auto pads = case_pads(t);
+  node.attrs.set("pads", std::vector<int64_t>{pads[0], pads[1], pads[2], pads[3]});
+  node.attrs.set("dilations", std::vector<int64_t>{t.dil, t.dil});
+  if (!t.activation.empty()) node.attrs.set("activation", t.activation);
+  if (t.activation == "Clip") {
+    node.attrs.set("activation_min", 0.f);
+    node.attrs.set("activation_max", 6.f);
+  }
+  std::map<std::string, ir::QuantParams> quant;
+  quant["x"] = ir::QuantParams::per_tensor(q.sx, t.zx);
+  quant["w"] = ir::QuantParams{ir::kAsymmetricInt8, t.per_channel ? 0 : -1, q.sw, {0}};
+  quant["y"] = ir::QuantParams::per_tensor(t.sy, t.zy);
+  std::vector<const ir::Tensor*> inputs{&q.x, &q.w};
+  if (t.bias) inputs.push_back(&q.b);
+  return runtime::Executor::run_node(node, inputs, pool, &quant)[0];
+}
+
+}  // namespace
+
+TEST_CASE("int8 Conv matches the naive integer Conv bit for bit") {
+  std::mt19937 rng(7);
+  // n, c, h, w, m, kh, kw, group, stride, pad, dil, per_channel, bias, activation, zx, zy, sy, bias_span
+  const ConvCase cases[] = {
+      {1, 16, 7, 9, 24, 1, 1, 1, 1, 0, 1, true, false, "", 3, -5, 0.6f, 0},               // pointwise, P = 63
+      {1, 13, 5, 5, 10, 1, 1, 1, 1, 0, 1, true, true, "Clip", -128, -128, 0.4f, 3000},    // odd K, M % 4 != 0
+      {2, 24, 6, 6, 16, 1, 1, 1, 1, 0, 1, false, true, "Relu", 127, 0, 0.5f, 200},        // batch, per tensor
+      {1, 40, 4, 4, 9, 1, 1, 1, 1, 0, 1, true, true, "", 0, 10, 0.02f, 1 << 30},          // bias beyond int32 sums
+      {1, 5, 9, 11, 7, 3, 3, 1, 1, 1, 1, true, true, "", -3, 2, 0.3f, 500},               // 3x3 pad 1
+      {1, 3, 17, 13, 16, 3, 3, 1, 2, 1, 1, true, true, "Clip", 12, -128, 0.2f, 100},      // stem: K = 27, stride 2
+      {1, 40, 7, 8, 12, 3, 3, 1, 1, 0, 1, false, false, "", -60, 1, 2.f, 0},              // K = 360, no pad
+      {1, 6, 11, 10, 8, 1, 1, 1, 2, 0, 1, true, true, "", 1, -1, 0.3f, 50},               // strided 1x1
+      {1, 6, 9, 7, 5, 3, 2, 1, 1, 0, 1, true, true, "", 4, 0, 0.3f, 50, {1, 0, 2, 1}},   // asymmetric pads
+      {1, 8, 9, 9, 12, 3, 3, 4, 1, 1, 1, true, true, "Relu", 5, -20, 0.2f, 100},          // grouped
+      {1, 4, 8, 8, 8, 3, 3, 4, 2, 1, 1, false, true, "", -7, 9, 0.1f, 100},              // channel multiplier 2
+      {1, 12, 13, 15, 12, 3, 3, 12, 1, 1, 1, true, true, "Clip", 8, -128, 0.05f, 200},    // depthwise s1
+      {2, 9, 16, 16, 9, 3, 3, 9, 2, 1, 1, true, false, "Relu", -100, -128, 0.05f, 0},    // depthwise s2
+      {1, 7, 15, 17, 7, 3, 3, 7, 2, 1, 1, false, true, "", 0, 0, 0.04f, 100},            // depthwise s2, odd sizes
+      {1, 5, 12, 19, 5, 5, 5, 5, 1, 2, 1, true, true, "", 30, 3, 0.08f, 100},            // depthwise 5x5
+      {1, 6, 10, 10, 6, 3, 3, 6, 1, 2, 2, true, true, "", -2, 4, 0.05f, 100},            // depthwise dilated
+      {1, 6, 14, 14, 6, 3, 3, 6, 3, 1, 1, true, true, "", 2, 4, 0.05f, 100},             // depthwise stride 3
+      {1, 4, 3, 3, 4, 3, 3, 4, 1, 1, 1, true, true, "", 2, 4, 0.05f, 100},               // depthwise 3x3 image
+      {1, 8, 6, 6, 8, 3, 3, 8, 1, 1, 1, true, true, "", 0, 0, 1e-7f, 1000},              // saturating multiplier
+      {1, 10, 5, 6, 12, 1, 1, 1, 1, 0, 1, true, true, "", 0, 0, 1e-7f, 1000},            // saturating, pointwise
+  };
+  runtime::ThreadPool one(1), two(2);
+  for (const ConvCase& t : cases) {
+    CAPTURE(t.n, t.c, t.h, t.w, t.m, t.kh, t.kw, t.group, t.stride, t.pad, t.dil, t.per_channel, t.bias, t.activation);
+    const QConv q = random_conv(t, rng);
+    const auto pads = case_pads(t);
+    const int64_t oh = (t.h + pads[0] + pads[2] - (t.kh - 1) * t.dil - 1) / t.stride + 1;
+    const int64_t ow = (t.w + pads[1] + pads[3] - (t.kw - 1) * t.dil - 1) / t.stride + 1;
+    const ir::Tensor y1 = run_conv(t, q, one), y2 = run_conv(t, q, two);
+    REQUIRE(y1.shape() == ir::Shape{t.n, t.m, oh, ow});
+    const std::vector<int8_t> want = naive_conv(t, q, oh, ow);
+    REQUIRE(y1.nbytes() == want.size());
+    CHECK(std::memcmp(y1.raw(), want.data(), want.size()) == 0);
+    CHECK(std::memcmp(y2.raw(), want.data(), want.size()) == 0);
+  }
+}
+
+TEST_CASE("int8 Conv rounds exact halves away from zero") {
+  // sx·sw/sy = 0.5: every odd sum is a tie.
+  ConvCase t{1, 8, 5, 9, 8, 1, 1, 1, 1, 0, 1, false, false, "", 0, 0, 1.f, 0};
+  std::mt19937 rng(11);
+  QConv q = random_conv(t, rng);
+  q.sx = 1.f, q.sw = {0.5f};
+  runtime::ThreadPool pool(1);
+  const ir::Tensor y = run_conv(t, q, pool);
+  const std::vector<int8_t> want = naive_conv(t, q, t.h, t.w);
+  REQUIRE(std::memcmp(y.raw(), want.data(), want.size()) == 0);
+  t.kh = t.kw = 3, t.group = t.c, t.m = t.c, t.pad = 1;  // the depthwise path
+  q = random_conv(t, rng);
+  q.sx = 1.f, q.sw = {0.5f};
+  const ir::Tensor yd = run_conv(t, q, pool);
+  const std::vector<int8_t> want_d = naive_conv(t, q, t.h, t.w);
+  REQUIRE(std::memcmp(yd.raw(), want_d.data(), want_d.size()) == 0);
+}
