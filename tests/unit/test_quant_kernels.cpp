@@ -177,3 +177,61 @@ TEST_CASE("int8 Conv rounds exact halves away from zero") {
   const std::vector<int8_t> want_d = naive_conv(t, q, t.h, t.w);
   REQUIRE(std::memcmp(yd.raw(), want_d.data(), want_d.size()) == 0);
 }
+
+TEST_CASE("branch-free round_shift equals round_shift") {
+  std::mt19937_64 rng(3);
+  std::uniform_int_distribution<int64_t> big(-(int64_t{1} << 61), int64_t{1} << 61);
+  for (int shift = 0; shift <= 62; ++shift) {
+    for (int64_t v = -300; v <= 300; ++v)
+      REQUIRE(FixedMultiplier::round_shift_branchless(v, shift) == FixedMultiplier::round_shift(v, shift));
+    for (int i = 0; i < 2000; ++i) {
+      const int64_t v = big(rng);
+      REQUIRE(FixedMultiplier::round_shift_branchless(v, shift) == FixedMultiplier::round_shift(v, shift));
+    }
+  }
+}
+
+TEST_CASE("int8 Add matches the shared-shift formula bit for bit") {
+  using runtime::kernels::SharedMultipliers;
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> i8(-128, 127);
+  struct AddCase {
+    ir::Shape a, b;
+    float sa, sb, sy;
+    int32_t za, zb, zy;
+    std::string activation;
+  };
+  const AddCase cases[] = {
+      {{1, 24, 13, 11}, {1, 24, 13, 11}, 0.05f, 0.08f, 0.1f, -3, 7, 2, ""},
+      {{2, 5, 7}, {2, 5, 7}, 0.5f, 0.5f, 1.f, 0, 0, 0, "Relu"},  // exact halves
+      {{1, 8, 6, 6}, {1, 8, 1, 1}, 0.02f, 0.3f, 0.05f, 127, -128, -10, "Relu"},
+  };
+  runtime::ThreadPool pool(2);
+  for (const AddCase& t : cases) {
+    std::vector<int8_t> a(static_cast<size_t>(ir::shape_numel(t.a))), b(static_cast<size_t>(ir::shape_numel(t.b)));
+    for (auto& v : a) v = static_cast<int8_t>(i8(rng));
+    for (auto& v : b) v = static_cast<int8_t>(i8(rng));
+    const ir::Tensor ta = ir::Tensor::from<int8_t>(t.a, a), tb = ir::Tensor::from<int8_t>(t.b, b);
+    ir::Node node;
+    node.name = "add";
+    node.op_type = "Add";
+    node.inputs = {"a", "b"};
+    node.outputs = {"y"};
+    if (!t.activation.empty()) node.attrs.set("activation", t.activation);
+    std::map<std::string, ir::QuantParams> quant{{"a", ir::QuantParams::per_tensor(t.sa, t.za)},
+                                                 {"b", ir::QuantParams::per_tensor(t.sb, t.zb)},
+                                                 {"y", ir::QuantParams::per_tensor(t.sy, t.zy)}};
+    const ir::Tensor y = runtime::Executor::run_node(node, {&ta, &tb}, pool, &quant)[0];
+    const double sy = t.sy;
+    const auto m = SharedMultipliers::from_real({t.sa / sy, t.sb / sy});
+    const int32_t lo = t.activation == "Relu" ? std::max(-128, t.zy) : -128;
+    const int64_t inner = ir::shape_numel(t.b) == ir::shape_numel(t.a) ? 1 : t.a[2] * t.a[3];
+    REQUIRE(y.numel() == static_cast<int64_t>(a.size()));
+    for (size_t i = 0; i < a.size(); ++i) {
+      const int8_t bv = b[inner == 1 ? i : i / static_cast<size_t>(inner)];
+      const int64_t sum = (a[i] - t.za) * m.mantissa[0] + (bv - t.zb) * m.mantissa[1];
+      const auto want = static_cast<int8_t>(std::clamp<int64_t>(t.zy + FixedMultiplier::round_shift(sum, m.shift), lo, 127));
+      REQUIRE(int{y.data<int8_t>()[i]} == int{want});
+    }
+  }
+}

@@ -79,8 +79,8 @@ std::vector<int16_t> pack_weights(const int8_t* w, int64_t m, int64_t k, int64_t
   return out;
 }
 
-// acc[r][i] = Σ_kp Σ_j wb[kp][r][j] · xp[kp][i][j]: one 4-channel × 8-pixel tile.
-void tile(const int16_t* xp, const int16_t* wb, int64_t pairs, int32_t acc[kBlock][kPanel]) {
+// acc[r·stride + i] = Σ_kp Σ_j wb[kp][r][j] · xp[kp][i][j]: one 4-channel × 8-pixel tile.
+void tile(const int16_t* xp, const int16_t* wb, int64_t pairs, int32_t* acc, int64_t stride) {
 #if defined(__SSE2__)
   __m128i s00 = _mm_setzero_si128(), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
   for (int64_t kp = 0; kp < pairs; ++kp) {
@@ -102,14 +102,14 @@ void tile(const int16_t* xp, const int16_t* wb, int64_t pairs, int32_t acc[kBloc
   }
   const __m128i rows[kBlock][2] = {{s00, s01}, {s10, s11}, {s20, s21}, {s30, s31}};
   for (int r = 0; r < kBlock; ++r)
-    for (int h = 0; h < 2; ++h) _mm_storeu_si128(reinterpret_cast<__m128i*>(acc[r] + 4 * h), rows[r][h]);
+    for (int h = 0; h < 2; ++h) _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + r * stride + 4 * h), rows[r][h]);
 #else
   for (int r = 0; r < kBlock; ++r)
     for (int i = 0; i < kPanel; ++i) {
       int32_t s = 0;
       for (int64_t kp = 0; kp < pairs; ++kp)
         s += wb[(kp * kBlock + r) * 2] * xp[(kp * kPanel + i) * 2] + wb[(kp * kBlock + r) * 2 + 1] * xp[(kp * kPanel + i) * 2 + 1];
-      acc[r][i] = s;
+      acc[r * stride + i] = s;
     }
 #endif
 }
@@ -126,15 +126,18 @@ void qpair_gemm(const int8_t* w, int64_t m, const PackedPixels& x, const Requant
                 ThreadPool* pool) {
   const std::vector<int16_t> wp = pack_weights(w, m, x.k, x.pairs);
   const int64_t blocks = (m + kBlock - 1) / kBlock, panel_size = x.pairs * 2 * kPanel, block_size = x.pairs * 2 * kBlock;
+  // Channel block outer (its weights stay in L1), the chunk's panels inner;
+  // the sums of a block are requantised as whole rows.
   auto body = [&](int64_t b, int64_t e) {
-    alignas(16) int32_t acc[kBlock][kPanel];
-    for (int64_t panel = b; panel < e; ++panel) {
-      const int64_t p0 = panel * kPanel, n = std::min(kPanel, x.pixels - p0);
-      for (int64_t block = 0; block < blocks; ++block) {
-        tile(x.data.data() + panel * panel_size, wp.data() + block * block_size, x.pairs, acc);
-        for (int64_t r = 0, c = block * kBlock; r < kBlock && c < m; ++r, ++c)
-          requant_row(plan, c0 + c, acc[r], n, y + c * x.pixels + p0);
-      }
+    const int64_t p0 = b * kPanel, n = std::min(e * kPanel, x.pixels) - p0;
+    std::vector<int32_t> rows(static_cast<size_t>(kBlock * (e - b) * kPanel));
+    const int64_t stride = (e - b) * kPanel;
+    for (int64_t block = 0; block < blocks; ++block) {
+      for (int64_t panel = b; panel < e; ++panel)
+        tile(x.data.data() + panel * panel_size, wp.data() + block * block_size, x.pairs,
+             rows.data() + (panel - b) * kPanel, stride);
+      for (int64_t r = 0, c = block * kBlock; r < kBlock && c < m; ++r, ++c)
+        requant_row(plan, c0 + c, rows.data() + r * stride, n, y + c * x.pixels + p0);
     }
   };
   if (pool)

@@ -26,6 +26,12 @@ struct FixedMultiplier {
     const int64_t half = int64_t{1} << (shift - 1);
     return v >= 0 ? (v + half) >> shift : -((-v + half) >> shift);
   }
+  // round_shift without a data-dependent branch, same results: for v < 0,
+  // -((-v + half) >> shift) == (v + half - 1) >> shift (arithmetic shift floors).
+  static int64_t round_shift_branchless(int64_t v, int shift) {
+    if (shift == 0) return v;
+    return (v + (int64_t{1} << (shift - 1)) + (v >> 63)) >> shift;
+  }
 };
 
 // Several multipliers on one shared shift, so a sum of scaled terms is
