@@ -10,8 +10,6 @@
 namespace rknnc::passes {
 namespace {
 
-bool is_reshape(const ir::Node* n) { return n && n->op_type == "Reshape" && n->domain.empty(); }
-
 bool is_noop_reshape(const ir::Graph& g, const ir::Node& n) {
   if (!is_reshape(&n)) return false;
   auto in = static_shape(g, n.input(0));

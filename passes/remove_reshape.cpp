@@ -12,8 +12,6 @@
 namespace rknnc::passes {
 namespace {
 
-bool is_reshape(const ir::Node* n) { return n && n->op_type == "Reshape" && n->domain.empty(); }
-
 class RemoveReshape final : public Pass {
  public:
   std::string_view name() const override { return "remove_reshape"; }

@@ -12,10 +12,15 @@ cd "$(dirname "$0")/.."
 export PYTHON=/usr/bin/python3
 
 # -O1 without debug info: sanitizer builds compile several times slower at -O2 -g.
+# A unity build (40 sources per compiler run) parses the shared headers once
+# per batch instead of once per file: on CI's 2 cores the whole sanitizer
+# build takes ~3 min instead of ~14. The release build (`make`) stays
+# file-by-file, which also proves every file includes what it uses.
 # GCC 12's -Wmaybe-uninitialized misfires inside libstdc++ (<regex>,
 # std::function) under -fsanitize; every other warning stays an error.
 if [ ! -f "$BUILD/build.ninja" ]; then
   meson setup "$BUILD" -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=plain -Doptimization=1 \
+    -Dunity=on -Dunity_size=40 \
     -Dcpp_args=-Wno-maybe-uninitialized >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 fi
 if ! ninja -C "$BUILD" >"$BUILD/ninja-build.log" 2>&1; then

@@ -90,8 +90,8 @@ ir::DataType dispatch_type(const KernelContext& ctx);
 #define RKNNC_KERNEL_CAT2(a, b) a##b
 #define RKNNC_KERNEL_CAT(a, b) RKNNC_KERNEL_CAT2(a, b)
 #define RKNNC_KERNEL(op, dtype, fn) \
-  static const ::rknnc::runtime::KernelRegistrar RKNNC_KERNEL_CAT(kernel_registrar_, __LINE__)(op, dtype, fn)
+  static const ::rknnc::runtime::KernelRegistrar RKNNC_KERNEL_CAT(kernel_registrar_, __COUNTER__)(op, dtype, fn)
 // A kernel for quantised int8 nodes (lib/runtime/kernels/quant/).
 #define RKNNC_QUANT_KERNEL(op, fn)                                                                      \
-  static const ::rknnc::runtime::KernelRegistrar RKNNC_KERNEL_CAT(kernel_registrar_, __LINE__)(        \
+  static const ::rknnc::runtime::KernelRegistrar RKNNC_KERNEL_CAT(kernel_registrar_, __COUNTER__)(        \
       op, ::rknnc::ir::DataType::Int8, fn, true)

@@ -25,5 +25,7 @@ std::optional<std::vector<double>> per_channel_values(const ir::Tensor& t, size_
                                                       int64_t channels);
 // The node's `activation` attribute is set (it already carries a fused activation).
 bool has_fused_activation(const ir::Node& node);
+// An ai.onnx Reshape node (false for nullptr).
+inline bool is_reshape(const ir::Node* n) { return n && n->op_type == "Reshape" && n->domain.empty(); }
 
 }  // namespace rknnc::passes
