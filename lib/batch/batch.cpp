@@ -9,6 +9,7 @@
 #include "batch/run_job.h"
 #include "config/model_config.h"
 #include "driver/input_files.h"
+#include "runtime/thread_pool.h"
 #include "util/error.h"
 
 namespace rknnc::batch {
@@ -78,7 +79,11 @@ BatchResult run_batch(const std::vector<Job>& jobs, const Options& o) {
     work();
   } else {
     std::vector<std::jthread> workers;
-    for (int i = 0; i < n; ++i) workers.emplace_back(work);
+    for (int i = 0; i < n; ++i)
+      workers.emplace_back([&] {
+        runtime::ThreadPool::run_inline_on_this_thread(true);  // one core per job
+        work();
+      });
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

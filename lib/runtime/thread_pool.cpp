@@ -37,6 +37,12 @@ ThreadPool::~ThreadPool() {
   for (auto& t : workers_) t.join();
 }
 
+namespace {
+thread_local bool t_run_inline = false;
+}  // namespace
+
+void ThreadPool::run_inline_on_this_thread(bool on) { t_run_inline = on; }
+
 ThreadPool& ThreadPool::shared() {
   static ThreadPool pool;
   return pool;
@@ -67,7 +73,7 @@ void ThreadPool::worker_loop(int index) {
 
 void ThreadPool::parallel_for(int64_t n, int64_t cost, const std::function<void(int64_t, int64_t)>& fn) {
   if (n <= 0) return;
-  if (workers_.empty() || n == 1 || n * std::max<int64_t>(cost, 1) < kMinWork) {
+  if (t_run_inline || workers_.empty() || n == 1 || n * std::max<int64_t>(cost, 1) < kMinWork) {
     fn(0, n);
     return;
   }

@@ -23,6 +23,10 @@ class ThreadPool {
   void parallel_for(int64_t n, int64_t cost, const std::function<void(int64_t, int64_t)>& fn);
 
   static ThreadPool& shared();
+  // Loops started from the calling thread run inline on it. Batch workers
+  // set this: when the jobs already occupy every core, splitting each loop
+  // across the pool only adds hand-offs and contention.
+  static void run_inline_on_this_thread(bool on);
 
  private:
   void worker_loop(int index);
