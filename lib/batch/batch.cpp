@@ -74,16 +74,21 @@ BatchResult run_batch(const std::vector<Job>& jobs, const Options& o) {
       if (o.on_done) o.on_done(i, out.results[i]);
     }
   };
+  // -j N means N cores: with several jobs each worker runs its kernels'
+  // loops inline (one core per job, no oversubscription); a lone job keeps
+  // the kernel threads.
+  const bool one_core_per_job = jobs.size() > 1;
+  const auto worker = [&] {
+    runtime::ThreadPool::run_inline_on_this_thread(one_core_per_job);
+    work();
+    runtime::ThreadPool::run_inline_on_this_thread(false);
+  };
   const int n = worker_count(o, jobs.size());
   if (n == 1) {
-    work();
+    worker();
   } else {
     std::vector<std::jthread> workers;
-    for (int i = 0; i < n; ++i)
-      workers.emplace_back([&] {
-        runtime::ThreadPool::run_inline_on_this_thread(true);  // one core per job
-        work();
-      });
+    for (int i = 0; i < n; ++i) workers.emplace_back(worker);
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
