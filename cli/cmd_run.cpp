@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "driver/run_model.h"
 #include "util/atomic_file.h"
+#include "util/file_names.h"
 #include "util/npy.h"
 
 namespace rknnc::cli {
@@ -14,14 +15,6 @@ struct RunArgs {
   std::string out_dir;
   driver::RunOptions options;
 };
-
-// Output tensor names become file names: anything but [A-Za-z0-9._-] is '_'.
-std::string safe_file_name(const std::string& tensor) {
-  std::string out;
-  for (char c : tensor) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
-  if (out.empty() || out[0] == '.') out = "_" + out;
-  return out;
-}
 
 int run(const RunArgs& a) {
   std::vector<ir::Tensor> inputs;

@@ -21,16 +21,18 @@ std::string error_analysis_text(const quant::AccuracyAnalysis& a) {
       "layer by layer.\n"
       "#            single: single-layer output error between 'golden' and 'simulator', can better reflect the "
       "single-layer accuracy of the simulator.\n\n";
-  size_t width = 40;
-  for (const auto& e : a.layers) width = std::max(width, label(e).size() + 2);
-  out += fmt::format("{:<{}}simulator_error\n", "layer_name", width);
-  out += fmt::format("{:<{}}entire                 single\n", "", width - 4);
-  out += fmt::format("{:<{}}cos      euc           cos      euc\n", "", width - 7);
-  out += std::string(width + 40, '-') + "\n";
+  size_t column = 40;  // where the numbers start: after the longest layer label
+  for (const auto& e : a.layers) column = std::max(column, label(e).size() + 2);
+  out += fmt::format("{:<{}}simulator_error\n", "layer_name", column);
+  out += fmt::format("{:<{}}entire                 single\n", "", column + 4);
+  out += fmt::format("{:<{}}cos      euc           cos      euc\n", "", column + 1);
+  out += std::string(column + 42, '-') + "\n";
   int flagged = 0;
   for (const auto& e : a.layers) {
-    out += fmt::format("{:<{}}{:.5f} | {:<10.5g}  {:.5f} | {:<10.5g}{}\n", label(e), width - 7, e.entire_cos,
-                       e.entire_euc, e.single_cos, e.single_euc, e.flagged ? "  <- single cos < 0.99" : "");
+    std::string row = fmt::format("{:<{}}{:.5f} | {:<10.5g}  {:.5f} | {:<10.5g}{}", label(e), column, e.entire_cos,
+                                  e.entire_euc, e.single_cos, e.single_euc, e.flagged ? "  <- single cos < 0.99" : "");
+    row.erase(row.find_last_not_of(' ') + 1);
+    out += row + "\n";
     flagged += e.flagged;
   }
   if (flagged)
