@@ -13,6 +13,7 @@ namespace rknnc::config {
 const std::vector<UnsupportedKey>& unsupported_keys() {
   static const std::vector<UnsupportedKey> table = {
       {"platform", "\"onnx\"", "a later frontend issue (only ONNX models load today)"},
+      {"configs.quantized_dtype", "\"asymmetric_quantized-8\"", "a later issue (RK182x w8a8 / w4a16, 002 §2.2)"},
       {"configs.dynamic_input", "null", "issue 6 (NPU compiler)"},
       {"configs.op_target", "null", "issue 6 (NPU compiler)"},
       {"configs.compress_weight", "false", "issue 6 (NPU compiler)"},

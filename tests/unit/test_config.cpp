@@ -279,7 +279,8 @@ TEST_CASE("config: every unsupported-table key is a real schema key", "[config]"
     std::string yaml = base_entry();
     const std::string value = std::string(row.key) == "platform" ? "caffe" : std::string(row.key) == "dataset" ? "./x.txt"
                               : std::string(row.default_json) == "false" ? "true" : std::string(row.default_json) == "1" ? "2"
-                              : std::string(row.key) == "configs.op_target" ? "{a: cpu}" : "[[[1,3,8,8]]]";
+                              : std::string(row.key) == "configs.op_target" ? "{a: cpu}"
+                              : std::string(row.key) == "configs.quantized_dtype" ? "w8a8" : "[[[1,3,8,8]]]";
     if (key == "platform") {
       yaml = "models:\n  name: net\n  platform: caffe\n  prototxt_file_path: models/m.onnx\n  caffemodel_file_path: models/m.onnx\n";
     } else if (key.rfind("configs.", 0) == 0) {
