@@ -1,6 +1,7 @@
 #include "quant/accuracy.h"
 
 #include <cmath>
+#include <limits>
 
 #include "ir/convert_float.h"
 #include "quant/quantize_graph.h"

@@ -1,7 +1,6 @@
 #include "quant/quantize_graph.h"
 
 #include <cmath>
-#include <set>
 
 #include "passes/helpers/rewrite.h"
 #include "quant/op_rules.h"
