@@ -4,6 +4,8 @@
 // zero point); weights of quantized_method channel are per-output-channel
 // (axis 0, zero point 0); int32 biases carry scale s_in * s_w and zero point 0.
 // Kept per tensor name in Graph::quant; stored in the .rknn tensors section.
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,5 +26,13 @@ struct QuantParams {
   int32_t zero_point_at(size_t c) const { return zero_point.size() == 1 ? zero_point[0] : zero_point.at(c); }
   bool operator==(const QuantParams&) const = default;
 };
+
+// q = clamp(round_half_even(x / scale) + zero_point, lo, hi) (QuantizeLinear's
+// rounding); NaN gives the zero point. Weights, biases, lookup tables and
+// clamp bounds are all quantised with it.
+inline int32_t quantize_real(double x, float scale, int32_t zero_point, int32_t lo = -128, int32_t hi = 127) {
+  const double q = std::nearbyint(x / static_cast<double>(scale)) + zero_point;
+  return std::isnan(q) ? zero_point : static_cast<int32_t>(std::clamp(q, static_cast<double>(lo), static_cast<double>(hi)));
+}
 
 }  // namespace rknnc::ir

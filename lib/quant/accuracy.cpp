@@ -23,7 +23,7 @@ ir::Tensor quantize(const ir::Tensor& t, const ir::QuantParams& q) {
   const float* src = t.data<float>();
   int8_t* dst = out.data<int8_t>();
   for (int64_t i = 0; i < t.numel(); ++i)
-    dst[i] = static_cast<int8_t>(quantize_value(src[i], q.scale_at(0), q.zero_point_at(0), -128, 127));
+    dst[i] = static_cast<int8_t>(ir::quantize_real(src[i], q.scale_at(0), q.zero_point_at(0), -128, 127));
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "passes/helpers/rewrite.h"
 #include "quant/prepare.h"
+#include "quant/qdq_nodes.h"
 #include "util/error.h"
 
 namespace rknnc::quant {
@@ -55,21 +56,7 @@ class QdqBuilder {
   }
 
   void add_converter(const std::string& op, const std::string& in, const std::string& out, const ir::QuantParams& p) {
-    const ir::Shape shape = p.per_channel() ? ir::Shape{static_cast<int64_t>(p.scale.size())} : ir::Shape{};
-    const std::string scale = g_.unique_name(out + "_scale"), zero = g_.unique_name(out + "_zero_point");
-    g_.add_constant(scale, ir::Tensor::from<float>(shape, p.scale));
-    const ir::Tensor* c = g_.constant(in);
-    if (op == "DequantizeLinear" && c && c->dtype() == ir::DataType::Int32)
-      g_.add_constant(zero, ir::Tensor::from<int32_t>(shape, p.zero_point));
-    else
-      g_.add_constant(zero, ir::Tensor::from<int8_t>(shape, std::vector<int8_t>(p.zero_point.begin(), p.zero_point.end())));
-    auto node = std::make_unique<ir::Node>();
-    node->name = passes::unique_node_name(g_, out + "_" + op);
-    node->op_type = op;
-    node->inputs = {in, scale, zero};
-    node->outputs = {out};
-    if (p.per_channel()) node->attrs.set("axis", static_cast<int64_t>(p.axis));
-    g_.add_node(std::move(node));
+    add_linear_quant_node(g_, op, in, out, p);
   }
 
   ir::Graph& g_;

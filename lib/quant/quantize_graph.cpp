@@ -4,6 +4,7 @@
 
 #include "passes/helpers/rewrite.h"
 #include "quant/op_rules.h"
+#include "quant/qdq_nodes.h"
 #include "quant/weights.h"
 #include "util/error.h"
 
@@ -148,15 +149,7 @@ class Lowering {
   }
 
   void add_converter(const std::string& op, const std::string& in, const std::string& out, const ir::QuantParams& p) {
-    auto n = std::make_unique<ir::Node>();
-    n->name = passes::unique_node_name(g_, out + "_" + op);
-    n->op_type = op;
-    const std::string scale = g_.unique_name(out + "_scale"), zero = g_.unique_name(out + "_zero_point");
-    g_.add_constant(scale, ir::Tensor::from<float>({}, {p.scale_at(0)}));
-    g_.add_constant(zero, ir::Tensor::from<int8_t>({}, {static_cast<int8_t>(p.zero_point_at(0))}));
-    n->inputs = {in, scale, zero};
-    n->outputs = {out};
-    g_.add_node(std::move(n));
+    add_linear_quant_node(g_, op, in, out, p);
     ++(op == "QuantizeLinear" ? stats_.quantize_nodes : stats_.dequantize_nodes);
   }
 

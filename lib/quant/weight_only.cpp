@@ -1,7 +1,7 @@
 #include <set>
 
-#include "passes/helpers/rewrite.h"
 #include "quant/float16.h"
+#include "quant/qdq_nodes.h"
 #include "quant/weights.h"
 
 namespace rknnc::quant {
@@ -35,24 +35,12 @@ int64_t quantize_weights_only(ir::Graph& g, bool per_channel) {
       continue;
     }
     QuantizedConstant q = quantize_weight(*t, per_channel && output_channel_first(n));
-    const std::string qname = g.unique_name(w + "__int8"), scale = g.unique_name(w + "__scale"),
-                      zero = g.unique_name(w + "__zero_point"), deq = g.unique_name(w + "__dq");
+    const std::string qname = g.unique_name(w + "__int8"), deq = g.unique_name(w + "__dq");
     saved += static_cast<int64_t>(t->nbytes() - q.values.nbytes());
-    const ir::Shape channels{static_cast<int64_t>(q.params.scale.size())};
-    const ir::Shape param_shape = q.params.per_channel() ? channels : ir::Shape{};
-    std::vector<int8_t> zeros(q.params.scale.size(), 0);
-    g.add_constant(scale, ir::Tensor::from<float>(param_shape, q.params.scale));
-    g.add_constant(zero, ir::Tensor::from<int8_t>(param_shape, zeros));
     g.values[deq] = *g.info(w);
     g.add_constant(qname, std::move(q.values));
     g.quant[qname] = q.params;
-    auto dq = std::make_unique<ir::Node>();
-    dq->name = passes::unique_node_name(g, deq + "_DequantizeLinear");
-    dq->op_type = "DequantizeLinear";
-    dq->inputs = {qname, scale, zero};
-    dq->outputs = {deq};
-    dq->attrs.set("axis", int64_t{0});
-    g.add_node(std::move(dq));
+    add_linear_quant_node(g, "DequantizeLinear", qname, deq, q.params);
     n.inputs[1] = deq;
     done[w] = deq;
   }

@@ -13,11 +13,6 @@ constexpr float kTinyScale = 1e-8f;  // an all-zero channel still gets a valid s
 
 }  // namespace
 
-int32_t quantize_value(double x, float scale, int32_t zero_point, int32_t lo, int32_t hi) {
-  const double q = std::nearbyint(x / scale) + zero_point;
-  return static_cast<int32_t>(std::clamp(q, static_cast<double>(lo), static_cast<double>(hi)));
-}
-
 QuantizedConstant quantize_weight(const ir::Tensor& w, bool per_channel) {
   const int64_t channels = per_channel ? w.shape().at(0) : 1;
   const int64_t per = channels ? w.numel() / channels : 0;
@@ -31,7 +26,7 @@ QuantizedConstant quantize_weight(const ir::Tensor& w, bool per_channel) {
     const float scale = peak > 0 ? peak / 127.0f : kTinyScale;
     out.params.scale.push_back(scale);
     out.params.zero_point.push_back(0);
-    for (int64_t i = 0; i < per; ++i) dst[c * per + i] = static_cast<int8_t>(quantize_value(src[c * per + i], scale, 0, -127, 127));
+    for (int64_t i = 0; i < per; ++i) dst[c * per + i] = static_cast<int8_t>(ir::quantize_real(src[c * per + i], scale, 0, -127, 127));
   }
   return out;
 }
@@ -45,7 +40,7 @@ QuantizedConstant quantize_bias(const ir::Tensor& b, float input_scale, const ir
   for (size_t c = 0; c < v.size(); ++c) {
     const float scale = input_scale * weight.scale_at(weight.per_channel() ? c : 0);
     if (c == 0 || weight.per_channel()) out.params.scale.push_back(scale), out.params.zero_point.push_back(0);
-    dst[c] = quantize_value(v[c], scale, 0, lo, hi);
+    dst[c] = ir::quantize_real(v[c], scale, 0, lo, hi);
   }
   return out;
 }
@@ -57,7 +52,7 @@ QuantizedConstant quantize_constant(const ir::Tensor& t) {
   QuantizedConstant out{ir::Tensor(ir::DataType::Int8, t.shape()), activation_params(r)};
   int8_t* dst = out.values.data<int8_t>();
   for (size_t i = 0; i < v.size(); ++i)
-    dst[i] = static_cast<int8_t>(quantize_value(v[i], out.params.scale[0], out.params.zero_point[0], -128, 127));
+    dst[i] = static_cast<int8_t>(ir::quantize_real(v[i], out.params.scale[0], out.params.zero_point[0], -128, 127));
   return out;
 }
 

@@ -14,7 +14,5 @@ struct QuantizedConstant {
 QuantizedConstant quantize_weight(const ir::Tensor& w, bool per_channel);
 QuantizedConstant quantize_bias(const ir::Tensor& b, float input_scale, const ir::QuantParams& weight);
 QuantizedConstant quantize_constant(const ir::Tensor& t);  // asymmetric, per tensor, from its min / max
-// q = clamp(round_half_even(x / scale) + zero_point, lo, hi).
-int32_t quantize_value(double x, float scale, int32_t zero_point, int32_t lo, int32_t hi);
 
 }  // namespace rknnc::quant

@@ -33,8 +33,7 @@ SharedMultipliers SharedMultipliers::from_real(const std::vector<double>& m) {
 namespace {
 
 int32_t quantize_bound(float value, const ir::QuantParams& q) {
-  const double v = std::nearbyint(value / static_cast<double>(q.scale_at(0))) + q.zero_point_at(0);
-  return static_cast<int32_t>(std::clamp(v, -128.0, 127.0));
+  return ir::quantize_real(value, q.scale_at(0), q.zero_point_at(0));
 }
 
 }  // namespace

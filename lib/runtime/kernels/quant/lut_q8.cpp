@@ -22,10 +22,7 @@ std::vector<int8_t> build_table(const KernelContext& ctx) {
   const std::vector<ir::Tensor> out = run_plain_kernel(ctx, args, ir::DataType::Float32);
   const float* r = out.at(0).data<float>();
   std::vector<int8_t> table(256);
-  for (int i = 0; i < 256; ++i) {
-    const double q = std::nearbyint(static_cast<double>(r[i]) / qy.scale_at(0)) + qy.zero_point_at(0);
-    table[i] = static_cast<int8_t>(std::isnan(q) ? qy.zero_point_at(0) : std::clamp(q, -128.0, 127.0));
-  }
+  for (int i = 0; i < 256; ++i) table[i] = static_cast<int8_t>(ir::quantize_real(r[i], qy.scale_at(0), qy.zero_point_at(0)));
   return table;
 }
 
