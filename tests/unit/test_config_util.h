@@ -39,17 +39,23 @@ inline std::string base_entry() {
   return "models:\n  name: net\n  platform: onnx\n  model_file_path: models/m.onnx\n";
 }
 
-// Runs `f`, requires an exit-2 rknnc::Error, returns its message.
+// Runs `f`, requires an rknnc::Error with exit code `code`, returns its message.
 template <typename F>
-std::string usage_error(F&& f) {
+std::string expect_error(rknnc::ExitCode code, F&& f) {
   try {
     f();
   } catch (const rknnc::Error& e) {
-    CHECK(e.code() == rknnc::ExitCode::Usage);
+    CHECK(e.code() == code);
     return e.what();
   }
-  FAIL("expected a usage error");
+  FAIL("expected an error with exit code " << static_cast<int>(code));
   return "";
+}
+
+// Runs `f`, requires an exit-2 rknnc::Error, returns its message.
+template <typename F>
+std::string usage_error(F&& f) {
+  return expect_error(rknnc::ExitCode::Usage, std::forward<F>(f));
 }
 
 }  // namespace rknnc::testing

@@ -16,6 +16,7 @@
 #include "ir/graph.h"
 #include "util/error.h"
 #include "util/npy.h"
+#include "test_config_util.h"
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #define STB_IMAGE_WRITE_STATIC
@@ -104,16 +105,9 @@ Tensor load1(const fs::path& f, const InputSpec& in, std::vector<std::string>* w
 // Runs `f`, requires an exit-1 rknnc::Error on one line, returns its message.
 template <typename F>
 std::string conversion_error(F&& f) {
-  try {
-    f();
-  } catch (const rknnc::Error& e) {
-    CHECK(e.code() == rknnc::ExitCode::Conversion);
-    const std::string msg = e.what();
-    CHECK(msg.find('\n') == std::string::npos);
-    return msg;
-  }
-  FAIL("expected a conversion error");
-  return "";
+  const std::string msg = rknnc::testing::expect_error(rknnc::ExitCode::Conversion, std::forward<F>(f));
+  CHECK(msg.find('\n') == std::string::npos);
+  return msg;
 }
 
 // The message shape every bad file must have: "dataset.txt:7: ... 'path' ...".
