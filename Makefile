@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 OUT        ?= out
 RKNNC       = $(BUILD)/rknnc
 
-.PHONY: all deps demo test bench bench-quant bench-zoo clean install
+.PHONY: all deps demo test bench bench-quant bench-zoo bench-cost clean install
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -31,6 +31,10 @@ bench-quant: deps all
 
 bench-zoo: deps all
 	/usr/bin/python3 bench/zoo.py $(RKNNC)
+
+# predicted vs published FPS of mobilenetv2 / resnet50-v2 / yolov5s_relu (models generated into $(BUILD)/cost_models)
+bench-cost: deps all
+	/usr/bin/python3 bench/cost_model.py $(RKNNC) --models $(BUILD)/cost_models
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(OUT)

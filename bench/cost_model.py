@@ -110,7 +110,8 @@ def read_prediction(out, name, target):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("rknnc", nargs="?", default=os.path.join(ROOT, "build", "rknnc"))
+    ap.add_argument("rknnc", nargs="?", default=os.environ.get("RKNNC_BIN") or os.path.join(ROOT, "build", "rknnc"),
+                    help="binary under test (default: $RKNNC_BIN, else build/rknnc)")
     ap.add_argument("--check", action="store_true", help="exit 1 when a cell is off by more than 25 %%; JUnit")
     ap.add_argument("--models", help="folder for the generated models (reused when up to date)")
     ap.add_argument("-j", "--jobs", type=int, default=2)
