@@ -5,6 +5,7 @@
 #include "config/model_config.h"
 #include "dataset/dataset_list.h"
 #include "driver/accuracy_stage.h"
+#include "driver/compile_stage.h"
 #include "driver/numerics.h"
 #include "driver/preprocess.h"
 #include "format/rknn_file.h"
@@ -12,6 +13,7 @@
 #include "ir/verifier.h"
 #include "passes/pipeline.h"
 #include "report/build_report.h"
+#include "report/perf_report.h"
 #include "runtime/executor.h"
 #include "target/target.h"
 #include "util/atomic_file.h"
@@ -94,14 +96,24 @@ ConvertResult convert(const ConvertRequest& req) {
   timer.done("quantize");
   throw_if_cancelled(req.cancel);
 
+  compiler::Program program = compile_for_target(graph, cfg, tgt, result.warnings);
+  timer.done("compile");
+  throw_if_cancelled(req.cancel);
+
   format::RknnModel model{graph, cfg.name, tgt.name, RKNNC_VERSION, cfg.configs.custom_string, preprocess, cfg.echo};
+  model.tensors = tensor_annotations(program, graph);
+  model.programs = {program};
   const std::string rknn_bytes = format::serialize_rknn(model);
-  const auto rknn_path = req.out_dir / (cfg.name + ".rknn");
-  const auto report_path = req.out_dir / (cfg.name + ".build.json");
-  result.written = {rknn_path, report_path};
+  const auto path = [&](const char* suffix) { return req.out_dir / (cfg.name + suffix); };
+  const auto rknn_path = path(".rknn"), report_path = path(".build.json");
+  const nlohmann::json perf = report::perf_json(program, graph, tgt, cfg.name);
+  StagedOutputs out;
+  out.add(path(".perf.json"), report::dump_report(perf));
+  out.add(path(".perf.txt"), report::perf_text(perf));
+  out.add(path(".memory.json"), report::dump_report(report::memory_json(program, cfg.name)));
+  result.written = {rknn_path, report_path, path(".perf.json"), path(".perf.txt"), path(".memory.json")};
   timer.done("write");
 
-  StagedOutputs out;
   if (!req.accuracy_inputs.empty()) {
     stage_accuracy_analysis(*numerics.golden, graph, req.accuracy_inputs, cfg, req.out_dir, out, result.written);
     timer.done("accuracy_analysis");
@@ -115,6 +127,7 @@ ConvertResult convert(const ConvertRequest& req) {
   info.weight_bytes_before = weight_bytes_before;
   info.passes = pass_records;
   info.quantization = numerics.report;
+  info.placement = report::placement_json(program);
   info.warnings = result.warnings;
   info.timings = timer.timings();
   for (const auto& p : result.written) info.outputs_written.push_back(p.filename().string());

@@ -9,6 +9,7 @@
 #include "driver/preprocess.h"
 #include "passes/pipeline.h"
 #include "runtime/executor.h"
+#include "runtime/program_runner.h"
 #include "util/error.h"
 
 namespace rknnc::driver {
@@ -76,6 +77,26 @@ void dequantize_weights_at_load(ir::Graph& g) {
   passes::run_passes(g, {"fold_constants"}, ctx);
 }
 
+std::string shapes_str(const std::map<std::string, std::vector<int64_t>>& shapes) {
+  std::vector<std::string> parts;
+  for (const auto& [name, s] : shapes) parts.push_back(fmt::format("{} {}", name, ir::shape_str(s)));
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+// The Program compiled for the feeds' shapes (several with dynamic_input).
+const compiler::Program& select_program(const std::vector<compiler::Program>& programs, const runtime::TensorMap& feeds,
+                                        const std::string& model) {
+  std::map<std::string, std::vector<int64_t>> given;
+  for (const auto& [name, t] : feeds) given[name] = t.shape();
+  for (const auto& p : programs)
+    if (p.input_shapes == given) return p;
+  std::vector<std::string> accepted;
+  for (const auto& p : programs) accepted.push_back("[" + shapes_str(p.input_shapes) + "]");
+  fail_config("{}: inputs {} match no shape the model was compiled for; it accepts {}{}", model, shapes_str(given),
+              fmt::join(accepted, " or "),
+              programs.size() > 1 ? " (configs.dynamic_input)" : " (convert with dynamic_input for more shapes)");
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesystem::path& path,
@@ -83,11 +104,14 @@ std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesy
                                                                const RunOptions& options, RunTiming* timing) {
   ir::Graph graph;
   std::vector<format::InputPreprocess> preprocess;
+  std::vector<compiler::Program> programs;
   if (format::is_rknn_file(path)) {
     format::RknnModel m = format::read_rknn(path);
     graph = std::move(m.graph);
     preprocess = std::move(m.preprocess);
-    dequantize_weights_at_load(graph);
+    if (!options.ir_graph) programs = std::move(m.programs);
+    // A Program refers to nodes by index: its graph stays as compiled.
+    if (programs.empty()) dequantize_weights_at_load(graph);
   } else {
     frontends::LoadOptions load;
     load.check_by_execution = false;  // executed below anyway
@@ -126,7 +150,8 @@ std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesy
     runtime::TensorMap outs;
     for (int r = 0; r < std::max(1, options.repeat); ++r, ++runs) {
       const auto start = std::chrono::steady_clock::now();
-      outs = exec.run(feeds);
+      outs = programs.empty() ? exec.run(feeds)
+                              : runtime::ProgramRunner(graph, select_program(programs, feeds, path.string())).run(feeds);
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       total_ms += ms;
       min_ms = runs == 0 ? ms : std::min(min_ms, ms);

@@ -20,6 +20,9 @@ struct RunOptions {
   // [N, ...input shape without its leading 1]); the model runs once per sample
   // and each output is the N results stacked on a new leading axis.
   bool batch = false;
+  // Run the .rknn's IR graph on the simulator instead of its compiled Program
+  // (the reference the Program must match bit for bit).
+  bool ir_graph = false;
 };
 
 struct RunTiming {

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "compiler/program.h"
 #include "ir/graph.h"
 
 namespace rknnc {
@@ -32,7 +33,8 @@ struct InputPreprocess {
 // Per-tensor data the compiler attaches (stored in the tensors section with
 // the tensor's quantisation parameters, which live in graph.quant).
 struct TensorAnnotation {
-  std::string layout;  // "NCHW", later "NC1HWC2"; default_layout() when absent
+  std::string layout;  // "NCHW", "NC1HWC2", "OI1HWI2" (packed Conv weights); default_layout() when absent
+  int c2 = 0;          // C2 of NC1HWC2 / OI1HWI2 (v3)
   bool operator==(const TensorAnnotation&) const = default;
 };
 
@@ -50,11 +52,14 @@ struct RknnModel {
   // Only tensors whose annotation differs from the default (layout
   // default_layout(rank), no quantisation); the reader fills it the same way.
   std::map<std::string, TensorAnnotation> tensors = {};
+  // The compiled Programs (one per input shape set; several with
+  // dynamic_input); empty for a graph that was not compiled.
+  std::vector<compiler::Program> programs = {};
 
   TensorAnnotation annotation(const std::string& tensor) const;
 };
 
-constexpr uint32_t kFormatVersion = 2;  // 2: quantisation parameters with their axis
+constexpr uint32_t kFormatVersion = 3;  // 2: quantisation parameters with their axis; 3: program section, C2, packed weights
 
 // [{name, dtype, shape}] of values (shape null when the rank is unknown): the
 // inputs/outputs lists of the metadata section, build.json and inspect.

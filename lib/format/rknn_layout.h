@@ -30,8 +30,9 @@ constexpr uint16_t kMaxSections = 64;
 constexpr size_t kSectionAlign = 64;  // every section's file offset
 constexpr size_t kWeightAlign = 64;   // every constant's offset inside the weights section
 
-enum class SectionKind : uint32_t { Metadata = 1, Graph = 2, Tensors = 3, Weights = 4 };
-constexpr uint32_t kNumKnownSections = 4;
+enum class SectionKind : uint32_t { Metadata = 1, Graph = 2, Tensors = 3, Weights = 4, Program = 5 };
+constexpr uint32_t kNumKnownSections = 5;
+constexpr uint32_t kNumRequiredSections = 4;  // program (v3) is optional: an uncompiled graph has none
 std::string_view section_name(uint32_t kind);  // "metadata", …; "unknown" otherwise
 
 // Attribute payload kinds in the graph section; equal to ir::Attribute's

@@ -7,8 +7,10 @@
 #include <limits>
 #include <optional>
 
+#include "compiler/layout.h"
 #include "format/byte_io.h"
 #include "format/crc32.h"
+#include "format/program_section.h"
 #include "format/rknn_file.h"
 #include "format/rknn_layout.h"
 #include "ir/verifier.h"
@@ -165,7 +167,28 @@ std::optional<ir::QuantParams> read_quant(ByteReader& r, const std::string& name
   return q;
 }
 
-void read_tensors(ByteReader& r, std::string_view weights, RknnModel& m) {
+// A constant from its stored bytes: packed Conv weights (OI1HWI2) are
+// unpacked, so the graph always holds the logical OIHW tensor.
+ir::Tensor read_constant(ByteReader& r, const std::string& name, ir::DataType dtype, const ir::Shape& shape,
+                         const TensorAnnotation& a, std::string_view bytes) {
+  const auto dense = dense_bytes(dtype, shape);
+  if (a.layout != compiler::kWeightLayout) {
+    if (!dense || *dense != bytes.size())
+      r.corrupt(fmt::format("tensor '{}' has {} weight bytes, which does not match its dtype and shape", printable(name),
+                            bytes.size()));
+    return ir::Tensor::from_bytes(dtype, shape, bytes.data(), bytes.size());
+  }
+  const size_t es = ir::dtype_size(dtype);
+  if (!dense || shape.size() != 4 || a.c2 < 1 || es == 0 ||
+      static_cast<uint64_t>(compiler::packed_weight_bytes(shape, a.c2, es)) != bytes.size())
+    r.corrupt(fmt::format("tensor '{}' has {} packed weight bytes, which does not match its shape and C2 {}",
+                          printable(name), bytes.size(), a.c2));
+  ir::Tensor t(dtype, shape);
+  compiler::unpack_weights(bytes.data(), t.raw(), shape, a.c2, es);
+  return t;
+}
+
+void read_tensors(ByteReader& r, std::string_view weights, RknnModel& m, uint32_t version) {
   ir::Graph& g = m.graph;
   const size_t n = r.count("tensor count", 4 + 2 + 4 + 4 + 4 + 4 + 4);
   std::string prev;
@@ -182,6 +205,7 @@ void read_tensors(ByteReader& r, std::string_view weights, RknnModel& m) {
       r.corrupt(fmt::format("tensor '{}' has dims but no shape flag", printable(name)));
     TensorAnnotation a;
     a.layout = r.str("layout");
+    if (version >= 3) a.c2 = r.u8("c2");
     if (auto q = read_quant(r, name)) g.quant[name] = std::move(*q);
     if (flags & layout::kTensorHasValueInfo) g.values[name] = {dtype, shape, (flags & layout::kTensorHasShape) != 0};
     if (constant) {
@@ -190,10 +214,7 @@ void read_tensors(ByteReader& r, std::string_view weights, RknnModel& m) {
       if (offset % layout::kWeightAlign != 0 || offset > weights.size() || length > weights.size() - offset)
         r.corrupt(fmt::format("tensor '{}' points at weight bytes [{}, +{}) outside the {}-byte weights section",
                               printable(name), offset, length, weights.size()));
-      const auto want = dense_bytes(dtype, shape);
-      if (!want || *want != length)
-        r.corrupt(fmt::format("tensor '{}' has {} weight bytes, which does not match its dtype and shape", printable(name), length));
-      g.initializers.emplace(name, ir::Tensor::from_bytes(dtype, shape, weights.data() + offset, length));
+      g.initializers.emplace(name, read_constant(r, name, dtype, shape, a, weights.substr(offset, length)));
     }
     TensorAnnotation def;
     def.layout = default_layout(shape.size());
@@ -244,6 +265,7 @@ std::string_view layout::section_name(uint32_t kind) {
     case SectionKind::Graph: return "graph";
     case SectionKind::Tensors: return "tensors";
     case SectionKind::Weights: return "weights";
+    case SectionKind::Program: return "program";
   }
   return "unknown";
 }
@@ -305,7 +327,7 @@ ContainerInfo read_container(const std::string& bytes, const std::string& what) 
     info.sections.push_back(std::move(s));
   }
   if (prev_end != bytes.size()) corrupt(what, fmt::format("{} unexpected bytes after the last section", bytes.size() - prev_end));
-  for (uint32_t k = 1; k <= layout::kNumKnownSections; ++k)
+  for (uint32_t k = 1; k <= layout::kNumRequiredSections; ++k)
     if (!seen[k]) corrupt(what, fmt::format("section '{}' is missing", layout::section_name(k)));
   return info;
 }
@@ -322,8 +344,10 @@ RknnModel parse_rknn(const std::string& bytes, const std::string& what) {
   ByteReader gr(sec(layout::SectionKind::Graph), what, "graph");
   read_graph(gr, m.graph);
   ByteReader tr(sec(layout::SectionKind::Tensors), what, "tensors");
-  read_tensors(tr, sec(layout::SectionKind::Weights), m);
+  read_tensors(tr, sec(layout::SectionKind::Weights), m, info.version);
   read_metadata(sec(layout::SectionKind::Metadata), what, m);
+  if (!sec(layout::SectionKind::Program).empty())
+    m.programs = programs_from_json(sec(layout::SectionKind::Program), m.graph, what);
   try {
     ir::verify(m.graph, "in " + what);
   } catch (const Error& e) {

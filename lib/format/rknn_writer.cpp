@@ -6,7 +6,9 @@
 
 #include "format/byte_io.h"
 #include "format/crc32.h"
+#include "compiler/layout.h"
 #include "format/rknn_file.h"
+#include "format/program_section.h"
 #include "format/rknn_layout.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -98,6 +100,16 @@ void write_quant(ByteWriter& w, const ir::QuantParams* q) {
   for (int32_t z : q->zero_point) w.i32(z);
 }
 
+// A constant's bytes as the section stores them: Conv weights the NPU reads
+// are packed in its OI1HWI2 order (compiler/layout.h), others are dense.
+std::string stored_weight_bytes(const ir::Tensor& c, const TensorAnnotation& a) {
+  if (c.nbytes() == 0) return {};
+  if (a.layout != compiler::kWeightLayout) return std::string(static_cast<const char*>(c.raw()), c.nbytes());
+  std::string out(static_cast<size_t>(compiler::packed_weight_bytes(c.shape(), a.c2, ir::dtype_size(c.dtype()))), '\0');
+  compiler::pack_weights(c.raw(), out.data(), c.shape(), a.c2, ir::dtype_size(c.dtype()));
+  return out;
+}
+
 void tensor_sections(const RknnModel& m, std::string& tensors, std::string& weights) {
   const ir::Graph& g = m.graph;
   std::set<std::string> names;
@@ -127,13 +139,16 @@ void tensor_sections(const RknnModel& m, std::string& tensors, std::string& weig
     tw.u8(flags);
     tw.u8(static_cast<uint8_t>(dtype));
     write_dims(tw, shape);
-    tw.str(m.annotation(name).layout);
+    const TensorAnnotation a = m.annotation(name);
+    tw.str(a.layout);
+    tw.u8(static_cast<uint8_t>(a.c2));
     write_quant(tw, m.graph.quant_params(name));
     if (c) {
+      const std::string stored = stored_weight_bytes(*c, a);
       ww.pad_to(layout::kWeightAlign);
       tw.u64(ww.size());
-      tw.u64(c->nbytes());
-      if (c->nbytes()) ww.bytes(c->raw(), c->nbytes());
+      tw.u64(stored.size());
+      ww.bytes(stored.data(), stored.size());
     }
   }
   tensors = tw.take();
@@ -190,13 +205,16 @@ std::string serialize_rknn(const RknnModel& m) {
     for (float v : p.std) if (!std::isfinite(v)) fail("cannot write .rknn: std value of input '{}' is not finite", p.input);
   std::string tensors, weights;
   tensor_sections(m, tensors, weights);
-  const std::pair<layout::SectionKind, std::string> sections[] = {
+  std::pair<layout::SectionKind, std::string> fixed[] = {
       {layout::SectionKind::Metadata, metadata_section(m)},
       {layout::SectionKind::Graph, graph_section(m.graph)},
       {layout::SectionKind::Tensors, std::move(tensors)},
       {layout::SectionKind::Weights, std::move(weights)},
   };
-  constexpr uint16_t n = std::size(sections);
+  std::vector<std::pair<layout::SectionKind, std::string>> sections(std::begin(fixed), std::end(fixed));
+  if (!m.programs.empty())
+    sections.emplace_back(layout::SectionKind::Program, programs_to_json(m.programs).dump());
+  const auto n = static_cast<uint16_t>(sections.size());
 
   ByteWriter w;
   w.bytes(layout::kMagic.data(), layout::kMagic.size());

@@ -65,6 +65,7 @@ json build_report(const BuildReportInput& in) {
       {"ops_after", json(ops_after)},
       {"passes", std::move(passes)},
       {"quantization", in.quantization},
+      {"placement", in.placement},
       {"warnings", in.warnings},
       {"outputs_written", in.outputs_written},
       {"timings", {{"total_seconds", total}, {"stages", std::move(stages)},

@@ -24,6 +24,7 @@ struct BuildReportInput {
   int64_t weight_bytes_before = -1;             // constant bytes as loaded; -1 = not recorded
   std::vector<passes::PassRecord> passes;
   nlohmann::json quantization = {{"dtype", "float32"}};  // driver/numerics.h NumericsResult::report
+  nlohmann::json placement = nullptr;                    // report/perf_report.h placement_json
   std::vector<std::string> warnings;
   std::vector<std::pair<std::string, double>> timings;  // stage, seconds, in run order
   std::vector<std::string> outputs_written;             // file names, in write order

@@ -1,0 +1,190 @@
+#include "compiler/cost_model.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "compiler/layout.h"
+#include "compiler/multicore.h"
+
+namespace rknnc::compiler {
+namespace {
+
+int64_t round_up(int64_t v, int64_t m) { return m > 0 ? ceil_div(v, m) * m : v; }
+
+int64_t numel(const std::vector<int64_t>& s) {
+  int64_t n = 1;
+  for (int64_t d : s) n *= d;
+  return n;
+}
+
+const std::vector<int64_t>& shape_of(const ir::Graph& g, const std::string& v) {
+  static const std::vector<int64_t> kNone;
+  const ir::ValueInfo* i = g.info(v);
+  return i && i->has_shape ? i->shape : kNone;
+}
+
+// The work a step hands to the NPU, before any core split.
+struct NpuWork {
+  int64_t macs = 0;            // useful MACs (MacUsage numerator)
+  double array_cycles = 0;     // cycles in the MAC array
+  double element_cycles = 0;   // cycles in the element-wise / pooling units
+  int64_t split_units = 0;     // output-channel blocks or rows to share out
+};
+
+class CostModel {
+ public:
+  CostModel(const ir::Graph& g, const target::Target& t) : g_(g), t_(t) {
+    clock_hz_ = t.npu.clock_mhz * 1e6;
+    conv_eff_ = t.cost_constant("conv_efficiency");
+    dw_eff_ = t.cost_constant("depthwise_efficiency");
+    elem_per_cycle_ = t.cost_constant("elementwise_per_cycle");
+    bw_ = t.npu.ddr_bandwidth_gbps * 1e9 * t.cost_constant("bandwidth_efficiency");
+    overhead_us_ = t.cost_constant("op_overhead_us");
+    sync_us_ = t.cost_constant("multi_core_sync_us");
+    cpu_macs_per_us_ = t.cost_constant("cpu_macs_per_us");
+    cpu_elems_per_us_ = t.cost_constant("cpu_elements_per_us");
+    cpu_overhead_us_ = t.cost_constant("cpu_op_overhead_us");
+  }
+
+  void estimate(Program& p, Step& s, int cores) const {
+    s.cost = {};
+    s.cost.ddr_bytes = ddr_bytes(p, s);
+    if (s.device == Device::Cpu) {
+      s.workload.assign(static_cast<size_t>(std::max(cores, 1)), 0.0);
+      estimate_cpu(p, s);
+      return;
+    }
+    const NpuWork w = npu_work(p, s);
+    const double single = w.array_cycles + w.element_cycles;
+    const bool may_split = cores > 1 && s.kind == Step::Kind::Compute && t_.multi_core_op(s.op_type);
+    const SplitDecision split = decide_split(may_split ? w.split_units : 1, cores, single / clock_hz_ * 1e6, sync_us_);
+    s.workload = split.workload;
+    s.cost.macs = w.macs;
+    s.cost.npu_cycles = single * split.largest_share;
+    s.cost.ddr_cycles = static_cast<double>(s.cost.ddr_bytes) / bw_ * clock_hz_;
+    const double overhead_us = overhead_us_ + (split.largest_share < 1.0 ? sync_us_ : 0.0);
+    s.cost.cycles = std::max(s.cost.npu_cycles, s.cost.ddr_cycles) + overhead_us * 1e-6 * clock_hz_;
+    s.cost.time_us = s.cost.cycles / clock_hz_ * 1e6;
+    const int used = static_cast<int>(std::count_if(s.workload.begin(), s.workload.end(), [](double x) { return x > 0; }));
+    const double peak = macs_per_cycle(s.dtype) * s.cost.cycles * used;
+    s.cost.mac_usage = peak > 0 ? 100.0 * static_cast<double>(w.macs) / peak : 0.0;
+  }
+
+ private:
+  double macs_per_cycle(const std::string& dtype) const {
+    std::string key = dtype;
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    auto it = t_.npu.macs_per_cycle.find(key);
+    if (it != t_.npu.macs_per_cycle.end()) return it->second;
+    double slowest = 0;
+    for (const auto& [k, v] : t_.npu.macs_per_cycle) slowest = slowest == 0 ? v : std::min(slowest, v);
+    return slowest;
+  }
+
+  int64_t ddr_bytes(const Program& p, const Step& s) const {
+    int64_t bytes = 0;
+    for (int b : s.inputs)
+      if (b >= 0) bytes += p.buffers[static_cast<size_t>(b)].bytes;
+    for (int b : s.outputs) bytes += p.buffers[static_cast<size_t>(b)].bytes;
+    if (s.kind == Step::Kind::Compute)
+      for (const auto& in : g_.nodes[static_cast<size_t>(s.node)]->inputs)
+        if (const ir::Tensor* c = in.empty() ? nullptr : g_.constant(in)) bytes += static_cast<int64_t>(c->nbytes());
+    return bytes;
+  }
+
+  NpuWork npu_work(const Program& p, const Step& s) const {
+    const Buffer& out = p.buffers[static_cast<size_t>(s.outputs.at(0))];
+    const int64_t c2 = std::max(out.c2, 1);
+    const double peak = macs_per_cycle(s.dtype);
+    NpuWork w;
+    w.split_units = out.shape.size() == 4 ? out.shape[2] : 1;
+    if (s.kind == Step::Kind::Compute) {
+      const ir::Node& n = *g_.nodes[static_cast<size_t>(s.node)];
+      if (n.op_type == "Conv" || n.op_type == "ConvTranspose") return conv_work(n, out, c2, peak);
+      if (n.op_type == "Gemm" || n.op_type == "MatMul") return matmul_work(n, out, c2, peak);
+    }
+    const int64_t elements = out.bytes / std::max(out.elem_size, 1);
+    w.element_cycles = static_cast<double>(elements * window_size(s)) / elem_per_cycle_;
+    return w;
+  }
+
+  int64_t window_size(const Step& s) const {
+    if (s.kind != Step::Kind::Compute) return 1;
+    const ir::Node& n = *g_.nodes[static_cast<size_t>(s.node)];
+    if (n.op_type == "GlobalAveragePool" || n.op_type == "GlobalMaxPool") {
+      const auto& in = shape_of(g_, n.input(0));
+      return in.size() == 4 ? in[2] * in[3] : 1;
+    }
+    int64_t k = 1;
+    for (int64_t d : n.attrs.get_ints("kernel_shape")) k *= d;
+    return k;
+  }
+
+  NpuWork conv_work(const ir::Node& n, const Buffer& out, int64_t c2, double peak) const {
+    NpuWork w;
+    const auto& ws = shape_of(g_, n.input(1));  // [M, C/group, k...]
+    if (ws.size() < 3 || out.shape.size() != 4) return w;
+    const int64_t group = n.attrs.get_int("group", 1);
+    const int64_t m = ws[0], cg = ws[1], mg = m / std::max<int64_t>(group, 1);
+    const int64_t kernel = numel(std::vector<int64_t>(ws.begin() + 2, ws.end()));
+    const int64_t pixels = out.shape[0] * out.shape[2] * out.shape[3];
+    w.macs = pixels * m * cg * kernel;
+    w.split_units = ceil_div(m, c2);
+    if (cg == 1 && mg == 1) {  // depthwise: one lane per channel
+      w.array_cycles = static_cast<double>(pixels * round_up(m, c2) * kernel) / (peak * dw_eff_);
+    } else {
+      const int64_t padded = pixels * kernel * group * round_up(mg, c2) * round_up(cg, c2);
+      w.array_cycles = static_cast<double>(padded) / (peak * conv_eff_);
+    }
+    return w;
+  }
+
+  NpuWork matmul_work(const ir::Node& n, const Buffer& out, int64_t c2, double peak) const {
+    NpuWork w;
+    const auto& a = shape_of(g_, n.input(0));
+    if (a.empty() || out.shape.empty()) return w;
+    const int64_t k = n.op_type == "Gemm" && n.attrs.get_int("transA", 0) ? a.front() : a.back();
+    const int64_t cols = out.shape.back();
+    const int64_t rows = numel(out.shape) / std::max<int64_t>(cols, 1);
+    w.macs = rows * cols * k;
+    w.split_units = ceil_div(cols, c2);
+    w.array_cycles = static_cast<double>(rows * round_up(cols, c2) * round_up(k, c2)) / (peak * conv_eff_);
+    return w;
+  }
+
+  void estimate_cpu(const Program& p, Step& s) const {
+    int64_t elements = 0;
+    for (int b : s.outputs) elements += numel(p.buffers[static_cast<size_t>(b)].shape);
+    for (int b : s.inputs)
+      if (b >= 0) elements += numel(p.buffers[static_cast<size_t>(b)].shape);
+    if (s.kind == Step::Kind::Compute && !s.outputs.empty()) {
+      const Buffer& out = p.buffers[static_cast<size_t>(s.outputs[0])];
+      const ir::Node& n = *g_.nodes[static_cast<size_t>(s.node)];
+      if (n.op_type == "Conv" || n.op_type == "ConvTranspose") s.cost.macs = conv_work(n, out, 1, 1).macs;
+      if (n.op_type == "Gemm" || n.op_type == "MatMul") s.cost.macs = matmul_work(n, out, 1, 1).macs;
+    }
+    s.cost.time_us = cpu_overhead_us_ + std::max(static_cast<double>(s.cost.macs) / cpu_macs_per_us_,
+                                                 static_cast<double>(elements) / cpu_elems_per_us_);
+    s.cost.cycles = s.cost.time_us * 1e-6 * clock_hz_;
+  }
+
+  const ir::Graph& g_;
+  const target::Target& t_;
+  double clock_hz_ = 0, conv_eff_ = 0, dw_eff_ = 0, elem_per_cycle_ = 0, bw_ = 0, overhead_us_ = 0, sync_us_ = 0;
+  double cpu_macs_per_us_ = 0, cpu_elems_per_us_ = 0, cpu_overhead_us_ = 0;
+};
+
+}  // namespace
+
+void estimate_costs(Program& p, const ir::Graph& g, const target::Target& t, int cores) {
+  const CostModel model(g, t);
+  p.total_time_us = 0;
+  p.total_ddr_bytes = 0;
+  for (Step& s : p.steps) {
+    model.estimate(p, s, cores);
+    p.total_time_us += s.cost.time_us;
+    p.total_ddr_bytes += s.cost.ddr_bytes;
+  }
+}
+
+}  // namespace rknnc::compiler

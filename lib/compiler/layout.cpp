@@ -1,0 +1,67 @@
+#include "compiler/layout.h"
+
+#include <cstring>
+
+namespace rknnc::compiler {
+namespace {
+
+// Visits every (outer, c, inner) element of a [outer, C, inner] tensor with its
+// dense offset and its blocked offset in [outer, C1, inner, C2].
+template <typename F>
+void for_each_blocked(int64_t outer, int64_t channels, int64_t inner, int c2, F&& f) {
+  const int64_t c1 = ceil_div(channels, c2);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t c = 0; c < channels; ++c) {
+      const int64_t dense = (o * channels + c) * inner;
+      const int64_t blocked = ((o * c1 + c / c2) * inner) * c2 + c % c2;
+      for (int64_t i = 0; i < inner; ++i) f(dense + i, blocked + i * c2);
+    }
+}
+
+void copy_blocked(const void* src, void* dst, int64_t outer, int64_t channels, int64_t inner, int c2, size_t es,
+                  bool to_blocked) {
+  const auto* s = static_cast<const std::byte*>(src);
+  auto* d = static_cast<std::byte*>(dst);
+  for_each_blocked(outer, channels, inner, c2, [&](int64_t dense, int64_t blocked) {
+    const int64_t from = to_blocked ? dense : blocked;
+    const int64_t to = to_blocked ? blocked : dense;
+    std::memcpy(d + static_cast<size_t>(to) * es, s + static_cast<size_t>(from) * es, es);
+  });
+}
+
+int64_t blocked_bytes(int64_t outer, int64_t channels, int64_t inner, int c2, size_t es) {
+  return outer * ceil_div(channels, c2) * inner * c2 * static_cast<int64_t>(es);
+}
+
+}  // namespace
+
+int64_t nc1hwc2_bytes(const std::vector<int64_t>& s, int c2, size_t es) {
+  return blocked_bytes(s[0], s[1], s[2] * s[3], c2, es);
+}
+
+void pack_nc1hwc2(const void* src, void* dst, const std::vector<int64_t>& s, int c2, size_t es) {
+  std::memset(dst, 0, static_cast<size_t>(nc1hwc2_bytes(s, c2, es)));
+  copy_blocked(src, dst, s[0], s[1], s[2] * s[3], c2, es, true);
+}
+
+void unpack_nc1hwc2(const void* src, void* dst, const std::vector<int64_t>& s, int c2, size_t es) {
+  copy_blocked(src, dst, s[0], s[1], s[2] * s[3], c2, es, false);
+}
+
+// [O, I, KH, KW] is [O, I, KH·KW] blocked on I: the same walk as a feature map.
+int64_t packed_weight_bytes(const std::vector<int64_t>& s, int c2, size_t es) { return nc1hwc2_bytes(s, c2, es); }
+void pack_weights(const void* src, void* dst, const std::vector<int64_t>& s, int c2, size_t es) {
+  pack_nc1hwc2(src, dst, s, c2, es);
+}
+void unpack_weights(const void* src, void* dst, const std::vector<int64_t>& s, int c2, size_t es) {
+  unpack_nc1hwc2(src, dst, s, c2, es);
+}
+
+int64_t layout_bytes(const std::string& layout, const std::vector<int64_t>& shape, int c2, size_t es) {
+  if (layout == kNc1hwc2) return nc1hwc2_bytes(shape, c2, es);
+  int64_t n = static_cast<int64_t>(es);
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
+}  // namespace rknnc::compiler

@@ -1,0 +1,31 @@
+#include "driver/compile_stage.h"
+
+#include "compiler/compile.h"
+#include "compiler/layout.h"
+#include "compiler/weight_packing.h"
+
+namespace rknnc::driver {
+
+compiler::Program compile_for_target(const ir::Graph& g, const config::ModelConfig& cfg, const target::Target& t,
+                                     std::vector<std::string>& warnings) {
+  compiler::CompileOptions o;
+  o.single_core_mode = cfg.configs.single_core_mode;
+  o.placement.op_target = cfg.configs.op_target;
+  o.placement.op_target_where = cfg.where("configs.op_target");
+  return compiler::compile(g, t, o, warnings);
+}
+
+std::map<std::string, format::TensorAnnotation> tensor_annotations(const compiler::Program& p, const ir::Graph& g) {
+  std::map<std::string, format::TensorAnnotation> out;
+  for (const compiler::Step& s : p.steps) {
+    for (int b : s.outputs) {
+      const compiler::Buffer& buf = p.buffers[static_cast<size_t>(b)];
+      if (s.kind == compiler::Step::Kind::Compute && buf.layout == compiler::kNc1hwc2)
+        out[buf.value] = {compiler::kNc1hwc2, buf.c2};
+    }
+  }
+  for (const auto& [weight, c2] : compiler::packed_weights(p, g)) out[weight] = {compiler::kWeightLayout, c2};
+  return out;
+}
+
+}  // namespace rknnc::driver

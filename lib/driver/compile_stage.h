@@ -1,0 +1,25 @@
+#pragma once
+// The compile stage of a conversion: quantised graph → compiler::Program for
+// the target (compiler/compile.h), and what the .rknn and the reports take
+// from it: per-tensor layout annotations (NC1HWC2 values, packed Conv
+// weights), perf.json / perf.txt and memory.json.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/program.h"
+#include "config/model_config.h"
+#include "format/rknn_file.h"
+#include "ir/graph.h"
+#include "target/target.h"
+
+namespace rknnc::driver {
+
+compiler::Program compile_for_target(const ir::Graph& g, const config::ModelConfig& cfg, const target::Target& t,
+                                     std::vector<std::string>& warnings);
+
+// Layout of every value whose producing step writes NC1HWC2, and the packed
+// layout of every Conv weight an NPU step reads.
+std::map<std::string, format::TensorAnnotation> tensor_annotations(const compiler::Program& p, const ir::Graph& g);
+
+}  // namespace rknnc::driver

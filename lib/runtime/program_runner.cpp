@@ -1,0 +1,125 @@
+#include "runtime/program_runner.h"
+
+#include <cstring>
+#include <vector>
+
+#include "compiler/layout.h"
+#include "util/error.h"
+
+namespace rknnc::runtime {
+namespace {
+
+using compiler::Buffer;
+using compiler::Region;
+using compiler::Step;
+
+// Byte pattern of a fresh arena: a step reading memory nobody wrote sees it.
+constexpr unsigned char kArenaFill = 0xA5;
+
+class Memory {
+ public:
+  Memory(const ir::Graph& g, const compiler::Program& p, const TensorMap& inputs)
+      : g_(g), p_(p), inputs_(inputs), arena_(static_cast<size_t>(p.memory.internal_bytes), std::byte{kArenaFill}) {
+    for (const Buffer& b : p.buffers)
+      if (b.region == Region::Output) outputs_[b.value] = ir::Tensor(dtype(b), b.shape);
+  }
+
+  // The logical (NCHW / plain) tensor held by buffer `index`.
+  ir::Tensor load(int index) const {
+    const Buffer& b = buffer(index);
+    ir::Tensor t(dtype(b), b.shape);
+    const std::byte* src = address(b);
+    if (b.layout == compiler::kNc1hwc2)
+      compiler::unpack_nc1hwc2(src, t.raw(), b.shape, b.c2, static_cast<size_t>(b.elem_size));
+    else if (t.nbytes())
+      std::memcpy(t.raw(), src, t.nbytes());
+    return t;
+  }
+
+  void store(int index, const ir::Tensor& t, const std::string& step) {
+    const Buffer& b = buffer(index);
+    if (t.shape() != b.shape || t.dtype() != dtype(b))
+      fail("program step '{}': output '{}' is {} {}, the program planned {} {}; re-convert the model", step, b.value,
+           ir::dtype_name(t.dtype()), ir::shape_str(t.shape()), ir::dtype_name(dtype(b)), ir::shape_str(b.shape));
+    std::byte* dst = address(b);
+    if (b.layout == compiler::kNc1hwc2)
+      compiler::pack_nc1hwc2(t.raw(), dst, b.shape, b.c2, static_cast<size_t>(b.elem_size));
+    else if (t.nbytes())
+      std::memcpy(dst, t.raw(), t.nbytes());
+  }
+
+  TensorMap take_outputs() { return std::move(outputs_); }
+
+ private:
+  const Buffer& buffer(int index) const { return p_.buffers[static_cast<size_t>(index)]; }
+  ir::DataType dtype(const Buffer& b) const { return g_.info(b.value)->dtype; }
+
+  std::byte* address(const Buffer& b) const {
+    switch (b.region) {
+      case Region::Input: return static_cast<std::byte*>(const_cast<void*>(inputs_.at(b.value).raw()));
+      case Region::Output: return static_cast<std::byte*>(outputs_.at(b.value).raw());
+      case Region::Internal: break;
+    }
+    return const_cast<std::byte*>(arena_.data()) + b.offset;
+  }
+
+  const ir::Graph& g_;
+  const compiler::Program& p_;
+  const TensorMap& inputs_;
+  std::vector<std::byte> arena_;
+  mutable TensorMap outputs_;
+};
+
+}  // namespace
+
+ProgramRunner::ProgramRunner(const ir::Graph& graph, const compiler::Program& program, ThreadPool& pool)
+    : graph_(graph), program_(program), pool_(pool) {
+  for (const Buffer& b : program.buffers) {
+    const ir::ValueInfo* info = graph.info(b.value);
+    if (!info || static_cast<size_t>(b.elem_size) != ir::dtype_size(info->dtype))
+      fail("program buffer of '{}' does not match the graph's value; re-convert the model", b.value);
+  }
+  if (const auto missing = Executor::unsupported_nodes(graph); !missing.empty())
+    fail("node '{}': no kernel for op {}", missing.front()->name, missing.front()->op_type);
+  for (const Step& s : program.steps) {
+    if (s.kind != Step::Kind::Compute) continue;
+    const ir::Node& n = *graph.nodes[static_cast<size_t>(s.node)];
+    for (size_t i = 0; i < n.inputs.size(); ++i)
+      if (s.inputs[i] < 0 && !n.inputs[i].empty() && !graph.is_constant(n.inputs[i]))
+        fail("program step '{}': input '{}' is neither a buffer nor a constant; re-convert the model", s.name,
+             n.inputs[i]);
+  }
+}
+
+TensorMap ProgramRunner::run(const TensorMap& inputs) const {
+  for (const auto& [name, shape] : program_.input_shapes) {
+    auto it = inputs.find(name);
+    if (it == inputs.end()) fail("input '{}' is missing", name);
+    if (it->second.shape() != shape)
+      fail("input '{}' has shape {}, the program was compiled for {}", name, ir::shape_str(it->second.shape()),
+           ir::shape_str(shape));
+  }
+  Memory mem(graph_, program_, inputs);
+  for (const Step& s : program_.steps) {
+    if (s.kind == Step::Kind::Reorder) {
+      mem.store(s.outputs[0], mem.load(s.inputs[0]), s.name);
+      continue;
+    }
+    const ir::Node& node = *graph_.nodes[static_cast<size_t>(s.node)];
+    std::vector<ir::Tensor> held(node.inputs.size());
+    std::vector<const ir::Tensor*> args(node.inputs.size(), nullptr);
+    for (size_t i = 0; i < node.inputs.size(); ++i) {
+      if (s.inputs[i] >= 0) {
+        held[i] = mem.load(s.inputs[i]);
+        args[i] = &held[i];
+      } else if (!node.inputs[i].empty()) {
+        args[i] = graph_.constant(node.inputs[i]);
+      }
+    }
+    const auto outs = Executor::run_node(node, args, pool_, &graph_.quant);
+    for (size_t o = 0; o < s.outputs.size(); ++o) mem.store(s.outputs[o], outs[o], s.name);
+  }
+  return mem.take_outputs();
+}
+
+}  // namespace rknnc::runtime
