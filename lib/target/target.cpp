@@ -36,6 +36,27 @@ fs::path exe_dir() {
   return ec ? fs::path() : exe.parent_path();
 }
 
+template <class T>
+T value_or(const json& block, const char* key, T fallback) {
+  return block.contains(key) ? block[key]["value"].get<T>() : fallback;
+}
+
+// The `npu:` block (validated by the schema, so every required key is there).
+NpuData npu_from_json(const json& npu) {
+  NpuData d;
+  d.clock_mhz = npu["clock_mhz"]["value"].get<double>();
+  d.macs_per_cycle = npu["macs_per_cycle"]["value"].get<std::map<std::string, double>>();
+  d.ddr_bandwidth_gbps = npu["ddr_bandwidth_gbps"]["value"].get<double>();
+  d.sram_bytes = npu["sram_kb"]["value"].get<int64_t>() * 1024;
+  d.c2 = npu["c2"]["value"].get<std::map<std::string, int>>();
+  d.ops = npu["ops"]["value"].get<std::vector<std::string>>();
+  d.multi_core_ops = npu["multi_core_ops"]["value"].get<std::vector<std::string>>();
+  d.limits.max_kernel = value_or(npu, "max_kernel", 0);
+  d.limits.max_stride = value_or(npu, "max_stride", 0);
+  d.limits.max_channels = value_or<int64_t>(npu, "max_channels", 0);
+  return d;
+}
+
 Target from_json(const json& doc, const fs::path& file) {
   Target t;
   t.name = doc["name"].get<std::string>();
@@ -45,6 +66,10 @@ Target from_json(const json& doc, const fs::path& file) {
   t.dtypes = doc["dtypes"]["value"].get<std::vector<std::string>>();
   t.supports_encryption = doc["supports_encryption"]["value"].get<bool>();
   t.supports_dynamic_input = doc["supports_dynamic_input"]["value"].get<bool>();
+  t.npu = npu_from_json(doc["npu"]);
+  if (doc.contains("cost_model"))
+    for (auto it = doc["cost_model"].begin(); it != doc["cost_model"].end(); ++it)
+      t.cost[it.key()] = it.value()["value"].get<double>();
   t.data = doc;
   t.file = file;
   return t;
@@ -88,6 +113,23 @@ std::vector<std::string> Target::names_for_lookup() const {
   std::vector<std::string> n{name};
   n.insert(n.end(), aliases.begin(), aliases.end());
   return n;
+}
+
+double Target::cost_constant(const std::string& key) const {
+  const auto it = cost.find(key);
+  if (it == cost.end())
+    fail_config("{}: cost_model.{} is missing; add it as {{value: <number>, source: \"calibrated on …\"}} "
+                "(docs/targets.md)",
+                file.string(), key);
+  return it->second;
+}
+
+bool Target::npu_runs(const std::string& op) const {
+  return std::find(npu.ops.begin(), npu.ops.end(), op) != npu.ops.end();
+}
+
+bool Target::multi_core_op(const std::string& op) const {
+  return std::find(npu.multi_core_ops.begin(), npu.multi_core_ops.end(), op) != npu.multi_core_ops.end();
 }
 
 fs::path data_dir() {
