@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "dataset/sample_loader.h"
 #include "cli/convert_output.h"
+#include "report/perf_report.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -34,8 +35,6 @@ struct ConvertArgs {
 // Flags whose feature a later stage adds: accepted by the parser so scripts
 // written for rknn_convert parse, then refused with a clear message.
 void refuse_unavailable(const ConvertArgs& a) {
-  if (a.eval)
-    fail_config("-e (eval_perf / eval_memory) is not available yet in rknnc {}; convert without -e", RKNNC_VERSION);
   if (a.device_opt->count())
     fail_config("-d (run on a board over adb) is not available yet in rknnc {}; convert without -d", RKNNC_VERSION);
 }
@@ -45,6 +44,18 @@ void print_job_messages(const batch::Job& job, const batch::JobResult& r, bool b
   for (const auto& w : r.warnings) std::fprintf(stderr, "rknnc: warning: %s%s\n", tag.c_str(), w.c_str());
   if (verbose)
     for (const auto& line : r.log) std::fprintf(stderr, "rknnc: %s%s\n", tag.c_str(), line.c_str());
+}
+
+// -e: the estimated eval_perf and eval_memory tables, read back from the
+// perf.txt and memory.json the conversion wrote (also when it was skipped as
+// up to date).
+void print_estimates(const batch::JobResult& r) {
+  for (const auto& o : r.outputs) {
+    const std::string file = o.path.filename().string();
+    if (file.ends_with(".perf.txt")) fmt::print("\n{}", read_file(o.path, "perf table"));
+    if (file.ends_with(".memory.json"))
+      fmt::print("\n{}", report::memory_text(nlohmann::json::parse(read_file(o.path, "memory report"))));
+  }
 }
 
 // One model for one target: today's output, an error is the one stderr line.
@@ -59,6 +70,7 @@ int finish_single(const ConvertArgs& a, const batch::Job& job, const batch::JobR
                  job.target.name.c_str());
   if (!a.quiet && !a.json)
     for (const auto& o : r.outputs) fmt::print("{}\n", o.path.string());
+  if (a.eval) print_estimates(r);
   return 0;
 }
 
@@ -131,7 +143,9 @@ Command add_convert(CLI::App& app) {
   app.add_option("--depfile", a->depfile, "write one Make depfile listing every file each conversion read");
   app.add_flag("--json", a->json, "print the results as JSON on stdout (the summary.json format)");
   app.add_flag("-q,--quiet", a->quiet, "print errors only");
-  app.add_flag("-e,--eval", a->eval, "estimate eval_perf / eval_memory (not available yet)");
+  app.add_flag("-e,--eval", a->eval,
+               "print the estimated eval_perf / eval_memory tables (cost model and memory plan; also written to "
+               "{name}.perf.txt / .perf.json / .memory.json)");
   a->accuracy_opt = app.add_option("-a,--accuracy", a->accuracy_inputs,
                                    "accuracy analysis on these inputs (one file per model input), e.g. \"a.jpg b.jpg\": writes "
                                    "error_analysis.txt, accuracy.json and snapshot/");

@@ -26,8 +26,7 @@ const std::vector<int64_t>& shape_of(const ir::Graph& g, const std::string& v) {
 // The work a step hands to the NPU, before any core split.
 struct NpuWork {
   int64_t macs = 0;            // useful MACs (MacUsage numerator)
-  double array_cycles = 0;     // cycles in the MAC array
-  double element_cycles = 0;   // cycles in the element-wise / pooling units
+  int64_t array_macs = 0, depthwise_macs = 0, element_ops = 0;  // issued (StepCost)
   int64_t split_units = 0;     // output-channel blocks or rows to share out
 };
 
@@ -42,7 +41,6 @@ class CostModel {
     overhead_us_ = t.cost_constant("op_overhead_us");
     sync_us_ = t.cost_constant("multi_core_sync_us");
     cpu_macs_per_us_ = t.cost_constant("cpu_macs_per_us");
-    cpu_elems_per_us_ = t.cost_constant("cpu_elements_per_us");
     cpu_overhead_us_ = t.cost_constant("cpu_op_overhead_us");
   }
 
@@ -55,7 +53,13 @@ class CostModel {
       return;
     }
     const NpuWork w = npu_work(p, s);
-    const double single = w.array_cycles + w.element_cycles;
+    const double peak = macs_per_cycle(s.dtype);
+    const double single = static_cast<double>(w.array_macs) / (peak * conv_eff_) +
+                          static_cast<double>(w.depthwise_macs) / (peak * dw_eff_) +
+                          static_cast<double>(w.element_ops) / elem_per_cycle_;
+    s.cost.array_macs = w.array_macs;
+    s.cost.depthwise_macs = w.depthwise_macs;
+    s.cost.element_ops = w.element_ops;
     const bool may_split = cores > 1 && s.kind == Step::Kind::Compute && t_.multi_core_op(s.op_type);
     const SplitDecision split = decide_split(may_split ? w.split_units : 1, cores, single / clock_hz_ * 1e6, sync_us_);
     s.workload = split.workload;
@@ -66,8 +70,8 @@ class CostModel {
     s.cost.cycles = std::max(s.cost.npu_cycles, s.cost.ddr_cycles) + overhead_us * 1e-6 * clock_hz_;
     s.cost.time_us = s.cost.cycles / clock_hz_ * 1e6;
     const int used = static_cast<int>(std::count_if(s.workload.begin(), s.workload.end(), [](double x) { return x > 0; }));
-    const double peak = macs_per_cycle(s.dtype) * s.cost.cycles * used;
-    s.cost.mac_usage = peak > 0 ? 100.0 * static_cast<double>(w.macs) / peak : 0.0;
+    const double capacity = peak * s.cost.cycles * used;
+    s.cost.mac_usage = capacity > 0 ? 100.0 * static_cast<double>(w.macs) / capacity : 0.0;
   }
 
  private:
@@ -95,16 +99,14 @@ class CostModel {
   NpuWork npu_work(const Program& p, const Step& s) const {
     const Buffer& out = p.buffers[static_cast<size_t>(s.outputs.at(0))];
     const int64_t c2 = std::max(out.c2, 1);
-    const double peak = macs_per_cycle(s.dtype);
     NpuWork w;
     w.split_units = out.shape.size() == 4 ? out.shape[2] : 1;
     if (s.kind == Step::Kind::Compute) {
       const ir::Node& n = *g_.nodes[static_cast<size_t>(s.node)];
-      if (n.op_type == "Conv" || n.op_type == "ConvTranspose") return conv_work(n, out, c2, peak);
-      if (n.op_type == "Gemm" || n.op_type == "MatMul") return matmul_work(n, out, c2, peak);
+      if (n.op_type == "Conv" || n.op_type == "ConvTranspose") return conv_work(n, out, c2);
+      if (n.op_type == "Gemm" || n.op_type == "MatMul") return matmul_work(n, out, c2);
     }
-    const int64_t elements = out.bytes / std::max(out.elem_size, 1);
-    w.element_cycles = static_cast<double>(elements * window_size(s)) / elem_per_cycle_;
+    w.element_ops = out.bytes / std::max(out.elem_size, 1) * window_size(s);
     return w;
   }
 
@@ -120,7 +122,7 @@ class CostModel {
     return k;
   }
 
-  NpuWork conv_work(const ir::Node& n, const Buffer& out, int64_t c2, double peak) const {
+  NpuWork conv_work(const ir::Node& n, const Buffer& out, int64_t c2) const {
     NpuWork w;
     const auto& ws = shape_of(g_, n.input(1));  // [M, C/group, k...]
     if (ws.size() < 3 || out.shape.size() != 4) return w;
@@ -130,16 +132,14 @@ class CostModel {
     const int64_t pixels = out.shape[0] * out.shape[2] * out.shape[3];
     w.macs = pixels * m * cg * kernel;
     w.split_units = ceil_div(m, c2);
-    if (cg == 1 && mg == 1) {  // depthwise: one lane per channel
-      w.array_cycles = static_cast<double>(pixels * round_up(m, c2) * kernel) / (peak * dw_eff_);
-    } else {
-      const int64_t padded = pixels * kernel * group * round_up(mg, c2) * round_up(cg, c2);
-      w.array_cycles = static_cast<double>(padded) / (peak * conv_eff_);
-    }
+    if (cg == 1 && mg == 1)  // depthwise: one lane per channel
+      w.depthwise_macs = pixels * round_up(m, c2) * kernel;
+    else
+      w.array_macs = pixels * kernel * group * round_up(mg, c2) * round_up(cg, c2);
     return w;
   }
 
-  NpuWork matmul_work(const ir::Node& n, const Buffer& out, int64_t c2, double peak) const {
+  NpuWork matmul_work(const ir::Node& n, const Buffer& out, int64_t c2) const {
     NpuWork w;
     const auto& a = shape_of(g_, n.input(0));
     if (a.empty() || out.shape.empty()) return w;
@@ -148,30 +148,29 @@ class CostModel {
     const int64_t rows = numel(out.shape) / std::max<int64_t>(cols, 1);
     w.macs = rows * cols * k;
     w.split_units = ceil_div(cols, c2);
-    w.array_cycles = static_cast<double>(rows * round_up(cols, c2) * round_up(k, c2)) / (peak * conv_eff_);
+    w.array_macs = rows * round_up(cols, c2) * round_up(k, c2);
     return w;
   }
 
+  // Conversions and other light CPU ops are memory-bound: their bytes cross
+  // the same DDR; compute-heavy fallbacks are bound by the CPU's MAC rate.
   void estimate_cpu(const Program& p, Step& s) const {
-    int64_t elements = 0;
-    for (int b : s.outputs) elements += numel(p.buffers[static_cast<size_t>(b)].shape);
-    for (int b : s.inputs)
-      if (b >= 0) elements += numel(p.buffers[static_cast<size_t>(b)].shape);
     if (s.kind == Step::Kind::Compute && !s.outputs.empty()) {
       const Buffer& out = p.buffers[static_cast<size_t>(s.outputs[0])];
       const ir::Node& n = *g_.nodes[static_cast<size_t>(s.node)];
-      if (n.op_type == "Conv" || n.op_type == "ConvTranspose") s.cost.macs = conv_work(n, out, 1, 1).macs;
-      if (n.op_type == "Gemm" || n.op_type == "MatMul") s.cost.macs = matmul_work(n, out, 1, 1).macs;
+      if (n.op_type == "Conv" || n.op_type == "ConvTranspose") s.cost.macs = conv_work(n, out, 1).macs;
+      if (n.op_type == "Gemm" || n.op_type == "MatMul") s.cost.macs = matmul_work(n, out, 1).macs;
     }
+    s.cost.ddr_cycles = static_cast<double>(s.cost.ddr_bytes) / bw_ * clock_hz_;
     s.cost.time_us = cpu_overhead_us_ + std::max(static_cast<double>(s.cost.macs) / cpu_macs_per_us_,
-                                                 static_cast<double>(elements) / cpu_elems_per_us_);
+                                                 s.cost.ddr_cycles / clock_hz_ * 1e6);
     s.cost.cycles = s.cost.time_us * 1e-6 * clock_hz_;
   }
 
   const ir::Graph& g_;
   const target::Target& t_;
   double clock_hz_ = 0, conv_eff_ = 0, dw_eff_ = 0, elem_per_cycle_ = 0, bw_ = 0, overhead_us_ = 0, sync_us_ = 0;
-  double cpu_macs_per_us_ = 0, cpu_elems_per_us_ = 0, cpu_overhead_us_ = 0;
+  double cpu_macs_per_us_ = 0, cpu_overhead_us_ = 0;
 };
 
 }  // namespace

@@ -2,7 +2,7 @@
 // Cost model (docs/cost-model.md): per step, NPU cycles from the MACs it
 // issues (channels padded to C2, the way the NPU's MAC array is filled),
 // DDR cycles from the bytes it moves, a fixed per-op overhead, and the core
-// split; CPU steps from element and MAC throughput. Constants come from the
+// split; CPU steps from the DDR bytes they move or their MACs at the CPU's rate. Constants come from the
 // target's cost_model block, calibrated on published measured FPS.
 #include "compiler/program.h"
 #include "ir/graph.h"

@@ -55,8 +55,9 @@ NodePlacement place_by_rules(const ir::Graph& g, const ir::Node& n, const target
   if (!t.npu_runs(n.op_type)) return {Device::Cpu, fmt::format("{} is not an NPU op of {}", n.op_type, t.name)};
   const std::string dtype = lower(compute_dtype(g, n));
   if (std::find(t.dtypes.begin(), t.dtypes.end(), dtype) == t.dtypes.end())
-    return {Device::Cpu, fmt::format("{} is not an NPU data type of {} (it computes {})", dtype, t.name,
-                                     fmt::join(t.dtypes, ", "))};
+    return {Device::Cpu, fmt::format("{} is not an NPU data type of {} (it computes {}; choose quantize / "
+                                     "float_dtype accordingly)",
+                                     dtype, t.name, fmt::join(t.dtypes, ", "))};
   if (auto why = limit_violation(g, n, t)) return {Device::Cpu, *why};
   return {Device::Npu, ""};
 }

@@ -45,6 +45,11 @@ struct Buffer {
 // Cost-model estimate of one step (docs/cost-model.md).
 struct StepCost {
   int64_t macs = 0;             // multiply-accumulates
+  // What the NPU issues, before the core split (the cost model's inputs,
+  // also what bench/fit_cost_model.py fits the constants on):
+  int64_t array_macs = 0;       // dense Conv / Gemm MACs with channels padded to C2
+  int64_t depthwise_macs = 0;   // depthwise Conv MACs with channels padded to C2
+  int64_t element_ops = 0;      // element-wise / pooling / data-movement element visits
   int64_t ddr_bytes = 0;        // bytes read + written in DDR
   double npu_cycles = 0;        // compute cycles (after the core split)
   double ddr_cycles = 0;        // DDR transfer cycles, in NPU clock cycles

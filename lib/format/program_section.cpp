@@ -30,6 +30,9 @@ json step_json(const Step& s) {
           {"workload", s.workload},
           {"cost",
            {{"macs", s.cost.macs},
+            {"array_macs", s.cost.array_macs},
+            {"depthwise_macs", s.cost.depthwise_macs},
+            {"element_ops", s.cost.element_ops},
             {"ddr_bytes", s.cost.ddr_bytes},
             {"npu_cycles", s.cost.npu_cycles},
             {"ddr_cycles", s.cost.ddr_cycles},
@@ -113,8 +116,9 @@ Step read_step(const Reader& r, const json& j, const ir::Graph& g, size_t buffer
   s.outputs = r.get<std::vector<int>>(j, "outputs");
   s.workload = r.get<std::vector<double>>(j, "workload");
   const json& c = r.at(j, "cost");
-  s.cost = {r.get<int64_t>(c, "macs"),         r.get<int64_t>(c, "ddr_bytes"), r.get<double>(c, "npu_cycles"),
-            r.get<double>(c, "ddr_cycles"),    r.get<double>(c, "cycles"),    r.get<double>(c, "time_us"),
+  s.cost = {r.get<int64_t>(c, "macs"),         r.get<int64_t>(c, "array_macs"), r.get<int64_t>(c, "depthwise_macs"),
+            r.get<int64_t>(c, "element_ops"),  r.get<int64_t>(c, "ddr_bytes"),  r.get<double>(c, "npu_cycles"),
+            r.get<double>(c, "ddr_cycles"),    r.get<double>(c, "cycles"),      r.get<double>(c, "time_us"),
             r.get<double>(c, "mac_usage")};
   const auto bad_index = [&](int b, bool optional) {
     return (optional && b == -1) ? false : b < 0 || static_cast<size_t>(b) >= buffers;

@@ -41,6 +41,11 @@ json step_row(const Program& p, const Step& s, size_t id) {
           {"mac_usage", s.cost.mac_usage},
           {"workload", s.workload},
           {"macs", s.cost.macs},
+          {"array_macs", s.cost.array_macs},
+          {"depthwise_macs", s.cost.depthwise_macs},
+          {"element_ops", s.cost.element_ops},
+          {"ddr_bytes", s.cost.ddr_bytes},
+          {"largest_share", s.workload.empty() ? 1.0 : *std::max_element(s.workload.begin(), s.workload.end()) / 100.0},
           {"rw_kb", static_cast<double>(s.cost.ddr_bytes) / 1024.0},
           {"full_name", s.name},
           {"reason", s.placement_reason}};
@@ -70,7 +75,10 @@ json op_summary(const Program& p) {
   return rows;
 }
 
-std::string mib(int64_t bytes) { return fmt::format("{:.2f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0)); }
+std::string mib(int64_t bytes) {
+  const double b = static_cast<double>(bytes);
+  return b < 1024.0 * 1024.0 ? fmt::format("{:.2f} KiB", b / 1024.0) : fmt::format("{:.2f} MiB", b / (1024.0 * 1024.0));
+}
 
 }  // namespace
 

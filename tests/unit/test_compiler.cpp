@@ -1,0 +1,244 @@
+// lib/compiler: NC1HWC2 and weight packing, the interval packer, core split,
+// placement (target limits, op_target), the Program run in its arena against
+// the IR simulator, and the program section of the .rknn.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+
+#include "compiler/compile.h"
+#include "compiler/layout.h"
+#include "compiler/memory_plan.h"
+#include "compiler/multicore.h"
+#include "format/rknn_file.h"
+#include "graph_builder.h"
+#include "quant/calibrate.h"
+#include "quant/prepare.h"
+#include "quant/quantize_graph.h"
+#include "runtime/executor.h"
+#include "runtime/program_runner.h"
+#include "test_config_util.h"
+
+namespace rknnc {
+namespace {
+
+using test::GraphBuilder;
+
+std::vector<int8_t> iota_bytes(int64_t n) {
+  std::vector<int8_t> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<int8_t>(i % 127 + 1);
+  return v;
+}
+
+// x[1,cin,h,w] → Conv(k×k, pad k/2) → Relu → Conv(3×3) → y; quantised when `int8`.
+ir::Graph conv_net(int64_t cin, int64_t h, int64_t k, bool int8) {
+  GraphBuilder b;
+  const auto x = b.input("x", {1, cin, h, h});
+  const std::vector<int64_t> pads1(4, k / 2), pads3(4, 1);
+  const auto w1 = b.constant("w1", b.random({24, cin, k, k}, -0.3f, 0.3f));
+  const auto c1 = b.node("Conv", {x, w1}, {1, 24, h, h}, {{"pads", pads1}});
+  const auto r = b.node("Relu", {c1}, {1, 24, h, h});
+  const auto w2 = b.constant("w2", b.random({20, 24, 3, 3}, -0.3f, 0.3f));
+  b.output(b.node("Conv", {r, w2}, {1, 20, h, h}, {{"pads", pads3}}));
+  ir::Graph g = b.build();
+  if (!int8) return g;
+  quant::prepare_for_int8(g);
+  const auto sample = [cin, h](size_t i) {
+    GraphBuilder r(static_cast<uint32_t>(50 + i));
+    return std::vector<ir::Tensor>{r.random({1, cin, h, h}, 0.f, 2.f)};
+  };
+  quant::quantize_graph(g, quant::calibrate(g, 4, sample, {}), quant::Method::Channel);
+  return g;
+}
+
+compiler::Program compile_for(const ir::Graph& g, const std::string& target, std::vector<std::string>& warnings,
+                              compiler::CompileOptions o = {}) {
+  return compiler::compile(g, target::find_target(target), o, warnings);
+}
+
+ir::Tensor run_both_and_compare(const ir::Graph& g, const compiler::Program& p, uint32_t seed) {
+  GraphBuilder r(seed);
+  const auto& shape = g.info(g.inputs[0])->shape;
+  const runtime::TensorMap in{{g.inputs[0], r.random(shape, 0.f, 2.f)}};
+  const ir::Tensor ref = runtime::Executor(g).run(in).at(g.outputs[0]);
+  const ir::Tensor got = runtime::ProgramRunner(g, p).run(in).at(g.outputs[0]);
+  REQUIRE(got.shape() == ref.shape());
+  CHECK(std::memcmp(got.raw(), ref.raw(), ref.nbytes()) == 0);
+  return got;
+}
+
+}  // namespace
+
+TEST_CASE("NC1HWC2 puts (n, c, h, w) where 004 §5.1 says and pads the last block with zeros", "[compiler]") {
+  const std::vector<int64_t> s{2, 5, 3, 2};
+  const int c2 = 4;
+  const auto src = iota_bytes(2 * 5 * 3 * 2);
+  std::vector<int8_t> packed(static_cast<size_t>(compiler::nc1hwc2_bytes(s, c2, 1)), 99);
+  CHECK(packed.size() == 2 * 2 * 3 * 2 * 4);
+  compiler::pack_nc1hwc2(src.data(), packed.data(), s, c2, 1);
+  for (int64_t n = 0; n < 2; ++n)
+    for (int64_t c = 0; c < 8; ++c)
+      for (int64_t h = 0; h < 3; ++h)
+        for (int64_t w = 0; w < 2; ++w) {
+          const auto at = static_cast<size_t>(((n * 2 + c / c2) * 3 * 2 + h * 2 + w) * c2 + c % c2);
+          const int8_t want = c < 5 ? src[static_cast<size_t>(((n * 5 + c) * 3 + h) * 2 + w)] : 0;
+          CHECK(packed[at] == want);
+        }
+  std::vector<int8_t> back(src.size());
+  compiler::unpack_nc1hwc2(packed.data(), back.data(), s, c2, 1);
+  CHECK(back == src);
+}
+
+TEST_CASE("packed Conv weights (OI1HWI2) round-trip for every C2 and element size", "[compiler]") {
+  for (int c2 : {4, 8, 16})
+    for (size_t es : {size_t{1}, size_t{2}}) {
+      const std::vector<int64_t> oihw{6, 11, 3, 3};
+      const auto src = iota_bytes(6 * 11 * 9 * static_cast<int64_t>(es));
+      std::vector<int8_t> packed(static_cast<size_t>(compiler::packed_weight_bytes(oihw, c2, es)));
+      compiler::pack_weights(src.data(), packed.data(), oihw, c2, es);
+      std::vector<int8_t> back(src.size());
+      compiler::unpack_weights(packed.data(), back.data(), oihw, c2, es);
+      CHECK(back == src);
+    }
+}
+
+TEST_CASE("the interval packer never lets two live buffers share bytes", "[compiler]") {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 50; ++round) {
+    std::vector<compiler::Interval> items;
+    int64_t naive = 0;
+    for (int i = 0; i < 40; ++i) {
+      const int first = static_cast<int>(rng() % 30);
+      const int64_t bytes = 1 + static_cast<int64_t>(rng() % 5000);
+      items.push_back({bytes, first, first + static_cast<int>(rng() % 8), -1});
+      naive += (bytes + 63) / 64 * 64;
+    }
+    const int64_t extent = compiler::pack_intervals(items);
+    CHECK(extent <= naive);
+    for (size_t a = 0; a < items.size(); ++a) {
+      CHECK(items[a].offset % compiler::kArenaAlign == 0);
+      CHECK(items[a].offset + items[a].bytes <= extent);
+      for (size_t b = a + 1; b < items.size(); ++b) {
+        const bool live_together = items[a].first <= items[b].last && items[b].first <= items[a].last;
+        const bool share = items[a].offset < items[b].offset + items[b].bytes &&
+                           items[b].offset < items[a].offset + items[a].bytes;
+        CHECK_FALSE((live_together && share));
+      }
+    }
+  }
+  std::vector<compiler::Interval> two{{100, 0, 5, -1}, {100, 1, 2, -1}};
+  CHECK(compiler::pack_intervals(two, 128) == 128);  // the second does not fit beside the first
+  CHECK(two[1].offset == -1);
+}
+
+TEST_CASE("core split shares output blocks evenly and only when it pays", "[compiler]") {
+  CHECK(compiler::split_shares(5, 3) == std::vector<double>{40.0, 40.0, 20.0});
+  CHECK(compiler::split_shares(2, 3) == std::vector<double>{50.0, 50.0, 0.0});
+  CHECK(compiler::decide_split(12, 3, 100.0, 5.0).largest_share == Approx(1.0 / 3.0));
+  CHECK(compiler::decide_split(12, 3, 6.0, 5.0).workload == std::vector<double>{100.0, 0.0, 0.0});
+  CHECK(compiler::decide_split(12, 1, 100.0, 5.0).workload == std::vector<double>{100.0});
+}
+
+TEST_CASE("every target's Program runs bit-exact to the IR simulator", "[compiler]") {
+  const ir::Graph g = conv_net(3, 12, 3, true);
+  for (const auto& t : target::load_all_targets()) {
+    INFO(t.name);
+    std::vector<std::string> warnings;
+    const compiler::Program p = compile_for(g, t.name, warnings);
+    int npu = 0, reorders = 0;
+    for (const auto& s : p.steps) {
+      npu += s.device == compiler::Device::Npu;
+      reorders += s.kind == compiler::Step::Kind::Reorder;
+    }
+    if (std::find(t.dtypes.begin(), t.dtypes.end(), "int8") != t.dtypes.end()) {
+      CHECK(npu == 3);       // Conv, Relu, Conv (no fusion pass ran here)
+      CHECK(reorders == 2);  // into NC1HWC2 after QuantizeLinear, back before DequantizeLinear
+    } else {
+      CHECK(npu == 0);  // an int8 graph on a float-only NPU runs on the CPU, with a warning
+      CHECK_FALSE(warnings.empty());
+    }
+    CHECK(p.memory.internal_bytes <= p.memory.naive_internal_bytes);
+    CHECK(p.total_time_us > 0);
+    run_both_and_compare(g, p, 3);
+  }
+}
+
+TEST_CASE("a kernel beyond the target's limit runs on the CPU with a warning and still matches", "[compiler]") {
+  const target::Target t = target::find_target("rk3588");
+  REQUIRE(t.npu.limits.max_kernel > 0);
+  const int64_t k = t.npu.limits.max_kernel + 2;
+  const ir::Graph g = conv_net(2, k + 3, k, true);
+  std::vector<std::string> warnings;
+  const compiler::Program p = compile_for(g, "rk3588", warnings);
+  const auto& first_conv = p.steps[1];  // after QuantizeLinear; no reorder, both on the CPU
+  REQUIRE(first_conv.op_type == "Conv");
+  CHECK(first_conv.device == compiler::Device::Cpu);
+  CHECK_THAT(first_conv.placement_reason, Catch::Contains("exceeds rk3588's NPU limit max_kernel"));
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Catch::Contains("run on the CPU: kernel"));
+  run_both_and_compare(g, p, 4);
+}
+
+TEST_CASE("op_target moves a node to the CPU and rejects what it cannot do", "[compiler]") {
+  const ir::Graph g = conv_net(3, 8, 3, true);
+  std::string relu_out;
+  for (const auto& n : g.nodes)
+    if (n->op_type == "Relu") relu_out = n->outputs[0];
+  compiler::CompileOptions o;
+  o.placement.op_target_where = "m.yml: configs.op_target";
+  o.placement.op_target = {{relu_out, "cpu"}};
+  std::vector<std::string> warnings;
+  const compiler::Program p = compile_for(g, "rk3566", warnings, o);
+  int cpu_relu = 0;
+  for (const auto& s : p.steps) cpu_relu += s.op_type == "Relu" && s.device == compiler::Device::Cpu;
+  CHECK(cpu_relu == 1);
+  run_both_and_compare(g, p, 5);
+
+  o.placement.op_target = {{relu_out + "x", "cpu"}};
+  testing::expect_error(ExitCode::Usage, [&] { compile_for(g, "rk3566", warnings, o); });
+  o.placement.op_target = {{relu_out, "gpu"}};
+  testing::expect_error(ExitCode::Usage, [&] { compile_for(g, "rk3566", warnings, o); });
+  o.placement.op_target = {{g.nodes.front()->outputs[0], "npu"}};  // QuantizeLinear stays on the CPU
+  testing::expect_error(ExitCode::Usage, [&] { compile_for(g, "rk3566", warnings, o); });
+}
+
+TEST_CASE("single_core_mode keeps every op on core 0; otherwise big Convs split", "[compiler]") {
+  const ir::Graph g = conv_net(16, 64, 3, true);
+  std::vector<std::string> warnings;
+  compiler::CompileOptions single;
+  single.single_core_mode = true;
+  const compiler::Program one = compile_for(g, "rk3588", warnings, single);
+  const compiler::Program three = compile_for(g, "rk3588", warnings);
+  CHECK(one.cores == 1);
+  CHECK(three.cores == 3);
+  bool split = false;
+  for (const auto& s : three.steps) split = split || (s.workload.size() == 3 && s.workload[1] > 0);
+  CHECK(split);
+  CHECK(three.total_time_us < one.total_time_us);
+  run_both_and_compare(g, three, 6);
+}
+
+TEST_CASE("the program section round-trips through the .rknn and a broken one is a clean error", "[compiler]") {
+  const ir::Graph g = conv_net(3, 8, 3, true);
+  std::vector<std::string> warnings;
+  format::RknnModel m;
+  m.graph = g;
+  m.model_name = "m";
+  m.target = "rk3588";
+  m.programs = {compile_for(g, "rk3588", warnings)};
+  const std::string bytes = format::serialize_rknn(m);
+  const format::RknnModel back = format::parse_rknn(bytes, "m.rknn");
+  REQUIRE(back.programs.size() == 1);
+  CHECK(format::serialize_rknn(back) == bytes);
+  run_both_and_compare(back.graph, back.programs[0], 8);
+
+  format::RknnModel broken = m;
+  broken.programs[0].buffers[0].bytes += 1;  // disagrees with its shape and layout
+  testing::expect_error(ExitCode::Conversion, [&] { format::parse_rknn(format::serialize_rknn(broken), "b.rknn"); });
+  broken = m;
+  broken.programs[0].steps[1].inputs = {1000};
+  testing::expect_error(ExitCode::Conversion, [&] { format::parse_rknn(format::serialize_rknn(broken), "b.rknn"); });
+}
+
+}  // namespace rknnc
