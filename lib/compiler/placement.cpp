@@ -17,9 +17,11 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Boundary conversions between the caller's float data and the NPU's int8:
-// the CPU does them (like Toolkit2's InputOperator / OutputOperator).
-bool is_boundary_op(const ir::Node& n) { return n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear"; }
+// Boundary conversions between the caller's float32 data and the NPU's int8
+// or float16: the CPU does them (like Toolkit2's InputOperator / OutputOperator).
+bool is_boundary_op(const ir::Node& n) {
+  return n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear" || n.op_type == "Cast";
+}
 
 bool is_windowed(const ir::Node& n) {
   return n.op_type == "Conv" || n.op_type == "ConvTranspose" || n.op_type == "MaxPool" || n.op_type == "AveragePool";
