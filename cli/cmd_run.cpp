@@ -46,6 +46,8 @@ Command add_run(CLI::App& app) {
   sub->add_flag("--batch", args->options.batch,
                 "every input has an extra leading dimension N: run N samples, stack the outputs on axis 0");
   sub->add_flag("--nhwc", args->options.nhwc, "4-D inputs are NHWC (default: NCHW as in the source model)");
+  sub->add_option("--weights-from", args->options.weights_from,
+                  "master .rknn whose weights a model converted with remove_weight uses (same source model)");
   sub->add_flag("--ir-graph", args->options.ir_graph,
                 "run the .rknn's IR graph on the simulator instead of its compiled NPU program (the reference)");
   return [args] { return run(*args); };

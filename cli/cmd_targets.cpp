@@ -20,7 +20,8 @@ Command add_targets(CLI::App& app) {
         out.push_back({{"name", t.name}, {"aliases", t.aliases}, {"description", t.description},
                        {"npu_cores", t.npu_cores}, {"dtypes", t.dtypes},
                        {"supports_encryption", t.supports_encryption},
-                       {"supports_dynamic_input", t.supports_dynamic_input}});
+                       {"supports_dynamic_input", t.supports_dynamic_input},
+                       {"supports_sparse_infer", t.supports_sparse_infer}});
       std::fputs((out.dump(2) + "\n").c_str(), stdout);
       return 0;
     }

@@ -31,13 +31,14 @@ _rknnc() {
       fi
       return ;;
     -o | --output) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --weights-from) COMPREPLY=($(compgen -f -X '!*.rknn' -- "$cur") $(compgen -d -- "$cur")); return ;;
     --depfile | -a | --accuracy) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -j | --jobs | --repeat | --level | -d | --device) return ;;
   esac
 
   local flags
   case $sub in
-    run) flags="--input -o --output --pass-through --nhwc --batch --repeat --help" ;;
+    run) flags="--input -o --output --pass-through --nhwc --batch --repeat --ir-graph --weights-from --help" ;;
     inspect) flags="--json --ops --help" ;;
     targets) flags="--json --help" ;;
     passes) flags="--level --help" ;;

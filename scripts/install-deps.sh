@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD_PKGS=(g++ meson ninja-build pkg-config cmake make
   libyaml-cpp-dev libcli11-dev libonnx-dev libprotobuf-dev protobuf-compiler
-  libfmt-dev nlohmann-json3-dev catch2 libvalijson-dev libstb-dev libjpeg-dev libssl-dev)
+  libfmt-dev nlohmann-json3-dev catch2 libvalijson-dev libstb-dev libjpeg-dev libssl-dev libzstd-dev)
 # Tests: numpy + onnx make fixtures, yaml reads configs, testdata has ONNX's node tests.
 TEST_PKGS=(python3 python3-numpy python3-onnx python3-yaml libonnx-testdata)
 want=("${BUILD_PKGS[@]}")

@@ -16,7 +16,7 @@ Program compile(const ir::Graph& g, const target::Target& t, const CompileOption
   const auto placement = place_nodes(g, t, o.placement, warnings);
   assign_layouts(p, g, t, placement);
   plan_memory(p, g, t);
-  estimate_costs(p, g, t, p.cores);
+  estimate_costs(p, g, t, p.cores, o.sparse_infer);
   return p;
 }
 

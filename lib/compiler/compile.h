@@ -14,6 +14,7 @@ namespace rknnc::compiler {
 
 struct CompileOptions {
   bool single_core_mode = false;  // configs.single_core_mode: one NPU core
+  bool sparse_infer = false;      // configs.sparse_infer: structured-sparse Conv weights (004 §5.11)
   PlacementOptions placement;
 };
 

@@ -30,9 +30,20 @@ struct NpuWork {
   int64_t split_units = 0;     // output-channel blocks or rows to share out
 };
 
+// Zero test of weight element i: int8 weights are zero at their zero point.
+struct WeightZeros {
+  const ir::Tensor& w;
+  const ir::QuantParams* q;
+  bool operator()(int64_t i, int64_t o) const {
+    if (w.dtype() == ir::DataType::Float32) return w.data<float>()[i] == 0.0f;
+    const int32_t zp = !q || q->zero_point.empty() ? 0 : q->zero_point[q->axis == 0 ? static_cast<size_t>(o) : 0];
+    return w.data<int8_t>()[i] == zp;
+  }
+};
+
 class CostModel {
  public:
-  CostModel(const ir::Graph& g, const target::Target& t) : g_(g), t_(t) {
+  CostModel(const ir::Graph& g, const target::Target& t, bool sparse) : g_(g), t_(t), sparse_(sparse) {
     clock_hz_ = t.npu.clock_mhz * 1e6;
     conv_eff_ = t.cost_constant("conv_efficiency");
     dw_eff_ = t.cost_constant("depthwise_efficiency");
@@ -52,7 +63,11 @@ class CostModel {
       estimate_cpu(p, s);
       return;
     }
-    const NpuWork w = npu_work(p, s);
+    NpuWork w = npu_work(p, s);
+    if (sparse_ && s.kind == Step::Kind::Compute && s.dtype == "INT8" && w.array_macs > 0) {  // sparse_infer: int8 only
+      s.cost.sparse_kept = sparse_kept_share(*g_.nodes[static_cast<size_t>(s.node)], g_);
+      w.array_macs = static_cast<int64_t>(static_cast<double>(w.array_macs) * s.cost.sparse_kept);
+    }
     const double peak = macs_per_cycle(s.dtype);
     const double single = static_cast<double>(w.array_macs) / (peak * conv_eff_) +
                           static_cast<double>(w.depthwise_macs) / (peak * dw_eff_) +
@@ -169,14 +184,44 @@ class CostModel {
 
   const ir::Graph& g_;
   const target::Target& t_;
+  const bool sparse_;
   double clock_hz_ = 0, conv_eff_ = 0, dw_eff_ = 0, elem_per_cycle_ = 0, bw_ = 0, overhead_us_ = 0, sync_us_ = 0;
   double cpu_macs_per_us_ = 0, cpu_overhead_us_ = 0;
 };
 
 }  // namespace
 
-void estimate_costs(Program& p, const ir::Graph& g, const target::Target& t, int cores) {
-  const CostModel model(g, t);
+double sparse_kept_share(const ir::Node& n, const ir::Graph& g) {
+  const ir::Tensor* w = n.op_type == "Conv" && n.inputs.size() > 1 ? g.constant(n.input(1)) : nullptr;
+  if (!w || w->shape().size() != 4 || n.attrs.get_int("group", 1) != 1) return 1.0;
+  if (w->dtype() != ir::DataType::Int8 && w->dtype() != ir::DataType::Float32) return 1.0;
+  const int64_t oc = w->shape()[0], ic = w->shape()[1], k = w->shape()[2] * w->shape()[3];
+  if (oc % 32 != 0 || ic % 32 != 0) return 1.0;
+  const WeightZeros zero{*w, g.quant_params(n.input(1))};
+  const auto at = [&](int64_t o, int64_t i, int64_t x) { return (o * ic + i) * k + x; };
+  bool along_ic = true, along_oc = true, block_16_4 = true;
+  for (int64_t o = 0; o < oc; o += 4)
+    for (int64_t i = 0; i < ic; i += 4)
+      for (int64_t x = 0; x < k; ++x) {
+        int block_zeros = 0;
+        for (int64_t a = 0; a < 4; ++a) {
+          int row = 0, col = 0;  // zeros of output channel o+a over 4 inputs; of input i+a over 4 outputs
+          for (int64_t b = 0; b < 4; ++b) {
+            row += zero(at(o + a, i + b, x), o + a);
+            col += zero(at(o + b, i + a, x), o + b);
+          }
+          along_ic = along_ic && row >= 2;
+          along_oc = along_oc && col >= 2;
+          block_zeros += row;
+        }
+        block_16_4 = block_16_4 && block_zeros >= 12;
+      }
+  if (along_ic && along_oc && block_16_4) return 0.25;
+  return along_ic || along_oc ? 0.5 : 1.0;
+}
+
+void estimate_costs(Program& p, const ir::Graph& g, const target::Target& t, int cores, bool sparse_infer) {
+  const CostModel model(g, t, sparse_infer && t.supports_sparse_infer);
   p.total_time_us = 0;
   p.total_ddr_bytes = 0;
   for (Step& s : p.steps) {

@@ -56,6 +56,10 @@ struct StepCost {
   double cycles = 0;            // max(npu, ddr) + fixed overhead
   double time_us = 0;
   double mac_usage = 0;         // percent of the cores' peak MACs used
+  // configs.sparse_infer: share of a Conv's dense MACs the NPU issues (0.5 for
+  // 4:2 structured-sparse weights, 0.25 for 16:4; 1 = dense). Compile-time
+  // report only: not stored in the program section.
+  double sparse_kept = 1.0;
 };
 
 struct Step {

@@ -173,6 +173,7 @@ ModelConfig build_entry(const json& entry, const json& schema, const fs::path& y
   flag("model_pruning", rc.model_pruning);
   flag("quantize_weight", rc.quantize_weight);
   flag("remove_reshape", rc.remove_reshape);
+  flag("sparse_infer", rc.sparse_infer);
   if (c.contains("op_target") && c["op_target"].is_object())
     for (auto it = c["op_target"].begin(); it != c["op_target"].end(); ++it)
       rc.op_target[it.key()] = it.value().get<std::string>();
@@ -200,7 +201,8 @@ ModelConfig build_entry(const json& entry, const json& schema, const fs::path& y
       {"quantized_method", "channel"}, {"float_dtype", "float16"}, {"optimization_level", 3},
       {"target_platform", nullptr}, {"custom_string", nullptr}, {"remove_weight", false},
       {"compress_weight", false}, {"single_core_mode", false}, {"model_pruning", false},
-      {"op_target", nullptr}, {"dynamic_input", nullptr}, {"quantize_weight", false}, {"remove_reshape", false}};
+      {"op_target", nullptr}, {"dynamic_input", nullptr}, {"quantize_weight", false}, {"remove_reshape", false},
+      {"sparse_infer", false}};
   for (auto it = defaults.begin(); it != defaults.end(); ++it)
     if (!ec.contains(it.key())) ec[it.key()] = it.value();
   if (!cfg.echo.contains("quantize")) cfg.echo["quantize"] = false;

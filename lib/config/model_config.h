@@ -43,6 +43,7 @@ struct RknnConfig {
   std::vector<std::vector<std::vector<int64_t>>> dynamic_input;  // shape sets × inputs × dims
   bool quantize_weight = false;
   bool remove_reshape = false;
+  bool sparse_infer = false;  // 004 §5.11: structured-sparse Conv weights, RK3576 only
 };
 
 struct ModelConfig {

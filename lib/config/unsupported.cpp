@@ -14,10 +14,6 @@ const std::vector<UnsupportedKey>& unsupported_keys() {
   static const std::vector<UnsupportedKey> table = {
       {"platform", "\"onnx\"", "a later frontend issue (only ONNX models load today)"},
       {"configs.quantized_dtype", "\"asymmetric_quantized-8\"", "a later issue (RK182x w8a8 / w4a16, 002 §2.2)"},
-      {"configs.dynamic_input", "null", "issue 6 (NPU compiler)"},
-      {"configs.compress_weight", "false", "issue 6 (NPU compiler)"},
-      {"configs.remove_weight", "false", "issue 6 (NPU compiler)"},
-      {"rknn_batch_size", "1", "issue 6 (NPU compiler)"},
   };
   return table;
 }

@@ -3,13 +3,21 @@
 #include "compiler/compile.h"
 #include "compiler/layout.h"
 #include "compiler/weight_packing.h"
+#include "util/error.h"
 
 namespace rknnc::driver {
+
+void check_target_support(const config::ModelConfig& cfg, const target::Target& t) {
+  if (cfg.configs.sparse_infer && !t.supports_sparse_infer)
+    fail_config("{} is not supported for {} (004 §5.11: sparse inference is RK3576 only); remove it",
+                cfg.where("configs.sparse_infer"), t.name);
+}
 
 compiler::Program compile_for_target(const ir::Graph& g, const config::ModelConfig& cfg, const target::Target& t,
                                      std::vector<std::string>& warnings) {
   compiler::CompileOptions o;
   o.single_core_mode = cfg.configs.single_core_mode;
+  o.sparse_infer = cfg.configs.sparse_infer && t.supports_sparse_infer;
   o.placement.op_target = cfg.configs.op_target;
   o.placement.op_target_where = cfg.where("configs.op_target");
   return compiler::compile(g, t, o, warnings);

@@ -107,12 +107,26 @@ std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesy
   std::vector<compiler::Program> programs;
   if (format::is_rknn_file(path)) {
     format::RknnModel m = format::read_rknn(path);
+    if (m.remove_weights && options.weights_from.empty())
+      fail_config("{}: converted with remove_weight, it holds no weights; run it with --weights-from MASTER.rknn (the "
+                  "same model converted without remove_weight)",
+                  path.string());
+    if (!options.weights_from.empty()) {
+      if (!format::is_rknn_file(options.weights_from))
+        fail_config("--weights-from {}: not a .rknn file; give the .rknn converted without remove_weight",
+                    options.weights_from.string());
+      format::use_master_weights(m, format::read_rknn(options.weights_from), path.string(),
+                                 options.weights_from.string());
+    }
     graph = std::move(m.graph);
     preprocess = std::move(m.preprocess);
     if (!options.ir_graph) programs = std::move(m.programs);
     // A Program refers to nodes by index: its graph stays as compiled.
     if (programs.empty()) dequantize_weights_at_load(graph);
   } else {
+    if (!options.weights_from.empty())
+      fail_config("--weights-from: {} is not a .rknn; the flag is for .rknn models converted with remove_weight",
+                  path.string());
     frontends::LoadOptions load;
     load.check_by_execution = false;  // executed below anyway
     graph = frontends::load_onnx(path, load);

@@ -23,6 +23,9 @@ struct RunOptions {
   // Run the .rknn's IR graph on the simulator instead of its compiled Program
   // (the reference the Program must match bit for bit).
   bool ir_graph = false;
+  // A removed-weights .rknn (configs.remove_weight) takes its constants from
+  // this master .rknn, converted from the same model with its weights.
+  std::filesystem::path weights_from;
 };
 
 struct RunTiming {

@@ -55,6 +55,15 @@ struct RknnModel {
   // The compiled Programs (one per input shape set; several with
   // dynamic_input); empty for a graph that was not compiled.
   std::vector<compiler::Program> programs = {};
+  // configs.compress_weight: the writer stores the weights section as one
+  // zstd frame (section kind 6, weights_zstd); the reader sets it back.
+  bool compress_weights = false;
+  // configs.remove_weight: a "slave" model. The writer stores no constant
+  // bytes, only weights_digest(graph) in the metadata; the reader fills the
+  // constants with zeros and sets weights_sha256. Run it with the constants of
+  // a master model converted from the same model (use_master_weights).
+  bool remove_weights = false;
+  std::string weights_sha256 = {};  // reader: the digest a removed-weights model was built with
 
   TensorAnnotation annotation(const std::string& tensor) const;
 };
@@ -70,6 +79,15 @@ std::string serialize_rknn(const RknnModel& model);
 void stage_rknn(StagedOutputs& staged, const std::filesystem::path& path, const RknnModel& model);
 RknnModel parse_rknn(const std::string& bytes, const std::string& what);
 RknnModel read_rknn(const std::filesystem::path& path);
+// SHA-256 (hex) of every constant of the graph: per constant in name order,
+// its name, dtype, dims and bytes. A removed-weights model stores it; a master
+// matches when its constants give the same digest.
+std::string weights_digest(const ir::Graph& g);
+// Replaces the zero placeholders of a removed-weights model with the master's
+// constants after checking the digest; one-line error when they do not match.
+void use_master_weights(RknnModel& slave, const RknnModel& master, const std::string& slave_what,
+                        const std::string& master_what);
+
 // True when the file starts with the .rknn magic (for `inspect` / `run`).
 bool is_rknn_file(const std::filesystem::path& path);
 
@@ -77,7 +95,7 @@ bool is_rknn_file(const std::filesystem::path& path);
 // file size, header CRC and every section's bounds and CRC.
 struct SectionInfo {
   uint32_t kind = 0;
-  std::string name;  // "metadata", "graph", "tensors", "weights", "unknown"
+  std::string name;  // "metadata", "graph", "tensors", "weights", "program", "weights_zstd", "unknown"
   uint64_t offset = 0;
   uint64_t length = 0;
   uint32_t crc = 0;

@@ -30,9 +30,16 @@ constexpr uint16_t kMaxSections = 64;
 constexpr size_t kSectionAlign = 64;  // every section's file offset
 constexpr size_t kWeightAlign = 64;   // every constant's offset inside the weights section
 
-enum class SectionKind : uint32_t { Metadata = 1, Graph = 2, Tensors = 3, Weights = 4, Program = 5 };
-constexpr uint32_t kNumKnownSections = 5;
-constexpr uint32_t kNumRequiredSections = 4;  // program (v3) is optional: an uncompiled graph has none
+// WeightsZstd (configs.compress_weight) replaces Weights: the same bytes as
+// one zstd frame; a file holds exactly one of the two.
+enum class SectionKind : uint32_t { Metadata = 1, Graph = 2, Tensors = 3, Weights = 4, Program = 5, WeightsZstd = 6 };
+constexpr uint32_t kNumKnownSections = 6;
+constexpr uint32_t kNumRequiredSections = 3;  // metadata, graph, tensors; then weights or weights_zstd; program optional
+constexpr int kZstdLevel = 9;  // fixed: the same model gives the same bytes
+// Upper bound on the (decompressed) weights a reader accepts from a
+// weights_zstd section or a removed-weights model: an allocation limit for
+// hostile files, far above any model an RKNN NPU runs.
+constexpr uint64_t kMaxWeightBytes = uint64_t{1} << 34;  // 16 GiB
 std::string_view section_name(uint32_t kind);  // "metadata", …; "unknown" otherwise
 
 // Attribute payload kinds in the graph section; equal to ir::Attribute's

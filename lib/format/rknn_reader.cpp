@@ -2,10 +2,13 @@
 // table, every count, length, offset, dtype, shape and string is checked
 // before use, counts against the bytes left before anything is allocated, and
 // the finished graph is run through the IR verifier.
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
 #include <optional>
+
+#include <zstd.h>
 
 #include "compiler/layout.h"
 #include "format/byte_io.h"
@@ -169,7 +172,7 @@ std::optional<ir::QuantParams> read_quant(ByteReader& r, const std::string& name
 
 // A constant from its stored bytes: packed Conv weights (OI1HWI2) are
 // unpacked, so the graph always holds the logical OIHW tensor.
-ir::Tensor read_constant(ByteReader& r, const std::string& name, ir::DataType dtype, const ir::Shape& shape,
+ir::Tensor read_constant(const ByteReader& r, const std::string& name, ir::DataType dtype, const ir::Shape& shape,
                          const TensorAnnotation& a, std::string_view bytes) {
   const auto dense = dense_bytes(dtype, shape);
   if (a.layout != compiler::kWeightLayout) {
@@ -188,8 +191,20 @@ ir::Tensor read_constant(ByteReader& r, const std::string& name, ir::DataType dt
   return t;
 }
 
-void read_tensors(ByteReader& r, std::string_view weights, RknnModel& m, uint32_t version) {
+// A constant's entry in the tensors section; its bytes are read once the
+// whole section is checked (a weights_zstd section is inflated to the extent
+// the entries declare).
+struct ConstantEntry {
+  std::string name;
+  ir::DataType dtype;
+  ir::Shape shape;
+  TensorAnnotation a;
+  uint64_t offset = 0, length = 0;
+};
+
+std::vector<ConstantEntry> read_tensors(ByteReader& r, RknnModel& m, uint32_t version) {
   ir::Graph& g = m.graph;
+  std::vector<ConstantEntry> constants;
   const size_t n = r.count("tensor count", 4 + 2 + 4 + 4 + 4 + 4 + 4);
   std::string prev;
   for (size_t i = 0; i < n; ++i) {
@@ -211,10 +226,11 @@ void read_tensors(ByteReader& r, std::string_view weights, RknnModel& m, uint32_
     if (constant) {
       const uint64_t offset = r.u64("weight offset");
       const uint64_t length = r.u64("weight length");
-      if (offset % layout::kWeightAlign != 0 || offset > weights.size() || length > weights.size() - offset)
-        r.corrupt(fmt::format("tensor '{}' points at weight bytes [{}, +{}) outside the {}-byte weights section",
-                              printable(name), offset, length, weights.size()));
-      g.initializers.emplace(name, read_constant(r, name, dtype, shape, a, weights.substr(offset, length)));
+      if (offset % layout::kWeightAlign != 0 || offset > layout::kMaxWeightBytes ||
+          length > layout::kMaxWeightBytes - offset)
+        r.corrupt(fmt::format("tensor '{}' points at weight bytes [{}, +{}), beyond the {}-byte limit", printable(name),
+                              offset, length, layout::kMaxWeightBytes));
+      constants.push_back({name, dtype, shape, a, offset, length});
     }
     TensorAnnotation def;
     def.layout = default_layout(shape.size());
@@ -222,6 +238,53 @@ void read_tensors(ByteReader& r, std::string_view weights, RknnModel& m, uint32_
     prev = std::move(name);
   }
   r.expect_end();
+  return constants;
+}
+
+void read_constants(const ByteReader& r, const std::vector<ConstantEntry>& constants, std::string_view weights,
+                    ir::Graph& g) {
+  for (const auto& c : constants) {
+    if (c.offset > weights.size() || c.length > weights.size() - c.offset)
+      r.corrupt(fmt::format("tensor '{}' points at weight bytes [{}, +{}) outside the {}-byte weights section",
+                            printable(c.name), c.offset, c.length, weights.size()));
+    g.initializers.emplace(c.name, read_constant(r, c.name, c.dtype, c.shape, c.a, weights.substr(c.offset, c.length)));
+  }
+}
+
+// A removed-weights model: every constant is a zero placeholder of its dtype
+// and shape (replaced by a master's constants before running).
+void placeholder_constants(const ByteReader& r, const std::vector<ConstantEntry>& constants, ir::Graph& g) {
+  uint64_t total = 0;
+  for (const auto& c : constants) {
+    const auto bytes = dense_bytes(c.dtype, c.shape);
+    if (c.offset != 0 || c.length != 0 || !bytes || *bytes > layout::kMaxWeightBytes - total)
+      r.corrupt(fmt::format("removed-weights constant '{}' has stored bytes or a shape beyond the {}-byte limit",
+                            printable(c.name), layout::kMaxWeightBytes));
+    total += *bytes;
+  }
+  for (const auto& c : constants) g.initializers.emplace(c.name, ir::Tensor(c.dtype, c.shape));
+}
+
+// The weights_zstd section, inflated: one zstd frame whose content size is
+// exactly the extent the tensors section declares (checked before anything
+// is allocated, so a damaged file cannot ask for more).
+std::string inflate_weights(std::string_view frame, const std::vector<ConstantEntry>& constants, const std::string& what) {
+  uint64_t extent = 0;
+  for (const auto& c : constants) extent = std::max(extent, c.offset + c.length);  // each bounded by kMaxWeightBytes
+  const auto bad = [&](const std::string& detail) { corrupt(what, "section 'weights_zstd' " + detail); };
+  const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN)
+    bad("does not start with a zstd frame that records its size");
+  if (size != extent) bad(fmt::format("inflates to {} bytes, the tensors section declares {}", size, extent));
+  const size_t frame_size = ZSTD_findFrameCompressedSize(frame.data(), frame.size());
+  if (ZSTD_isError(frame_size) || frame_size != frame.size())
+    bad(ZSTD_isError(frame_size) ? fmt::format("is not a complete zstd frame ({})", ZSTD_getErrorName(frame_size))
+                                 : fmt::format("has {} bytes after its zstd frame", frame.size() - frame_size));
+  std::string out(static_cast<size_t>(size), '\0');
+  const size_t n = ZSTD_decompress(out.data(), out.size(), frame.data(), frame.size());
+  if (ZSTD_isError(n) || n != out.size())
+    bad(ZSTD_isError(n) ? fmt::format("zstd: {}", ZSTD_getErrorName(n)) : fmt::format("inflates to {} bytes, not {}", n, size));
+  return out;
 }
 
 std::vector<float> float_list(const nlohmann::json& j, const std::string& what) {
@@ -248,6 +311,15 @@ void read_metadata(std::string_view text, const std::string& what, RknnModel& m)
   m.tool_version = str("tool_version");
   m.custom_string = str("custom_string");
   m.config_echo = j.contains("config") ? j["config"] : nlohmann::json();
+  if (auto it = j.find("weights_removed"); it != j.end()) {
+    if (!it->is_boolean()) corrupt(what, "metadata: 'weights_removed' is not true/false");
+    m.remove_weights = it->get<bool>();
+  }
+  if (m.remove_weights) {
+    m.weights_sha256 = str("weights_sha256");
+    if (m.weights_sha256.size() != 64 || m.weights_sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+      corrupt(what, "metadata: 'weights_sha256' is not a SHA-256 in hex");
+  }
   auto pre = j.find("preprocess");
   if (pre == j.end() || !pre->is_array()) corrupt(what, "metadata: 'preprocess' is missing or not a list");
   for (const auto& p : *pre) {
@@ -266,6 +338,7 @@ std::string_view layout::section_name(uint32_t kind) {
     case SectionKind::Tensors: return "tensors";
     case SectionKind::Weights: return "weights";
     case SectionKind::Program: return "program";
+    case SectionKind::WeightsZstd: return "weights_zstd";
   }
   return "unknown";
 }
@@ -329,6 +402,10 @@ ContainerInfo read_container(const std::string& bytes, const std::string& what) 
   if (prev_end != bytes.size()) corrupt(what, fmt::format("{} unexpected bytes after the last section", bytes.size() - prev_end));
   for (uint32_t k = 1; k <= layout::kNumRequiredSections; ++k)
     if (!seen[k]) corrupt(what, fmt::format("section '{}' is missing", layout::section_name(k)));
+  const bool plain = seen[static_cast<uint32_t>(layout::SectionKind::Weights)];
+  const bool zstd = seen[static_cast<uint32_t>(layout::SectionKind::WeightsZstd)];
+  if (plain == zstd)
+    corrupt(what, plain ? "sections 'weights' and 'weights_zstd' both present" : "section 'weights' is missing");
   return info;
 }
 
@@ -341,11 +418,24 @@ RknnModel parse_rknn(const std::string& bytes, const std::string& what) {
   auto sec = [&](layout::SectionKind k) { return section[static_cast<uint32_t>(k)]; };
 
   RknnModel m;
+  read_metadata(sec(layout::SectionKind::Metadata), what, m);
   ByteReader gr(sec(layout::SectionKind::Graph), what, "graph");
   read_graph(gr, m.graph);
   ByteReader tr(sec(layout::SectionKind::Tensors), what, "tensors");
-  read_tensors(tr, sec(layout::SectionKind::Weights), m, info.version);
-  read_metadata(sec(layout::SectionKind::Metadata), what, m);
+  const std::vector<ConstantEntry> constants = read_tensors(tr, m, info.version);
+  m.compress_weights = std::any_of(info.sections.begin(), info.sections.end(), [](const SectionInfo& s) {
+                         return s.kind == static_cast<uint32_t>(layout::SectionKind::WeightsZstd);
+                       });
+  if (m.remove_weights) {
+    if (m.compress_weights || !sec(layout::SectionKind::Weights).empty())
+      corrupt(what, "a removed-weights model has weight bytes");
+    placeholder_constants(tr, constants, m.graph);
+  } else if (m.compress_weights) {
+    const std::string inflated = inflate_weights(sec(layout::SectionKind::WeightsZstd), constants, what);
+    read_constants(tr, constants, inflated, m.graph);
+  } else {
+    read_constants(tr, constants, sec(layout::SectionKind::Weights), m.graph);
+  }
   if (!sec(layout::SectionKind::Program).empty())
     m.programs = programs_from_json(sec(layout::SectionKind::Program), m.graph, what);
   try {

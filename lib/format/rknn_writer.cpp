@@ -2,7 +2,10 @@
 // in a fixed order (maps are ordered, no timestamps, padding is zero), so the
 // same model always gives the same bytes.
 #include <cmath>
+#include <memory>
 #include <set>
+
+#include <zstd.h>
 
 #include "format/byte_io.h"
 #include "format/crc32.h"
@@ -143,7 +146,10 @@ void tensor_sections(const RknnModel& m, std::string& tensors, std::string& weig
     tw.str(a.layout);
     tw.u8(static_cast<uint8_t>(a.c2));
     write_quant(tw, m.graph.quant_params(name));
-    if (c) {
+    if (c && m.remove_weights) {  // a slave model: no bytes, offset and length 0
+      tw.u64(0);
+      tw.u64(0);
+    } else if (c) {
       const std::string stored = stored_weight_bytes(*c, a);
       ww.pad_to(layout::kWeightAlign);
       tw.u64(ww.size());
@@ -158,7 +164,7 @@ void tensor_sections(const RknnModel& m, std::string& tensors, std::string& weig
 std::string metadata_section(const RknnModel& m) {
   nlohmann::json pre = nlohmann::json::array();
   for (const auto& p : m.preprocess) pre.push_back({{"input", p.input}, {"mean", p.mean}, {"std", p.std}});
-  const nlohmann::json j = {
+  nlohmann::json j = {
       {"format_version", kFormatVersion},
       {"model_name", m.model_name},
       {"target", m.target},
@@ -169,8 +175,27 @@ std::string metadata_section(const RknnModel& m) {
       {"inputs", describe_values(m.graph, m.graph.inputs)},
       {"outputs", describe_values(m.graph, m.graph.outputs)},
   };
+  if (m.remove_weights) {
+    j["weights_removed"] = true;
+    j["weights_sha256"] = weights_digest(m.graph);
+  }
   // Invalid UTF-8 from a config file is replaced rather than thrown on.
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// configs.compress_weight: one zstd frame with its content size and checksum,
+// a fixed level, single-threaded and without a dictionary (deterministic).
+std::string zstd_compress(const std::string& in) {
+  std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+  if (!cctx) fail("cannot write .rknn: out of memory for the zstd compressor");
+  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, layout::kZstdLevel);
+  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_contentSizeFlag, 1);
+  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1);
+  std::string out(ZSTD_compressBound(in.size()), '\0');
+  const size_t n = ZSTD_compress2(cctx.get(), out.data(), out.size(), in.data(), in.size());
+  if (ZSTD_isError(n)) fail("cannot write .rknn: zstd compression failed ({})", ZSTD_getErrorName(n));
+  out.resize(n);
+  return out;
 }
 
 }  // namespace
@@ -211,6 +236,9 @@ std::string serialize_rknn(const RknnModel& m) {
       {layout::SectionKind::Tensors, std::move(tensors)},
       {layout::SectionKind::Weights, std::move(weights)},
   };
+  // A slave's weights section is empty: nothing to compress.
+  if (m.compress_weights && !m.remove_weights)
+    fixed[3] = {layout::SectionKind::WeightsZstd, zstd_compress(fixed[3].second)};
   std::vector<std::pair<layout::SectionKind, std::string>> sections(std::begin(fixed), std::end(fixed));
   if (!m.programs.empty())
     sections.emplace_back(layout::SectionKind::Program, programs_to_json(m.programs).dump());

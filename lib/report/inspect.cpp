@@ -42,6 +42,8 @@ json inspect_rknn_model(const format::RknnModel& m) {
   for (const auto& p : m.preprocess) pre.push_back({{"input", p.input}, {"mean", p.mean}, {"std", p.std}});
   j["preprocess"] = std::move(pre);
   j["config"] = m.config_echo;
+  j["weights_storage"] = m.remove_weights ? "removed" : m.compress_weights ? "zstd" : "plain";
+  if (m.remove_weights) j["weights_sha256"] = m.weights_sha256;
   return j;
 }
 
@@ -119,8 +121,18 @@ std::string inspect_text(const json& j) {
                        j["file_bytes"].get<uint64_t>());
   }
   out += fmt::format("  nodes:          {}\n", j["node_count"].get<uint64_t>());
-  out += fmt::format("  weights:        {} bytes in {} constants\n", j["weight_bytes"].get<int64_t>(),
-                     j["constant_count"].get<uint64_t>());
+  const std::string storage = j.value("weights_storage", "plain");
+  if (storage == "removed") {
+    out += fmt::format("  weights:        removed (share with a master model; {} constants, sha256 {})\n",
+                       j["constant_count"].get<uint64_t>(), j["weights_sha256"].get<std::string>());
+  } else {
+    out += fmt::format("  weights:        {} bytes in {} constants", j["weight_bytes"].get<int64_t>(),
+                       j["constant_count"].get<uint64_t>());
+    if (storage == "zstd" && j.contains("sections"))
+      for (const auto& s : j["sections"])
+        if (s["name"] == "weights_zstd") out += fmt::format(", zstd-compressed ({} bytes)", s["length"].get<uint64_t>());
+    out += "\n";
+  }
   const json pre = j.contains("preprocess") ? j["preprocess"] : json();
   value_lines(out, "inputs", j["inputs"], pre);
   value_lines(out, "outputs", j["outputs"], json());

@@ -28,7 +28,7 @@ std::string workload_str(const std::vector<double>& w) {
 }
 
 json step_row(const Program& p, const Step& s, size_t id) {
-  return {{"id", id},
+  json row = {{"id", id},
           {"op_type", s.op_type},
           {"data_type", s.dtype},
           {"target", device_name(s.device)},
@@ -49,6 +49,8 @@ json step_row(const Program& p, const Step& s, size_t id) {
           {"rw_kb", static_cast<double>(s.cost.ddr_bytes) / 1024.0},
           {"full_name", s.name},
           {"reason", s.placement_reason}};
+  if (s.cost.sparse_kept < 1.0) row["sparse"] = s.cost.sparse_kept < 0.5 ? "16:4" : "4:2";  // configs.sparse_infer
+  return row;
 }
 
 // CallNumber / CPUTime / NPUTime / TotalTime / TimeRatio per op type.
@@ -173,18 +175,23 @@ std::string memory_text(const json& m) {
 
 json placement_json(const Program& p) {
   json nodes = json::array();
-  int npu = 0, cpu = 0;
+  int npu = 0, cpu = 0, sparse = 0;
   for (const Step& s : p.steps) {
     if (s.kind != Step::Kind::Compute) continue;
     (s.device == Device::Npu ? npu : cpu)++;
     json row = {{"node", s.name}, {"op_type", s.op_type}, {"device", device_name(s.device)}, {"dtype", s.dtype}};
     if (!s.placement_reason.empty()) row["reason"] = s.placement_reason;
     if (s.device == Device::Npu && p.cores > 1) row["workload"] = s.workload;
+    if (s.cost.sparse_kept < 1.0) {
+      row["sparse"] = s.cost.sparse_kept < 0.5 ? "16:4" : "4:2";
+      ++sparse;
+    }
     nodes.push_back(std::move(row));
   }
   const auto reorders = std::count_if(p.steps.begin(), p.steps.end(),
                                       [](const Step& s) { return s.kind == Step::Kind::Reorder; });
-  return {{"cores", p.cores}, {"npu_nodes", npu}, {"cpu_nodes", cpu}, {"reorders", reorders}, {"nodes", std::move(nodes)}};
+  return {{"cores", p.cores}, {"npu_nodes", npu}, {"cpu_nodes", cpu}, {"reorders", reorders},
+          {"sparse_convs", sparse}, {"nodes", std::move(nodes)}};
 }
 
 }  // namespace rknnc::report

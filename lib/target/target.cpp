@@ -66,6 +66,7 @@ Target from_json(const json& doc, const fs::path& file) {
   t.dtypes = doc["dtypes"]["value"].get<std::vector<std::string>>();
   t.supports_encryption = doc["supports_encryption"]["value"].get<bool>();
   t.supports_dynamic_input = doc["supports_dynamic_input"]["value"].get<bool>();
+  t.supports_sparse_infer = doc["supports_sparse_infer"]["value"].get<bool>();
   t.npu = npu_from_json(doc["npu"]);
   if (doc.contains("cost_model"))
     for (auto it = doc["cost_model"].begin(); it != doc["cost_model"].end(); ++it)

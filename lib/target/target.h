@@ -38,6 +38,7 @@ struct Target {
   std::vector<std::string> dtypes;   // "int8", "float16", …
   bool supports_encryption = false;
   bool supports_dynamic_input = false;
+  bool supports_sparse_infer = false;  // configs.sparse_infer (004 §5.11)
   NpuData npu;
   // Cost-model constants (`cost_model:` block, calibrated; docs/cost-model.md).
   std::map<std::string, double> cost;

@@ -11,6 +11,8 @@
 #include "compiler/layout.h"
 #include "compiler/memory_plan.h"
 #include "compiler/multicore.h"
+#include "compiler/cost_model.h"
+#include "driver/compile_stage.h"
 #include "format/rknn_file.h"
 #include "graph_builder.h"
 #include "quant/calibrate.h"
@@ -239,6 +241,89 @@ TEST_CASE("the program section round-trips through the .rknn and a broken one is
   broken = m;
   broken.programs[0].steps[1].inputs = {1000};
   testing::expect_error(ExitCode::Conversion, [&] { format::parse_rknn(format::serialize_rknn(broken), "b.rknn"); });
+}
+
+}  // namespace rknnc
+
+namespace rknnc {
+namespace {
+
+// x[1,32,8,8] → Conv 3×3 (32→32) → y, int8. `keep(o, i)` says which weights
+// stay non-zero (the structured-sparse pattern of 004 §5.11.1).
+template <typename Keep>
+ir::Graph sparse_conv_net(Keep keep) {
+  GraphBuilder b;
+  const auto x = b.input("x", {1, 32, 8, 8});
+  ir::Tensor w = b.random({32, 32, 3, 3}, 0.05f, 0.3f);
+  for (int64_t o = 0; o < 32; ++o)
+    for (int64_t i = 0; i < 32; ++i)
+      if (!keep(o, i))
+        for (int64_t k = 0; k < 9; ++k) w.data<float>()[(o * 32 + i) * 9 + k] = 0.0f;
+  const auto wc = b.constant("w", w);
+  b.output(b.node("Conv", {x, wc}, {1, 32, 8, 8}, {{"pads", std::vector<int64_t>(4, 1)}}));
+  ir::Graph g = b.build();
+  quant::prepare_for_int8(g);
+  const auto sample = [](size_t i) {
+    GraphBuilder r(static_cast<uint32_t>(70 + i));
+    return std::vector<ir::Tensor>{r.random({1, 32, 8, 8}, 0.f, 2.f)};
+  };
+  quant::quantize_graph(g, quant::calibrate(g, 4, sample, {}), quant::Method::Channel);
+  return g;
+}
+
+const compiler::Step& conv_step(const compiler::Program& p) {
+  for (const auto& s : p.steps)
+    if (s.op_type == "Conv") return s;
+  FAIL("no Conv step");
+  return p.steps.front();
+}
+
+}  // namespace
+
+TEST_CASE("sparse_infer: 4:2 / 16:4 sparse Conv weights cost less on rk3576, dense ones do not", "[compiler]") {
+  const ir::Graph ic42 = sparse_conv_net([](int64_t, int64_t i) { return i % 4 < 2; });
+  const ir::Graph oc42 = sparse_conv_net([](int64_t o, int64_t) { return o % 4 == 1 || o % 4 == 3; });
+  const ir::Graph s164 = sparse_conv_net([](int64_t o, int64_t i) { return (o + i) % 4 == 0; });
+  const ir::Graph dense = sparse_conv_net([](int64_t, int64_t) { return true; });
+  std::vector<std::string> warnings;
+  compiler::CompileOptions on;
+  on.sparse_infer = true;
+  const auto cost = [&](const ir::Graph& g, const compiler::CompileOptions& o) {
+    return conv_step(compile_for(g, "rk3576", warnings, o)).cost;
+  };
+  const compiler::StepCost base = cost(ic42, {}), sparse = cost(ic42, on);
+  CHECK(base.sparse_kept == 1.0);
+  CHECK(sparse.sparse_kept == 0.5);
+  CHECK(sparse.array_macs * 2 == base.array_macs);
+  CHECK(sparse.npu_cycles < base.npu_cycles);
+  CHECK(sparse.macs == base.macs);  // the useful work is the same
+  CHECK(cost(oc42, on).sparse_kept == 0.5);
+  CHECK(cost(s164, on).sparse_kept == 0.25);
+  CHECK(cost(dense, on).sparse_kept == 1.0);
+  // Off RK3576 the option changes nothing (the driver refuses it first).
+  CHECK(conv_step(compile_for(ic42, "rk3588", warnings, on)).cost.sparse_kept == 1.0);
+  // The Program still runs bit-exact: sparsity only changes the estimate.
+  run_both_and_compare(ic42, compile_for(ic42, "rk3576", warnings, on), 9);
+  // §5.11.4: group-1 2-D Conv with 32-aligned channels only.
+  const ir::Graph narrow = conv_net(3, 8, 3, true);  // 3 → 24 channels, weights not sparse either
+  for (const auto& n : narrow.nodes)
+    if (n->op_type == "Conv") CHECK(compiler::sparse_kept_share(*n, narrow) == 1.0);
+  for (const auto& n : s164.nodes)
+    if (n->op_type == "Conv") CHECK(compiler::sparse_kept_share(*n, s164) == 0.25);
+}
+
+TEST_CASE("sparse_infer is a one-line error off RK3576", "[compiler]") {
+  config::ModelConfig cfg;
+  cfg.yaml_path = "model.yml";
+  cfg.configs.sparse_infer = true;
+  CHECK_NOTHROW(driver::check_target_support(cfg, target::find_target("rk3576")));
+  const std::string msg = testing::expect_error(ExitCode::Usage, [&] {
+    driver::check_target_support(cfg, target::find_target("rk3588"));
+  });
+  CHECK(msg == "model.yml: configs.sparse_infer is not supported for rk3588 (004 §5.11: sparse inference is RK3576 "
+               "only); remove it");
+  cfg.configs.sparse_infer = false;
+  CHECK_NOTHROW(driver::check_target_support(cfg, target::find_target("rk3588")));
 }
 
 }  // namespace rknnc

@@ -54,7 +54,7 @@ void check_target_file(const std::string& name) {
   CHECK(t.name == name);
   CHECK(t.file.stem() == name);
   const auto& d = t.data;
-  for (const char* key : {"npu_cores", "dtypes", "supports_encryption", "supports_dynamic_input"})
+  for (const char* key : {"npu_cores", "dtypes", "supports_encryption", "supports_dynamic_input", "supports_sparse_infer"})
     require_sourced(d[key], name + "." + key);
   REQUIRE(d.contains("npu"));
   for (auto it = d["npu"].begin(); it != d["npu"].end(); ++it) require_sourced(it.value(), name + ".npu." + it.key());
@@ -181,6 +181,8 @@ TEST_CASE("targets: spec facts", "[targets]") {
   CHECK_FALSE(target::find_target("rv1106").supports_encryption);
   CHECK_FALSE(target::find_target("rv1103b").supports_dynamic_input);
   CHECK(target::find_target("rk3562").supports_dynamic_input);
+  // 004 §5.11: sparse inference is RK3576 only.
+  for (const auto& t : target::load_all_targets()) CHECK(t.supports_sparse_infer == (t.name == "rk3576"));
   // RK3566 and RK3568 share one NPU: identical data apart from name/description.
   auto a = target::find_target("rk3566").data, b = target::find_target("rk3568").data;
   for (auto* j : {&a, &b}) {
