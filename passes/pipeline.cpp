@@ -18,8 +18,9 @@ struct LevelPasses {
 // resolved, no Identity/Dropout left) plus what the config explicitly asks
 // for (remove_reshape, model_pruning gate themselves). Level 1 adds rewrites
 // that are bit-exact in fp32; level 2 those exact up to fp32 rounding (BN and
-// bias folding); level 3 input normalisation folding. Activation fusion is
-// bit-exact but changes which tensors get quantised, so it starts at level 1.
+// bias folding, then the BNs left over become Mul + Add); level 3 input
+// normalisation folding. Activation fusion is bit-exact but changes which
+// tensors get quantised, so it starts at level 1.
 // docs/passes.md explains each choice.
 constexpr LevelPasses kPipeline[] = {
     {0, "fold_constants"},
@@ -32,6 +33,7 @@ constexpr LevelPasses kPipeline[] = {
     {0, "prune_channels"},
     {2, "fuse_bn_into_conv"},
     {2, "fuse_bias_add_into_conv"},
+    {2, "batchnorm_to_mul_add"},
     {3, "fold_input_normalization"},
     {1, "fuse_activation"},
     {0, "remove_reshape"},
