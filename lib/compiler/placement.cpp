@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <set>
 
 #include "config/nearest.h"
 #include "util/error.h"
@@ -109,18 +110,29 @@ std::string compute_dtype(const ir::Graph& g, const ir::Node& n) {
 std::vector<NodePlacement> place_nodes(const ir::Graph& g, const target::Target& t, const PlacementOptions& o,
                                        std::vector<std::string>& warnings) {
   const auto forced = op_target_by_node(g, o);
+  // float32 ops fed only by graph inputs (mean / std normalisation ahead of a
+  // QuantizeLinear) are the CPU's input stage, not a fallback worth a warning.
+  std::set<std::string> input_stage(g.inputs.begin(), g.inputs.end());
   std::vector<NodePlacement> out;
   std::map<std::string, std::vector<std::string>> fallbacks;  // reason → nodes
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const ir::Node& n = *g.nodes[i];
     NodePlacement p = place_by_rules(g, n, t);
+    const bool in_input_stage = compute_dtype(g, n) == "FLOAT32" && !is_boundary_op(n) &&
+                                std::all_of(n.inputs.begin(), n.inputs.end(), [&](const std::string& v) {
+                                  return v.empty() || g.is_constant(v) || input_stage.count(v);
+                                });
+    if (in_input_stage && p.device == Device::Cpu) {
+      input_stage.insert(n.outputs.begin(), n.outputs.end());
+      p.reason = "float32 input pre-processing ahead of the model's quantisation (the CPU's input stage)";
+    }
     auto f = forced.find(i);
     if (f != forced.end() && f->second == "cpu") {
       p = {Device::Cpu, "op_target: cpu"};
     } else if (f != forced.end() && f->second == "npu" && p.device == Device::Cpu) {
       fail_config("{}: '{}' → npu, but node '{}' cannot run on the NPU ({}); set it to cpu or auto",
                   o.op_target_where, n.outputs[0], n.name, p.reason);
-    } else if (p.device == Device::Cpu && !is_boundary_op(n)) {
+    } else if (p.device == Device::Cpu && !is_boundary_op(n) && !in_input_stage) {
       fallbacks[p.reason].push_back(n.name);
     }
     out.push_back(std::move(p));

@@ -316,6 +316,8 @@ TEST_CASE("converter output: build.json is schema-valid and deterministic, .rknn
       rknn[run] = read_file(base.string() + ".rknn", "model");
       report[run] = json::parse(read_file(base.string() + ".build.json", "report"));
       CHECK(schema_errors(report[run], "build_report.schema.json").empty());
+      CHECK(schema_errors(json::parse(read_file(base.string() + ".perf.json", "perf")), "perf.schema.json").empty());
+      CHECK(schema_errors(json::parse(read_file(base.string() + ".memory.json", "memory")), "memory.schema.json").empty());
       const format::RknnModel m = format::parse_rknn(rknn[run], "converted");
       CHECK(m.model_name == r.model_name);
       CHECK(m.target == "rk3588");
