@@ -107,6 +107,17 @@ def write_yaml(folder, name, body):
     return path
 
 
+def save_model(folder, name, nodes, x_shape, weights, calib, calib_shape, rng):
+    """folder/{name}.onnx (input x, output y) plus one calibration sample {calib}.npy listed in {calib}.txt."""
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    g = helper.make_graph(nodes, name, [x], [y], weights)
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), os.path.join(folder, name + ".onnx"))
+    np.save(os.path.join(folder, calib + ".npy"), (rng.rand(*calib_shape) * 255).astype(np.float32))
+    with open(os.path.join(folder, calib + ".txt"), "w") as f:
+        f.write(calib + ".npy\n")
+
+
 def make_dynamic_model(folder):
     """x[1,3,h,w] → Conv 3x3 → Relu → Conv 3x3 → GlobalAveragePool → y[1,8,1,1]."""
     rng = np.random.RandomState(3)
@@ -116,13 +127,7 @@ def make_dynamic_model(folder):
              helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
              helper.make_node("Conv", ["r1", "w2"], ["c2"], name="conv2", pads=[1, 1, 1, 1]),
              helper.make_node("GlobalAveragePool", ["c2"], ["y"], name="gap")]
-    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, "h", "w"])
-    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
-    g = helper.make_graph(nodes, "dyn", [x], [y], [w1, w2])
-    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), os.path.join(folder, "dyn.onnx"))
-    np.save(os.path.join(folder, "calib.npy"), (rng.rand(1, 3, 32, 32) * 255).astype(np.float32))
-    with open(os.path.join(folder, "calib.txt"), "w") as f:
-        f.write("calib.npy\n")
+    save_model(folder, "dyn", nodes, [1, 3, "h", "w"], [w1, w2], "calib", [1, 3, 32, 32], rng)
 
 
 DYN_SETS = "[[[1, 3, 32, 32]], [[1, 3, 24, 24]], [[1, 3, 16, 20]]]"
@@ -177,13 +182,7 @@ def make_big_kernel_model(folder, k):
     w2 = numpy_helper.from_array((rng.rand(4, 4, 3, 3) - 0.5).astype(np.float32), "w2")
     nodes = [helper.make_node("Conv", ["x", "w"], ["c1"], name="big_conv", pads=[k // 2] * 4),
              helper.make_node("Conv", ["c1", "w2"], ["y"], name="small_conv", pads=[1, 1, 1, 1])]
-    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 40, 40])
-    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
-    g = helper.make_graph(nodes, "big", [x], [y], [w, w2])
-    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), os.path.join(folder, "big.onnx"))
-    np.save(os.path.join(folder, "big_calib.npy"), (rng.rand(1, 2, 40, 40) * 255).astype(np.float32))
-    with open(os.path.join(folder, "big_calib.txt"), "w") as f:
-        f.write("big_calib.npy\n")
+    save_model(folder, "big", nodes, [1, 2, 40, 40], [w, w2], "big_calib", [1, 2, 40, 40], rng)
 
 
 def check_kernel_beyond_limit(ctx):
