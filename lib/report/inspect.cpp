@@ -44,6 +44,18 @@ json inspect_rknn_model(const format::RknnModel& m) {
   j["config"] = m.config_echo;
   j["weights_storage"] = m.remove_weights ? "removed" : m.compress_weights ? "zstd" : "plain";
   if (m.remove_weights) j["weights_sha256"] = m.weights_sha256;
+  json programs = json::array();
+  for (const auto& p : m.programs) {
+    int npu = 0, cpu = 0, reorders = 0;
+    for (const auto& s : p.steps) {
+      reorders += s.kind == compiler::Step::Kind::Reorder;
+      (s.device == compiler::Device::Npu ? npu : cpu) += s.kind == compiler::Step::Kind::Compute;
+    }
+    programs.push_back({{"input_shapes", p.input_shapes}, {"cores", p.cores}, {"npu_steps", npu}, {"cpu_steps", cpu},
+                        {"reorders", reorders}, {"internal_bytes", p.memory.internal_bytes},
+                        {"estimated_time_us", p.total_time_us}});
+  }
+  j["programs"] = std::move(programs);
   return j;
 }
 
@@ -133,6 +145,17 @@ std::string inspect_text(const json& j) {
         if (s["name"] == "weights_zstd") out += fmt::format(", zstd-compressed ({} bytes)", s["length"].get<uint64_t>());
     out += "\n";
   }
+  if (j.contains("programs"))
+    for (const auto& p : j["programs"]) {
+      std::vector<std::string> shapes;
+      for (const auto& [name, s] : p["input_shapes"].items())
+        shapes.push_back(fmt::format("{} {}", name, ir::shape_str(s.get<std::vector<int64_t>>())));
+      out += fmt::format("  program:        {}: {} core(s), {} NPU / {} CPU ops, {} reorders, internal arena {} bytes, "
+                         "estimated {:.1f} us\n",
+                         fmt::join(shapes, ", "), p["cores"].get<int>(), p["npu_steps"].get<int>(),
+                         p["cpu_steps"].get<int>(), p["reorders"].get<int>(), p["internal_bytes"].get<int64_t>(),
+                         p["estimated_time_us"].get<double>());
+    }
   const json pre = j.contains("preprocess") ? j["preprocess"] : json();
   value_lines(out, "inputs", j["inputs"], pre);
   value_lines(out, "outputs", j["outputs"], json());

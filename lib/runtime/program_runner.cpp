@@ -119,7 +119,10 @@ TensorMap ProgramRunner::run(const TensorMap& inputs) const {
     const auto outs = Executor::run_node(node, args, pool_, &graph_.quant);
     for (size_t o = 0; o < s.outputs.size(); ++o) mem.store(s.outputs[o], outs[o], s.name);
   }
-  return mem.take_outputs();
+  TensorMap outputs = mem.take_outputs();
+  for (const auto& name : graph_.outputs)  // a graph input handed straight out
+    if (!outputs.count(name) && inputs.count(name)) outputs[name] = inputs.at(name).clone();
+  return outputs;
 }
 
 }  // namespace rknnc::runtime

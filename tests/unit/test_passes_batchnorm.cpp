@@ -5,20 +5,12 @@
 #include "test_passes_common.h"
 
 using namespace rknnc;
+using test::bn;
 using test::count_ops;
 using test::GraphBuilder;
 using test::run_pass;
 
 namespace {
-
-std::string bn(GraphBuilder& b, const std::string& x, ir::Shape shape) {
-  const int64_t c = shape[1];
-  auto name = [&](const char* base) { return b.graph().unique_name(base); };
-  std::vector<std::string> in = {x, b.constant(name("gamma"), b.random({c}, 0.5f, 2.0f)),
-                                 b.constant(name("beta"), b.random({c})), b.constant(name("mean"), b.random({c})),
-                                 b.constant(name("var"), b.random({c}, 0.1f, 2.0f))};
-  return b.node("BatchNormalization", in, shape, {{"epsilon", 1e-3f}});
-}
 
 // Runs both graphs on the same random inputs; every output element agrees
 // within 1e-5 relative (plus 1e-6 absolute for values near zero).

@@ -25,6 +25,17 @@ inline int count_ops(const ir::Graph& g, const std::string& op) {
   return h.count(op) ? h.at(op) : 0;
 }
 
+// An inference BatchNormalization of `x` (channel axis 1) with random
+// parameters under fresh names; returns its output.
+inline std::string bn(GraphBuilder& b, const std::string& x, ir::Shape shape) {
+  const int64_t c = shape[1];
+  auto name = [&](const char* base) { return b.graph().unique_name(base); };
+  std::vector<std::string> in = {x, b.constant(name("gamma"), b.random({c}, 0.5f, 2.0f)),
+                                 b.constant(name("beta"), b.random({c})), b.constant(name("mean"), b.random({c})),
+                                 b.constant(name("var"), b.random({c}, 0.1f, 2.0f))};
+  return b.node("BatchNormalization", in, shape, {{"epsilon", 1e-3f}});
+}
+
 // Runs both graphs on the same random inputs (reshaped to each graph's input
 // shape) and checks every output agrees within `tol`. Skipped with a warning
 // while an op has no runtime kernel yet.

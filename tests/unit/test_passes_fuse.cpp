@@ -2,6 +2,7 @@
 #include "test_passes_common.h"
 
 using namespace rknnc;
+using test::bn;
 using test::check_same_outputs;
 using test::count_ops;
 using test::GraphBuilder;
@@ -16,16 +17,6 @@ std::string conv(GraphBuilder& b, const std::string& x, int64_t pad, bool bias =
   if (bias) in.push_back(b.constant(b.graph().unique_name("b"), b.random({4})));
   const int64_t out = 6 + 2 * pad - 2;
   return b.node("Conv", in, {1, 4, out, out}, {{"pads", Ints{pad, pad, pad, pad}}, {"kernel_shape", Ints{3, 3}}});
-}
-
-std::vector<std::string> bn_params(GraphBuilder& b, int64_t c) {
-  return {b.constant("gamma", b.random({c}, 0.5f, 2.0f)), b.constant("beta", b.random({c})),
-          b.constant("mean", b.random({c})), b.constant("var", b.random({c}, 0.1f, 2.0f))};
-}
-
-std::string bn(GraphBuilder& b, const std::string& x, ir::Shape shape) {
-  auto p = bn_params(b, shape[1]);
-  return b.node("BatchNormalization", {x, p[0], p[1], p[2], p[3]}, shape, {{"epsilon", 1e-3f}});
 }
 
 }  // namespace
