@@ -1,6 +1,8 @@
 #include "runtime/program_runner.h"
 
+#include <algorithm>
 #include <cstring>
+#include <set>
 #include <vector>
 
 #include "compiler/layout.h"
@@ -48,6 +50,20 @@ class Memory {
       std::memcpy(dst, t.raw(), t.nbytes());
   }
 
+  // Buffer `index` as it lies in memory: a flat tensor of its padded size
+  // (NC1HWC2 blocks included), for ops that work element by element.
+  ir::Tensor load_raw(int index) const {
+    const Buffer& b = buffer(index);
+    return ir::Tensor::from_bytes(dtype(b), {b.bytes / b.elem_size}, address(b), static_cast<size_t>(b.bytes));
+  }
+
+  void store_raw(int index, const ir::Tensor& t) {
+    const Buffer& b = buffer(index);
+    if (t.nbytes() != static_cast<size_t>(b.bytes) || t.dtype() != dtype(b))
+      fail("program: element-wise step wrote {} bytes into the {}-byte buffer of '{}'", t.nbytes(), b.bytes, b.value);
+    std::memcpy(address(b), t.raw(), t.nbytes());
+  }
+
   TensorMap take_outputs() { return std::move(outputs_); }
 
  private:
@@ -70,6 +86,36 @@ class Memory {
   mutable TensorMap outputs_;
 };
 
+// Ops whose every output element depends only on the same element of each
+// input: on the NPU they run straight on the NC1HWC2 blocks.
+bool is_elementwise(const std::string& op) {
+  static const std::set<std::string, std::less<>> kOps = {
+      "Add", "Sub", "Mul", "Div", "Max", "Min", "Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh"};
+  return kOps.count(op) != 0;
+}
+
+// The step is element-wise and every input is a buffer laid out exactly like
+// its output (or a one-value constant), so the padded blocks can be fed as is.
+bool runs_on_blocks(const compiler::Program& p, const ir::Graph& g, const Step& s) {
+  if (s.kind != Step::Kind::Compute || s.device != compiler::Device::Npu || s.outputs.size() != 1 ||
+      !is_elementwise(s.op_type))
+    return false;
+  const Buffer& out = p.buffers[static_cast<size_t>(s.outputs[0])];
+  if (out.layout != compiler::kNc1hwc2) return false;
+  const ir::Node& n = *g.nodes[static_cast<size_t>(s.node)];
+  for (size_t i = 0; i < n.inputs.size(); ++i) {
+    if (s.inputs[i] < 0) {
+      const ir::Tensor* c = n.inputs[i].empty() ? nullptr : g.constant(n.inputs[i]);
+      if (c && c->numel() != 1) return false;
+      continue;
+    }
+    const Buffer& in = p.buffers[static_cast<size_t>(s.inputs[i])];
+    if (in.layout != out.layout || in.c2 != out.c2 || in.shape != out.shape || in.elem_size != out.elem_size)
+      return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 ProgramRunner::ProgramRunner(const ir::Graph& graph, const compiler::Program& program, ThreadPool& pool)
@@ -81,6 +127,7 @@ ProgramRunner::ProgramRunner(const ir::Graph& graph, const compiler::Program& pr
   }
   if (const auto missing = Executor::unsupported_nodes(graph); !missing.empty())
     fail("node '{}': no kernel for op {}", missing.front()->name, missing.front()->op_type);
+  for (const Step& s : program.steps) on_blocks_.push_back(runs_on_blocks(program, graph, s));
   for (const Step& s : program.steps) {
     if (s.kind != Step::Kind::Compute) continue;
     const ir::Node& n = *graph.nodes[static_cast<size_t>(s.node)];
@@ -89,6 +136,10 @@ ProgramRunner::ProgramRunner(const ir::Graph& graph, const compiler::Program& pr
         fail("program step '{}': input '{}' is neither a buffer nor a constant; re-convert the model", s.name,
              n.inputs[i]);
   }
+}
+
+size_t ProgramRunner::steps_on_blocks() const {
+  return static_cast<size_t>(std::count(on_blocks_.begin(), on_blocks_.end(), 1));
 }
 
 TensorMap ProgramRunner::run(const TensorMap& inputs) const {
@@ -100,7 +151,8 @@ TensorMap ProgramRunner::run(const TensorMap& inputs) const {
            ir::shape_str(shape));
   }
   Memory mem(graph_, program_, inputs);
-  for (const Step& s : program_.steps) {
+  for (size_t k = 0; k < program_.steps.size(); ++k) {
+    const Step& s = program_.steps[k];
     if (s.kind == Step::Kind::Reorder) {
       mem.store(s.outputs[0], mem.load(s.inputs[0]), s.name);
       continue;
@@ -110,13 +162,17 @@ TensorMap ProgramRunner::run(const TensorMap& inputs) const {
     std::vector<const ir::Tensor*> args(node.inputs.size(), nullptr);
     for (size_t i = 0; i < node.inputs.size(); ++i) {
       if (s.inputs[i] >= 0) {
-        held[i] = mem.load(s.inputs[i]);
+        held[i] = on_blocks_[k] ? mem.load_raw(s.inputs[i]) : mem.load(s.inputs[i]);
         args[i] = &held[i];
       } else if (!node.inputs[i].empty()) {
         args[i] = graph_.constant(node.inputs[i]);
       }
     }
     const auto outs = Executor::run_node(node, args, pool_, &graph_.quant);
+    if (on_blocks_[k]) {
+      mem.store_raw(s.outputs[0], outs[0]);
+      continue;
+    }
     for (size_t o = 0; o < s.outputs.size(); ++o) mem.store(s.outputs[o], outs[o], s.name);
   }
   TensorMap outputs = mem.take_outputs();

@@ -155,6 +155,7 @@ TEST_CASE("every target's Program runs bit-exact to the IR simulator", "[compile
     }
     if (std::find(t.dtypes.begin(), t.dtypes.end(), "int8") != t.dtypes.end()) {
       CHECK(npu == 3);       // Conv, Relu, Conv (no fusion pass ran here)
+      CHECK(runtime::ProgramRunner(g, p).steps_on_blocks() == 1);  // the Relu, on the padded blocks
       CHECK(reorders == 2);  // into NC1HWC2 after QuantizeLinear, back before DequantizeLinear
     } else {
       CHECK(npu == 0);  // an int8 graph on a float-only NPU runs on the CPU, with a warning
