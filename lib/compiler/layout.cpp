@@ -1,32 +1,45 @@
 #include "compiler/layout.h"
 
+#include <cstdint>
 #include <cstring>
+
+#include "util/error.h"
 
 namespace rknnc::compiler {
 namespace {
 
-// Visits every (outer, c, inner) element of a [outer, C, inner] tensor with its
-// dense offset and its blocked offset in [outer, C1, inner, C2].
-template <typename F>
-void for_each_blocked(int64_t outer, int64_t channels, int64_t inner, int c2, F&& f) {
+// [outer, C, inner] ↔ [outer, C1, inner, C2], one typed loop per direction:
+// the inner loop walks one channel's plane with stride C2 on the blocked side.
+template <typename T>
+void copy_blocked_t(const T* src, T* dst, int64_t outer, int64_t channels, int64_t inner, int64_t c2,
+                    bool to_blocked) {
   const int64_t c1 = ceil_div(channels, c2);
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t c = 0; c < channels; ++c) {
       const int64_t dense = (o * channels + c) * inner;
-      const int64_t blocked = ((o * c1 + c / c2) * inner) * c2 + c % c2;
-      for (int64_t i = 0; i < inner; ++i) f(dense + i, blocked + i * c2);
+      const int64_t blocked = (o * c1 + c / c2) * inner * c2 + c % c2;
+      if (to_blocked)
+        for (int64_t i = 0; i < inner; ++i) dst[blocked + i * c2] = src[dense + i];
+      else
+        for (int64_t i = 0; i < inner; ++i) dst[dense + i] = src[blocked + i * c2];
     }
+}
+
+template <typename T>
+void copy_as(const void* src, void* dst, int64_t outer, int64_t channels, int64_t inner, int c2, bool to_blocked) {
+  copy_blocked_t(static_cast<const T*>(src), static_cast<T*>(dst), outer, channels, inner, c2, to_blocked);
 }
 
 void copy_blocked(const void* src, void* dst, int64_t outer, int64_t channels, int64_t inner, int c2, size_t es,
                   bool to_blocked) {
-  const auto* s = static_cast<const std::byte*>(src);
-  auto* d = static_cast<std::byte*>(dst);
-  for_each_blocked(outer, channels, inner, c2, [&](int64_t dense, int64_t blocked) {
-    const int64_t from = to_blocked ? dense : blocked;
-    const int64_t to = to_blocked ? blocked : dense;
-    std::memcpy(d + static_cast<size_t>(to) * es, s + static_cast<size_t>(from) * es, es);
-  });
+  switch (es) {
+    case 1: return copy_as<uint8_t>(src, dst, outer, channels, inner, c2, to_blocked);
+    case 2: return copy_as<uint16_t>(src, dst, outer, channels, inner, c2, to_blocked);
+    case 4: return copy_as<uint32_t>(src, dst, outer, channels, inner, c2, to_blocked);
+    case 8: return copy_as<uint64_t>(src, dst, outer, channels, inner, c2, to_blocked);
+    default: break;
+  }
+  fail("NC1HWC2: element size {} is not supported (1, 2, 4 or 8 bytes)", es);
 }
 
 int64_t blocked_bytes(int64_t outer, int64_t channels, int64_t inner, int c2, size_t es) {
