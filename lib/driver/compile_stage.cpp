@@ -1,8 +1,11 @@
 #include "driver/compile_stage.h"
 
+#include <fmt/format.h>
+
 #include "compiler/compile.h"
 #include "compiler/layout.h"
 #include "compiler/weight_packing.h"
+#include "driver/shape_sets.h"
 #include "util/error.h"
 
 namespace rknnc::driver {
@@ -21,6 +24,27 @@ compiler::Program compile_for_target(const ir::Graph& g, const config::ModelConf
   o.placement.op_target = cfg.configs.op_target;
   o.placement.op_target_where = cfg.where("configs.op_target");
   return compiler::compile(g, t, o, warnings);
+}
+
+CompiledModel compile_model(ir::Graph graph, const config::ModelConfig& cfg, const target::Target& t,
+                            std::vector<std::string>& warnings) {
+  CompiledModel m;
+  const auto& sets = cfg.configs.dynamic_input;
+  if (cfg.rknn_batch_size > 1) graph = with_batch_size(graph, cfg.rknn_batch_size, cfg, t, warnings);
+  if (sets.empty()) {
+    m.programs.push_back(compile_for_target(graph, cfg, t, warnings));
+    m.graph = std::move(graph);
+    return m;
+  }
+  std::vector<ir::Graph> per_set;
+  for (size_t k = 0; k < sets.size(); ++k) {
+    per_set.push_back(with_input_shapes(graph, sets[k], cfg.where(fmt::format("configs.dynamic_input[{}]", k))));
+    std::vector<std::string> set_warnings;  // the same placement for every set: warn once
+    m.programs.push_back(compile_for_target(per_set.back(), cfg, t, k == 0 ? warnings : set_warnings));
+  }
+  m.graph = with_dynamic_dims(graph, per_set);
+  m.reported = max_shape_set(sets);
+  return m;
 }
 
 std::map<std::string, format::TensorAnnotation> tensor_annotations(const compiler::Program& p, const ir::Graph& g) {

@@ -57,6 +57,24 @@ void check_supported(const ir::Graph& g, const config::ModelConfig& cfg) {
        cfg.model_file_path.string(), n.name, n.op_type, g.opset, missing.size());
 }
 
+// The source model with the config's input shapes; with dynamic_input, the
+// shape sets are checked against the model as declared and the graph takes
+// MaxShape, which calibration uses (004 §5.4.3).
+ir::Graph load_graph(const config::ModelConfig& cfg, const target::Target& tgt) {
+  frontends::LoadOptions load = load_options(cfg);
+  const auto& sets = cfg.configs.dynamic_input;
+  if (!sets.empty()) {
+    if (cfg.rknn_batch_size > 1)
+      fail_config("{}: rknn_batch_size and configs.dynamic_input together are not supported; put the batch into the "
+                  "dynamic_input shapes", cfg.yaml_path.string());
+    frontends::LoadOptions declared = load;
+    declared.input_shapes.clear();
+    check_dynamic_input(cfg, frontends::load_model(cfg.platform, cfg.model_file_path, declared), tgt);
+    load.input_shapes = sets[max_shape_set(sets)];
+  }
+  return frontends::load_model(cfg.platform, cfg.model_file_path, load);
+}
+
 }  // namespace
 
 ConvertResult convert(const ConvertRequest& req) {
@@ -70,18 +88,7 @@ ConvertResult convert(const ConvertRequest& req) {
   timer.done("config");
   throw_if_cancelled(req.cancel);
 
-  frontends::LoadOptions load = load_options(cfg);
-  const auto& shape_sets = cfg.configs.dynamic_input;
-  if (!shape_sets.empty()) {
-    if (cfg.rknn_batch_size > 1)
-      fail_config("{}: rknn_batch_size and configs.dynamic_input together are not supported; put the batch into the "
-                  "dynamic_input shapes", cfg.yaml_path.string());
-    frontends::LoadOptions declared = load;
-    declared.input_shapes.clear();
-    check_dynamic_input(cfg, frontends::load_model(cfg.platform, cfg.model_file_path, declared), tgt);
-    load.input_shapes = shape_sets[max_shape_set(shape_sets)];  // calibration uses MaxShape (004 §5.4.3)
-  }
-  ir::Graph graph = frontends::load_model(cfg.platform, cfg.model_file_path, load);
+  ir::Graph graph = load_graph(cfg, tgt);
   config::check_against_model(cfg, graph);
   if (!cfg.dataset.empty()) dataset::read_dataset_list(cfg.dataset, graph.inputs.size());
   ir::verify(graph, "after loading " + cfg.model_file_path.filename().string());
@@ -109,32 +116,22 @@ ConvertResult convert(const ConvertRequest& req) {
   timer.done("quantize");
   throw_if_cancelled(req.cancel);
 
-  const ir::Graph analysed = req.accuracy_inputs.empty() ? ir::Graph() : graph;  // -a runs the unbatched graph
-  if (cfg.rknn_batch_size > 1) graph = with_batch_size(graph, cfg.rknn_batch_size, cfg, tgt, result.warnings);
-  std::vector<compiler::Program> programs;
-  if (shape_sets.empty()) {
-    programs.push_back(compile_for_target(graph, cfg, tgt, result.warnings));
-  } else {
-    std::vector<ir::Graph> per_set;
-    for (size_t k = 0; k < shape_sets.size(); ++k)
-      per_set.push_back(with_input_shapes(graph, shape_sets[k], cfg.where(fmt::format("configs.dynamic_input[{}]", k))));
-    for (const auto& g : per_set) programs.push_back(compile_for_target(g, cfg, tgt, result.warnings));
-    graph = with_dynamic_dims(graph, per_set);
-  }
-  // Reports describe MaxShape, as eval_perf / eval_memory do (004 §5.4.3).
-  const compiler::Program& program = programs[shape_sets.empty() ? 0 : max_shape_set(shape_sets)];
+  // -a analyses the graph as calibrated (one frame, MaxShape).
+  CompiledModel compiled = compile_model(graph, cfg, tgt, result.warnings);
+  const compiler::Program& program = compiled.programs[compiled.reported];
   timer.done("compile");
   throw_if_cancelled(req.cancel);
 
-  format::RknnModel model{graph, cfg.name, tgt.name, RKNNC_VERSION, cfg.configs.custom_string, preprocess, cfg.echo};
-  model.tensors = tensor_annotations(program, graph);
-  model.programs = programs;
+  format::RknnModel model{compiled.graph, cfg.name, tgt.name, RKNNC_VERSION, cfg.configs.custom_string, preprocess,
+                          cfg.echo};
+  model.tensors = tensor_annotations(program, compiled.graph);
+  model.programs = compiled.programs;
   model.compress_weights = cfg.configs.compress_weight;
   model.remove_weights = cfg.configs.remove_weight;
   const std::string rknn_bytes = format::serialize_rknn(model);
   const auto path = [&](const char* suffix) { return req.out_dir / (cfg.name + suffix); };
   const auto rknn_path = path(".rknn"), report_path = path(".build.json");
-  const nlohmann::json perf = report::perf_json(program, graph, tgt, cfg.name);
+  const nlohmann::json perf = report::perf_json(program, compiled.graph, tgt, cfg.name);
   StagedOutputs out;
   out.add(path(".perf.json"), report::dump_report(perf));
   out.add(path(".perf.txt"), report::perf_text(perf));
@@ -143,14 +140,14 @@ ConvertResult convert(const ConvertRequest& req) {
   timer.done("write");
 
   if (!req.accuracy_inputs.empty()) {
-    stage_accuracy_analysis(*numerics.golden, analysed, req.accuracy_inputs, cfg, req.out_dir, out, result.written);
+    stage_accuracy_analysis(*numerics.golden, graph, req.accuracy_inputs, cfg, req.out_dir, out, result.written);
     timer.done("accuracy_analysis");
   }
 
   report::BuildReportInput info;
   info.config = &cfg;
   info.target = tgt.name;
-  info.graph = &graph;
+  info.graph = &compiled.graph;
   info.ops_before = ops_before;
   info.weight_bytes_before = weight_bytes_before;
   info.passes = pass_records;
