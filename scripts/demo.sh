@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: convert every bundled sample config for rk3588, inspect one
-# result and run it on the CPU. Prints where the outputs are.
+# result, run it on the CPU and show the start of an estimated eval_perf
+# table. Prints where the outputs are.
 set -euo pipefail
 RKNNC=${1:-build/rknnc}
 OUT=${2:-out/demo}
@@ -18,5 +19,10 @@ if [ -f samples/digits_cnn/demo_input.npy ] && [ -f "$OUT/digits_cnn.rknn" ]; th
   "$RKNNC" run "$OUT/digits_cnn.rknn" --input samples/digits_cnn/demo_input.npy -o "$OUT/run"
   /usr/bin/python3 -c "import numpy as np; print(f\"predicted digit {int(np.load('$OUT/run/logits.npy').argmax())} (label {int(np.load('samples/digits_cnn/test_labels.npy')[0])})\")"
 fi
+if [ -f "$OUT/yolo_mini.perf.txt" ]; then
+  echo "== estimated eval_perf of yolo_mini on rk3588 (what -e prints; the first rows and the totals)"
+  head -n 8 "$OUT/yolo_mini.perf.txt"
+  grep -E "^(Total|Estimated)" "$OUT/yolo_mini.perf.txt"
+fi
 echo
-echo "demo outputs are in $OUT/ (.rknn models, .build.json reports, run/ results)"
+echo "demo outputs are in $OUT/ (.rknn models, .build.json / .perf.txt / .memory.json reports, run/ results)"
