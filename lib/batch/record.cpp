@@ -5,6 +5,7 @@
 
 #include "batch/sha256.h"
 #include "util/atomic_file.h"
+#include "util/build_id.h"
 
 namespace rknnc::batch {
 namespace fs = std::filesystem;
@@ -21,7 +22,9 @@ std::vector<HashedInput> hash_inputs(const std::vector<fs::path>& inputs, const 
 
 std::string inputs_digest(const std::vector<HashedInput>& inputs, const target::Target& target) {
   Sha256 h;
-  h.update("rknnc " RKNNC_VERSION "\n").update("target " + target.name + " " + sha256_file(target.file) + "\n");
+  // The build ID too: a rebuilt rknnc of the same version may write other bytes.
+  h.update("rknnc " RKNNC_VERSION " " + build_id() + "\n");
+  h.update("target " + target.name + " " + sha256_file(target.file) + "\n");
   for (const auto& in : inputs) h.update("file " + in.path + " " + in.sha256 + "\n");
   return h.hex();
 }
