@@ -111,14 +111,18 @@ std::vector<NodePlacement> place_nodes(const ir::Graph& g, const target::Target&
                                        std::vector<std::string>& warnings) {
   const auto forced = op_target_by_node(g, o);
   // float32 ops fed only by graph inputs (mean / std normalisation ahead of a
-  // QuantizeLinear) are the CPU's input stage, not a fallback worth a warning.
-  std::set<std::string> input_stage(g.inputs.begin(), g.inputs.end());
+  // QuantizeLinear or Cast) are the CPU's input stage, not a fallback worth a
+  // warning. A graph with no such boundary (float_dtype: float32) has none.
+  const bool has_boundary =
+      std::any_of(g.nodes.begin(), g.nodes.end(), [](const auto& n) { return is_boundary_op(*n); });
+  std::set<std::string> input_stage;
+  if (has_boundary) input_stage.insert(g.inputs.begin(), g.inputs.end());
   std::vector<NodePlacement> out;
   std::map<std::string, std::vector<std::string>> fallbacks;  // reason → nodes
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const ir::Node& n = *g.nodes[i];
     NodePlacement p = place_by_rules(g, n, t);
-    const bool in_input_stage = compute_dtype(g, n) == "FLOAT32" && !is_boundary_op(n) &&
+    const bool in_input_stage = has_boundary && compute_dtype(g, n) == "FLOAT32" && !is_boundary_op(n) &&
                                 std::all_of(n.inputs.begin(), n.inputs.end(), [&](const std::string& v) {
                                   return v.empty() || g.is_constant(v) || input_stage.count(v);
                                 });
