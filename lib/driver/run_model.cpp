@@ -83,13 +83,13 @@ std::string shapes_str(const std::map<std::string, std::vector<int64_t>>& shapes
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
-// The Program compiled for the feeds' shapes (several with dynamic_input).
-const compiler::Program& select_program(const std::vector<compiler::Program>& programs, const runtime::TensorMap& feeds,
-                                        const std::string& model) {
+// Index of the Program compiled for the feeds' shapes (several with dynamic_input).
+size_t select_program(const std::vector<compiler::Program>& programs, const runtime::TensorMap& feeds,
+                      const std::string& model) {
   std::map<std::string, std::vector<int64_t>> given;
   for (const auto& [name, t] : feeds) given[name] = t.shape();
-  for (const auto& p : programs)
-    if (p.input_shapes == given) return p;
+  for (size_t i = 0; i < programs.size(); ++i)
+    if (programs[i].input_shapes == given) return i;
   std::vector<std::string> accepted;
   for (const auto& p : programs) accepted.push_back("[" + shapes_str(p.input_shapes) + "]");
   fail_config("{}: inputs {} match no shape the model was compiled for; it accepts {}{}", model, shapes_str(given),
@@ -134,6 +134,10 @@ std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesy
   if (inputs.size() != graph.inputs.size())
     fail_config("{} has {} input(s), {} --input file(s) given", path.string(), graph.inputs.size(), inputs.size());
   runtime::Executor exec(graph);
+  // One runner per Program, checked and prepared once, outside the timed runs.
+  std::vector<runtime::ProgramRunner> runners;
+  runners.reserve(programs.size());
+  for (const auto& p : programs) runners.emplace_back(graph, p);
   const auto prepare = [&](ir::Tensor t, size_t i) {
     const std::string& name = graph.inputs[i];
     if (options.nhwc) t = nhwc_to_nchw(t, name);
@@ -162,10 +166,10 @@ std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesy
     for (size_t i = 0; i < inputs.size(); ++i)
       feeds[graph.inputs[i]] = prepare(options.batch ? batch_item(inputs[i], b, sample_shapes[i]) : std::move(inputs[i]), i);
     runtime::TensorMap outs;
+    const size_t program = runners.empty() ? 0 : select_program(programs, feeds, path.string());
     for (int r = 0; r < std::max(1, options.repeat); ++r, ++runs) {
       const auto start = std::chrono::steady_clock::now();
-      outs = programs.empty() ? exec.run(feeds)
-                              : runtime::ProgramRunner(graph, select_program(programs, feeds, path.string())).run(feeds);
+      outs = runners.empty() ? exec.run(feeds) : runners[program].run(feeds);
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       total_ms += ms;
       min_ms = runs == 0 ? ms : std::min(min_ms, ms);
