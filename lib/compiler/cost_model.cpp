@@ -1,10 +1,10 @@
 #include "compiler/cost_model.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "compiler/layout.h"
 #include "compiler/multicore.h"
+#include "util/strings.h"
 
 namespace rknnc::compiler {
 namespace {
@@ -91,9 +91,7 @@ class CostModel {
 
  private:
   double macs_per_cycle(const std::string& dtype) const {
-    std::string key = dtype;
-    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    auto it = t_.npu.macs_per_cycle.find(key);
+    auto it = t_.npu.macs_per_cycle.find(to_lower(dtype));
     if (it != t_.npu.macs_per_cycle.end()) return it->second;
     double slowest = 0;
     for (const auto& [k, v] : t_.npu.macs_per_cycle) slowest = slowest == 0 ? v : std::min(slowest, v);

@@ -3,20 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 #include <set>
 
 #include "config/nearest.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace rknnc::compiler {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // Boundary conversions between the caller's float32 data and the NPU's int8
 // or float16: the CPU does them (like Toolkit2's InputOperator / OutputOperator).
@@ -56,7 +51,7 @@ std::optional<std::string> limit_violation(const ir::Graph& g, const ir::Node& n
 NodePlacement place_by_rules(const ir::Graph& g, const ir::Node& n, const target::Target& t) {
   if (is_boundary_op(n)) return {Device::Cpu, "float / int8 conversion at the model boundary"};
   if (!t.npu_runs(n.op_type)) return {Device::Cpu, fmt::format("{} is not an NPU op of {}", n.op_type, t.name)};
-  const std::string dtype = lower(compute_dtype(g, n));
+  const std::string dtype = to_lower(compute_dtype(g, n));
   if (std::find(t.dtypes.begin(), t.dtypes.end(), dtype) == t.dtypes.end())
     return {Device::Cpu, fmt::format("{} is not an NPU data type of {} (it computes {}; choose quantize / "
                                      "float_dtype accordingly)",
@@ -76,7 +71,7 @@ std::map<size_t, std::string> op_target_by_node(const ir::Graph& g, const Placem
     }
   std::map<size_t, std::string> by_node;
   for (const auto& [tensor, device] : o.op_target) {
-    const std::string d = lower(device);
+    const std::string d = to_lower(device);
     if (d != "cpu" && d != "npu" && d != "auto")
       fail_config("{}: '{}' → '{}' is not supported for rknnc's targets; use cpu, npu or auto (there is no GPU target)",
                   o.op_target_where, tensor, device);
@@ -93,11 +88,7 @@ std::map<size_t, std::string> op_target_by_node(const ir::Graph& g, const Placem
 
 }  // namespace
 
-std::string dtype_label(ir::DataType t) {
-  std::string s(ir::dtype_name(t));
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return s;
-}
+std::string dtype_label(ir::DataType t) { return to_upper(std::string(ir::dtype_name(t))); }
 
 std::string compute_dtype(const ir::Graph& g, const ir::Node& n) {
   if (!n.outputs.empty() && !is_boundary_op(n))

@@ -2,7 +2,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -11,16 +10,12 @@
 #include <sstream>
 
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace rknnc::config {
 namespace {
 
 using nlohmann::json;
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // A plain (unquoted) scalar, resolved like PyYAML's SafeLoader.
 json resolve_plain(const std::string& s) {
@@ -32,7 +27,7 @@ json resolve_plain(const std::string& s) {
   static const std::regex kNan("^\\.(nan|NaN|NAN)$");
   if (std::regex_match(s, kNull)) return nullptr;
   if (std::regex_match(s, kBool)) {
-    const std::string l = lower(s);
+    const std::string l = to_lower(s);
     return l == "yes" || l == "true" || l == "on";
   }
   std::string digits = s;

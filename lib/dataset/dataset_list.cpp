@@ -1,18 +1,16 @@
 #include "dataset/dataset_list.h"
 
-#include <algorithm>
 #include <sstream>
 
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace rknnc::dataset {
 namespace fs = std::filesystem;
 
 std::string lower_extension(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext;
+  return to_lower(p.extension().string());
 }
 
 bool supported_extension(const fs::path& p) {

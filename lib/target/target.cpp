@@ -13,17 +13,13 @@
 #include "config/schema_check.h"
 #include "config/yaml_json.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace rknnc::target {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 bool has_targets(const fs::path& dir) {
   std::error_code ec;
@@ -99,7 +95,7 @@ std::vector<Target> load_targets_uncached() {
   std::map<std::string, std::string> seen;
   for (const auto& t : out)
     for (const auto& n : t.names_for_lookup()) {
-      auto [it, fresh] = seen.emplace(lower(n), t.name);
+      auto [it, fresh] = seen.emplace(to_lower(n), t.name);
       if (!fresh)
         fail_config("{}: '{}' is also a name or alias of {}; each name must be unique", t.file.string(), n,
                     it->second);
@@ -154,12 +150,12 @@ std::vector<Target> load_all_targets() {
 
 Target find_target(const std::string& name) {
   const auto all = load_all_targets();
-  const std::string want = lower(name);
+  const std::string want = to_lower(name);
   std::vector<std::string> names;
   for (const auto& t : all)
     for (const auto& n : t.names_for_lookup()) {
-      if (lower(n) == want) return t;
-      names.push_back(lower(n));
+      if (to_lower(n) == want) return t;
+      names.push_back(to_lower(n));
     }
   const std::string near = config::nearest(want, names);
   fail_config("unknown target platform '{}'{}; choose one of: {} (see rknnc targets)", name,
