@@ -68,16 +68,17 @@ void plan_memory(Program& p, const ir::Graph& g, const target::Target& t) {
   for (size_t k = 0; k < items.size(); ++k) p.buffers[owners[k]].offset = items[k].offset;
 
   if (t.npu.sram_bytes > 0) {
+    std::vector<int64_t> reads(p.buffers.size(), 0);
+    for (const Step& s : p.steps)
+      for (int b : s.inputs)
+        if (b >= 0) ++reads[static_cast<size_t>(b)];
     for (auto& it : items) it.offset = -1;
     m.sram_bytes = pack_intervals(items, t.npu.sram_bytes);
     for (size_t k = 0; k < items.size(); ++k) {
       Buffer& b = p.buffers[owners[k]];
       b.sram_offset = items[k].offset;
-      if (b.sram_offset < 0) continue;
       // Written once, read by every reader: all of it stays off DDR.
-      int readers = 0;
-      for (const Step& s : p.steps) readers += static_cast<int>(std::count(s.inputs.begin(), s.inputs.end(), static_cast<int>(owners[k])));
-      m.sram_ddr_bytes_saved += b.bytes * (1 + readers);
+      if (b.sram_offset >= 0) m.sram_ddr_bytes_saved += b.bytes * (1 + reads[owners[k]]);
     }
   }
   const auto packed = packed_weights(p, g);
