@@ -57,6 +57,9 @@ bool is_valid_utf8(std::string_view s);
 // one-line error message.
 std::string printable(std::string_view s);
 
+// "<what>: corrupt .rknn (<detail>)", for checks outside a ByteReader.
+[[noreturn]] void corrupt(const std::string& what, const std::string& detail);
+
 class ByteReader {
  public:
   // `file` and `section` name the data in error messages.

@@ -1,10 +1,10 @@
-// Reads the .rknn container v1. Nothing from the file is trusted: header,
-// table, every count, length, offset, dtype, shape and string is checked
-// before use, counts against the bytes left before anything is allocated, and
-// the finished graph is run through the IR verifier.
+// Reads the sections of a .rknn (the container header and table:
+// rknn_container.cpp). Nothing from the file is trusted: every count, length,
+// offset, dtype, shape and string is checked before use, counts against the
+// bytes left before anything is allocated, and the finished graph is run
+// through the IR verifier.
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <optional>
 
@@ -12,7 +12,6 @@
 
 #include "compiler/layout.h"
 #include "format/byte_io.h"
-#include "format/crc32.h"
 #include "format/program_section.h"
 #include "format/rknn_file.h"
 #include "format/rknn_layout.h"
@@ -24,10 +23,6 @@ namespace rknnc::format {
 namespace {
 
 using layout::AttrKind;
-
-[[noreturn]] void corrupt(const std::string& what, const std::string& detail) {
-  fail("{}: corrupt .rknn ({})", what, detail);
-}
 
 bool known_dtype(uint8_t code) {
   return code != 0 && ir::dtype_name(static_cast<ir::DataType>(code)) != "undefined";
@@ -331,84 +326,6 @@ void read_metadata(std::string_view text, const std::string& what, RknnModel& m)
 
 }  // namespace
 
-std::string_view layout::section_name(uint32_t kind) {
-  switch (static_cast<SectionKind>(kind)) {
-    case SectionKind::Metadata: return "metadata";
-    case SectionKind::Graph: return "graph";
-    case SectionKind::Tensors: return "tensors";
-    case SectionKind::Weights: return "weights";
-    case SectionKind::Program: return "program";
-    case SectionKind::WeightsZstd: return "weights_zstd";
-  }
-  return "unknown";
-}
-
-ContainerInfo read_container(const std::string& bytes, const std::string& what) {
-  if (bytes.size() < layout::kMagic.size() || std::string_view(bytes).substr(0, layout::kMagic.size()) != layout::kMagic)
-    fail("{}: not a .rknn file (bad magic, expected \"RKNNC\\0\")", what);
-  auto too_short = [&] {
-    corrupt(what, fmt::format("file is {} bytes, shorter than the {}-byte header: truncated", bytes.size(),
-                              layout::kMinHeaderSize));
-  };
-  // The version comes first: a newer file is reported as such whatever its
-  // header looks like.
-  if (bytes.size() < layout::kVersionOffset + 4) too_short();
-  ContainerInfo info;
-  info.version = load_le<uint32_t>(bytes, layout::kVersionOffset);
-  if (info.version == 0) corrupt(what, "format version 0");
-  if (info.version > kFormatVersion)
-    fail("{}: .rknn format version {} is newer than this rknnc reads (version {}); use a newer rknnc", what,
-         info.version, kFormatVersion);
-  if (bytes.size() < layout::kMinHeaderSize) too_short();
-  const uint16_t count = load_le<uint16_t>(bytes, layout::kSectionCountOffset);
-  const uint32_t flags = load_le<uint32_t>(bytes, layout::kFlagsOffset);
-  info.file_size = load_le<uint64_t>(bytes, layout::kFileSizeOffset);
-  if (info.file_size != bytes.size())
-    corrupt(what, fmt::format("file is {} bytes, header says {}: truncated or extended", bytes.size(), info.file_size));
-  if (count == 0 || count > layout::kMaxSections)
-    corrupt(what, fmt::format("section count {} outside 1..{}", count, layout::kMaxSections));
-  const size_t table_end = layout::kTableOffset + count * layout::kEntrySize;
-  if (bytes.size() < table_end + 4) corrupt(what, "file ends inside the section table: truncated");
-  if (crc32(bytes.data(), table_end) != load_le<uint32_t>(bytes, table_end)) corrupt(what, "header CRC mismatch");
-  if (flags != 0)
-    fail("{}: .rknn uses features this rknnc does not read (flags {:#x}); use a newer rknnc", what, flags);
-  uint64_t prev_end = table_end + 4;
-  bool seen[layout::kNumKnownSections + 1] = {};
-  for (uint16_t i = 0; i < count; ++i) {
-    const size_t e = layout::kTableOffset + i * layout::kEntrySize;
-    SectionInfo s;
-    s.kind = load_le<uint32_t>(bytes, e);
-    s.name = layout::section_name(s.kind);
-    s.offset = load_le<uint64_t>(bytes, e + 8);
-    s.length = load_le<uint64_t>(bytes, e + 16);
-    s.crc = load_le<uint32_t>(bytes, e + 24);
-    const std::string label = s.name == "unknown" ? fmt::format("#{} (kind {})", i, s.kind) : "'" + s.name + "'";
-    if (load_le<uint32_t>(bytes, e + 4) != 0 || load_le<uint32_t>(bytes, e + 28) != 0)
-      corrupt(what, fmt::format("section {} has non-zero reserved fields", label));
-    if (s.offset % layout::kSectionAlign != 0 || s.offset < prev_end || s.offset > bytes.size() ||
-        s.length > bytes.size() - s.offset)
-      corrupt(what, fmt::format("section {} at [{}, +{}) is misplaced or outside the {}-byte file", label, s.offset,
-                                s.length, bytes.size()));
-    for (uint64_t k = prev_end; k < s.offset; ++k)
-      if (bytes[k] != '\0') corrupt(what, fmt::format("non-zero padding byte at offset {}", k));
-    if (crc32(bytes.data() + s.offset, s.length) != s.crc) corrupt(what, fmt::format("section {} CRC mismatch", label));
-    if (s.kind >= 1 && s.kind <= layout::kNumKnownSections) {
-      if (seen[s.kind]) corrupt(what, fmt::format("section {} appears twice", label));
-      seen[s.kind] = true;
-    }
-    prev_end = s.offset + s.length;
-    info.sections.push_back(std::move(s));
-  }
-  if (prev_end != bytes.size()) corrupt(what, fmt::format("{} unexpected bytes after the last section", bytes.size() - prev_end));
-  for (uint32_t k = 1; k <= layout::kNumRequiredSections; ++k)
-    if (!seen[k]) corrupt(what, fmt::format("section '{}' is missing", layout::section_name(k)));
-  const bool plain = seen[static_cast<uint32_t>(layout::SectionKind::Weights)];
-  const bool zstd = seen[static_cast<uint32_t>(layout::SectionKind::WeightsZstd)];
-  if (plain == zstd)
-    corrupt(what, plain ? "sections 'weights' and 'weights_zstd' both present" : "section 'weights' is missing");
-  return info;
-}
-
 RknnModel parse_rknn(const std::string& bytes, const std::string& what) {
   const ContainerInfo info = read_container(bytes, what);
   std::string_view section[layout::kNumKnownSections + 1];
@@ -450,11 +367,5 @@ RknnModel read_rknn(const std::filesystem::path& path) {
   return parse_rknn(read_file(path, "model"), path.string());
 }
 
-bool is_rknn_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  char head[layout::kMagic.size()] = {};
-  if (!in.read(head, sizeof head)) return false;
-  return std::string_view(head, sizeof head) == layout::kMagic;
-}
 
 }  // namespace rknnc::format
