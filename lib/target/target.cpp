@@ -12,6 +12,7 @@
 #include "config/nearest.h"
 #include "config/schema_check.h"
 #include "config/yaml_json.h"
+#include "target/data_dirs.h"  // generated: RKNNC_SOURCE_DATA_DIR, RKNNC_INSTALL_DATA_DIR
 #include "util/error.h"
 #include "util/strings.h"
 
