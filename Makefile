@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 OUT        ?= out
 RKNNC       = $(BUILD)/rknnc
 
-.PHONY: all deps demo test bench bench-quant bench-zoo bench-cost clean install
+.PHONY: all deps deps-build demo test bench bench-quant bench-zoo bench-cost clean install
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -17,7 +17,11 @@ $(BUILD)/build.ninja:
 deps:
 	bash scripts/install-deps.sh
 
-demo: deps all
+# `make demo` needs no test-only package (tests/cli/run_deps_test.py checks it).
+deps-build:
+	RKNNC_BUILD_ONLY=1 bash scripts/install-deps.sh
+
+demo: deps-build all
 	bash scripts/demo.sh $(RKNNC) $(OUT)/demo
 
 test: deps

@@ -17,7 +17,7 @@ echo "== $RKNNC inspect $model"
 if [ -f samples/digits_cnn/demo_input.npy ] && [ -f "$OUT/digits_cnn.rknn" ]; then
   echo "== $RKNNC run $OUT/digits_cnn.rknn --input samples/digits_cnn/demo_input.npy -o $OUT/run"
   "$RKNNC" run "$OUT/digits_cnn.rknn" --input samples/digits_cnn/demo_input.npy -o "$OUT/run"
-  /usr/bin/python3 -c "import numpy as np; print(f\"predicted digit {int(np.load('$OUT/run/logits.npy').argmax())} (label {int(np.load('samples/digits_cnn/test_labels.npy')[0])})\")"
+  /usr/bin/python3 scripts/npy_argmax.py "$OUT/run/logits.npy" samples/digits_cnn/test_labels.npy
 fi
 if [ -f "$OUT/yolo_mini.perf.txt" ]; then
   echo "== estimated eval_perf of yolo_mini on rk3588 (what -e prints; the first rows and the totals)"

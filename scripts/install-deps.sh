@@ -2,14 +2,18 @@
 # Installs what rknnc needs to build and test: Debian packages (apt) and
 # onnxruntime-node (npm, the independent reference runtime of tests/ort).
 # Idempotent: does nothing when everything is present. RKNNC_BUILD_ONLY=1
-# installs only what building rknnc needs.
+# installs only what building rknnc and `make demo` need.
+# tests/cli/run_deps_test.py (in `make test`) fails when a Python file the
+# suites run imports a module whose package is missing from TEST_PKGS.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-BUILD_PKGS=(g++ meson ninja-build pkg-config cmake make
+BUILD_PKGS=(python3 g++ meson ninja-build pkg-config cmake make
   libyaml-cpp-dev libcli11-dev libonnx-dev libprotobuf-dev protobuf-compiler
   libfmt-dev nlohmann-json3-dev catch2 libvalijson-dev libstb-dev libjpeg-dev libssl-dev libzstd-dev)
-# Tests: numpy + onnx make fixtures, yaml reads configs, testdata has ONNX's node tests.
-TEST_PKGS=(python3 python3-numpy python3-onnx python3-yaml libonnx-testdata)
+# Tests: numpy + onnx make fixtures, yaml reads configs, testdata has ONNX's
+# node tests, torch generates the cost-model graphs, pil is imported by the
+# sample image helper.
+TEST_PKGS=(python3-numpy python3-onnx python3-yaml libonnx-testdata python3-torch python3-pil)
 want=("${BUILD_PKGS[@]}")
 if [ "${RKNNC_BUILD_ONLY:-0}" != 1 ]; then
   want+=("${TEST_PKGS[@]}")
