@@ -21,6 +21,7 @@
 #include "format/rknn_file.h"
 #include "report/build_report.h"
 #include "report/inspect.h"
+#include "target/data_dirs.h"  // generated: RKNNC_SOURCE_DATA_DIR
 #include "util/atomic_file.h"
 #include "util/error.h"
 
