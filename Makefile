@@ -2,10 +2,12 @@
 # missing (Debian packages only), build, and run.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 OUT        ?= out
 RKNNC       = $(BUILD)/rknnc
 
-.PHONY: all deps deps-build demo test bench bench-quant bench-zoo bench-cost clean install
+.PHONY: all deps deps-build demo test fuzz bench bench-quant bench-zoo bench-cost clean install
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -27,6 +29,12 @@ demo: deps-build all
 test: deps
 	bash scripts/run-tests.sh $(ASAN_BUILD)
 
+# libFuzzer harnesses (clang, ASan+UBSan), each run FUZZ_SECONDS from the
+# seed corpus; `make test` only replays tests/fuzz/regressions. docs/fuzzing.md
+fuzz:
+	RKNNC_BUILD_ONLY=1 RKNNC_FUZZ=1 bash scripts/install-deps.sh
+	bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 bench: deps all
 	bash bench/run.sh $(RKNNC)
 
@@ -41,4 +49,4 @@ bench-cost: deps all
 	/usr/bin/python3 bench/cost_model.py $(RKNNC) --models $(BUILD)/cost_models
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(OUT)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(OUT)

@@ -2,7 +2,8 @@
 # Installs what rknnc needs to build and test: Debian packages (apt) and
 # onnxruntime-node (npm, the independent reference runtime of tests/ort).
 # Idempotent: does nothing when everything is present. RKNNC_BUILD_ONLY=1
-# installs only what building rknnc and `make demo` need.
+# installs only what building rknnc and `make demo` need;
+# RKNNC_FUZZ=1 adds what `make fuzz` needs (neither `make demo` nor `make test` uses it).
 # tests/cli/run_deps_test.py (in `make test`) fails when a Python file the
 # suites run imports a module whose package is missing from TEST_PKGS.
 set -euo pipefail
@@ -14,7 +15,10 @@ BUILD_PKGS=(python3 g++ meson ninja-build pkg-config cmake make
 # node tests, torch generates the cost-model graphs, pil is imported by the
 # sample image helper.
 TEST_PKGS=(python3-numpy python3-onnx python3-yaml libonnx-testdata python3-torch python3-pil)
+# Fuzzing (`make fuzz` only): clang with libFuzzer and the sanitizer runtimes.
+FUZZ_PKGS=(clang libclang-rt-14-dev)
 want=("${BUILD_PKGS[@]}")
+[ "${RKNNC_FUZZ:-0}" != 1 ] || want+=("${FUZZ_PKGS[@]}")
 if [ "${RKNNC_BUILD_ONLY:-0}" != 1 ]; then
   want+=("${TEST_PKGS[@]}")
   # Many machines ship a newer Node.js than Debian's: add Debian's only when absent.
