@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "dataset/sample_loader.h"
 #include "cli/convert_output.h"
+#include "report/build_report.h"
 #include "report/perf_report.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -76,7 +77,7 @@ int finish_single(const ConvertArgs& a, const batch::Job& job, const batch::JobR
 
 int finish_batch(const ConvertArgs& a, const std::vector<batch::Job>& jobs, const batch::BatchResult& result,
                  const nlohmann::json& summary) {
-  write_file_atomic(batch::summary_path(a.out_dir), summary.dump(2) + "\n");
+  write_file_atomic(batch::summary_path(a.out_dir), report::dump_report(summary));
   if (!a.quiet && !a.json)
     for (const auto& r : result.results)
       for (const auto& o : r.outputs) fmt::print("{}\n", o.path.string());
@@ -120,7 +121,7 @@ int convert(const ConvertArgs& a) {
   const std::string deps = batch::depfile_text(result.results);
   if (!a.depfile.empty() && !deps.empty()) write_file_atomic(a.depfile, deps);
   const nlohmann::json summary = batch::summary_json(jobs, result, a.out_dir);
-  if (a.json) fmt::print("{}\n", summary.dump(2));
+  if (a.json) fmt::print("{}", report::dump_report(summary));
   return batch_mode ? finish_batch(a, jobs, result, summary) : finish_single(a, jobs[0], result.results[0]);
 }
 

@@ -24,9 +24,10 @@ int run(const RunArgs& a) {
   if (a.options.repeat > 1)
     std::fprintf(stderr, "rknnc: %lld runs: mean %.3f ms, min %.3f ms\n", static_cast<long long>(timing.runs),
                  timing.mean_ms, timing.min_ms);
+  const auto files = unique_file_names_of(outputs);
   StagedOutputs staged;
   for (const auto& [name, tensor] : outputs)
-    staged.add(std::filesystem::path(a.out_dir) / (safe_file_name(name) + ".npy"), to_npy(tensor));
+    staged.add(std::filesystem::path(a.out_dir) / (files.at(name) + ".npy"), to_npy(tensor));
   staged.commit();
   return 0;
 }

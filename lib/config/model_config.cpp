@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -11,10 +14,16 @@
 #include "config/nearest.h"
 #include "config/schema_check.h"
 #include "config/yaml_json.h"
+#include "ir/size_limit.h"
 #include "util/error.h"
 
 namespace rknnc::config {
 namespace {
+
+// `name` becomes output file names ({name}.build.json, {name}.quantization.cfg,
+// their temp files ".{file}.tmp{pid}"): at most this many bytes keeps every one
+// of them under the 255-byte file name limit of Linux file systems.
+constexpr size_t kMaxNameBytes = 200;
 
 using nlohmann::json;
 
@@ -50,32 +59,62 @@ void warn_unknown(const json& obj, const json& root_schema, const json* node_sch
   (void)root_schema;
 }
 
-std::vector<int64_t> parse_shape(const json& v) {
+// One dim of a shape key: the schema allows positive integers; a dim no
+// tensor could have (or a number too big for an integer) is refused here.
+int64_t shape_dim(const json& d, const std::string& text, const std::string& where) {
+  int64_t v = 0;
+  if (d.is_number_integer()) {
+    v = d.get<int64_t>();
+  } else {
+    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size()) v = 0;
+  }
+  if (v < 1 || v > ir::kMaxTensorElements)
+    fail_config("{}: dimension {} is out of range; a dim is an integer from 1 to {}", where, text,
+                ir::kMaxTensorElements);
+  return v;
+}
+
+std::vector<int64_t> parse_shape(const json& v, const std::string& where) {
   std::vector<int64_t> dims;
   if (v.is_array()) {
-    for (const auto& d : v) dims.push_back(d.get<int64_t>());
+    for (const auto& d : v) dims.push_back(shape_dim(d, d.dump(), where));
     return dims;
   }
   static const std::regex kNum("[0-9]+");
   const std::string s = v.get<std::string>();
   for (auto it = std::sregex_iterator(s.begin(), s.end(), kNum); it != std::sregex_iterator(); ++it)
-    dims.push_back(std::stoll(it->str()));
+    dims.push_back(shape_dim(nullptr, it->str(), where));
   return dims;
 }
 
-std::vector<std::vector<float>> parse_per_input(const json& v) {
+float finite_float(const json& x, const std::string& where) {
+  const double d = x.get<double>();
+  if (!std::isfinite(d) || std::abs(d) > std::numeric_limits<float>::max())
+    fail_config("{}: {} is not a finite float32 number", where, d);
+  return static_cast<float>(d);
+}
+
+std::vector<std::vector<float>> parse_per_input(const json& v, const std::string& where) {
   std::vector<std::vector<float>> out;
   if (v.is_null() || v.empty()) return out;
   if (v[0].is_number()) {
     out.emplace_back();
-    for (const auto& x : v) out.back().push_back(x.get<float>());
+    for (const auto& x : v) out.back().push_back(finite_float(x, where));
     return out;
   }
   for (const auto& list : v) {
     out.emplace_back();
-    for (const auto& x : list) out.back().push_back(x.get<float>());
+    for (const auto& x : list) out.back().push_back(finite_float(x, where));
   }
   return out;
+}
+
+// The name as JSON shows it (escaped), shortened for a message.
+std::string shown_name(const std::string& name) {
+  std::string s = json(name).dump();
+  s = s.substr(1, s.size() - 2);
+  return s.size() > 40 ? s.substr(0, 40) + "…" : s;
 }
 
 void check_name(const std::string& name, const std::string& where) {
@@ -85,7 +124,11 @@ void check_name(const std::string& name, const std::string& where) {
   if (bad)
     fail_config("{}: '{}' is not a safe file name (it names the output files); use letters, digits, '_', '-' and '.', "
                 "not starting with '.', without '/' or '..'",
-                where, json(name).dump().substr(1, json(name).dump().size() - 2));
+                where, shown_name(name));
+  if (name.size() > kMaxNameBytes)
+    fail_config("{}: '{}' is {} bytes long; it names the output files ({{name}}.rknn, {{name}}.build.json, …), so it "
+                "may have at most {} bytes (a file name may have 255); use a shorter name",
+                where, shown_name(name), name.size(), kMaxNameBytes);
 }
 
 fs::path resolve_path(const fs::path& base, const std::string& p) {
@@ -118,7 +161,7 @@ ModelConfig build_entry(const json& entry, const json& schema, const fs::path& y
 
   const fs::path base = yaml_path.parent_path();
   cfg.name = entry["name"].get<std::string>();
-  check_name(cfg.name, fmt::format("{}: {}name", file, prefix));
+  check_name(cfg.name, fmt::format("{}: {}name", file, prefix.empty() ? "models." : prefix));
   cfg.platform = entry["platform"].get<std::string>();
   auto path_of = [&](const char* key) {
     return entry.contains(key) ? resolve_path(base, entry[key].get<std::string>()) : fs::path();
@@ -135,7 +178,8 @@ ModelConfig build_entry(const json& entry, const json& schema, const fs::path& y
 
   const json sub = entry.contains("subgraphs") && entry["subgraphs"].is_object() ? entry["subgraphs"] : json::object();
   if (sub.contains("input_size_list"))
-    for (const auto& s : sub["input_size_list"]) cfg.subgraphs.input_size_list.push_back(parse_shape(s));
+    for (const auto& s : sub["input_size_list"])
+      cfg.subgraphs.input_size_list.push_back(parse_shape(s, cfg.where("subgraphs.input_size_list")));
   if (sub.contains("inputs")) cfg.subgraphs.inputs = sub["inputs"].get<std::vector<std::string>>();
   if (sub.contains("outputs")) cfg.subgraphs.outputs = sub["outputs"].get<std::vector<std::string>>();
   if (!cfg.subgraphs.inputs.empty() && !cfg.subgraphs.input_size_list.empty() &&
@@ -146,8 +190,8 @@ ModelConfig build_entry(const json& entry, const json& schema, const fs::path& y
 
   const json c = entry.contains("configs") && entry["configs"].is_object() ? entry["configs"] : json::object();
   RknnConfig& rc = cfg.configs;
-  if (c.contains("mean_values")) rc.mean_values = parse_per_input(c["mean_values"]);
-  if (c.contains("std_values")) rc.std_values = parse_per_input(c["std_values"]);
+  if (c.contains("mean_values")) rc.mean_values = parse_per_input(c["mean_values"], cfg.where("configs.mean_values"));
+  if (c.contains("std_values")) rc.std_values = parse_per_input(c["std_values"], cfg.where("configs.std_values"));
   if (c.contains("quant_img_RGB2BGR")) {
     if (c["quant_img_RGB2BGR"].is_boolean())
       rc.quant_img_RGB2BGR = {c["quant_img_RGB2BGR"].get<bool>()};
@@ -180,7 +224,8 @@ ModelConfig build_entry(const json& entry, const json& schema, const fs::path& y
   if (c.contains("dynamic_input") && c["dynamic_input"].is_array())
     for (const auto& set : c["dynamic_input"]) {
       rc.dynamic_input.emplace_back();
-      for (const auto& shape : set) rc.dynamic_input.back().push_back(parse_shape(shape));
+      for (const auto& shape : set)
+        rc.dynamic_input.back().push_back(parse_shape(shape, cfg.where("configs.dynamic_input")));
     }
   if (!rc.mean_values.empty() && !rc.std_values.empty() && rc.mean_values.size() != rc.std_values.size())
     fail_config("{}: {} per-input lists but std_values has {}; give both one list per input",
@@ -263,13 +308,7 @@ std::vector<ModelConfig> parse_model_configs(const std::string& yaml_text, const
 }
 
 std::vector<ModelConfig> load_model_configs(const fs::path& yaml_path, const LoadOptions& options) {
-  std::error_code ec;
-  const std::string file = file_label(yaml_path);
-  if (!fs::is_regular_file(yaml_path, ec)) fail_config("{}: no such file; pass the model YAML with -i", file);
-  std::ifstream in(yaml_path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in && !in.eof()) fail_config("{}: cannot read the file; check its permissions", file);
-  return parse_model_configs(text, yaml_path, options);
+  return parse_model_configs(read_yaml_file(yaml_path), yaml_path, options);
 }
 
 ModelConfig load_model_config(const fs::path& yaml_path, const LoadOptions& options) {

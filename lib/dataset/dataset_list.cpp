@@ -23,7 +23,8 @@ std::vector<Sample> read_dataset_list(const fs::path& list, size_t num_inputs) {
   if (text.find('\0') != std::string::npos)
     fail("{}: dataset list is a binary file; it must be text with one sample per line", list.string());
   std::vector<Sample> samples;
-  std::istringstream lines(text);
+  // A byte order mark (Windows Notepad writes one) is not part of the first path.
+  std::istringstream lines(text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text);
   std::string line;
   for (int number = 1; std::getline(lines, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -38,6 +39,7 @@ std::vector<Sample> read_dataset_list(const fs::path& list, size_t num_inputs) {
            s.files.size(), num_inputs);
     for (const auto& f : s.files) {
       std::error_code ec;
+      if (fs::is_directory(f, ec)) fail("{}: '{}' is a folder; give one image or .npy file per input", where, f.string());
       if (!fs::is_regular_file(f, ec)) fail("{}: '{}' not found (paths are relative to the list file)", where, f.string());
       if (!supported_extension(f)) fail("{}: '{}' is not a .jpg/.png/.bmp/.npy file", where, f.string());
     }

@@ -15,6 +15,8 @@
 #include <memory>
 
 #include <jpeglib.h>
+// after jpeglib.h, which it needs
+#include <jerror.h>
 
 #define STB_IMAGE_IMPLEMENTATION
 #define STB_IMAGE_STATIC
@@ -38,8 +40,24 @@ namespace {
 
 bool too_large(int64_t w, int64_t h, std::string* reason) {
   if (w > 0 && h > 0 && w <= kMaxImageSide && h <= kMaxImageSide && w * h <= kMaxImagePixels) return false;
-  *reason = fmt::format("{}x{} pixels; the limit is {} per side and {} in all", w, h, kMaxImageSide, kMaxImagePixels);
+  *reason = w <= 0 || h <= 0 ? fmt::format("{}x{} pixels: the image is empty", w, h)
+                             : fmt::format("{}x{} pixels; the limit is {} per side and {} in all", w, h,
+                                           kMaxImageSide, kMaxImagePixels);
   return true;
+}
+
+// The big-endian 32-bit number at png[at..at+4) (PNG lengths and sizes).
+uint32_t be32(const std::string& png, size_t at) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<unsigned char>(png[at + i]);
+  return v;
+}
+
+// A PNG's size from its IHDR chunk (stb's own check would only say "unknown
+// image type" for a size it refuses), so the message can give it.
+bool png_size_refused(const std::string& png, std::string* reason) {
+  if (png.size() < 24 || png.compare(0, 8, "\x89PNG\r\n\x1a\n", 8) != 0 || png.compare(12, 4, "IHDR") != 0) return false;
+  return too_large(be32(png, 16), be32(png, 20), reason);
 }
 
 // libjpeg reports fatal errors through error_exit, which must not return.
@@ -47,6 +65,7 @@ struct JpegErrors {
   jpeg_error_mgr mgr;
   std::jmp_buf jump;
   char message[JMSG_LENGTH_MAX];
+  bool truncated;
 };
 
 [[noreturn]] void jpeg_fatal(j_common_ptr cinfo) {
@@ -55,7 +74,13 @@ struct JpegErrors {
   std::longjmp(e->jump, 1);
 }
 
-void jpeg_quiet(j_common_ptr, int) {}  // warnings (e.g. premature end: grey fill, as OpenCV) are not printed
+// Warnings are not printed. Most (extraneous bytes before a marker …) leave
+// the image whole, and it is taken as OpenCV takes it. A premature end is
+// not: OpenCV fills the missing rows with grey, and a calibration image that
+// is partly grey skews the ranges, so it is refused.
+void jpeg_warning(j_common_ptr cinfo, int level) {
+  if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) reinterpret_cast<JpegErrors*>(cinfo->err)->truncated = true;
+}
 
 // No C++ object with a destructor lives in this frame across setjmp/longjmp:
 // `out` and `reason` belong to the caller.
@@ -64,7 +89,8 @@ bool decode_jpeg(const std::string& bytes, int channels, Image* out, std::string
   JpegErrors errors;
   cinfo.err = jpeg_std_error(&errors.mgr);
   errors.mgr.error_exit = jpeg_fatal;
-  errors.mgr.emit_message = jpeg_quiet;
+  errors.mgr.emit_message = jpeg_warning;
+  errors.truncated = false;
   if (setjmp(errors.jump)) {
     jpeg_destroy_decompress(&cinfo);
     *reason = errors.message;
@@ -90,7 +116,8 @@ bool decode_jpeg(const std::string& bytes, int channels, Image* out, std::string
   }
   jpeg_finish_decompress(&cinfo);
   jpeg_destroy_decompress(&cinfo);
-  return true;
+  if (errors.truncated) *reason = "the file ends inside the image data (truncated JPEG)";
+  return !errors.truncated;
 }
 
 // stb_image 2.27 memcpy()s a zero-length IDAT chunk from a null pointer
@@ -98,16 +125,11 @@ bool decode_jpeg(const std::string& bytes, int channels, Image* out, std::string
 // when `png` has any, *cleaned gets a copy without them and this returns true.
 bool drop_empty_idat(const std::string& png, std::string* cleaned) {
   if (png.size() < 8 || png.compare(0, 8, "\x89PNG\r\n\x1a\n", 8) != 0) return false;
-  auto be32 = [&](size_t at) {
-    uint32_t v = 0;
-    for (size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<unsigned char>(png[at + i]);
-    return v;
-  };
   bool dropped = false;
   std::string out = png.substr(0, 8);
   size_t p = 8;
-  while (p + 12 <= png.size() && be32(p) <= png.size() - p - 12) {  // length, type, data, CRC
-    const size_t chunk = 12 + be32(p);
+  while (p + 12 <= png.size() && be32(png, p) <= png.size() - p - 12) {  // length, type, data, CRC
+    const size_t chunk = 12 + be32(png, p);
     if (chunk == 12 && png.compare(p + 4, 4, "IDAT") == 0)
       dropped = true;
     else
@@ -127,6 +149,7 @@ bool decode_image(const std::string& bytes, int channels, Image* out, std::strin
     return false;
   }
   if (bytes.size() >= 3 && bytes.compare(0, 3, "\xFF\xD8\xFF") == 0) return decode_jpeg(bytes, channels, out, reason);
+  if (png_size_refused(bytes, reason)) return false;
   std::string cleaned;
   const std::string& file = drop_empty_idat(bytes, &cleaned) ? cleaned : bytes;
   const auto* data = reinterpret_cast<const stbi_uc*>(file.data());

@@ -113,6 +113,50 @@ ir::Tensor nhwc_to_nchw(const std::vector<float>& v, const ir::Shape& nchw) {
   return t;
 }
 
+// Float32 is read as is; float16 and 8/16-bit integers convert to float32
+// exactly. Float64 and 32/64-bit integers are taken only when every value is
+// exactly a float32, so a sample never changes silently on the way in.
+bool always_exact(ir::DataType t) {
+  using ir::DataType;
+  return t == DataType::Float32 || t == DataType::Float16 || t == DataType::Int8 || t == DataType::UInt8 ||
+         t == DataType::Int16 || t == DataType::UInt16 || t == DataType::Bool;
+}
+
+// Element i of a float64 / 32- or 64-bit integer tensor, compared with its
+// float32 `f` in its own type (a double would round 64-bit integers).
+bool exact_at(const ir::Tensor& raw, int64_t i, float f) {
+  const float two63 = std::ldexp(1.0f, 63);
+  switch (raw.dtype()) {
+    case ir::DataType::Float64: return static_cast<double>(f) == raw.get_as_double(i);
+    case ir::DataType::UInt64:
+      return f < 2 * two63 && static_cast<uint64_t>(f) == raw.values<uint64_t>()[static_cast<size_t>(i)];
+    default: return f >= -two63 && f < two63 && static_cast<int64_t>(f) == raw.get_as_int(i);
+  }
+}
+
+std::string value_text(const ir::Tensor& raw, int64_t i) {
+  if (raw.dtype() == ir::DataType::Float64) return fmt::format("{}", raw.get_as_double(i));
+  if (raw.dtype() == ir::DataType::UInt64) return fmt::format("{}", raw.values<uint64_t>()[static_cast<size_t>(i)]);
+  return fmt::format("{}", raw.get_as_int(i));
+}
+
+std::vector<float> exact_floats(const ir::Tensor& raw, const fs::path& file, const std::string& where) {
+  const std::vector<float> v = raw.to_float_vector();
+  const bool check = !always_exact(raw.dtype());
+  for (size_t i = 0; i < v.size(); ++i) {
+    const auto at = static_cast<int64_t>(i);
+    if (check && !std::isnan(v[i]) && !exact_at(raw, at, v[i]))
+      fail("{}: '{}' is {} and its value {} at flat index {} is not exactly a float32{}; save it as float32 "
+           "(np.save(path, a.astype(np.float32)))",
+           where, file.string(), ir::dtype_name(raw.dtype()), value_text(raw, at), i,
+           std::isinf(v[i]) ? " (beyond float32 range)" : "");
+    if (!std::isfinite(v[i]))
+      fail("{}: '{}' has a {} value at flat index {}; calibration data must be finite", where, file.string(),
+           std::isnan(v[i]) ? "NaN" : "Inf", i);
+  }
+  return v;
+}
+
 ir::Tensor load_npy(const fs::path& file, const std::string& bytes, const InputSpec& input, const std::string& where) {
   const ir::Tensor raw = parse_npy(bytes, fmt::format("{}: '{}'", where, file.string()));
   const ir::Shape& s = input.shape;
@@ -125,11 +169,7 @@ ir::Tensor load_npy(const fs::path& file, const std::string& bytes, const InputS
          ir::shape_str(got), input.name, ir::shape_str(s),
          no_batch != s ? fmt::format(" (or {} without the batch dim)", ir::shape_str(no_batch)) : "",
          transposable ? fmt::format(" or NHWC {}", ir::shape_str(nhwc_of(s))) : "");
-  const std::vector<float> v = raw.to_float_vector();
-  for (size_t i = 0; i < v.size(); ++i)
-    if (!std::isfinite(v[i]))
-      fail("{}: '{}' has a {} value at flat index {}{}; calibration data must be finite", where, file.string(),
-           std::isnan(v[i]) ? "NaN" : "Inf", i, raw.dtype() == ir::DataType::Float64 ? " (or beyond float32 range)" : "");
+  const std::vector<float> v = exact_floats(raw, file, where);
   if (as_nhwc) return nhwc_to_nchw(v, s);
   return ir::Tensor::from<float>(s, v);
 }

@@ -7,9 +7,11 @@
 // resized bilinearly to the input's H×W when they differ (with a warning),
 // RGB→BGR when quant_img_RGB2BGR is set (3 channels), values 0–255, laid out
 // NCHW when dim 1 is the channel count (1/3/4) and the last dim is not, else
-// NHWC. .npy: any numeric dtype, "as is": shape equal to the input's, or
-// without its leading batch dim of 1, or the NHWC form of a 4-D NCHW input
-// (transposed). Mean/std are NOT applied: the converted graph applies them
+// NHWC. .npy: "as is": shape equal to the input's, or without its leading
+// batch dim of 1, or the NHWC form of a 4-D NCHW input (transposed); float32,
+// or a dtype whose values convert to float32 exactly (float16, 8/16-bit
+// integers always; float64 and 32/64-bit integers when every value is exactly
+// a float32, else an error saying to save it as float32). Mean/std are NOT applied: the converted graph applies them
 // (driver/preprocess). Every bad file is a one-line rknnc::Error (exit 1)
 // naming `where` and the file.
 #include <cstddef>

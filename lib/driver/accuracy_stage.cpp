@@ -2,6 +2,7 @@
 
 #include "dataset/sample_loader.h"
 #include "report/accuracy_report.h"
+#include "report/build_report.h"
 #include "util/file_names.h"
 #include "util/npy.h"
 
@@ -24,12 +25,14 @@ quant::AccuracyAnalysis stage_accuracy_analysis(const ir::Graph& golden, const i
   for (const auto& f : files) names.push_back(f.string());
   const auto text = out_dir / "error_analysis.txt", json = out_dir / "accuracy.json";
   staged.add(text, report::error_analysis_text(a));
-  staged.add(json, report::accuracy_json(a, names).dump(2) + "\n");
+  staged.add(json, report::dump_report(report::accuracy_json(a, names)));
   written.push_back(text);
   written.push_back(json);
-  for (const auto& [side, tensors_of] : {std::pair{"golden", &a.golden}, std::pair{"simulator", &a.simulator}})
+  for (const auto& [side, tensors_of] : {std::pair{"golden", &a.golden}, std::pair{"simulator", &a.simulator}}) {
+    const auto files = unique_file_names_of(*tensors_of);
     for (const auto& [name, t] : *tensors_of)
-      staged.add(out_dir / "snapshot" / side / (safe_file_name(name) + ".npy"), to_npy(t));
+      staged.add(out_dir / "snapshot" / side / (files.at(name) + ".npy"), to_npy(t));
+  }
   written.push_back(out_dir / "snapshot");
   return a;
 }

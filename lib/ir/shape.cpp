@@ -1,16 +1,31 @@
 #include "ir/shape.h"
 
+#include "ir/size_limit.h"
+
+#include <limits>
+
 #include "util/error.h"
 
 namespace rknnc::ir {
 
+// Saturates at INT64_MAX when the product overflows (size_limit.h relies on it).
 int64_t shape_numel(const Shape& s) {
   int64_t n = 1;
+  bool overflow = false;
   for (int64_t d : s) {
     if (d < 0) return -1;
-    n *= d;
+    overflow |= __builtin_mul_overflow(n, d, &n);
   }
-  return n;
+  return overflow ? std::numeric_limits<int64_t>::max() : n;
+}
+
+void check_tensor_size(const Shape& s, const std::string& what) {
+  const int64_t n = shape_numel(s);
+  if (n <= kMaxTensorElements) return;
+  fail("{} has shape {}: {} elements, more than the {} one tensor may have; check the model's dims (or "
+       "subgraphs.input_size_list)",
+       what, shape_str(s), n == std::numeric_limits<int64_t>::max() ? "too many" : std::to_string(n),
+       kMaxTensorElements);
 }
 
 bool shape_is_static(const Shape& s) { return shape_numel(s) >= 0; }

@@ -1,5 +1,6 @@
 #include "ir/tensor.h"
 
+#include "ir/size_limit.h"
 #include "util/error.h"
 #include "util/half.h"
 
@@ -8,6 +9,7 @@ namespace rknnc::ir {
 Tensor::Tensor(DataType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
   numel_ = shape_numel(shape_);
   if (numel_ < 0) fail("cannot allocate a tensor of dynamic shape {}", shape_str(shape_));
+  check_tensor_size(shape_, "a tensor");
   storage_ = std::make_shared<std::vector<std::byte>>(static_cast<size_t>(numel_) * dtype_size(dtype));
 }
 

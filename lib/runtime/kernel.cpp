@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "ir/size_limit.h"
+
 namespace rknnc::runtime {
 
 const ir::Tensor& KernelContext::in(size_t i) const {
@@ -14,6 +16,7 @@ ir::Tensor& KernelContext::set_output(size_t i, ir::DataType dtype, ir::Shape sh
   if (i >= outputs.size()) fail("kernel wrote output {} but the node has {}", i, outputs.size());
   for (int64_t d : shape)
     if (d < 0) fail("computed a negative output dimension {}", ir::shape_str(shape));
+  ir::check_tensor_size(shape, fmt::format("node '{}' ({}) output {}", node.name, node.op_type, i));
   outputs[i] = ir::Tensor(dtype, std::move(shape));
   return outputs[i];
 }

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -19,8 +21,11 @@ void StagedOutputs::add(const fs::path& dest, std::string_view bytes) {
   if (ec) fail_config("{}: cannot create output folder: {}", dir.string(), ec.message());
   const fs::path tmp = dir / fmt::format(".{}.tmp{}", dest.filename().string(), ::getpid());
   {
+    errno = 0;
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) fail_config("{}: cannot write output: permission denied or bad path", dest.string());
+    if (!out)
+      fail_config("{}: cannot write output ({}); check the -o folder and its permissions", dest.string(),
+                  errno ? std::strerror(errno) : "permission denied or bad path");
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.flush();
     if (!out) {
@@ -56,6 +61,7 @@ void write_file_atomic(const fs::path& dest, std::string_view bytes) {
 
 std::string read_file(const fs::path& path, const std::string& what) {
   std::error_code ec;
+  if (fs::is_directory(path, ec)) fail_config("{}: is a folder; give the {}", path.string(), what);
   if (!fs::is_regular_file(path, ec)) fail_config("{}: {} not found", path.string(), what);
   std::ifstream in(path, std::ios::binary);
   if (!in) fail_config("{}: cannot read {}", path.string(), what);

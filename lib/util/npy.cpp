@@ -3,6 +3,7 @@
 #include <cstring>
 #include <cctype>
 
+#include "ir/size_limit.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -75,9 +76,13 @@ ir::Tensor parse_npy(const std::string& bytes, const std::string& what) {
   size_t expected = ir::dtype_size(dtype);
   bool overflow = false;  // a crafted shape must not wrap around to the file's size
   for (int64_t d : shape) overflow |= __builtin_mul_overflow(expected, static_cast<size_t>(d), &expected);
-  if (overflow || bytes.size() - data_off != expected)
-    fail("{}: .npy data has {} bytes, shape {} needs {} (truncated file?)", what, bytes.size() - data_off,
-         ir::shape_str(shape), overflow ? "more" : std::to_string(expected));
+  const size_t have = bytes.size() - data_off;
+  if (overflow || expected / ir::dtype_size(dtype) > static_cast<size_t>(ir::kMaxTensorElements))
+    fail("{}: .npy shape {} is larger than the {} elements one tensor may have; is the header damaged?", what,
+         ir::shape_str(shape), ir::kMaxTensorElements);
+  if (have != expected)
+    fail("{}: .npy data has {} bytes, shape {} of {} needs {} ({}); save the array again with np.save", what, have,
+         ir::shape_str(shape), ir::dtype_name(dtype), expected, have < expected ? "truncated file" : "extra bytes at the end");
   return ir::Tensor::from_bytes(dtype, shape, bytes.data() + data_off, expected);
 }
 

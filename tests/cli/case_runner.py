@@ -11,11 +11,14 @@ import xml.etree.ElementTree as ET
 
 SRC = os.environ.get("RKNNC_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 BIN = os.environ.get("RKNNC_BIN", os.path.join(SRC, "build", "rknnc"))
-CRASH = re.compile(r"Sanitizer|runtime error:|Traceback|terminate called|Segmentation|Aborted|core dumped")
+# A crash, or "internal error:", which rknnc keeps for its own bugs: nothing a
+# test feeds it (a bad file above all) may produce either.
+CRASH = re.compile(r"Sanitizer|runtime error:|Traceback|terminate called|Segmentation|Aborted|core dumped|internal error")
 
 
 def rknnc(*args, env=None, binary=None, timeout=300, check_crash=True):
-    """Runs rknnc; returns the CompletedProcess. A sanitizer report or crash fails the case."""
+    """Runs rknnc; returns the CompletedProcess. A sanitizer report, a crash or an
+    "internal error" message fails the case."""
     p = subprocess.run([binary or BIN, *map(str, args)], capture_output=True, text=True, timeout=timeout,
                        env=env)
     if check_crash and CRASH.search(p.stderr):

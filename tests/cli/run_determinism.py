@@ -10,13 +10,15 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+from case_runner import CRASH
+
 SRC = os.environ["RKNNC_SOURCE_DIR"]
 BIN = os.environ["RKNNC_BIN"]
 
 
 def convert(cfg, out):
     p = subprocess.run([BIN, "-t", "rk3588", "-i", cfg, "-o", out], capture_output=True, text=True, timeout=300)
-    if p.returncode != 0:
+    if p.returncode != 0 or CRASH.search(p.stderr):
         raise RuntimeError(f"conversion failed: {p.stderr.strip()}")
 
 

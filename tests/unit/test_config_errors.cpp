@@ -1,6 +1,7 @@
 // Every malformed config is one exit-2 line naming the file and the key.
 #include <catch2/catch.hpp>
 
+#include "config/yaml_json.h"
 #include "tests/unit/test_config_util.h"
 
 using namespace rknnc;
@@ -89,6 +90,24 @@ TEST_CASE("config errors: malformed configs give one line naming file and key", 
        "configs.custom_string: got"},
       {"not yet supported: platform", "models:\n  name: net\n  platform: tflite\n  model_file_path: models/m.onnx\n",
        "platform: \"tflite\" is not yet supported"},
+      {"name over the file name limit", "models:\n  name: " + std::string(201, 'a') + "\n  platform: onnx\n"
+       "  model_file_path: models/m.onnx\n", "models.name: '" + std::string(40, 'a') + "…' is 201 bytes long"},
+      {"name over the limit in a list", "models:\n  - {name: " + std::string(300, 'b') +
+       ", platform: onnx, model_file_path: models/m.onnx}\n", "models[0].name: '" + std::string(40, 'b') + "…' is 300"},
+      {"shape dim too big for int64", kHead + "  subgraphs:\n    input_size_list:\n      - 1,3,99999999999999999999,8\n",
+       "subgraphs.input_size_list: dimension 99999999999999999999 is out of range"},
+      {"shape dim over the element limit", kHead + "  subgraphs:\n    input_size_list:\n      - [1, 3, 4294967296]\n",
+       "subgraphs.input_size_list: dimension 4294967296 is out of range; a dim is an integer from 1 to 2147483648"},
+      {"dynamic_input dim over the limit", kHead + "  configs:\n    dynamic_input: [[[1, 3, 99999999999, 8]]]\n",
+       "configs.dynamic_input: dimension 99999999999 is out of range"},
+      {"mean beyond float32", kHead + "  configs:\n    mean_values: [1e999, 0, 0]\n",
+       "configs.mean_values: inf is not a finite float32 number"},
+      {"std beyond float32", kHead + "  configs:\n    std_values: [1e39]\n", "configs.std_values: 1e+39 is not a finite"},
+      {"rknn_batch_size beyond int", kHead + "  rknn_batch_size: 99999999999\n", "rknn_batch_size: got 99999999999"},
+      {"not UTF-8", "models:\n  name: t\xff\n  platform: onnx\n  model_file_path: models/m.onnx\n",
+       "line 2: byte 18 is not UTF-8 text; save the file as UTF-8"},
+      {"merge key merging a list of scalars", "b: &b [1, 2]\n" + kHead + "  <<: *b\n",
+       "models.<<: a merge key `<<` takes a mapping"},
   };
   REQUIRE(cases.size() >= 15);
   for (const auto& c : cases) {
@@ -118,4 +137,59 @@ TEST_CASE("config errors: a non-default value of an unsupported key fails only w
     config::load_model_config(d.yaml(base_entry() + "  configs:\n    quantized_dtype: w8a8\n"));
   });
   CHECK_THAT(msg, Catch::Contains("configs.quantized_dtype: \"w8a8\" is not yet supported (comes with a later issue"));
+}
+
+TEST_CASE("config errors: YAML size, nesting and alias expansion are bounded", "[config]") {
+  ConfigDir d;
+  auto fails_with = [&](const std::string& yaml, const std::string& expect) {
+    const auto path = d.yaml(yaml);
+    const std::string msg = usage_error([&] { config::load_model_config(path); });
+    INFO(msg.substr(0, 300));
+    CHECK(msg.rfind(path.string() + ":", 0) == 0);
+    CHECK_THAT(msg, Catch::Contains(expect));
+    CHECK(msg.find('\n') == std::string::npos);
+  };
+  // An alias bomb: 9 levels of 9 aliases stand for 9^9 values.
+  std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 10; ++i) {
+    bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 9; ++k) bomb += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    bomb += "]\n";
+  }
+  fails_with(bomb + base_entry(), "its aliases repeat more than 1000000 values");
+  // The same through merge keys: each level merges the previous mapping and nests it once more.
+  std::string merges = "m0: &m0 {k0: [x, x, x, x, x, x, x, x, x, x]}\n";
+  for (int i = 1; i < 24; ++i) {
+    const std::string prev = "*m" + std::to_string(i - 1), me = std::to_string(i);
+    merges += "m" + me + ": &m" + me + " {<<: " + prev + ", x" + me + ": " + prev + "}\n";
+  }
+  fails_with(merges + base_entry(), "more than 1000000 values");
+  // Nesting through aliases (each line one level deeper) and literally.
+  std::string chain = "l0: &l0 [x]\n";
+  for (int i = 1; i < 100; ++i) chain += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [*l" + std::to_string(i - 1) + "]\n";
+  fails_with(chain + base_entry(), ": l63[0][0]");
+  fails_with(chain + base_entry(), "nested more than 64 levels deep");
+  fails_with("models: " + std::string(100000, '[') + std::string(100000, ']') + "\n", "line 1: nested more than 64 levels");
+  fails_with("models: " + std::string(100000, '{') + std::string(100000, '}') + "\n", "line 1");
+  std::string at_limit = "models";
+  for (int i = 0; i < 64; ++i) at_limit += "[0]";
+  fails_with("models: " + std::string(70, '[') + std::string(70, ']') + "\n", at_limit + ": nested more than 64");
+  // Size: a file over the limit is refused before it is parsed.
+  fails_with(base_entry() + std::string(config::kMaxYamlBytes, '#') + "\n", "more than the 8388608 a YAML file may have");
+}
+
+TEST_CASE("config: merge keys merge mappings as PyYAML does", "[config]") {
+  ConfigDir d;
+  const auto cfg = config::load_model_config(d.yaml(
+      "base: &base {platform: onnx, model_file_path: models/m.onnx, configs: {optimization_level: 1}}\n"
+      "fast: &fast {configs: {optimization_level: 2}, quantize: false}\n"
+      "models:\n  <<: [*fast, *base]\n  name: merged\n  quantize: true\n"));
+  CHECK(cfg.name == "merged");
+  CHECK(cfg.platform == "onnx");
+  CHECK(cfg.quantize);                             // an explicit key wins over a merged one
+  CHECK(cfg.configs.optimization_level == 2);      // the earlier mapping of the list wins
+  const std::string quoted = usage_error([&] {  // a quoted "<<" is an ordinary (unknown) key, not a merge
+    config::load_model_config(d.yaml("models:\n  '<<': {name: x}\n  platform: onnx\n  model_file_path: models/m.onnx\n"));
+  });
+  CHECK_THAT(quoted, Catch::Contains("name: required key is missing"));
 }

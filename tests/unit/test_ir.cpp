@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "ir/graph.h"
+#include "ir/size_limit.h"
 #include "ir/verifier.h"
 #include "util/error.h"
 #include "util/half.h"
@@ -43,4 +46,16 @@ TEST_CASE("verifier catches use before definition", "[ir]") {
   g.sort_topologically();
   CHECK_NOTHROW(ir::verify(g, "test"));
   CHECK(g.nodes.front()->name == "a");
+}
+
+TEST_CASE("shape sizes saturate instead of overflowing; tensors over the element limit are refused", "[ir]") {
+  CHECK(ir::shape_numel({2, 3}) == 6);
+  CHECK(ir::shape_numel({2, -1}) == -1);
+  CHECK(ir::shape_numel({int64_t{1} << 40, int64_t{1} << 40}) == std::numeric_limits<int64_t>::max());
+  CHECK(ir::shape_numel({int64_t{1} << 40, int64_t{1} << 40, 0}) == std::numeric_limits<int64_t>::max());
+  CHECK_NOTHROW(ir::check_tensor_size({ir::kMaxTensorElements}, "t"));
+  CHECK_THROWS_WITH(ir::check_tensor_size({ir::kMaxTensorElements + 1}, "tensor 'w'"),
+                    Catch::StartsWith("tensor 'w' has shape [2147483649]: 2147483649 elements, more than the 2147483648"));
+  CHECK_THROWS_WITH(ir::Tensor(ir::DataType::Float32, {int64_t{1} << 40, int64_t{1} << 40}),
+                    Catch::Contains("too many elements"));
 }

@@ -22,6 +22,7 @@
 #include "report/build_report.h"
 #include "report/inspect.h"
 #include "target/data_dirs.h"  // generated: RKNNC_SOURCE_DATA_DIR
+#include "tests/unit/onnx_test_model.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -245,31 +246,15 @@ TEST_CASE("inspect of an .onnx file shows I/O, ops and weights", "[report]") {
   model.add_opset_import()->set_version(13);
   onnx::GraphProto* g = model.mutable_graph();
   g->set_name("relu_add");
-  auto add_io = [](onnx::ValueInfoProto* v, const char* name) {
-    v->set_name(name);
-    auto* t = v->mutable_type()->mutable_tensor_type();
-    t->set_elem_type(onnx::TensorProto::FLOAT);
-    t->mutable_shape()->add_dim()->set_dim_value(1);
-    t->mutable_shape()->add_dim()->set_dim_value(4);
-  };
-  add_io(g->add_input(), "x");
-  add_io(g->add_output(), "out");
+  rknnc::testing::set_float_io(g->add_input(), "x", {1, 4});
+  rknnc::testing::set_float_io(g->add_output(), "out", {1, 4});
   onnx::TensorProto* b = g->add_initializer();
   b->set_name("b");
   b->set_data_type(onnx::TensorProto::FLOAT);
   b->add_dims(4);
   for (float v : {1.f, 2.f, 3.f, 4.f}) b->add_float_data(v);
-  onnx::NodeProto* n1 = g->add_node();
-  n1->set_op_type("Relu");
-  n1->set_name("r");
-  n1->add_input("x");
-  n1->add_output("h");
-  onnx::NodeProto* n2 = g->add_node();
-  n2->set_op_type("Add");
-  n2->set_name("a");
-  n2->add_input("h");
-  n2->add_input("b");
-  n2->add_output("out");
+  rknnc::testing::add_node(g, "Relu", "r", {"x"}, {"h"});
+  rknnc::testing::add_node(g, "Add", "a", {"h", "b"}, {"out"});
   std::string bytes;
   REQUIRE(model.SerializeToString(&bytes));
   write_file_atomic(dir / "m.onnx", bytes);

@@ -233,7 +233,7 @@ TEST_CASE(".npy samples load as is, without the batch dim, or NHWC for an NCHW i
   CHECK(values(load1(t.write("r2.npy", npy({2, 5}, iota(10))), {"y", {2, 5}})) == iota(10));
 }
 
-TEST_CASE(".npy of any numeric dtype becomes float32", "[dataset]") {
+TEST_CASE(".npy of a dtype whose values are float32 values converts exactly", "[dataset]") {
   TempDir t;
   const InputSpec in{"x", {1, 4}};
   auto check = [&](const Tensor& src, std::vector<float> want) {
@@ -249,6 +249,30 @@ TEST_CASE(".npy of any numeric dtype becomes float32", "[dataset]") {
   check(Tensor::from<uint16_t>({1, 4}, {0x3c00, 0x4000, 0xc000, 0}), {15360, 16384, 49152, 0});
   const uint16_t halves[4] = {0x3c00, 0x4000, 0xc000, 0};  // 1, 2, -2, 0
   check(Tensor::from_bytes(DataType::Float16, {1, 4}, halves, sizeof halves), {1, 2, -2, 0});
+}
+
+TEST_CASE(".npy values that are not exactly float32 are refused, naming line, file and dtype", "[dataset]") {
+  TempDir t;
+  const InputSpec in{"x", {1, 2}};
+  auto refused = [&](const Tensor& src, const std::string& what) {
+    const auto f = t.write("d.npy", rknnc::to_npy(src));
+    const std::string msg = conversion_error([&] { load1(f, in); });
+    check_names_line_and_file(msg, f);
+    INFO(msg);
+    CHECK_THAT(msg, Catch::Contains(what));
+    CHECK_THAT(msg, Catch::Contains("save it as float32"));
+  };
+  refused(Tensor::from<double>({1, 2}, {0.5, 0.1}), "is float64 and its value 0.1 at flat index 1 is not exactly a float32");
+  refused(Tensor::from<int32_t>({1, 2}, {1, (1 << 24) + 1}), "is int32 and its value 16777217 at flat index 1");
+  refused(Tensor::from<int64_t>({1, 2}, {std::numeric_limits<int64_t>::max(), 0}), "value 9223372036854775807 at flat index 0");
+  refused(Tensor::from<uint64_t>({1, 2}, {0, std::numeric_limits<uint64_t>::max()}), "is uint64 and its value 18446744073709551615");
+  refused(Tensor::from<uint32_t>({1, 2}, {0, 4294967295u}), "is uint32 and its value 4294967295");
+  // Large values that are float32 values pass: 2^24 + 2, 2^40, -2^63.
+  CHECK(values(load1(t.write("ok.npy", rknnc::to_npy(Tensor::from<int64_t>({1, 2}, {(1 << 24) + 2, int64_t{1} << 40}))), in)) ==
+        std::vector<float>{16777218.0f, 1099511627776.0f});
+  CHECK(values(load1(t.write("min.npy", rknnc::to_npy(Tensor::from<int64_t>({1, 2}, {std::numeric_limits<int64_t>::min(), 0}))), in))[0] ==
+        -9223372036854775808.0f);
+  CHECK(values(load1(t.write("e.npy", rknnc::to_npy(Tensor::from<double>({1, 2}, {1e-3f, 3.0}))), in))[0] == 1e-3f);
 }
 
 TEST_CASE("Loading is deterministic", "[dataset]") {
@@ -293,7 +317,7 @@ TEST_CASE("Every bad sample file is a one-line error naming the line and the fil
     return std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(h.size()) + '\0' + h + std::string(16, '\0');
   };
   bad(t.write("long.npy", npy_header("(99999999999999999999,)")), {"x", {4}}, "corrupt .npy header");
-  bad(t.write("wrap.npy", npy_header("(1099511627776, 1099511627776, 0)")), {"x", {4}}, "needs more");
+  bad(t.write("wrap.npy", npy_header("(1099511627776, 1099511627776, 0)")), {"x", {4}}, "larger than the");
   // A PNG header claiming 20000x20000 pixels is refused before decoding.
   std::string huge = good;
   const char dims[8] = {0, 0, 0x4e, 0x20, 0, 0, 0x4e, 0x20};

@@ -95,7 +95,19 @@ void apply_input_options(onnx::GraphProto& g, const LoadOptions& opt, const std:
   }
 }
 
+// What ONNX shape inference would only report without naming the node.
+void check_constant_nodes(const onnx::GraphProto& g, const std::string& file) {
+  for (int i = 0; i < g.node_size(); ++i) {
+    const onnx::NodeProto& n = g.node(i);
+    if (n.op_type() == "Constant" && (n.domain().empty() || n.domain() == "ai.onnx") &&
+        (n.output_size() != 1 || n.output(0).empty()))
+      fail("{}: node '{}': Constant must have exactly one named output, it has {}", file,
+           n.name().empty() ? fmt::format("#{}", i) : n.name(), n.output_size());
+  }
+}
+
 void run_shape_inference(onnx::ModelProto& m, const std::string& file) {
+  check_constant_nodes(m.graph(), file);
   try {
     onnx::ShapeInferenceOptions options(false, 0, true);
     onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(), options);
@@ -106,18 +118,22 @@ void run_shape_inference(onnx::ModelProto& m, const std::string& file) {
   }
 }
 
-void add_value_infos(ir::Graph& g, const onnx::GraphProto& gp) {
+// Declared and inferred value infos; a shape over the element limit is an
+// error here, before anything of that shape is allocated.
+void add_value_infos(ir::Graph& g, const onnx::GraphProto& gp, const std::string& file) {
+  // Inputs first (a bad input shape is named as the input), then outputs,
+  // then inferred values; the first info of a name wins.
   auto add = [&](const onnx::ValueInfoProto& v) {
-    ir::ValueInfo info = to_ir_value_info(v);
-    if (info.dtype != ir::DataType::Undefined) g.values[v.name()] = info;
+    ir::ValueInfo info = to_ir_value_info(v, file);
+    if (info.dtype != ir::DataType::Undefined) g.values.emplace(v.name(), info);
   };
-  for (const auto& v : gp.value_info()) add(v);
-  for (const auto& v : gp.output()) add(v);
   for (const auto& v : gp.input()) add(v);
+  for (const auto& v : gp.output()) add(v);
+  for (const auto& v : gp.value_info()) add(v);
 }
 
 // The tensor a Constant node holds, whichever of its value attributes is set.
-ir::Tensor constant_value(const ir::Node& n) {
+ir::Tensor constant_value(const ir::Node& n, const std::string& file) {
   const ir::Attributes& a = n.attrs;
   if (const ir::Tensor* t = a.get_tensor("value")) return *t;
   auto vec = [](auto values) {
@@ -128,10 +144,10 @@ ir::Tensor constant_value(const ir::Node& n) {
   if (a.has("value_int")) return ir::Tensor::from<int64_t>({}, {a.get_int("value_int", 0)});
   if (a.has("value_floats")) return vec(a.get_floats("value_floats"));
   if (a.has("value_ints")) return vec(a.get_ints("value_ints"));
-  fail("node '{}': Constant has no supported value attribute (value, value_float(s), value_int(s))", n.name);
+  fail("{}: node '{}': Constant has no supported value attribute (value, value_float(s), value_int(s))", file, n.name);
 }
 
-void convert_nodes(ir::Graph& g, const onnx::GraphProto& gp) {
+void convert_nodes(ir::Graph& g, const onnx::GraphProto& gp, const std::string& file) {
   int unnamed = 0;
   std::set<std::string> used_names;
   for (const auto& np : gp.node()) {
@@ -142,9 +158,10 @@ void convert_nodes(ir::Graph& g, const onnx::GraphProto& gp) {
     while (!used_names.insert(n->name).second) n->name += "_";
     n->inputs.assign(np.input().begin(), np.input().end());
     n->outputs.assign(np.output().begin(), np.output().end());
-    for (const auto& a : np.attribute()) n->attrs.set(a.name(), to_ir_attribute(a, n->name));
+    const std::string where = fmt::format("{}: node '{}'", file, n->name);
+    for (const auto& a : np.attribute()) n->attrs.set(a.name(), to_ir_attribute(a, where));
     if (n->op_type == "Constant" && n->domain.empty()) {
-      g.add_constant(n->outputs[0], constant_value(*n));
+      g.add_constant(n->outputs[0], constant_value(*n, file));
       continue;
     }
     g.add_node(std::move(n));
@@ -160,6 +177,16 @@ void apply_output_options(ir::Graph& g, const LoadOptions& opt, const std::strin
   g.outputs = opt.outputs;
 }
 
+// Every declared output must be computed by something: a node, a constant or
+// an input passed through.
+void check_outputs_produced(const ir::Graph& g, const std::string& file) {
+  if (g.outputs.empty()) fail("{}: the graph declares no outputs; re-export the model with its outputs", file);
+  for (const auto& out : g.outputs)
+    if (!g.producer(out) && !g.is_constant(out) && std::find(g.inputs.begin(), g.inputs.end(), out) == g.inputs.end())
+      fail("{}: graph output '{}' is produced by no node; fix the model's outputs (or cut the graph with "
+           "subgraphs.outputs)", file, out);
+}
+
 }  // namespace
 
 ir::Graph load_onnx(const std::filesystem::path& path, const LoadOptions& options) {
@@ -173,15 +200,17 @@ ir::Graph load_onnx(const std::filesystem::path& path, const LoadOptions& option
   apply_input_options(*model.mutable_graph(), options, file);
   run_shape_inference(model, file);
   const onnx::GraphProto& gp = model.graph();
-  for (const auto& t : gp.initializer()) g.add_constant(t.name(), to_ir_tensor(t, "initializer '" + t.name() + "'"));
-  add_value_infos(g, gp);
+  for (const auto& t : gp.initializer())
+    g.add_constant(t.name(), to_ir_tensor(t, fmt::format("{}: initializer '{}'", file, t.name())));
+  add_value_infos(g, gp, file);
   for (const auto& in : graph_input_names(gp)) {
     if (!g.values.count(in)) fail("{}: input '{}' has no tensor type", file, in);
     g.inputs.push_back(in);
   }
   for (const auto& out : gp.output()) g.outputs.push_back(out.name());
-  convert_nodes(g, gp);
+  convert_nodes(g, gp, file);
   apply_output_options(g, options, file);
+  check_outputs_produced(g, file);
   g.remove_unreachable();
   g.sort_topologically();
   canonicalize_opsets(g);

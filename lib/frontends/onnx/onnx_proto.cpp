@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "ir/size_limit.h"
 #include "util/error.h"
 
 namespace rknnc::frontends::onnx_detail {
@@ -26,10 +27,6 @@ onnx::ModelProto read_model_file(const fs::path& path) {
     fail("{}: not a valid ONNX model (protobuf parse failed: truncated or corrupt file); re-export it", path.string());
   if (!model.has_graph() || model.graph().node_size() == 0)
     fail("{}: ONNX model has no graph nodes; is this really an ONNX model?", path.string());
-  for (const auto& t : model.graph().initializer())
-    if (t.data_location() == onnx::TensorProto::EXTERNAL)
-      fail("{}: initializer '{}' uses external data, which rknnc does not read; save the model with "
-           "onnx.save(model, path, save_as_external_data=False)", path.string(), t.name());
   return model;
 }
 
@@ -58,42 +55,57 @@ int32_t to_onnx_type(ir::DataType t) { return static_cast<int32_t>(t); }  // the
 namespace {
 // Typed-field storage: ONNX keeps small ints and fp16 bit patterns in int32_data.
 template <typename T, typename Field>
-void copy_field(const Field& field, ir::Tensor& out, const std::string& what) {
-  if (static_cast<int64_t>(field.size()) != out.numel())
-    fail("{}: tensor has {} values, its shape {} needs {}", what, field.size(), ir::shape_str(out.shape()), out.numel());
+ir::Tensor from_field(ir::DataType dtype, const ir::Shape& shape, const Field& field, const std::string& what) {
+  if (static_cast<int64_t>(field.size()) != ir::shape_numel(shape))
+    fail("{}: holds {} values, its shape {} needs {}; the file is damaged or was written wrongly, re-export the model",
+         what, field.size(), ir::shape_str(shape), ir::shape_numel(shape));
+  ir::Tensor out(dtype, shape);
   T* dst = static_cast<T*>(out.raw());
   for (int i = 0; i < field.size(); ++i) dst[i] = static_cast<T>(field.Get(i));
+  return out;
+}
+
+// The shape of a stored tensor, checked before any of it is allocated.
+ir::Shape stored_shape(const onnx::TensorProto& t, const std::string& what) {
+  if (t.data_location() == onnx::TensorProto::EXTERNAL || t.external_data_size() > 0)
+    fail("{}: uses external data, which rknnc does not read; save the model with "
+         "onnx.save(model, path, save_as_external_data=False)", what);
+  if (t.has_segment()) fail("{}: is stored in segments, which rknnc does not read; re-export the model", what);
+  ir::Shape shape(t.dims().begin(), t.dims().end());
+  for (int64_t d : shape)
+    if (d < 0) fail("{}: has a negative dimension in shape {}; re-export the model", what, ir::shape_str(shape));
+  ir::check_tensor_size(shape, what);
+  return shape;
 }
 }  // namespace
 
 ir::Tensor to_ir_tensor(const onnx::TensorProto& t, const std::string& what) {
   const ir::DataType dtype = to_ir_type(t.data_type(), what);
   if (dtype == ir::DataType::Undefined) fail("{}: tensor has no element type", what);
-  ir::Shape shape(t.dims().begin(), t.dims().end());
-  for (int64_t d : shape)
-    if (d < 0) fail("{}: tensor has a negative dimension", what);
-  if (t.has_raw_data()) return ir::Tensor::from_bytes(dtype, shape, t.raw_data().data(), t.raw_data().size());
-  ir::Tensor out(dtype, shape);
+  const ir::Shape shape = stored_shape(t, what);
+  if (t.has_raw_data()) {
+    const size_t need = static_cast<size_t>(ir::shape_numel(shape)) * ir::dtype_size(dtype);
+    if (t.raw_data().size() != need)
+      fail("{}: raw_data has {} bytes, shape {} of {} needs {}; the file is damaged or was written wrongly, re-export "
+           "the model", what, t.raw_data().size(), ir::shape_str(shape), ir::dtype_name(dtype), need);
+    return ir::Tensor::from_bytes(dtype, shape, t.raw_data().data(), t.raw_data().size());
+  }
   switch (dtype) {
-    case ir::DataType::Float32: copy_field<float>(t.float_data(), out, what); break;
-    case ir::DataType::Float64: copy_field<double>(t.double_data(), out, what); break;
-    case ir::DataType::Int64: copy_field<int64_t>(t.int64_data(), out, what); break;
-    case ir::DataType::UInt32:
-    case ir::DataType::UInt64:
-      if (dtype == ir::DataType::UInt32) copy_field<uint32_t>(t.uint64_data(), out, what);
-      else copy_field<uint64_t>(t.uint64_data(), out, what);
-      break;
-    case ir::DataType::Int32: copy_field<int32_t>(t.int32_data(), out, what); break;
-    case ir::DataType::Int16: copy_field<int16_t>(t.int32_data(), out, what); break;
-    case ir::DataType::Int8: copy_field<int8_t>(t.int32_data(), out, what); break;
+    case ir::DataType::Float32: return from_field<float>(dtype, shape, t.float_data(), what);
+    case ir::DataType::Float64: return from_field<double>(dtype, shape, t.double_data(), what);
+    case ir::DataType::Int64: return from_field<int64_t>(dtype, shape, t.int64_data(), what);
+    case ir::DataType::UInt32: return from_field<uint32_t>(dtype, shape, t.uint64_data(), what);
+    case ir::DataType::UInt64: return from_field<uint64_t>(dtype, shape, t.uint64_data(), what);
+    case ir::DataType::Int32: return from_field<int32_t>(dtype, shape, t.int32_data(), what);
+    case ir::DataType::Int16: return from_field<int16_t>(dtype, shape, t.int32_data(), what);
+    case ir::DataType::Int8: return from_field<int8_t>(dtype, shape, t.int32_data(), what);
     case ir::DataType::UInt8:
-    case ir::DataType::Bool: copy_field<uint8_t>(t.int32_data(), out, what); break;
+    case ir::DataType::Bool: return from_field<uint8_t>(dtype, shape, t.int32_data(), what);
     case ir::DataType::UInt16:
     case ir::DataType::Float16:
-    case ir::DataType::BFloat16: copy_field<uint16_t>(t.int32_data(), out, what); break;
+    case ir::DataType::BFloat16: return from_field<uint16_t>(dtype, shape, t.int32_data(), what);
     default: fail("{}: tensor type {} is not supported", what, ir::dtype_name(dtype));
   }
-  return out;
 }
 
 void to_onnx_tensor(const ir::Tensor& t, onnx::TensorProto& out) {
@@ -104,7 +116,7 @@ void to_onnx_tensor(const ir::Tensor& t, onnx::TensorProto& out) {
 }
 
 ir::Attribute to_ir_attribute(const onnx::AttributeProto& a, const std::string& node) {
-  const std::string what = "node '" + node + "' attribute '" + a.name() + "'";
+  const std::string what = node + " attribute '" + a.name() + "'";
   switch (a.type()) {
     case onnx::AttributeProto::INT: return a.i();
     case onnx::AttributeProto::FLOAT: return a.f();
@@ -120,14 +132,18 @@ ir::Attribute to_ir_attribute(const onnx::AttributeProto& a, const std::string& 
   }
 }
 
-ir::ValueInfo to_ir_value_info(const onnx::ValueInfoProto& v) {
+ir::ValueInfo to_ir_value_info(const onnx::ValueInfoProto& v, const std::string& file) {
   ir::ValueInfo info;
   if (!v.has_type() || !v.type().has_tensor_type()) return info;
   const auto& tt = v.type().tensor_type();
-  info.dtype = to_ir_type(tt.elem_type(), "value '" + v.name() + "'");
+  const std::string what = fmt::format("{}: tensor '{}'", file, v.name());
+  info.dtype = to_ir_type(tt.elem_type(), what);
   if (tt.has_shape()) {
     info.has_shape = true;
-    for (const auto& d : tt.shape().dim()) info.shape.push_back(d.has_dim_value() ? d.dim_value() : ir::kDynamic);
+    // Some exporters write -1 (or another negative) for a dynamic dim.
+    for (const auto& d : tt.shape().dim())
+      info.shape.push_back(d.has_dim_value() && d.dim_value() >= 0 ? d.dim_value() : ir::kDynamic);
+    ir::check_tensor_size(info.shape, what);
   }
   return info;
 }
