@@ -95,19 +95,40 @@ void apply_input_options(onnx::GraphProto& g, const LoadOptions& opt, const std:
   }
 }
 
+std::string node_label(const onnx::NodeProto& n, int index) {
+  return n.name().empty() ? fmt::format("#{}", index) : n.name();
+}
+
 // What ONNX shape inference would only report without naming the node.
 void check_constant_nodes(const onnx::GraphProto& g, const std::string& file) {
   for (int i = 0; i < g.node_size(); ++i) {
     const onnx::NodeProto& n = g.node(i);
     if (n.op_type() == "Constant" && (n.domain().empty() || n.domain() == "ai.onnx") &&
         (n.output_size() != 1 || n.output(0).empty()))
-      fail("{}: node '{}': Constant must have exactly one named output, it has {}", file,
-           n.name().empty() ? fmt::format("#{}", i) : n.name(), n.output_size());
+      fail("{}: node '{}': Constant must have exactly one named output, it has {}", file, node_label(n, i),
+           n.output_size());
+  }
+}
+
+// ONNX shape inference dereferences the type of every node input, so a value
+// that nothing defines must be reported before it runs (it crashes otherwise).
+void check_inputs_defined(const onnx::GraphProto& g, const std::string& file) {
+  std::set<std::string> defined;
+  for (const auto& v : g.input()) defined.insert(v.name());
+  for (const auto& t : g.initializer()) defined.insert(t.name());
+  for (const auto& n : g.node()) defined.insert(n.output().begin(), n.output().end());
+  for (int i = 0; i < g.node_size(); ++i) {
+    const onnx::NodeProto& n = g.node(i);
+    for (const auto& in : n.input())
+      if (!in.empty() && !defined.count(in))
+        fail("{}: node '{}' ({}) reads '{}', which no node, graph input or initializer produces; fix the model", file,
+             node_label(n, i), n.op_type(), in);
   }
 }
 
 void run_shape_inference(onnx::ModelProto& m, const std::string& file) {
   check_constant_nodes(m.graph(), file);
+  check_inputs_defined(m.graph(), file);
   try {
     onnx::ShapeInferenceOptions options(false, 0, true);
     onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(), options);
