@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cctype>
 #include <cmath>
 #include <csetjmp>
 #include <cstdio>
@@ -53,10 +54,12 @@ uint32_t be32(const std::string& png, size_t at) {
   return v;
 }
 
+bool is_png(const std::string& bytes) { return bytes.size() >= 8 && bytes.compare(0, 8, "\x89PNG\r\n\x1a\n", 8) == 0; }
+
 // A PNG's size from its IHDR chunk (stb's own check would only say "unknown
 // image type" for a size it refuses), so the message can give it.
 bool png_size_refused(const std::string& png, std::string* reason) {
-  if (png.size() < 24 || png.compare(0, 8, "\x89PNG\r\n\x1a\n", 8) != 0 || png.compare(12, 4, "IHDR") != 0) return false;
+  if (png.size() < 24 || !is_png(png) || png.compare(12, 4, "IHDR") != 0) return false;
   return too_large(be32(png, 16), be32(png, 20), reason);
 }
 
@@ -120,24 +123,56 @@ bool decode_jpeg(const std::string& bytes, int channels, Image* out, std::string
   return !errors.truncated;
 }
 
+// A chunk type for a message: its 4 bytes, each non-letter as '?'.
+std::string printable_chunk_type(const std::string& png, size_t at) {
+  std::string type = png.substr(at + 4, 4);
+  for (char& c : type)
+    if (!std::isalpha(static_cast<unsigned char>(c))) c = '?';
+  return type;
+}
+
+// Calls keep_going(offset, size) for each whole chunk (length, type, data,
+// CRC) after the signature until it returns false; returns the offset where
+// the walk stopped (that chunk, a chunk running past the end, or the end).
+template <typename F>
+size_t walk_png_chunks(const std::string& png, F&& keep_going) {
+  size_t p = 8;
+  while (p + 12 <= png.size() && be32(png, p) <= png.size() - p - 12) {
+    const size_t chunk = 12 + be32(png, p);
+    if (!keep_going(p, chunk)) break;
+    p += chunk;
+  }
+  return p;
+}
+
+// stb_image allocates a chunk's declared length before reading it: a small
+// file whose chunk claims gigabytes would allocate them. Such a chunk (before
+// IEND) makes the file truncated or corrupt, which is said up front.
+bool png_chunk_overruns(const std::string& png, std::string* reason) {
+  if (!is_png(png)) return false;
+  const size_t p = walk_png_chunks(png, [&](size_t at, size_t) { return png.compare(at + 4, 4, "IEND") != 0; });
+  if (p + 8 > png.size() || png.compare(p + 4, 4, "IEND") == 0) return false;
+  *reason = fmt::format("PNG chunk '{}' at byte {} declares {} bytes, the file has {} left (truncated or corrupt file)",
+                        printable_chunk_type(png, p), p, be32(png, p), png.size() - p - 8);
+  return true;
+}
+
 // stb_image 2.27 memcpy()s a zero-length IDAT chunk from a null pointer
 // (undefined behaviour; UBSan builds halt on it). Such chunks hold no data:
 // when `png` has any, *cleaned gets a copy without them and this returns true.
 bool drop_empty_idat(const std::string& png, std::string* cleaned) {
-  if (png.size() < 8 || png.compare(0, 8, "\x89PNG\r\n\x1a\n", 8) != 0) return false;
+  if (!is_png(png)) return false;
   bool dropped = false;
   std::string out = png.substr(0, 8);
-  size_t p = 8;
-  while (p + 12 <= png.size() && be32(png, p) <= png.size() - p - 12) {  // length, type, data, CRC
-    const size_t chunk = 12 + be32(png, p);
-    if (chunk == 12 && png.compare(p + 4, 4, "IDAT") == 0)
+  const size_t end = walk_png_chunks(png, [&](size_t at, size_t chunk) {
+    if (chunk == 12 && png.compare(at + 4, 4, "IDAT") == 0)
       dropped = true;
     else
-      out.append(png, p, chunk);
-    p += chunk;
-  }
+      out.append(png, at, chunk);
+    return true;
+  });
   if (!dropped) return false;
-  *cleaned = out + png.substr(p);
+  *cleaned = out + png.substr(end);
   return true;
 }
 
@@ -149,7 +184,7 @@ bool decode_image(const std::string& bytes, int channels, Image* out, std::strin
     return false;
   }
   if (bytes.size() >= 3 && bytes.compare(0, 3, "\xFF\xD8\xFF") == 0) return decode_jpeg(bytes, channels, out, reason);
-  if (png_size_refused(bytes, reason)) return false;
+  if (png_size_refused(bytes, reason) || png_chunk_overruns(bytes, reason)) return false;
   std::string cleaned;
   const std::string& file = drop_empty_idat(bytes, &cleaned) ? cleaned : bytes;
   const auto* data = reinterpret_cast<const stbi_uc*>(file.data());

@@ -339,6 +339,17 @@ TEST_CASE("A PNG with an empty IDAT chunk loads like the same PNG without it", "
   CHECK(values(load1(t.write("e.png", file), {"images", {1, 3, 5, 6}})) == expected(rgb, 6, 5, 3, true));
 }
 
+TEST_CASE("A PNG chunk that claims more bytes than the file has is refused before decoding", "[dataset]") {
+  TempDir t;
+  const InputSpec img{"images", {1, 3, 5, 6}};
+  std::string file = png(6, 5, 3, pattern(6, 5, 3));
+  file.replace(33, 4, "\x7e\0\0\0", 4);  // the IDAT after IHDR declares ~2 GB (found by fuzz_image)
+  const auto f = t.write("claims.png", file);
+  const std::string msg = conversion_error([&] { load1(f, img); });
+  INFO(msg);
+  CHECK(msg.find("PNG chunk 'IDAT' at byte 33 declares 2113929216 bytes") != std::string::npos);
+}
+
 TEST_CASE("Truncated and corrupted images never crash the decoder", "[dataset]") {
   TempDir t;
   const InputSpec in{"images", {1, 3, 6, 5}};
