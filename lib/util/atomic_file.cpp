@@ -24,7 +24,7 @@ void StagedOutputs::add(const fs::path& dest, std::string_view bytes) {
     errno = 0;
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out)
-      fail_config("{}: cannot write output ({}); check the -o folder and its permissions", dest.string(),
+      fail_config("{}: cannot write output ({}); check the path and its permissions", dest.string(),
                   errno ? std::strerror(errno) : "permission denied or bad path");
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.flush();

@@ -140,6 +140,13 @@ save("external_data", add_bias, [x], [y], [external])
 huge_shape = helper.make_tensor("shape", TensorProto.INT64, [5], [100000, 100000, 1, 1, 1])
 save("inferred_too_big", [helper.make_node("Expand", ["images", "shape"], ["e"], name="expand0"),
                           helper.make_node("ReduceSum", ["e"], ["out"], name="sum0")], [x], [y], [huge_shape])
+# strides 0: libonnx's shape inference divides by it (SIGFPE before it was checked).
+wc3 = helper.make_tensor("wc3", TensorProto.FLOAT, [4, 3, 3, 3], [0.0] * 108)
+save("conv_strides_0", [helper.make_node("Conv", ["images", "wc3"], ["out"], name="conv0", strides=[0, 0])], [x], [y], [wc3])
+save("pool_strides_0", [helper.make_node("AveragePool", ["images"], ["out"], name="pool0", kernel_shape=[2, 2],
+                                         strides=[1, 0])], [x], [y])
+with open(f"{out}/over_2gib.onnx", "wb") as f:  # sparse: takes no disk space
+    f.truncate(2**31 + 10)
 const = helper.make_node("Constant", [], [], name="const0", value=helper.make_tensor("v", TensorProto.FLOAT, [1], [1.0]))
 save("constant_no_output", [const, helper.make_node("Relu", ["images"], ["out"], name="relu0")], [x], [y])
 

@@ -143,6 +143,20 @@ TEST_CASE("onnx load: Constant nodes are checked like initializers", "[onnx]") {
       "node 'const0' attribute 'value': raw_data has 3 bytes");
 }
 
+TEST_CASE("onnx load: strides, dilations and kernel_shape below 1 are named before shape inference", "[onnx]") {
+  // libonnx's Conv / pooling shape inference divides by the strides (SIGFPE).
+  for (const char* attr : {"strides", "dilations", "kernel_shape"})
+    bad([&](onnx::ModelProto& m) {
+          m.mutable_graph()->mutable_node(0)->set_op_type("MaxPool");
+          m.mutable_graph()->mutable_node(0)->mutable_input()->RemoveLast();
+          onnx::AttributeProto* a = m.mutable_graph()->mutable_node(0)->add_attribute();
+          a->set_name(attr);
+          a->set_type(onnx::AttributeProto::INTS);
+          a->add_ints(0);
+        },
+        std::string("node 'add0' (MaxPool): attribute ") + attr + " has 0; each value must be at least 1");
+}
+
 TEST_CASE("onnx load: random byte flips never crash the loader", "[onnx]") {
   OnnxDir d;
   std::string good;

@@ -99,14 +99,21 @@ std::string node_label(const onnx::NodeProto& n, int index) {
   return n.name().empty() ? fmt::format("#{}", index) : n.name();
 }
 
-// What ONNX shape inference would only report without naming the node.
-void check_constant_nodes(const onnx::GraphProto& g, const std::string& file) {
+// What ONNX shape inference would report without naming the node, or not
+// survive: libonnx divides by `strides` (SIGFPE on a 0 in Conv / pooling).
+void check_node_attributes(const onnx::GraphProto& g, const std::string& file) {
   for (int i = 0; i < g.node_size(); ++i) {
     const onnx::NodeProto& n = g.node(i);
-    if (n.op_type() == "Constant" && (n.domain().empty() || n.domain() == "ai.onnx") &&
-        (n.output_size() != 1 || n.output(0).empty()))
+    if (!n.domain().empty() && n.domain() != "ai.onnx") continue;
+    if (n.op_type() == "Constant" && (n.output_size() != 1 || n.output(0).empty()))
       fail("{}: node '{}': Constant must have exactly one named output, it has {}", file, node_label(n, i),
            n.output_size());
+    for (const auto& a : n.attribute())
+      if (a.name() == "strides" || a.name() == "dilations" || a.name() == "kernel_shape")
+        for (int64_t v : a.ints())
+          if (v < 1)
+            fail("{}: node '{}' ({}): attribute {} has {}; each value must be at least 1", file, node_label(n, i),
+                 n.op_type(), a.name(), v);
   }
 }
 
@@ -127,7 +134,7 @@ void check_inputs_defined(const onnx::GraphProto& g, const std::string& file) {
 }
 
 void run_shape_inference(onnx::ModelProto& m, const std::string& file) {
-  check_constant_nodes(m.graph(), file);
+  check_node_attributes(m.graph(), file);
   check_inputs_defined(m.graph(), file);
   try {
     onnx::ShapeInferenceOptions options(false, 0, true);

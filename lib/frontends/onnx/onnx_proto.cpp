@@ -17,6 +17,9 @@ onnx::ModelProto read_model_file(const fs::path& path) {
   if (fs::is_directory(path, ec)) fail_config("{}: is a folder, model_file_path must name an .onnx file", path.string());
   const auto size = fs::file_size(path, ec);
   if (ec || size == 0) fail("{}: model file is empty; re-export the model", path.string());
+  if (size > static_cast<uintmax_t>(INT32_MAX))
+    fail("{}: the file has {} bytes; an ONNX file holds at most 2 GiB (protobuf's limit), and rknnc does not read "
+         "external data", path.string(), size);
   std::ifstream in(path, std::ios::binary);
   if (!in) fail_config("{}: cannot open model file (permission?)", path.string());
   google::protobuf::io::IstreamInputStream raw(&in);
