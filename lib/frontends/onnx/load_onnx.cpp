@@ -9,6 +9,7 @@
 
 #include "frontends/frontend.h"
 #include "frontends/onnx/canonicalize.h"
+#include "frontends/onnx/inference_guards.h"
 #include "frontends/onnx/onnx_proto.h"
 #include "frontends/shape_fill.h"
 #include "util/error.h"
@@ -136,6 +137,7 @@ void check_inputs_defined(const onnx::GraphProto& g, const std::string& file) {
 void run_shape_inference(onnx::ModelProto& m, const std::string& file) {
   check_node_attributes(m.graph(), file);
   check_inputs_defined(m.graph(), file);
+  install_inference_guards();
   try {
     onnx::ShapeInferenceOptions options(false, 0, true);
     onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(), options);
