@@ -17,6 +17,23 @@ bool needs_fill(const ir::Graph& g) {
   return false;
 }
 
+// Runs the graph once and records every node output's dtype (and shape,
+// when the inputs were static and the graph had none).
+void run_recording_shapes(runtime::Executor& exec, const runtime::TensorMap& feeds, ir::Graph& g, bool static_inputs) {
+  exec.run(feeds, [&](const ir::Node& node, const std::vector<ir::Tensor>& outs) {
+    for (size_t i = 0; i < outs.size(); ++i) {
+      if (node.outputs[i].empty()) continue;
+      ir::ValueInfo& vi = g.values[node.outputs[i]];
+      const bool had_shape = complete(&vi);
+      vi.dtype = outs[i].dtype();
+      if (!had_shape) {
+        vi.shape = outs[i].shape();
+        vi.has_shape = static_inputs;
+      }
+    }
+  });
+}
+
 }  // namespace
 
 void fill_shapes_by_execution(ir::Graph& g, const std::string& file, bool always) {
@@ -33,18 +50,11 @@ void fill_shapes_by_execution(ir::Graph& g, const std::string& file, bool always
   }
   // Outputs are recorded even for graph outputs, so run through every node.
   runtime::Executor exec(g);
-  exec.run(feeds, [&](const ir::Node& node, const std::vector<ir::Tensor>& outs) {
-    for (size_t i = 0; i < outs.size(); ++i) {
-      if (node.outputs[i].empty()) continue;
-      ir::ValueInfo& vi = g.values[node.outputs[i]];
-      const bool had_shape = complete(&vi);
-      vi.dtype = outs[i].dtype();
-      if (!had_shape) {
-        vi.shape = outs[i].shape();
-        vi.has_shape = static_inputs;
-      }
-    }
-  });
+  try {
+    run_recording_shapes(exec, feeds, g, static_inputs);
+  } catch (const Error& e) {  // a kernel names the node; the message also names the model file
+    throw Error(e.code(), fmt::format("{}: {}", file, e.what()));
+  }
 }
 
 }  // namespace rknnc::frontends
