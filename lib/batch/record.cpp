@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "batch/sha256.h"
+#include "util/sha256.h"
 #include "util/atomic_file.h"
 #include "util/build_id.h"
 

@@ -1,7 +1,7 @@
 // Removed-weights ("slave") models and their master (configs.remove_weight,
 // docs/rknn-format.md §5.2): the digest that ties them, and loading the
 // master's constants into the slave.
-#include "batch/sha256.h"
+#include "util/sha256.h"
 #include "format/byte_io.h"
 #include "format/rknn_file.h"
 #include "util/error.h"
@@ -9,7 +9,7 @@
 namespace rknnc::format {
 
 std::string weights_digest(const ir::Graph& g) {
-  batch::Sha256 h;
+  Sha256 h;
   for (const auto& [name, t] : g.initializers) {  // std::map: name order
     ByteWriter w;
     w.str(name);

@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "util/strings.h"
+
 namespace rknnc {
 namespace {
 
@@ -18,13 +20,7 @@ std::string find_build_id(const unsigned char* p, size_t size) {
     const size_t name_at = at + sizeof h, desc_at = name_at + align4(h.n_namesz);
     if (desc_at + h.n_descsz > size) break;
     if (h.n_type == NT_GNU_BUILD_ID && h.n_namesz == 4 && std::memcmp(p + name_at, "GNU", 4) == 0) {
-      static const char* kHex = "0123456789abcdef";
-      std::string hex;
-      for (size_t i = 0; i < h.n_descsz; ++i) {
-        hex += kHex[p[desc_at + i] >> 4];
-        hex += kHex[p[desc_at + i] & 15];
-      }
-      return hex;
+      return to_hex(std::string_view(reinterpret_cast<const char*>(p + desc_at), h.n_descsz));
     }
     at = desc_at + align4(h.n_descsz);
   }

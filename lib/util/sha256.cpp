@@ -1,12 +1,13 @@
-#include "batch/sha256.h"
+#include "util/sha256.h"
 
 #include <openssl/evp.h>
 
 #include <fstream>
 
 #include "util/error.h"
+#include "util/strings.h"
 
-namespace rknnc::batch {
+namespace rknnc {
 
 struct Sha256::Ctx {
   EVP_MD_CTX* md = EVP_MD_CTX_new();
@@ -24,18 +25,14 @@ Sha256& Sha256::update(std::string_view bytes) {
   return *this;
 }
 
-std::string Sha256::hex() {
-  unsigned char digest[EVP_MAX_MD_SIZE];
+std::string Sha256::digest() {
+  unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx_->md, digest, &len);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
+  EVP_DigestFinal_ex(ctx_->md, out, &len);
+  return std::string(reinterpret_cast<const char*>(out), len);
 }
+
+std::string Sha256::hex() { return to_hex(digest()); }
 
 std::string sha256_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -46,4 +43,4 @@ std::string sha256_file(const std::filesystem::path& path) {
   return h.hex();
 }
 
-}  // namespace rknnc::batch
+}  // namespace rknnc

@@ -1,11 +1,11 @@
 #pragma once
-// SHA-256 (OpenSSL) of byte strings and files, as lower-case hex.
+// SHA-256 (OpenSSL) of byte strings and files, as raw bytes or lower-case hex.
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
 
-namespace rknnc::batch {
+namespace rknnc {
 
 class Sha256 {
  public:
@@ -15,7 +15,8 @@ class Sha256 {
   Sha256& operator=(const Sha256&) = delete;
 
   Sha256& update(std::string_view bytes);
-  std::string hex();  // finishes the hash
+  std::string digest();  // finishes the hash: the 32 raw bytes
+  std::string hex();     // finishes the hash: 64 lower-case hex digits
 
  private:
   struct Ctx;
@@ -25,4 +26,4 @@ class Sha256 {
 // Streams the file; a file that cannot be read hashes as "missing".
 std::string sha256_file(const std::filesystem::path& path);
 
-}  // namespace rknnc::batch
+}  // namespace rknnc
