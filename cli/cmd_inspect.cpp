@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/key_option.h"
 #include "report/inspect.h"
 #include "util/error.h"
 
@@ -9,6 +10,7 @@ namespace {
 
 struct InspectArgs {
   std::string file;
+  std::string key_file;
   bool json = false;
   bool ops = false;
 };
@@ -25,7 +27,8 @@ int inspect(const InspectArgs& a) {
     if (a.file.empty()) return 0;
   }
   if (a.file.empty()) fail_config("inspect: give a model FILE (.rknn or .onnx) or --ops");
-  const nlohmann::json info = report::inspect_file(a.file);
+  const auto key = load_key(a.key_file);
+  const nlohmann::json info = report::inspect_file(a.file, key ? &*key : nullptr);
   if (a.json)
     fmt::print("{}\n", info.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   else
@@ -41,6 +44,7 @@ Command add_inspect(CLI::App& app) {
   sub->add_option("file", args->file, "model file (.rknn or .onnx)");
   sub->add_flag("--json", args->json, "print JSON instead of text");
   sub->add_flag("--ops", args->ops, "list the ops the CPU runtime supports");
+  add_key_file_option(sub, args->key_file);
   return [args] { return inspect(*args); };
 }
 

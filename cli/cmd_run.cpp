@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/key_option.h"
 #include "driver/run_model.h"
 #include "util/atomic_file.h"
 #include "util/file_names.h"
@@ -13,14 +14,18 @@ struct RunArgs {
   std::string model;
   std::vector<std::string> inputs;
   std::string out_dir;
+  std::string key_file;
   driver::RunOptions options;
 };
 
 int run(const RunArgs& a) {
   std::vector<ir::Tensor> inputs;
   for (const auto& path : a.inputs) inputs.push_back(read_npy(path));
+  const auto key = load_key(a.key_file);
+  driver::RunOptions options = a.options;
+  options.key = key ? &*key : nullptr;
   driver::RunTiming timing;
-  auto outputs = driver::run_model_file(a.model, std::move(inputs), a.options, &timing);
+  auto outputs = driver::run_model_file(a.model, std::move(inputs), options, &timing);
   if (a.options.repeat > 1)
     std::fprintf(stderr, "rknnc: %lld runs: mean %.3f ms, min %.3f ms\n", static_cast<long long>(timing.runs),
                  timing.mean_ms, timing.min_ms);
@@ -51,6 +56,7 @@ Command add_run(CLI::App& app) {
                   "master .rknn whose weights a model converted with remove_weight uses (same source model)");
   sub->add_flag("--ir-graph", args->options.ir_graph,
                 "run the .rknn's IR graph on the simulator instead of its compiled NPU program (the reference)");
+  add_key_file_option(sub, args->key_file);
   return [args] { return run(*args); };
 }
 

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   add(rknnc::cli::add_inspect);
   add(rknnc::cli::add_targets);
   add(rknnc::cli::add_export_qdq);
+  add(rknnc::cli::add_encrypt);
   // After the subcommands: they would inherit it.
   app.footer(
       "Examples:\n"
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
       "  rknnc -t rk3588 -i a.yml b.yml -o out --json -q          results as JSON on stdout, errors on stderr\n"
       "  rknnc -t rk3588 -i configs/x.yml -o out/rk3588 -M        also write out/rk3588/x.d for Make (docs/make.md)\n"
       "  rknnc targets | rknnc passes | rknnc inspect out/x.rknn | rknnc run out/x.rknn --input x.npy -o res\n"
+      "  rknnc encrypt out/x.rknn --level 3 --key-file x.key     out/x.crypt.rknn; run/inspect it with --key-file\n"
       "Unchanged models are skipped (--force converts again). Exit codes: 0 ok, 1 conversion error, 2 usage or\n"
       "config error, 3 device error, 130 interrupted. man rknnc has the details.");
   try {

@@ -12,7 +12,7 @@ _rknnc() {
   }
   local sub="" w
   for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case $w in run | inspect | targets | passes | export-qdq) sub=$w; break ;; esac
+    case $w in run | inspect | targets | passes | export-qdq | encrypt) sub=$w; break ;; esac
   done
 
   case $prev in
@@ -32,24 +32,28 @@ _rknnc() {
       return ;;
     -o | --output) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --weights-from) COMPREPLY=($(compgen -f -X '!*.rknn' -- "$cur") $(compgen -d -- "$cur")); return ;;
-    --depfile | -a | --accuracy) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    -j | --jobs | --repeat | --level | -d | --device) return ;;
+    --depfile | -a | --accuracy | --key-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --level)
+      [[ $sub == encrypt ]] && COMPREPLY=($(compgen -W "1 2 3" -- "$cur"))
+      return ;;
+    -j | --jobs | --repeat | -d | --device) return ;;
   esac
 
   local flags
   case $sub in
-    run) flags="--input -o --output --pass-through --nhwc --batch --repeat --ir-graph --weights-from --help" ;;
-    inspect) flags="--json --ops --help" ;;
+    run) flags="--input -o --output --pass-through --nhwc --batch --repeat --ir-graph --weights-from --key-file --help" ;;
+    inspect) flags="--json --ops --key-file --help" ;;
+    encrypt) flags="-o --output --level --key-file --help" ;;
     targets) flags="--json --help" ;;
     passes) flags="--level --help" ;;
-    export-qdq) flags="-o --output --help" ;;
+    export-qdq) flags="-o --output --key-file --help" ;;
     *) flags="-t --target -i --input -o --output -j --jobs --force -M --depfile --json -q --quiet -e --eval
               -a --accuracy -d --device -v --verbose --version -h --help" ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$flags" -- "$cur"))
   elif [[ -z $sub ]]; then
-    COMPREPLY=($(compgen -W "run inspect targets passes export-qdq" -- "$cur"))
+    COMPREPLY=($(compgen -W "run inspect targets passes export-qdq encrypt" -- "$cur"))
   else
     COMPREPLY=($(compgen -f -- "$cur"))
   fi

@@ -218,6 +218,14 @@ ModelConfig build_entry(const json& entry, const json& schema, const fs::path& y
   flag("quantize_weight", rc.quantize_weight);
   flag("remove_reshape", rc.remove_reshape);
   flag("sparse_infer", rc.sparse_infer);
+  if (c.contains("encrypt_level") && c["encrypt_level"].is_number_integer())
+    rc.encrypt_level = c["encrypt_level"].get<int>();
+  if (c.contains("encrypt_key_file") && c["encrypt_key_file"].is_string())
+    rc.encrypt_key_file = resolve_path(base, c["encrypt_key_file"].get<std::string>());
+  if ((rc.encrypt_level != 0) != !rc.encrypt_key_file.empty())
+    fail_config("{}: give configs.encrypt_level and configs.encrypt_key_file together (the level, 1 to 3, and the key "
+                "file to encrypt the .rknn with)",
+                cfg.where(rc.encrypt_level != 0 ? "configs.encrypt_key_file" : "configs.encrypt_level"));
   if (c.contains("op_target") && c["op_target"].is_object())
     for (auto it = c["op_target"].begin(); it != c["op_target"].end(); ++it)
       rc.op_target[it.key()] = it.value().get<std::string>();
@@ -247,7 +255,7 @@ ModelConfig build_entry(const json& entry, const json& schema, const fs::path& y
       {"target_platform", nullptr}, {"custom_string", nullptr}, {"remove_weight", false},
       {"compress_weight", false}, {"single_core_mode", false}, {"model_pruning", false},
       {"op_target", nullptr}, {"dynamic_input", nullptr}, {"quantize_weight", false}, {"remove_reshape", false},
-      {"sparse_infer", false}};
+      {"sparse_infer", false}, {"encrypt_level", nullptr}, {"encrypt_key_file", nullptr}};
   for (auto it = defaults.begin(); it != defaults.end(); ++it)
     if (!ec.contains(it.key())) ec[it.key()] = it.value();
   if (!cfg.echo.contains("quantize")) cfg.echo["quantize"] = false;

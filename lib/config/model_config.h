@@ -44,6 +44,10 @@ struct RknnConfig {
   bool quantize_weight = false;
   bool remove_reshape = false;
   bool sparse_infer = false;  // 004 §5.11: structured-sparse Conv weights, RK3576 only
+  // rknnc extension (docs/encryption.md): write {name}.crypt.rknn encrypted at
+  // this level (1..3; 0: not encrypted) with the key in encrypt_key_file.
+  int encrypt_level = 0;
+  fs::path encrypt_key_file;
 };
 
 struct ModelConfig {

@@ -5,6 +5,7 @@
 #include "compiler/compile.h"
 #include "compiler/layout.h"
 #include "compiler/weight_packing.h"
+#include "driver/encrypt.h"
 #include "driver/shape_sets.h"
 #include "util/error.h"
 
@@ -14,6 +15,7 @@ void check_target_support(const config::ModelConfig& cfg, const target::Target& 
   if (cfg.configs.sparse_infer && !t.supports_sparse_infer)
     fail_config("{} is not supported for {} (004 §5.11: sparse inference is RK3576 only); remove it",
                 cfg.where("configs.sparse_infer"), t.name);
+  if (cfg.configs.encrypt_level != 0) check_encryption_support(t, cfg.where("configs.encrypt_level"));
 }
 
 compiler::Program compile_for_target(const ir::Graph& g, const config::ModelConfig& cfg, const target::Target& t,

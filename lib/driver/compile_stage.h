@@ -17,7 +17,8 @@ namespace rknnc::driver {
 
 // rknn.config keys that depend on the target, checked before any work: a
 // one-line config error for a key the target cannot honour
-// (configs.sparse_infer off RK3576).
+// (configs.sparse_infer off RK3576, configs.encrypt_level on a target without
+// encryption).
 void check_target_support(const config::ModelConfig& cfg, const target::Target& t);
 
 compiler::Program compile_for_target(const ir::Graph& g, const config::ModelConfig& cfg, const target::Target& t,

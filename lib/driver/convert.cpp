@@ -1,6 +1,7 @@
 #include "driver/convert.h"
 
 #include <chrono>
+#include <optional>
 
 #include "config/model_config.h"
 #include "dataset/dataset_list.h"
@@ -9,6 +10,7 @@
 #include "driver/numerics.h"
 #include "driver/preprocess.h"
 #include "driver/shape_sets.h"
+#include "format/envelope.h"
 #include "format/rknn_file.h"
 #include "frontends/frontend.h"
 #include "ir/verifier.h"
@@ -75,6 +77,26 @@ ir::Graph load_graph(const config::ModelConfig& cfg, const target::Target& tgt) 
   return frontends::load_model(cfg.platform, cfg.model_file_path, load);
 }
 
+// configs.encrypt_key_file, read before any work so a bad key file fails fast.
+std::optional<format::EncryptionKey> encryption_key(const config::ModelConfig& cfg) {
+  if (cfg.configs.encrypt_level == 0) return std::nullopt;
+  try {
+    return format::load_key_file(cfg.configs.encrypt_key_file);
+  } catch (const Error& e) {
+    fail_config("{}: {}", cfg.where("configs.encrypt_key_file"), e.what());
+  }
+}
+
+// The .rknn bytes and file name: {name}.rknn, or {name}.crypt.rknn encrypted
+// (only that one: a plain copy beside it would defeat the encryption). The
+// key file's path stays out of the model's metadata (build.json has it).
+std::pair<std::string, std::string> rknn_output(format::RknnModel& model, const config::ModelConfig& cfg,
+                                                const std::optional<format::EncryptionKey>& key) {
+  if (!key) return {format::serialize_rknn(model), cfg.name + ".rknn"};
+  model.config_echo["configs"].erase("encrypt_key_file");
+  return {format::serialize_encrypted_rknn(model, cfg.configs.encrypt_level, *key), cfg.name + ".crypt.rknn"};
+}
+
 }  // namespace
 
 ConvertResult convert(const ConvertRequest& req) {
@@ -83,6 +105,7 @@ ConvertResult convert(const ConvertRequest& req) {
   const config::ModelConfig cfg = config::load_model_config(req.yaml);
   const target::Target tgt = target::find_target(req.target);
   check_target_support(cfg, tgt);
+  const std::optional<format::EncryptionKey> key = encryption_key(cfg);
   result.model_name = cfg.name;
   result.warnings = cfg.warnings;
   timer.done("config");
@@ -128,9 +151,9 @@ ConvertResult convert(const ConvertRequest& req) {
   model.programs = compiled.programs;
   model.compress_weights = cfg.configs.compress_weight;
   model.remove_weights = cfg.configs.remove_weight;
-  const std::string rknn_bytes = format::serialize_rknn(model);
+  const auto [rknn_bytes, rknn_name] = rknn_output(model, cfg, key);
   const auto path = [&](const char* suffix) { return req.out_dir / (cfg.name + suffix); };
-  const auto rknn_path = path(".rknn"), report_path = path(".build.json");
+  const auto rknn_path = req.out_dir / rknn_name, report_path = path(".build.json");
   const nlohmann::json perf = report::perf_json(program, compiled.graph, tgt, cfg.name);
   StagedOutputs out;
   out.add(path(".perf.json"), report::dump_report(perf));

@@ -9,8 +9,8 @@
 
 namespace rknnc::driver {
 
-void export_qdq(const std::filesystem::path& rknn, const std::filesystem::path& out) {
-  const format::RknnModel model = format::read_rknn(rknn);
+void export_qdq(const std::filesystem::path& rknn, const std::filesystem::path& out, const format::EncryptionKey* key) {
+  const format::RknnModel model = format::read_rknn(rknn, key);
   const ir::Graph qdq = quant::to_qdq_graph(model.graph);
   constexpr int64_t kMinOpset = 13;  // per-axis DequantizeLinear
   StagedOutputs staged;

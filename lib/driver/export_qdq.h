@@ -4,8 +4,12 @@
 // the same raw inputs as the .rknn (mean/std are in its graph).
 #include <filesystem>
 
+#include "format/envelope.h"
+
 namespace rknnc::driver {
 
-void export_qdq(const std::filesystem::path& rknn, const std::filesystem::path& out);
+// `key` opens an encrypted .rknn (null: refused, asking for the key).
+void export_qdq(const std::filesystem::path& rknn, const std::filesystem::path& out,
+                const format::EncryptionKey* key = nullptr);
 
 }  // namespace rknnc::driver

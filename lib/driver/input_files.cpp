@@ -40,6 +40,7 @@ std::vector<fs::path> input_files(const config::ModelConfig& cfg) {
                         cfg.darknet_weights_path})
     add(out, p);
   add_dataset(out, cfg.dataset);
+  add(out, cfg.configs.encrypt_key_file);  // another key gives other bytes
   return out;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The files one conversion reads, for incremental builds (content hash) and
 // Make depfiles: the model YAML, the model file(s), the dataset list and every
-// sample it names. The target file comes from target::Target::file.
+// sample it names, the encryption key file. The target file comes from target::Target::file.
 // A new input of convert() (e.g. a hybrid .cfg) must be added here.
 #include <filesystem>
 #include <vector>

@@ -106,7 +106,7 @@ std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesy
   std::vector<format::InputPreprocess> preprocess;
   std::vector<compiler::Program> programs;
   if (format::is_rknn_file(path)) {
-    format::RknnModel m = format::read_rknn(path);
+    format::RknnModel m = format::read_rknn(path, options.key);
     if (m.remove_weights && options.weights_from.empty())
       fail_config("{}: converted with remove_weight, it holds no weights; run it with --weights-from MASTER.rknn (the "
                   "same model converted without remove_weight)",
@@ -115,7 +115,7 @@ std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesy
       if (!format::is_rknn_file(options.weights_from))
         fail_config("--weights-from {}: not a .rknn file; give the .rknn converted without remove_weight",
                     options.weights_from.string());
-      format::use_master_weights(m, format::read_rknn(options.weights_from), path.string(),
+      format::use_master_weights(m, format::read_rknn(options.weights_from, options.key), path.string(),
                                  options.weights_from.string());
     }
     graph = std::move(m.graph);

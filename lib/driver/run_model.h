@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "format/envelope.h"
 #include "ir/tensor.h"
 
 namespace rknnc::driver {
@@ -26,6 +27,9 @@ struct RunOptions {
   // A removed-weights .rknn (configs.remove_weight) takes its constants from
   // this master .rknn, converted from the same model with its weights.
   std::filesystem::path weights_from;
+  // Opens encrypted .rknn files (the model and the weights_from master); null:
+  // an encrypted file is refused with a message asking for the key.
+  const format::EncryptionKey* key = nullptr;
 };
 
 struct RunTiming {

@@ -1,9 +1,10 @@
 #pragma once
-// The .rknn container (v1), documented byte by byte in docs/rknn-format.md:
+// The .rknn container, documented byte by byte in docs/rknn-format.md:
 // magic, version, a section table, sections (metadata JSON, graph, tensors,
-// weights) each with a CRC-32. Serialisation is deterministic: the same model
-// gives the same bytes. The reader validates every length and offset before
-// use and reports a corrupt file in one line.
+// weights) each with a CRC-32, and a SHA-256 of the whole file. Serialisation
+// is deterministic: the same model gives the same bytes. The reader checks the
+// SHA-256 first, then every length and offset before use, and reports a
+// corrupt file in one line. Encrypted files: format/envelope.h.
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -68,7 +69,12 @@ struct RknnModel {
   TensorAnnotation annotation(const std::string& tensor) const;
 };
 
-constexpr uint32_t kFormatVersion = 3;  // 2: quantisation parameters with their axis; 3: program section, C2, packed weights
+// 2: quantisation parameters with their axis; 3: program section, C2, packed
+// weights; 4: SHA-256 trailer, encrypted files (header flags, envelope and
+// sealed sections).
+constexpr uint32_t kFormatVersion = 4;
+
+class EncryptionKey;
 
 // [{name, dtype, shape}] of values (shape null when the rank is unknown): the
 // inputs/outputs lists of the metadata section, build.json and inspect.
@@ -77,8 +83,12 @@ nlohmann::json describe_values(const ir::Graph& g, const std::vector<std::string
 std::string serialize_rknn(const RknnModel& model);
 // Stages `path` in `staged` (written when the driver commits).
 void stage_rknn(StagedOutputs& staged, const std::filesystem::path& path, const RknnModel& model);
-RknnModel parse_rknn(const std::string& bytes, const std::string& what);
-RknnModel read_rknn(const std::filesystem::path& path);
+// Parses a .rknn held in memory; `what` names it in errors. `key` opens an
+// encrypted file (format/envelope.h); without it an encrypted file is refused
+// with a usage error (exit 2) saying how to give the key. A plain file ignores
+// `key`. Any bytes give a model or a one-line rknnc::Error (for fuzzing too).
+RknnModel parse_rknn(const std::string& bytes, const std::string& what, const EncryptionKey* key = nullptr);
+RknnModel read_rknn(const std::filesystem::path& path, const EncryptionKey* key = nullptr);
 // SHA-256 (hex) of every constant of the graph: per constant in name order,
 // its name, dtype, dims and bytes. A removed-weights model stores it; a master
 // matches when its constants give the same digest.
@@ -92,7 +102,9 @@ void use_master_weights(RknnModel& slave, const RknnModel& master, const std::st
 bool is_rknn_file(const std::filesystem::path& path);
 
 // The container's header and section table, after checking magic, version,
-// file size, header CRC and every section's bounds and CRC.
+// SHA-256 (v4+), file size, header CRC and every section's bounds and CRC. A
+// plain file's sections are checked as a model's (check_model_sections); an
+// encrypted file's must include its envelope and sealed section.
 struct SectionInfo {
   uint32_t kind = 0;
   std::string name;  // "metadata", "graph", "tensors", "weights", "program", "weights_zstd", "unknown"
@@ -102,8 +114,10 @@ struct SectionInfo {
 };
 struct ContainerInfo {
   uint32_t version = 0;
+  uint32_t flags = 0;
   uint64_t file_size = 0;
   std::vector<SectionInfo> sections;
+  bool encrypted() const { return (flags & 1u) != 0; }  // layout::kFlagEncrypted
 };
 ContainerInfo read_container(const std::string& bytes, const std::string& what);
 

@@ -12,6 +12,7 @@
 
 #include "compiler/layout.h"
 #include "format/byte_io.h"
+#include "format/envelope.h"
 #include "format/program_section.h"
 #include "format/rknn_file.h"
 #include "format/rknn_layout.h"
@@ -326,12 +327,16 @@ void read_metadata(std::string_view text, const std::string& what, RknnModel& m)
 
 }  // namespace
 
-RknnModel parse_rknn(const std::string& bytes, const std::string& what) {
+RknnModel parse_rknn(const std::string& bytes, const std::string& what, const EncryptionKey* key) {
   const ContainerInfo info = read_container(bytes, what);
+  std::string plaintext;  // an encrypted file's sealed sections, decrypted
   std::string_view section[layout::kNumKnownSections + 1];
-  for (const auto& s : info.sections)
-    if (s.kind >= 1 && s.kind <= layout::kNumKnownSections)  // unknown kinds: later additions, skipped
-      section[s.kind] = std::string_view(bytes).substr(s.offset, s.length);
+  bool present[layout::kNumKnownSections + 1] = {};
+  for (const auto& s : model_sections(bytes, info, key, what, plaintext))
+    if (s.kind >= 1 && s.kind <= layout::kNumKnownSections) {  // unknown kinds: later additions, skipped
+      section[s.kind] = s.bytes;
+      present[s.kind] = true;
+    }
   auto sec = [&](layout::SectionKind k) { return section[static_cast<uint32_t>(k)]; };
 
   RknnModel m;
@@ -340,9 +345,7 @@ RknnModel parse_rknn(const std::string& bytes, const std::string& what) {
   read_graph(gr, m.graph);
   ByteReader tr(sec(layout::SectionKind::Tensors), what, "tensors");
   const std::vector<ConstantEntry> constants = read_tensors(tr, m, info.version);
-  m.compress_weights = std::any_of(info.sections.begin(), info.sections.end(), [](const SectionInfo& s) {
-                         return s.kind == static_cast<uint32_t>(layout::SectionKind::WeightsZstd);
-                       });
+  m.compress_weights = present[static_cast<uint32_t>(layout::SectionKind::WeightsZstd)];
   if (m.remove_weights) {
     if (m.compress_weights || !sec(layout::SectionKind::Weights).empty())
       corrupt(what, "a removed-weights model has weight bytes");
@@ -363,8 +366,8 @@ RknnModel parse_rknn(const std::string& bytes, const std::string& what) {
   return m;
 }
 
-RknnModel read_rknn(const std::filesystem::path& path) {
-  return parse_rknn(read_file(path, "model"), path.string());
+RknnModel read_rknn(const std::filesystem::path& path, const EncryptionKey* key) {
+  return parse_rknn(read_file(path, "model"), path.string(), key);
 }
 
 

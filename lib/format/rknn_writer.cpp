@@ -1,4 +1,5 @@
-// Writes the .rknn container v1 (docs/rknn-format.md). Everything is emitted
+// Writes the sections of a .rknn (docs/rknn-format.md; the container around
+// them: rknn_container.cpp). Everything is emitted
 // in a fixed order (maps are ordered, no timestamps, padding is zero), so the
 // same model always gives the same bytes.
 #include <cmath>
@@ -8,8 +9,8 @@
 #include <zstd.h>
 
 #include "format/byte_io.h"
-#include "format/crc32.h"
 #include "compiler/layout.h"
+#include "format/rknn_container.h"
 #include "format/rknn_file.h"
 #include "format/program_section.h"
 #include "format/rknn_layout.h"
@@ -239,38 +240,12 @@ std::string serialize_rknn(const RknnModel& m) {
   // A slave's weights section is empty: nothing to compress.
   if (m.compress_weights && !m.remove_weights)
     fixed[3] = {layout::SectionKind::WeightsZstd, zstd_compress(fixed[3].second)};
-  std::vector<std::pair<layout::SectionKind, std::string>> sections(std::begin(fixed), std::end(fixed));
-  if (!m.programs.empty())
-    sections.emplace_back(layout::SectionKind::Program, programs_to_json(m.programs).dump());
-  const auto n = static_cast<uint16_t>(sections.size());
-
-  ByteWriter w;
-  w.bytes(layout::kMagic.data(), layout::kMagic.size());
-  w.u32(kFormatVersion);
-  w.u16(n);
-  w.u32(0);  // flags
-  w.u64(0);  // file size, patched below
-  const size_t table = w.size();
-  for (uint16_t i = 0; i < n; ++i) {
-    w.u64(0);
-    w.u64(0);
-    w.u64(0);
-    w.u64(0);
-  }
-  const size_t header_crc_at = w.size();
-  w.u32(0);
-  for (uint16_t i = 0; i < n; ++i) {
-    w.pad_to(layout::kSectionAlign);
-    const size_t entry = table + i * layout::kEntrySize;
-    w.patch_u32(entry, static_cast<uint32_t>(sections[i].first));
-    w.patch_u64(entry + 8, w.size());
-    w.patch_u64(entry + 16, sections[i].second.size());
-    w.patch_u32(entry + 24, crc32(sections[i].second));
-    w.bytes(sections[i].second.data(), sections[i].second.size());
-  }
-  w.patch_u64(layout::kFileSizeOffset, w.size());
-  w.patch_u32(header_crc_at, crc32(w.data().data(), header_crc_at));
-  return w.take();
+  std::string program;
+  if (!m.programs.empty()) program = programs_to_json(m.programs).dump();
+  std::vector<ContainerSection> sections;
+  for (const auto& [kind, bytes] : fixed) sections.push_back({static_cast<uint32_t>(kind), bytes});
+  if (!program.empty()) sections.push_back({static_cast<uint32_t>(layout::SectionKind::Program), program});
+  return write_container(sections, 0);
 }
 
 void stage_rknn(StagedOutputs& staged, const std::filesystem::path& path, const RknnModel& model) {

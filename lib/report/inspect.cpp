@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "format/envelope.h"
 #include "frontends/frontend.h"
 #include "runtime/kernel.h"
 #include "util/atomic_file.h"
@@ -59,14 +60,16 @@ json inspect_rknn_model(const format::RknnModel& m) {
   return j;
 }
 
-json inspect_file(const std::filesystem::path& path) {
+json inspect_file(const std::filesystem::path& path, const format::EncryptionKey* key) {
   const std::string what = path.string();
   json j;
   if (format::is_rknn_file(path)) {
     const std::string bytes = read_file(path, "model");
     const format::ContainerInfo info = format::read_container(bytes, what);
-    j = inspect_rknn_model(format::parse_rknn(bytes, what));
+    j = inspect_rknn_model(format::parse_rknn(bytes, what, key));
     j["format"] = "rknn";
+    const int level = format::encryption_level(bytes, info, what);
+    j["encryption"] = level ? json{{"level", level}, {"cipher", "AES-256-GCM"}} : json(nullptr);
     j["format_version"] = info.version;
     j["file_bytes"] = info.file_size;
     json sections = json::array();
@@ -128,6 +131,9 @@ std::string inspect_text(const json& j) {
     out += fmt::format("  target:         {}\n", j["target"].get<std::string>());
     out += fmt::format("  tool version:   {}\n", j["tool_version"].get<std::string>());
     out += fmt::format("  custom_string:  {}\n", j["custom_string"].get<std::string>());
+    if (j.contains("encryption") && j["encryption"].is_object())
+      out += fmt::format("  encryption:     level {} ({})\n", j["encryption"]["level"].get<int>(),
+                         j["encryption"]["cipher"].get<std::string>());
   } else {
     out += fmt::format("{}: ONNX model, opset {}, {} bytes\n", j["file"].get<std::string>(), j["opset"].get<int64_t>(),
                        j["file_bytes"].get<uint64_t>());

@@ -19,8 +19,10 @@ nlohmann::json inspect_graph(const ir::Graph& g);
 // preprocess, per-tensor layout of inputs/outputs, config echo.
 nlohmann::json inspect_rknn_model(const format::RknnModel& m);
 // Reads FILE (.rknn by magic, anything else as ONNX) and adds "file",
-// "format", "file_bytes" and, for .rknn, "format_version" and "sections".
-nlohmann::json inspect_file(const std::filesystem::path& path);
+// "format", "file_bytes" and, for .rknn, "format_version", "sections" and
+// "encryption" (level and cipher; null for a plain file). `key` opens an
+// encrypted .rknn; without it one is refused.
+nlohmann::json inspect_file(const std::filesystem::path& path, const format::EncryptionKey* key = nullptr);
 // The ops the CPU runtime has a kernel for, sorted.
 nlohmann::json runtime_ops();
 // Human-readable rendering of inspect_file's result.

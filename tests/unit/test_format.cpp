@@ -1,5 +1,6 @@
-// .rknn container v1: round trip, determinism and robustness against
-// corrupt, truncated, hostile and newer-version files.
+// .rknn container: round trip, determinism and robustness against corrupt,
+// truncated, hostile and newer-version files (encrypted files:
+// test_envelope.cpp).
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -13,217 +14,14 @@
 #include "format/rknn_file.h"
 #include "format/rknn_layout.h"
 #include "test_config_util.h"
+#include "test_format_util.h"
 #include "ir/verifier.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
 using namespace rknnc;
+using namespace rknnc::testing::rknn_file;
 namespace L = rknnc::format::layout;
-
-namespace {
-
-std::unique_ptr<ir::Node> node(std::string name, std::string op, std::vector<std::string> in, std::vector<std::string> out) {
-  auto n = std::make_unique<ir::Node>();
-  n->name = std::move(name);
-  n->op_type = std::move(op);
-  n->inputs = std::move(in);
-  n->outputs = std::move(out);
-  return n;
-}
-
-void value(ir::Graph& g, const std::string& name, ir::DataType t, ir::Shape s, bool has_shape = true) {
-  g.values[name] = {t, std::move(s), has_shape};
-}
-
-// A small graph with every attribute kind, several dtypes, an absent optional
-// input, a dynamic dim, an unknown-rank value and an empty constant.
-format::RknnModel sample_model() {
-  format::RknnModel m;
-  ir::Graph& g = m.graph;
-  g.name = "tiny";
-  g.opset = 13;
-  g.metadata = {{"producer", "pytorch"}, {"source", "tiny.onnx"}};
-  g.inputs = {"x"};
-  value(g, "x", ir::DataType::Float32, {ir::kDynamic, 3, 4, 4});
-  g.add_constant("w", ir::Tensor::from<float>({2, 3, 1, 1}, {1.5f, -2, 3, 4, 5, 6}));
-  g.add_constant("b16", ir::Tensor::from<uint16_t>({2}, {0x3C00, 0xC000}));
-  g.add_constant("i8", ir::Tensor::from<int8_t>({3}, {-128, 0, 127}));
-  g.add_constant("shape", ir::Tensor::from<int64_t>({2}, {1, -1}));
-  ir::Tensor flag(ir::DataType::Bool, {});
-  flag.data<uint8_t>()[0] = 1;
-  g.add_constant("flag", flag);
-  g.add_constant("empty", ir::Tensor(ir::DataType::Int32, {0}));
-  g.add_constant("d", ir::Tensor::from<double>({1}, {3.141592653589793}));
-  for (const auto& [name, t] : g.initializers) value(g, name, t.dtype(), t.shape());
-  auto conv = node("conv0", "Conv", {"x", "w", ""}, {"y"});
-  conv->attrs.set("group", int64_t{1});
-  conv->attrs.set("alpha", 0.25f);
-  conv->attrs.set("auto_pad", std::string("NOTSET"));
-  conv->attrs.set("pads", std::vector<int64_t>{0, 0, 0, 0});
-  conv->attrs.set("scales", std::vector<float>{1.0f, -0.0f, 1e-30f, std::numeric_limits<float>::infinity()});
-  conv->attrs.set("names", std::vector<std::string>{"a", "", "\xc3\xa9t\xc3\xa9"});
-  conv->attrs.set("value", ir::Tensor::from<int32_t>({2, 1}, {7, -7}));
-  conv->attrs.set("empty_tensor", ir::Tensor());
-  conv->attrs.set("no_ints", std::vector<int64_t>{});
-  g.add_node(std::move(conv));
-  value(g, "y", ir::DataType::Float32, {ir::kDynamic, 2, 4, 4});
-  auto flat = node("flat", "Reshape", {"y", "shape"}, {"z"});
-  flat->domain = "com.example";
-  g.add_node(std::move(flat));
-  value(g, "z", ir::DataType::Float32, {}, false);
-  g.outputs = {"z", "y"};
-  ir::verify(g, "sample");
-
-  m.model_name = "tiny";
-  m.target = "rk3588";
-  m.tool_version = "0.1.0";
-  m.custom_string = "built by test \xe2\x9c\x93";
-  m.preprocess = {{"x", {0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}}};
-  m.config_echo = {{"name", "tiny"}, {"configs", {{"mean_values", {{1, 2, 3}}}, {"quantize", false}}}};
-  return m;
-}
-
-bool same_tensor(const ir::Tensor& a, const ir::Tensor& b) {
-  return a.empty() == b.empty() && a.dtype() == b.dtype() && a.shape() == b.shape() && a.nbytes() == b.nbytes() &&
-         (a.nbytes() == 0 || std::memcmp(a.raw(), b.raw(), a.nbytes()) == 0);
-}
-
-bool same_attribute(const ir::Attribute& a, const ir::Attribute& b) {
-  if (a.index() != b.index()) return false;
-  return std::visit(
-      [&](const auto& x) {
-        using T = std::decay_t<decltype(x)>;
-        const T& y = std::get<T>(b);
-        if constexpr (std::is_same_v<T, ir::Tensor>) {
-          return same_tensor(x, y);
-        } else if constexpr (std::is_same_v<T, float>) {
-          return std::memcmp(&x, &y, sizeof(float)) == 0;  // bit-exact, -0.0 included
-        } else if constexpr (std::is_same_v<T, std::vector<float>>) {
-          return x.size() == y.size() && (x.empty() || std::memcmp(x.data(), y.data(), x.size() * 4) == 0);
-        } else {
-          return x == y;
-        }
-      },
-      a);
-}
-
-void check_same_graph(const ir::Graph& a, const ir::Graph& b) {
-  CHECK(a.name == b.name);
-  CHECK(a.opset == b.opset);
-  CHECK(a.metadata == b.metadata);
-  CHECK(a.inputs == b.inputs);
-  CHECK(a.outputs == b.outputs);
-  REQUIRE(a.nodes.size() == b.nodes.size());
-  for (size_t i = 0; i < a.nodes.size(); ++i) {
-    const ir::Node &x = *a.nodes[i], &y = *b.nodes[i];
-    CHECK(x.name == y.name);
-    CHECK(x.op_type == y.op_type);
-    CHECK(x.domain == y.domain);
-    CHECK(x.inputs == y.inputs);
-    CHECK(x.outputs == y.outputs);
-    CHECK(y.attrs.owner == y.name);
-    REQUIRE(x.attrs.all().size() == y.attrs.all().size());
-    for (const auto& [key, v] : x.attrs.all()) {
-      INFO("attribute " << key);
-      REQUIRE(y.attrs.has(key));
-      CHECK(same_attribute(v, y.attrs.all().at(key)));
-    }
-  }
-  REQUIRE(a.values.size() == b.values.size());
-  for (const auto& [name, vi] : a.values) {
-    INFO("value " << name);
-    REQUIRE(b.values.count(name));
-    CHECK(vi.dtype == b.values.at(name).dtype);
-    CHECK(vi.shape == b.values.at(name).shape);
-    CHECK(vi.has_shape == b.values.at(name).has_shape);
-  }
-  REQUIRE(a.initializers.size() == b.initializers.size());
-  for (const auto& [name, t] : a.initializers) {
-    INFO("constant " << name);
-    REQUIRE(b.initializers.count(name));
-    CHECK(same_tensor(t, b.initializers.at(name)));
-  }
-}
-
-// Section table entry i of a serialised file.
-struct Entry {
-  uint32_t kind;
-  uint64_t offset, length;
-};
-Entry entry(const std::string& f, size_t i) {
-  const size_t e = L::kTableOffset + i * L::kEntrySize;
-  return {format::load_le<uint32_t>(f, e), format::load_le<uint64_t>(f, e + 8), format::load_le<uint64_t>(f, e + 16)};
-}
-size_t section_count(const std::string& f) { return format::load_le<uint16_t>(f, L::kSectionCountOffset); }
-Entry find_section(const std::string& f, L::SectionKind kind) {
-  for (size_t i = 0; i < section_count(f); ++i)
-    if (entry(f, i).kind == static_cast<uint32_t>(kind)) return entry(f, i);
-  FAIL("no such section");
-  return {};
-}
-
-void store_u32(std::string& f, size_t at, uint32_t v) {
-  for (int i = 0; i < 4; ++i) f[at + i] = static_cast<char>(v >> (8 * i));
-}
-void store_u64(std::string& f, size_t at, uint64_t v) {
-  for (int i = 0; i < 8; ++i) f[at + i] = static_cast<char>(v >> (8 * i));
-}
-
-// Recomputes every section CRC and the header CRC, so a test can reach the
-// section decoders with content it edited.
-void reseal(std::string& f) {
-  const size_t n = section_count(f);
-  if (L::kTableOffset + n * L::kEntrySize + 4 > f.size()) return;
-  for (size_t i = 0; i < n; ++i) {
-    const Entry e = entry(f, i);
-    if (e.offset > f.size() || e.length > f.size() - e.offset) continue;
-    store_u32(f, L::kTableOffset + i * L::kEntrySize + 24, format::crc32(f.data() + e.offset, e.length));
-  }
-  const size_t table_end = L::kTableOffset + n * L::kEntrySize;
-  store_u32(f, table_end, format::crc32(f.data(), table_end));
-}
-
-// Replaces the bytes of one (the last-placed sections shift) section and reseals.
-std::string with_section(const std::string& f, L::SectionKind kind, const std::string& content) {
-  const size_t n = section_count(f);
-  std::string head = f.substr(0, L::kTableOffset + n * L::kEntrySize + 4);
-  std::vector<std::string> bodies;
-  for (size_t i = 0; i < n; ++i) {
-    const Entry e = entry(f, i);
-    bodies.push_back(e.kind == static_cast<uint32_t>(kind) ? content : f.substr(e.offset, e.length));
-  }
-  std::string out = head;
-  for (size_t i = 0; i < n; ++i) {
-    out.resize(L::align_up(out.size(), L::kSectionAlign), '\0');
-    store_u64(out, L::kTableOffset + i * L::kEntrySize + 8, out.size());
-    store_u64(out, L::kTableOffset + i * L::kEntrySize + 16, bodies[i].size());
-    out += bodies[i];
-  }
-  store_u64(out, L::kFileSizeOffset, out.size());
-  reseal(out);
-  return out;
-}
-
-std::string section_bytes(const std::string& f, L::SectionKind kind) {
-  const Entry e = find_section(f, kind);
-  return f.substr(e.offset, e.length);
-}
-
-void check_corrupt(const std::string& bytes, const std::string& needle = "") {
-  try {
-    format::parse_rknn(bytes, "m.rknn");
-    FAIL("parse_rknn accepted a corrupt file");
-  } catch (const Error& e) {
-    const std::string msg = e.what();
-    INFO(msg);
-    CHECK(e.code() == ExitCode::Conversion);
-    CHECK(msg.rfind("m.rknn: ", 0) == 0);
-    CHECK(msg.find('\n') == std::string::npos);
-    if (!needle.empty()) CHECK(msg.find(needle) != std::string::npos);
-  }
-}
-
-}  // namespace
 
 TEST_CASE("crc32 matches the IEEE/zlib check value", "[format]") {
   CHECK(format::crc32("123456789") == 0xCBF43926u);
@@ -336,8 +134,21 @@ TEST_CASE(".rknn truncated at every length is an error", "[format]") {
     INFO("length " << n);
     CHECK_THROWS_AS(format::parse_rknn(f.substr(0, n), "m.rknn"), Error);
   }
-  check_corrupt(f.substr(0, f.size() - 1), "truncated");
-  check_corrupt(f + std::string(1, '\0'), "header says");
+  check_corrupt(f.substr(0, f.size() - 1), "SHA-256 check failed: the file is truncated or damaged");
+  check_corrupt(f + std::string(1, '\0'), "SHA-256 check failed");
+  std::string longer = f + std::string(1, '\0');
+  reseal_digest(longer);
+  check_corrupt(longer, "header says");
+}
+
+TEST_CASE(".rknn flipped byte anywhere fails the SHA-256 check first", "[format]") {
+  const std::string f = format::serialize_rknn(sample_model());
+  for (size_t at = 10; at < f.size(); at += 7) {  // from the section count on: magic and version are checked first
+    std::string bad = f;
+    bad[at] = static_cast<char>(bad[at] ^ 0x01);
+    INFO("offset " << at);
+    check_corrupt(bad, "SHA-256 check failed");
+  }
 }
 
 TEST_CASE(".rknn flipped byte in any section is a CRC error naming it", "[format]") {
@@ -348,6 +159,7 @@ TEST_CASE(".rknn flipped byte in any section is a CRC error naming it", "[format
     for (uint64_t at : {e.offset, e.offset + e.length / 2, e.offset + e.length - 1}) {
       std::string bad = f;
       bad[at] = static_cast<char>(bad[at] ^ 0x20);
+      reseal_digest(bad);  // the CRCs still catch what the digest would
       INFO("section " << name << " offset " << at);
       check_corrupt(bad, fmt::format("section '{}' CRC mismatch", name));
     }
@@ -357,12 +169,14 @@ TEST_CASE(".rknn flipped byte in any section is a CRC error naming it", "[format
   for (size_t at = 10; at < table_end; ++at) {
     std::string bad = f;
     bad[at] = static_cast<char>(bad[at] ^ 1);
+    reseal_digest(bad);
     INFO("header offset " << at);
     CHECK_THROWS_AS(format::parse_rknn(bad, "m.rknn"), Error);
   }
   // Non-zero padding between header and first section.
   std::string bad = f;
   bad[table_end + 4] = 1;
+  reseal_digest(bad);
   check_corrupt(bad, "padding");
 }
 
@@ -386,9 +200,13 @@ TEST_CASE(".rknn bad magic and newer versions are clear errors", "[format]") {
   reseal(zero);
   check_corrupt(zero, "format version 0");
   std::string flags = f;
-  store_u32(flags, L::kFlagsOffset, 1);
+  store_u32(flags, L::kFlagsOffset, 2);
   reseal(flags);
   check_corrupt(flags, "flags");
+  std::string encrypted = f;  // the encrypted flag without an envelope
+  store_u32(encrypted, L::kFlagsOffset, L::kFlagEncrypted);
+  reseal(encrypted);
+  check_corrupt(encrypted, "encrypted file without its 'envelope' section");
 }
 
 TEST_CASE(".rknn section table damage is detected", "[format]") {
@@ -526,16 +344,6 @@ TEST_CASE(".rknn reader survives random garbage", "[format]") {
 
 namespace {
 
-// sample_model() plus a compressible 64 KiB constant (a slowly varying ramp).
-format::RknnModel model_with_big_weights() {
-  format::RknnModel m = sample_model();
-  std::vector<float> ramp(16384);
-  for (size_t i = 0; i < ramp.size(); ++i) ramp[i] = static_cast<float>(i / 64);
-  m.graph.add_constant("big", ir::Tensor::from<float>({16384}, ramp));
-  m.graph.values["big"] = {ir::DataType::Float32, {16384}, true};
-  return m;
-}
-
 std::string zstd_frame(const std::string& bytes) {
   std::string out(ZSTD_compressBound(bytes.size()), '\0');
   out.resize(ZSTD_compress(out.data(), out.size(), bytes.data(), bytes.size(), 3));
@@ -594,10 +402,11 @@ TEST_CASE(".rknn damaged weights_zstd sections are one-line corrupt errors", "[f
       check_corrupt(with_section(f, K::WeightsZstd, bad), "weights_zstd");
     }
   }
-  SECTION("flipped payload byte without resealing is a CRC error") {
+  SECTION("flipped payload byte without resealing the CRC is a CRC error") {
     std::string bad = f;
     const Entry e = find_section(f, K::WeightsZstd);
     bad[e.offset + e.length / 2] = static_cast<char>(bad[e.offset + e.length / 2] ^ 1);
+    reseal_digest(bad);
     check_corrupt(bad, "section 'weights_zstd' CRC mismatch");
   }
   SECTION("truncated frame, trailing bytes, not zstd at all, empty") {
