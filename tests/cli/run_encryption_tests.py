@@ -116,11 +116,13 @@ def name_leaks(data, entries):
 
 
 def weight_leaks(data, entries):
-    """Constants of which some 16-byte run (at a multiple of 16) is found in `data`."""
+    """Constants of which some 16-byte run (at a multiple of 16; not one repeated byte, which padding also
+    is) is found in `data`."""
     found = []
     for name, stored in entries:
         for at in range(0, len(stored or b"") - 15, 16):
-            if stored[at:at + 16] in data:
+            run = stored[at:at + 16]
+            if len(set(run)) > 1 and run in data:
                 found.append(f"16 bytes of {name.decode(errors='replace')!r} at {at}")
                 break
     return found
