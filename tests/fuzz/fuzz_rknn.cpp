@@ -1,14 +1,15 @@
 // .rknn reader: container, sections, graph, tensors, program; then the
 // summary `rknnc inspect` prints, which reads every field of the model.
-// Each input is read twice: as it is, and with its file size and CRCs
-// recomputed, so that mutations inside a section get past the CRC checks
-// and reach the section parsers.
+// Each input is read twice: as it is, and with its file size, CRCs and
+// SHA-256 trailer (v4+) recomputed, so that mutations inside a section get
+// past the checksums and reach the section parsers.
 #include "format/byte_io.h"
 #include "format/crc32.h"
 #include "format/rknn_file.h"
 #include "format/rknn_layout.h"
 #include "fuzz_common.h"
 #include "report/inspect.h"
+#include "util/sha256.h"
 
 namespace {
 
@@ -18,8 +19,9 @@ void store_le(std::string& bytes, size_t at, uint64_t v, size_t width) {
   for (size_t i = 0; i < width; ++i) bytes[at + i] = static_cast<char>(v >> (8 * i) & 0xFF);
 }
 
-// The file size field, every in-bounds section's CRC and the header CRC made
-// to match the bytes. False when there is no table to repair.
+// The file size field, every in-bounds section's CRC, the header CRC and the
+// SHA-256 trailer made to match the bytes. False when there is no table to
+// repair.
 bool repair_checksums(std::string& bytes) {
   using rknnc::format::load_le;
   if (bytes.size() < layout::kMinHeaderSize || bytes.compare(0, layout::kMagic.size(), layout::kMagic) != 0) return false;
@@ -34,6 +36,11 @@ bool repair_checksums(std::string& bytes) {
       store_le(bytes, e + 24, rknnc::format::crc32(bytes.data() + offset, length), 4);
   }
   store_le(bytes, table_end, rknnc::format::crc32(bytes.data(), table_end), 4);
+  if (load_le<uint32_t>(bytes, layout::kVersionOffset) >= layout::kFirstDigestVersion &&
+      bytes.size() >= table_end + 4 + layout::kDigestSize) {
+    const size_t body = bytes.size() - layout::kDigestSize;
+    bytes.replace(body, layout::kDigestSize, rknnc::Sha256().update(std::string_view(bytes).substr(0, body)).digest());
+  }
   return true;
 }
 
