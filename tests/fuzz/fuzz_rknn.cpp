@@ -2,9 +2,14 @@
 // summary `rknnc inspect` prints, which reads every field of the model.
 // Each input is read twice: as it is, and with its file size, CRCs and
 // SHA-256 trailer (v4+) recomputed, so that mutations inside a section get
-// past the checksums and reach the section parsers.
+// past the checksums and reach the section parsers. The repaired bytes are
+// read with a fixed test key (encrypted seeds are made with the same key by
+// tests/fuzz/make_seeds.py), and, when they form a container, encrypted at
+// level 1-3 (picked by the last byte) and read back with the key, so the
+// decrypting reader sees mutated sealed sections too.
 #include "format/byte_io.h"
 #include "format/crc32.h"
+#include "format/envelope.h"
 #include "format/rknn_file.h"
 #include "format/rknn_layout.h"
 #include "fuzz_common.h"
@@ -44,18 +49,29 @@ bool repair_checksums(std::string& bytes) {
   return true;
 }
 
-void read_rknn(const std::string& bytes) {
-  rknnc::fuzz::reject_errors([&] {
-    const auto model = rknnc::format::parse_rknn(bytes, "fuzz.rknn");
-    rknnc::report::inspect_rknn_model(model);
-  });
+// Key material of the test key; make_seeds.py writes the same bytes as the
+// key file of the encrypted seeds.
+constexpr std::string_view kTestKey = "rknnc fuzz test key, not a secret: 0123456789";
+
+const rknnc::format::EncryptionKey& test_key() {
+  static const rknnc::format::EncryptionKey key(kTestKey, "fuzz test key");
+  return key;
+}
+
+void read_rknn(const std::string& bytes, const rknnc::format::EncryptionKey* key) {
+  const auto model = rknnc::format::parse_rknn(bytes, "fuzz.rknn", key);
+  rknnc::report::inspect_rknn_model(model);
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes = rknnc::fuzz::as_string(data, size);
-  read_rknn(bytes);
-  if (repair_checksums(bytes)) read_rknn(bytes);
-  return 0;
+  rknnc::fuzz::reject_errors([&] { read_rknn(bytes, nullptr); });
+  if (!repair_checksums(bytes)) return 0;
+  rknnc::fuzz::reject_errors([&] { read_rknn(bytes, &test_key()); });
+  const int level = 1 + (size > 0 ? data[size - 1] % 3 : 0);
+  return rknnc::fuzz::reject_errors([&] {
+    read_rknn(rknnc::format::encrypt_container(bytes, level, test_key(), "fuzz.rknn"), &test_key());
+  });
 }

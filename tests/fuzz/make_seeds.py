@@ -10,7 +10,8 @@ dataset.txt files) plus a few hand-made inputs written below (npy dtypes and
 header versions, a BMP, YAML anchors and merge keys, dataset list syntax).
 With --rknnc (or $RKNNC_BIN), small models are converted to .rknn for the
 .rknn reader: float, quantised, compressed weights, removed weights, two
-inputs. Only the standard library: `make fuzz` needs no test packages.
+inputs, and the float and two-input models encrypted at levels 1-3 with the
+fixed test key of fuzz_rknn.cpp. Only the standard library: `make fuzz` needs no test packages.
 """
 import argparse
 import glob
@@ -146,6 +147,28 @@ RKNN_CONFIGS = {
 }
 
 
+# The key material fuzz_rknn.cpp opens encrypted files with (kTestKey there).
+TEST_KEY = b"rknnc fuzz test key, not a secret: 0123456789"
+
+
+def encrypt_rknn(out, rknnc, work):
+    """The float and two-input models encrypted at each level with the test key."""
+    key = os.path.join(work, "test.key")
+    with open(key, "wb") as f:
+        f.write(TEST_KEY)
+    for kind in ("float", "two_input"):
+        for level in (1, 2, 3):
+            dest = os.path.join(out, "fuzz_rknn", f"{kind}.level{level}.crypt.rknn")
+            run([rknnc, "encrypt", os.path.join(out, "fuzz_rknn", kind + ".rknn"), "-o", dest,
+                 "--level", str(level), "--key-file", key])
+
+
+def run(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"make_seeds: {' '.join(cmd)} failed: {p.stderr.strip()}")
+
+
 def convert_rknn(out, rknnc):
     """Small .rknn files of several kinds, converted now (the format changes with the code)."""
     with tempfile.TemporaryDirectory(prefix="rknnc-seeds-") as work:
@@ -162,11 +185,9 @@ def convert_rknn(out, rknnc):
             jobs.append((kind, yml))
         jobs.append(("two_input", os.path.join(ROOT, "configs", "two_input.yml")))
         for kind, yml in jobs:
-            p = subprocess.run([rknnc, "-t", "rk3588", "-i", yml, "-o", os.path.join(work, "out")],
-                               capture_output=True, text=True)
-            if p.returncode != 0:
-                sys.exit(f"make_seeds: converting {yml} failed: {p.stderr.strip()}")
+            run([rknnc, "-t", "rk3588", "-i", yml, "-o", os.path.join(work, "out")])
             put(out, "fuzz_rknn", kind + ".rknn", read(os.path.join(work, "out", kind + ".rknn")))
+        encrypt_rknn(out, rknnc, work)
 
 
 def main():
