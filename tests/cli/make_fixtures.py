@@ -145,6 +145,11 @@ wc3 = helper.make_tensor("wc3", TensorProto.FLOAT, [4, 3, 3, 3], [0.0] * 108)
 save("conv_strides_0", [helper.make_node("Conv", ["images", "wc3"], ["out"], name="conv0", strides=[0, 0])], [x], [y], [wc3])
 save("pool_strides_0", [helper.make_node("AveragePool", ["images"], ["out"], name="pool0", kernel_shape=[2, 2],
                                          strides=[1, 0])], [x], [y])
+# blocksize² overflows to 0 and libonnx divides by it (SIGFPE); Scan without a
+# body made libonnx read a null graph (SIGSEGV).
+save("blocksize_huge", [helper.make_node("DepthToSpace", ["images"], ["out"], name="d2s0", blocksize=2**40)], [x], [y])
+save("scan_no_body", [helper.make_node("Scan", ["images"], ["out"], name="scan0", num_scan_inputs=1,
+                                       scan_input_axes=[0])], [x], [y])
 with open(f"{out}/over_2gib.onnx", "wb") as f:  # sparse: takes no disk space
     f.truncate(2**31 + 10)
 const = helper.make_node("Constant", [], [], name="const0", value=helper.make_tensor("v", TensorProto.FLOAT, [1], [1.0]))

@@ -157,6 +157,38 @@ TEST_CASE("onnx load: strides, dilations and kernel_shape below 1 are named befo
         std::string("node 'add0' (MaxPool): attribute ") + attr + " has 0; each value must be at least 1");
 }
 
+TEST_CASE("onnx load: blocksize and control flow are refused before shape inference", "[onnx]") {
+  auto op = [](const std::string& type, const std::string& attr, int64_t value) {
+    return [=](onnx::ModelProto& m) {
+      onnx::NodeProto* n = m.mutable_graph()->mutable_node(0);
+      n->set_op_type(type);
+      n->mutable_input()->RemoveLast();
+      onnx::AttributeProto* a = n->add_attribute();
+      a->set_name(attr);
+      a->set_type(onnx::AttributeProto::INT);
+      a->set_i(value);
+    };
+  };
+  bad(op("DepthToSpace", "blocksize", int64_t{1} << 40), "node 'add0' (DepthToSpace): attribute blocksize is 1099511627776");
+  bad(op("SpaceToDepth", "blocksize", 0), "attribute blocksize is 0; it must be from 1 to 65536");
+  bad([&](onnx::ModelProto& m) {
+        op("MaxRoiPool", "spatial_scale", 1)(m);
+        m.mutable_graph()->mutable_node(0)->add_attribute()->set_name("pooled_shape");
+      },
+      "node 'add0' (MaxRoiPool): attribute pooled_shape has 0 values; it needs 2");
+  bad(op("Scan", "num_scan_inputs", 1), "node 'add0' (Scan): control flow with subgraphs (If/Loop/Scan) is not supported");
+  bad(op("Loop", "x", 1), "(Loop): control flow");
+  bad([](onnx::ModelProto& m) {  // a graph attribute on any op, even one of a custom domain
+        onnx::NodeProto* n = m.mutable_graph()->mutable_node(0);
+        n->set_domain("com.example");
+        onnx::AttributeProto* a = n->add_attribute();
+        a->set_name("body");
+        a->set_type(onnx::AttributeProto::GRAPH);
+        a->mutable_g()->set_name("inner");
+      },
+      "control flow with subgraphs");
+}
+
 TEST_CASE("onnx load: random byte flips never crash the loader", "[onnx]") {
   OnnxDir d;
   std::string good;

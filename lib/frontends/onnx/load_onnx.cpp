@@ -5,6 +5,7 @@
 
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <set>
 
 #include "frontends/frontend.h"
@@ -100,21 +101,45 @@ std::string node_label(const onnx::NodeProto& n, int index) {
   return n.name().empty() ? fmt::format("#{}", index) : n.name();
 }
 
+bool is_subgraph(const onnx::AttributeProto& a) {
+  return a.type() == onnx::AttributeProto::GRAPH || a.type() == onnx::AttributeProto::GRAPHS || a.has_g() ||
+         a.graphs_size() > 0;
+}
+
+// libonnx divides by `strides` (SIGFPE on a 0 in Conv / pooling inference)
+// and by blocksize² (SIGFPE when it overflows to 0), and reads two values of
+// pooled_shape (SIGSEGV when there are fewer). Found by setting every
+// attribute of every ONNX op to 0, -1, ±2^40 and empty lists.
+void check_attribute_values(const onnx::NodeProto& n, const std::string& label, const std::string& file) {
+  for (const auto& a : n.attribute()) {
+    if (a.name() == "strides" || a.name() == "dilations" || a.name() == "kernel_shape")
+      for (int64_t v : a.ints())
+        if (v < 1)
+          fail("{}: node '{}' ({}): attribute {} has {}; each value must be at least 1", file, label, n.op_type(),
+               a.name(), v);
+    if (a.name() == "blocksize" && (a.i() < 1 || a.i() > 65536))
+      fail("{}: node '{}' ({}): attribute blocksize is {}; it must be from 1 to 65536", file, label, n.op_type(), a.i());
+    if (a.name() == "pooled_shape" && a.ints_size() != 2)  // MaxRoiPool's inference reads two values
+      fail("{}: node '{}' ({}): attribute pooled_shape has {} values; it needs 2 (height, width)", file, label,
+           n.op_type(), a.ints_size());
+  }
+}
+
 // What ONNX shape inference would report without naming the node, or not
-// survive: libonnx divides by `strides` (SIGFPE on a 0 in Conv / pooling).
-void check_node_attributes(const onnx::GraphProto& g, const std::string& file) {
+// survive: besides the attribute values above, it reads the body of If / Loop
+// / Scan without checking it is there (SIGSEGV).
+void check_nodes_before_inference(const onnx::GraphProto& g, const std::string& file) {
   for (int i = 0; i < g.node_size(); ++i) {
     const onnx::NodeProto& n = g.node(i);
+    const std::string label = node_label(n, i);
+    const bool control_flow = n.op_type() == "If" || n.op_type() == "Loop" || n.op_type() == "Scan";
+    if ((control_flow && n.domain().empty()) || std::any_of(n.attribute().begin(), n.attribute().end(), is_subgraph))
+      fail("{}: node '{}' ({}): control flow with subgraphs (If/Loop/Scan) is not supported; export the model "
+           "without it", file, label, n.op_type());
     if (!n.domain().empty() && n.domain() != "ai.onnx") continue;
     if (n.op_type() == "Constant" && (n.output_size() != 1 || n.output(0).empty()))
-      fail("{}: node '{}': Constant must have exactly one named output, it has {}", file, node_label(n, i),
-           n.output_size());
-    for (const auto& a : n.attribute())
-      if (a.name() == "strides" || a.name() == "dilations" || a.name() == "kernel_shape")
-        for (int64_t v : a.ints())
-          if (v < 1)
-            fail("{}: node '{}' ({}): attribute {} has {}; each value must be at least 1", file, node_label(n, i),
-                 n.op_type(), a.name(), v);
+      fail("{}: node '{}': Constant must have exactly one named output, it has {}", file, label, n.output_size());
+    check_attribute_values(n, label, file);
   }
 }
 
@@ -135,7 +160,7 @@ void check_inputs_defined(const onnx::GraphProto& g, const std::string& file) {
 }
 
 void run_shape_inference(onnx::ModelProto& m, const std::string& file) {
-  check_node_attributes(m.graph(), file);
+  check_nodes_before_inference(m.graph(), file);
   check_inputs_defined(m.graph(), file);
   install_inference_guards();
   try {
