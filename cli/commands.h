@@ -17,5 +17,6 @@ Command add_inspect(CLI::App& app);
 Command add_targets(CLI::App& app);
 Command add_export_qdq(CLI::App& app);
 Command add_encrypt(CLI::App& app);
+Command add_hybrid(CLI::App& app);
 
 }  // namespace rknnc::cli

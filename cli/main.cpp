@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   add(rknnc::cli::add_targets);
   add(rknnc::cli::add_export_qdq);
   add(rknnc::cli::add_encrypt);
+  add(rknnc::cli::add_hybrid);
   // After the subcommands: they would inherit it.
   app.footer(
       "Examples:\n"

@@ -12,7 +12,7 @@ _rknnc() {
   }
   local sub="" w
   for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case $w in run | inspect | targets | passes | export-qdq | encrypt) sub=$w; break ;; esac
+    case $w in run | inspect | targets | passes | export-qdq | encrypt | hybrid) sub=$w; break ;; esac
   done
 
   case $prev in
@@ -24,13 +24,14 @@ _rknnc() {
       compopt -o nospace 2>/dev/null
       return ;;
     -i | --input)
-      if [[ -z $sub ]]; then
+      if [[ -z $sub || $sub == hybrid ]]; then
         COMPREPLY=($(compgen -f -X '!*.@(yml|yaml)' -- "$cur") $(compgen -d -- "$cur"))
       else
         COMPREPLY=($(compgen -f -X '!*.npy' -- "$cur") $(compgen -d -- "$cur"))
       fi
       return ;;
     -o | --output) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --cfg) COMPREPLY=($(compgen -f -X '!*.cfg' -- "$cur") $(compgen -d -- "$cur")); return ;;
     --weights-from) COMPREPLY=($(compgen -f -X '!*.rknn' -- "$cur") $(compgen -d -- "$cur")); return ;;
     --depfile | -a | --accuracy | --key-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --level)
@@ -47,13 +48,16 @@ _rknnc() {
     targets) flags="--json --help" ;;
     passes) flags="--level --help" ;;
     export-qdq) flags="-o --output --key-file --help" ;;
+    hybrid) flags="-t --target -i --input -o --output --cfg -v --verbose --help" ;;
     *) flags="-t --target -i --input -o --output -j --jobs --force -M --depfile --json -q --quiet -e --eval
               -a --accuracy -d --device -v --verbose --version -h --help" ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$flags" -- "$cur"))
   elif [[ -z $sub ]]; then
-    COMPREPLY=($(compgen -W "run inspect targets passes export-qdq encrypt" -- "$cur"))
+    COMPREPLY=($(compgen -W "run inspect targets passes export-qdq encrypt hybrid" -- "$cur"))
+  elif [[ $sub == hybrid && $prev == hybrid ]]; then
+    COMPREPLY=($(compgen -W "step1 step2" -- "$cur"))
   else
     COMPREPLY=($(compgen -f -- "$cur"))
   fi

@@ -226,6 +226,7 @@ ModelConfig build_entry(const json& entry, const json& schema, const fs::path& y
     fail_config("{}: give configs.encrypt_level and configs.encrypt_key_file together (the level, 1 to 3, and the key "
                 "file to encrypt the .rknn with)",
                 cfg.where(rc.encrypt_level != 0 ? "configs.encrypt_key_file" : "configs.encrypt_level"));
+  if (c.contains("hybrid_cfg") && c["hybrid_cfg"].is_string()) rc.hybrid_cfg = resolve_path(base, c["hybrid_cfg"].get<std::string>());
   if (c.contains("op_target") && c["op_target"].is_object())
     for (auto it = c["op_target"].begin(); it != c["op_target"].end(); ++it)
       rc.op_target[it.key()] = it.value().get<std::string>();

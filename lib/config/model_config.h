@@ -48,6 +48,7 @@ struct RknnConfig {
   // this level (1..3; 0: not encrypted) with the key in encrypt_key_file.
   int encrypt_level = 0;
   fs::path encrypt_key_file;
+  fs::path hybrid_cfg;        // rknnc extension: an edited .quantization.cfg (hybrid step2 in one go)
 };
 
 struct ModelConfig {

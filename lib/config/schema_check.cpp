@@ -111,14 +111,15 @@ json load_schema(const std::string& name) {
   }
 }
 
-void validate_or_fail(const json& doc, const json& schema, const std::string& file, const std::string& prefix) {
+void validate_or_fail(const json& doc, const json& schema, const std::string& file_name, const std::string& prefix,
+                      const LineOf& line_of) {
   valijson::Schema compiled;
   valijson::SchemaParser parser;
   try {
     valijson::adapters::NlohmannJsonAdapter schema_adapter(schema);
     parser.populateSchema(schema_adapter, compiled);
   } catch (const std::exception& e) {
-    fail_config("{}: the JSON schema used to check it is broken ({}); reinstall rknnc", file, e.what());
+    fail_config("{}: the JSON schema used to check it is broken ({}); reinstall rknnc", file_name, e.what());
   }
   valijson::Validator validator;
   valijson::ValidationResults results;
@@ -159,6 +160,12 @@ void validate_or_fail(const json& doc, const json& schema, const std::string& fi
     path.push_back({k, is_index});
     values.push_back(next);
   }
+  auto located = [&](size_t depth) {
+    if (!line_of) return file_name;
+    std::vector<std::string> keys;
+    for (size_t i = 0; i < depth && i < path.size(); ++i) keys.push_back(path[i].key);
+    return fmt::format("{}: line {}", file_name, line_of(keys));
+  };
 
   // "Missing required property 'x'." → name the missing key.
   static const std::regex kMissing("Missing required property '([^']*)'");
@@ -169,7 +176,7 @@ void validate_or_fail(const json& doc, const json& schema, const std::string& fi
     const json* node = &schema;
     for (const auto& s : full) node = node ? step(schema, node, s.key, s.is_index) : nullptr;
     const std::string desc = description_of(schema, node);
-    fail_config("{}: {}: required key is missing; add it{}", file, render_path(prefix, full, full.size()),
+    fail_config("{}: {}: required key is missing; add it{}", located(path.size()), render_path(prefix, full, full.size()),
                 desc.empty() ? "" : fmt::format(" ({})", desc));
   }
 
@@ -192,7 +199,7 @@ void validate_or_fail(const json& doc, const json& schema, const std::string& fi
   }
   const json* value = values.size() > at ? values[at] : nullptr;
   const std::string where = render_path(prefix, path, at);
-  fail_config("{}: {}{}got {}; expected {}", file, where.empty() ? "" : where, where.empty() ? "" : ": ",
+  fail_config("{}: {}{}got {}; expected {}", located(at), where.empty() ? "" : where, where.empty() ? "" : ": ",
               value ? render_value(*value) : "nothing", desc.empty() ? best.description : desc);
 }
 

@@ -15,6 +15,9 @@ struct ConvertRequest {
   bool verbose = false;
   // -a: one file per model input (images or .npy), analysed after conversion.
   std::vector<std::filesystem::path> accuracy_inputs;
+  // Hybrid step2 (`rknnc hybrid step2 --cfg`): the edited .quantization.cfg;
+  // empty: the model YAML's configs.hybrid_cfg, if any.
+  std::filesystem::path hybrid_cfg;
   // Set by a signal handler or the batch scheduler; polled between stages (and
   // in long loops) with throw_if_cancelled (util/cancel.h). Null: never cancelled.
   const std::atomic<bool>* cancel = nullptr;

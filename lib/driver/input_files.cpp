@@ -41,6 +41,7 @@ std::vector<fs::path> input_files(const config::ModelConfig& cfg) {
     add(out, p);
   add_dataset(out, cfg.dataset);
   add(out, cfg.configs.encrypt_key_file);  // another key gives other bytes
+  add(out, cfg.configs.hybrid_cfg);
   return out;
 }
 

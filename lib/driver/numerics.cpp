@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "dataset/sample_loader.h"
+#include "driver/hybrid.h"
 #include "quant/calibrate.h"
 #include "quant/float16.h"
 #include "quant/prepare.h"
@@ -12,10 +13,9 @@
 #include "util/progress.h"
 
 namespace rknnc::driver {
-namespace {
 
-quant::Calibration run_calibration(const ir::Graph& g, const config::ModelConfig& cfg, const std::atomic<bool>* cancel,
-                                   std::vector<std::string>& warnings) {
+quant::Calibration calibrate_on_dataset(const ir::Graph& g, const config::ModelConfig& cfg,
+                                        const std::atomic<bool>* cancel, std::vector<std::string>& warnings) {
   if (cfg.dataset.empty())
     fail_config("{} is true but no dataset is given; add `dataset: dataset.txt` (one calibration sample "
                 "per line) or set quantize: false", cfg.where("quantize"));
@@ -29,6 +29,8 @@ quant::Calibration run_calibration(const ir::Graph& g, const config::ModelConfig
     return stream.load(i);
   }, options);
 }
+
+namespace {
 
 void log_ranges(const ir::Graph& g, std::vector<std::string>& log) {
   for (const auto& [name, p] : g.quant) {
@@ -55,17 +57,21 @@ nlohmann::json stats_json(const quant::QuantizeStats& s, const quant::Calibratio
 }  // namespace
 
 NumericsResult apply_numerics(ir::Graph& graph, const config::ModelConfig& cfg, const std::atomic<bool>* cancel,
-                              std::vector<std::string>& warnings, std::vector<std::string>& log) {
+                              std::vector<std::string>& warnings, std::vector<std::string>& log,
+                              const HybridRequest* hybrid) {
   NumericsResult r;
   if (cfg.quantize) {
     quant::prepare_for_int8(graph);
-    const quant::Calibration cal = run_calibration(graph, cfg, cancel, warnings);
+    const quant::Calibration cal = calibrate_on_dataset(graph, cfg, cancel, warnings);
     r.golden = graph;
-    const quant::QuantizeStats stats =
-        quant::quantize_graph(graph, cal, quant::method_from_name(cfg.configs.quantized_method));
+    const quant::Method method = quant::method_from_name(cfg.configs.quantized_method);
+    nlohmann::json hybrid_report;
+    const quant::QuantizeStats stats = hybrid ? quantize_with_cfg(graph, cal, method, cfg.name, *hybrid, hybrid_report)
+                                              : quant::quantize_graph(graph, cal, method);
     log_ranges(graph, log);
     r.mode = "int8";
     r.report = stats_json(stats, cal, cfg);
+    if (hybrid) r.report["hybrid"] = hybrid_report;
     return r;
   }
   r.golden = graph;

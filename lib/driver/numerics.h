@@ -11,6 +11,8 @@
 
 #include "config/model_config.h"
 #include "ir/graph.h"
+#include "quant/calibrate.h"
+#include "target/target.h"
 
 namespace rknnc::driver {
 
@@ -20,7 +22,19 @@ struct NumericsResult {
   nlohmann::json report;             // build.json "quantization" section
 };
 
+// Hybrid step2: int8 with the edited .quantization.cfg (driver/hybrid.h).
+struct HybridRequest {
+  std::filesystem::path cfg_file;
+  const target::Target* target = nullptr;
+};
+
 NumericsResult apply_numerics(ir::Graph& graph, const config::ModelConfig& cfg, const std::atomic<bool>* cancel,
-                              std::vector<std::string>& warnings, std::vector<std::string>& log);
+                              std::vector<std::string>& warnings, std::vector<std::string>& log,
+                              const HybridRequest* hybrid = nullptr);
+
+// Calibration of a prepared float graph on the config's data set (exit 2
+// without one).
+quant::Calibration calibrate_on_dataset(const ir::Graph& g, const config::ModelConfig& cfg,
+                                        const std::atomic<bool>* cancel, std::vector<std::string>& warnings);
 
 }  // namespace rknnc::driver

@@ -1,5 +1,7 @@
 #include "quant/float16.h"
 
+#include <algorithm>
+
 #include "ir/convert_float.h"
 #include "passes/helpers/rewrite.h"
 
@@ -23,7 +25,44 @@ bool is_float32(const ir::Graph& g, const std::string& v) {
   return vi && vi->dtype == ir::DataType::Float32;
 }
 
+// The float16 version of a float32 value: a converted constant or a Cast, made once.
+std::string half_version(ir::Graph& g, const std::string& v, std::map<std::string, std::string>& made) {
+  if (auto it = made.find(v); it != made.end()) return it->second;
+  const std::string half = g.unique_name(v + "__f16");
+  if (const ir::Tensor* c = g.constant(v)) {
+    g.add_constant(half, ir::convert_float(*c, ir::DataType::Float16));
+  } else {
+    g.values[half] = *g.info(v);
+    g.values[half].dtype = ir::DataType::Float16;
+    add_cast(g, v, half, kOnnxFloat16);
+  }
+  return made[v] = half;
+}
+
 }  // namespace
+
+int run_layers_in_float16(ir::Graph& g, const std::set<std::string>& layer_outputs) {
+  std::map<std::string, std::string> made;
+  std::vector<ir::Node*> layers;
+  for (const auto& n : g.nodes)
+    if (std::any_of(n->outputs.begin(), n->outputs.end(), [&](const std::string& o) { return layer_outputs.count(o); }))
+      layers.push_back(n.get());
+  if (layers.empty()) return 0;
+  for (ir::Node* n : layers) {
+    for (auto& in : n->inputs)
+      if (!in.empty() && is_float32(g, in)) in = half_version(g, in, made);
+    for (auto& out : n->outputs) {
+      if (out.empty() || !is_float32(g, out)) continue;
+      const std::string widened = out, half = g.unique_name(out + "__f16");
+      g.values[half] = *g.info(out);
+      g.values[half].dtype = ir::DataType::Float16;
+      out = half;
+      add_cast(g, half, widened, kOnnxFloat);
+    }
+  }
+  g.sort_topologically();
+  return static_cast<int>(layers.size());
+}
 
 int convert_to_float16(ir::Graph& g) {
   int converted = 0;

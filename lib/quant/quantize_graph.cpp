@@ -1,5 +1,6 @@
 #include "quant/quantize_graph.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "passes/helpers/rewrite.h"
@@ -15,7 +16,8 @@ constexpr const char* kInt8Suffix = "__int8";
 
 class Lowering {
  public:
-  Lowering(ir::Graph& g, const Calibration& cal, Method method) : g_(g), cal_(cal), method_(method) {}
+  Lowering(ir::Graph& g, const Calibration& cal, Method method, const ParamsByTensor* given)
+      : g_(g), cal_(cal), method_(method), given_(given) {}
 
   QuantizeStats run() {
     decide();
@@ -57,7 +59,7 @@ class Lowering {
       ++stats_.int8_nodes;
       for (const auto& out : n.outputs) {
         if (out.empty()) continue;
-        params_[out] = rule->kind == QuantKind::Passthrough ? params_.at(n.input(0)) : activation_params(cal_.range(out));
+        params_[out] = rule->kind == QuantKind::Passthrough ? params_.at(n.input(0)) : own_params(out);
       }
     }
   }
@@ -127,11 +129,20 @@ class Lowering {
     auto it = quantized_.find(t);
     if (it != quantized_.end()) return it->second;
     const std::string q = g_.unique_name(t + "__q");
-    const ir::QuantParams p = activation_params(cal_.range(t));
+    const ir::QuantParams p = own_params(t);
     g_.values[q] = {ir::DataType::Int8, g_.info(t)->shape, g_.info(t)->has_shape};
     g_.quant[q] = p;
     add_converter("QuantizeLinear", t, q, p);
     return quantized_[t] = q;
+  }
+
+  // The parameters of a tensor that does not inherit them: given, or from calibration.
+  ir::QuantParams own_params(const std::string& t) {
+    if (std::find(stats_.own_params.begin(), stats_.own_params.end(), t) == stats_.own_params.end())
+      stats_.own_params.push_back(t);
+    if (given_)
+      if (auto it = given_->find(t); it != given_->end()) return it->second;
+    return activation_params(cal_.range(t));
   }
 
   void dequantize_inputs(ir::Node& n) {
@@ -156,6 +167,7 @@ class Lowering {
   ir::Graph& g_;
   const Calibration& cal_;
   Method method_;
+  const ParamsByTensor* given_;
   std::map<const ir::Node*, const OpRule*> rules_;
   std::map<std::string, ir::QuantParams> params_;  // every int8 activation
   std::map<std::string, std::string> quantized_;    // float tensor -> its QuantizeLinear output
@@ -179,8 +191,9 @@ ir::QuantParams activation_params(Range r) {
   return ir::QuantParams::per_tensor(static_cast<float>(scale), static_cast<int32_t>(zero));
 }
 
-QuantizeStats quantize_graph(ir::Graph& graph, const Calibration& calibration, Method method) {
-  return Lowering(graph, calibration, method).run();
+QuantizeStats quantize_graph(ir::Graph& graph, const Calibration& calibration, Method method,
+                             const ParamsByTensor* given) {
+  return Lowering(graph, calibration, method, given).run();
 }
 
 std::string int8_name(const ir::Graph& quantized, const std::string& original) {

@@ -9,6 +9,7 @@
 // the output). Quantisation parameters go to Graph::quant.
 #include <map>
 #include <string>
+#include <vector>
 
 #include "ir/graph.h"
 #include "quant/calibrate.h"
@@ -24,12 +25,20 @@ struct QuantizeStats {
   int quantize_nodes = 0;    // QuantizeLinear added
   int dequantize_nodes = 0;  // DequantizeLinear added
   std::map<std::string, int> float_ops;  // op type -> count of nodes left float
+  // Tensors with their own int8 parameters (not inherited through a
+  // passthrough op), in the order the lowering met them: the ones a hybrid
+  // .quantization.cfg lists.
+  std::vector<std::string> own_params;
 };
+
+using ParamsByTensor = std::map<std::string, ir::QuantParams>;
 
 // Asymmetric int8 parameters covering [lo, hi] ∪ {0}.
 ir::QuantParams activation_params(Range r);
 
-QuantizeStats quantize_graph(ir::Graph& graph, const Calibration& calibration, Method method);
+// `given` (hybrid .quantization.cfg) overrides calibration for the tensors it names.
+QuantizeStats quantize_graph(ir::Graph& graph, const Calibration& calibration, Method method,
+                             const ParamsByTensor* given = nullptr);
 
 // The name of the int8 version of an original float tensor in a quantised graph.
 std::string int8_name(const ir::Graph& quantized, const std::string& original);

@@ -27,8 +27,29 @@ json inspect_graph(const ir::Graph& g) {
   };
 }
 
+namespace {
+
+// Every tensor a node writes: its op, data type and int8 parameters (hybrid
+// quantisation shows its float16 layers and edited scales here).
+json layer_tensors(const ir::Graph& g) {
+  json out = json::array();
+  for (const auto& n : g.nodes)
+    for (const auto& name : n->outputs) {
+      if (name.empty()) continue;
+      json e = format::describe_values(g, {name})[0];
+      e["op"] = n->op_type;
+      if (const ir::QuantParams* q = g.quant_params(name))
+        e["quant"] = {{"qtype", q->qtype}, {"axis", q->axis}, {"scale", q->scale}, {"zero_point", q->zero_point}};
+      out.push_back(std::move(e));
+    }
+  return out;
+}
+
+}  // namespace
+
 json inspect_rknn_model(const format::RknnModel& m) {
   json j = inspect_graph(m.graph);
+  j["tensors"] = layer_tensors(m.graph);
   for (const char* side : {"inputs", "outputs"})
     for (auto& v : j[side]) {
       const format::TensorAnnotation a = m.annotation(v["name"].get<std::string>());

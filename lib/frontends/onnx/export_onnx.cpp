@@ -48,9 +48,26 @@ void set_value_info(const std::string& name, const ir::ValueInfo& vi, onnx::Valu
   }
 }
 
+void move_to_external(onnx::TensorProto& tp, ExternalData& ext) {
+  if (tp.raw_data().size() < kMinExternalBytes) return;
+  constexpr size_t kAlign = 64;
+  const size_t offset = (ext.bytes.size() + kAlign - 1) / kAlign * kAlign;
+  ext.bytes.resize(offset, '\0');
+  ext.bytes += tp.raw_data();
+  tp.clear_raw_data();
+  tp.set_data_location(onnx::TensorProto::EXTERNAL);
+  for (const auto& [key, value] : {std::pair<const char*, std::string>{"location", ext.location},
+                                   {"offset", std::to_string(offset)},
+                                   {"length", std::to_string(ext.bytes.size() - offset)}}) {
+    auto* entry = tp.add_external_data();
+    entry->set_key(key);
+    entry->set_value(value);
+  }
+}
+
 }  // namespace
 
-std::string export_onnx(const ir::Graph& g, int64_t opset) {
+std::string export_onnx(const ir::Graph& g, int64_t opset, ExternalData* external) {
   onnx::ModelProto m;
   m.set_ir_version(8);
   m.set_producer_name("rknnc");
@@ -73,6 +90,7 @@ std::string export_onnx(const ir::Graph& g, int64_t opset) {
     onnx::TensorProto& tp = *gp.add_initializer();
     to_onnx_tensor(t, tp);
     tp.set_name(name);
+    if (external) move_to_external(tp, *external);
   }
   for (const auto& in : g.inputs) set_value_info(in, *g.info(in), *gp.add_input());
   for (const auto& out : g.outputs) set_value_info(out, *g.info(out), *gp.add_output());
