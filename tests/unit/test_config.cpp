@@ -3,6 +3,7 @@
 
 #include "config/nearest.h"
 #include "config/yaml_json.h"
+#include "config/yaml_lines.h"
 #include "tests/unit/test_config_util.h"
 
 using namespace rknnc;
@@ -297,4 +298,14 @@ TEST_CASE("config: every unsupported-table key is a real schema key", "[config]"
     opt.reject_unsupported = false;
     CHECK_NOTHROW(config::load_model_config(d.dir / "model.yml", opt));
   }
+}
+
+TEST_CASE("YamlLines finds the line of a key path, and of the deepest part that exists", "[config]") {
+  const config::YamlLines lines("# head\na:\n  b:\n    - 1\n    - 2\n  \"c d\": x\n");
+  CHECK(lines.of({"a"}) == 2);
+  CHECK(lines.of({"a", "b"}) == 3);
+  CHECK(lines.of({"a", "b", "1"}) == 5);
+  CHECK(lines.of({"a", "c d"}) == 6);
+  CHECK(lines.of({"a", "missing", "x"}) == 2);
+  CHECK(lines.of({}) == 1);
 }

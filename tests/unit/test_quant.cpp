@@ -148,6 +148,47 @@ TEST_CASE("int8 lowering keeps the outputs close to fp32 and is deterministic") 
   }
 }
 
+TEST_CASE("given parameters override calibration; own_params lists the tensors a hybrid cfg holds") {
+  GraphBuilder b;
+  ir::Graph plain = three_convs(b);
+  quant::prepare_for_int8(plain);
+  ir::Graph edited = plain;
+  const quant::Calibration cal = calibrate(plain);
+  const auto stats = quant::quantize_graph(plain, cal, quant::Method::Channel);
+  // the outputs of Conv, Relu, Conv, Conv, GlobalAveragePool, then x (quantised for the first Conv)
+  REQUIRE(stats.own_params.size() == 6);
+  CHECK(stats.own_params[5] == "x");
+  const std::string conv2 = stats.own_params[2];
+  const quant::ParamsByTensor given = {{conv2, ir::QuantParams::per_tensor(0.5f, 3)}};
+  const auto edited_stats = quant::quantize_graph(edited, cal, quant::Method::Channel, &given);
+  CHECK(edited_stats.own_params == stats.own_params);
+  CHECK(edited.quant.at(conv2) == given.at(conv2));
+  CHECK(plain.quant.at(conv2) != given.at(conv2));
+}
+
+TEST_CASE("a hybrid float16 layer computes in half precision between Casts and keeps the tensor names") {
+  GraphBuilder b;
+  ir::Graph fp = three_convs(b);
+  quant::prepare_for_int8(fp);
+  const quant::Calibration cal = calibrate(fp);
+  const std::string layer = fp.nodes[1]->outputs[0];  // the Relu after the first Conv
+  ir::Graph g = fp;
+  CHECK(quant::run_layers_in_float16(g, {layer}) == 1);
+  ir::verify(g, "float16 layer");
+  const ir::Node* half = g.producer(layer + "__f16");
+  REQUIRE(half != nullptr);
+  CHECK(half->op_type == "Relu");
+  CHECK(g.info(half->input(0))->dtype == ir::DataType::Float16);
+  CHECK(g.producer(layer)->op_type == "Cast");
+  CHECK(g.info(layer)->dtype == ir::DataType::Float32);
+  quant::quantize_graph(g, cal, quant::Method::Channel);
+  ir::verify(g, "float16 layer, int8 elsewhere");
+  CHECK(g.info(layer + "__f16")->dtype == ir::DataType::Float16);
+  CHECK(g.quant.count(layer) == 0);  // the layer's output is float, its int8 reader quantises it
+  const ir::Tensor x = random_sample(5)[0];
+  CHECK(quant::compare_tensors(run_one(fp, x), run_one(g, x)).cosine > 0.99);
+}
+
 TEST_CASE("QDQ form has float compute between DequantizeLinear and QuantizeLinear") {
   GraphBuilder b;
   ir::Graph q = three_convs(b);
