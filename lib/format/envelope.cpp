@@ -29,7 +29,6 @@ constexpr size_t kNonceSize = 12;
 constexpr size_t kTagSize = 16;
 constexpr size_t kChunk = size_t{1} << 30;  // OpenSSL's EVP lengths are int
 
-constexpr uint32_t kind_of(SectionKind k) { return static_cast<uint32_t>(k); }
 const unsigned char* uc(const char* p) { return reinterpret_cast<const unsigned char*>(p); }
 
 [[noreturn]] void openssl_failed(const char* what) { fail("OpenSSL {} failed; check the libssl3 installation", what); }

@@ -14,8 +14,6 @@
 namespace rknnc::format {
 namespace {
 
-constexpr auto kind_of(layout::SectionKind k) { return static_cast<uint32_t>(k); }
-
 // v4+: the SHA-256 trailer covers every byte before it. Checked first, so no
 // field of a damaged file (not even the file size or section count) is used.
 void check_digest(const std::string& bytes, const std::string& what) {

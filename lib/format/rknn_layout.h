@@ -44,6 +44,7 @@ constexpr size_t kWeightAlign = 64;   // every constant's offset inside the weig
 enum class SectionKind : uint32_t {
   Metadata = 1, Graph = 2, Tensors = 3, Weights = 4, Program = 5, WeightsZstd = 6, Envelope = 7, Sealed = 8
 };
+constexpr uint32_t kind_of(SectionKind k) { return static_cast<uint32_t>(k); }  // the table's u32
 constexpr uint32_t kNumKnownSections = 8;
 constexpr uint32_t kNumRequiredSections = 3;  // metadata, graph, tensors; then weights or weights_zstd; program optional
 constexpr int kZstdLevel = 9;  // fixed: the same model gives the same bytes
