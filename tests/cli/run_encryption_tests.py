@@ -177,6 +177,9 @@ def key_from_environment(ctx):
     expect(got == ctx["plain_outputs"], "RKNNC_KEY_FILE: outputs differ")
     p = rknnc("inspect", out, env=env)
     expect(p.returncode == 0 and "encryption:     level 2 (AES-256-GCM)" in p.stdout, f"inspect text: {p.stdout[:300]}")
+    qdq = os.path.join(ctx["tmp"], "env.qdq.onnx")
+    p = rknnc("export-qdq", out, "-o", qdq, "--key-file", ctx["key"])
+    expect(p.returncode == 0 and os.path.getsize(qdq) > 1000, f"export-qdq with the key: {p.stderr.strip()}")
 
 
 def missing_key(ctx):
@@ -257,6 +260,28 @@ def convert_encrypted(ctx):
     expect(key not in a and key.hex().encode() not in a, "the .rknn holds the key")
 
 
+def batch_rebuilds_on_another_key(ctx):
+    tmp = os.path.join(ctx["tmp"], "batch")
+    os.makedirs(tmp)
+    key = os.path.join(tmp, "b.key")
+    y = write_yaml(os.path.join(tmp, "b.yml"), "    encrypt_level: 1\n    encrypt_key_file: b.key\n")
+
+    def counts(key_bytes):
+        if key_bytes is not None:
+            with open(key, "wb") as f:
+                f.write(key_bytes)
+        p = rknnc("-t", "rk3588,rk3566", "-i", y, "-o", os.path.join(tmp, "out"), "--json", "-q")
+        expect(p.returncode == 0, f"batch failed: {p.stderr.strip()}")
+        doc = json.loads(p.stdout)
+        files = sorted(o["file"] for j in doc["jobs"] for o in j["outputs"] if o["file"].endswith("rknn"))
+        expect(files == ["rk3566/digits_cnn.crypt.rknn", "rk3588/digits_cnn.crypt.rknn"], f"outputs {files}")
+        return doc["counts"]["converted"], doc["counts"]["skipped"]
+
+    expect(counts(b"A" * 32) == (2, 0), "first batch did not convert")
+    expect(counts(None) == (0, 2), "unchanged inputs were not skipped")
+    expect(counts(b"B" * 32) == (2, 0), "another key did not convert again")
+
+
 def no_leaks_at_level_3(ctx):
     plain = open(ctx["plain"], "rb").read()
     entries = tensors_and_weights(plain)
@@ -307,13 +332,14 @@ def main():
         cases += [(f"round trip level {lv}: encrypt, run = plain outputs", round_trip(lv)) for lv in (1, 2, 3)]
         cases += [
             ("default name {name}.crypt.rknn, deterministic", default_name_and_determinism),
-            ("RKNNC_KEY_FILE opens the model", key_from_environment),
+            ("RKNNC_KEY_FILE opens the model; export-qdq --key-file", key_from_environment),
             ("missing key: one line, exit 2", missing_key),
             ("wrong key: one line, exit 2", wrong_key),
             ("short / empty / absent key file: one line, exit 2", bad_key_files),
             ("level 4 and half the YAML keys: one line, exit 2", level_4),
             ("encrypted input, non-.rknn input, target without encryption: exit 2", refused_inputs),
             ("configs.encrypt_level converts to {name}.crypt.rknn only; no key in build.json", convert_encrypted),
+            ("batch: {name}.crypt.rknn per target, another key converts again", batch_rebuilds_on_another_key),
             ("level 3 holds no tensor name and no 16-byte run of any weight", no_leaks_at_level_3),
             ("20 flips + 5 truncations of plain and level-3 files via run/inspect: exit 1, one line", tamper_sample),
         ]
