@@ -98,6 +98,7 @@ ConvertResult hybrid_step1(const ConvertRequest& req) {
   quant::prepare_for_int8(m.graph);
   const quant::Calibration cal = calibrate_on_dataset(m.graph, m.cfg, req.cancel, result.warnings);
   throw_if_cancelled(req.cancel);
+  append_mixed_range_warnings(m.graph, cal, {}, result.warnings);
   ir::Graph quantized;
   quant::HybridCfg cfg =
       calibrated_cfg(m.graph, cal, quant::method_from_name(m.cfg.configs.quantized_method), quantized);
@@ -118,12 +119,13 @@ ConvertResult hybrid_step1(const ConvertRequest& req) {
 
 quant::QuantizeStats quantize_with_cfg(ir::Graph& graph, const quant::Calibration& cal, quant::Method method,
                                        const std::string& model_name, const HybridRequest& hybrid,
-                                       nlohmann::json& report) {
+                                       nlohmann::json& report, std::vector<std::string>& warnings) {
   ir::Graph plain;
   const quant::HybridCfg calibrated = calibrated_cfg(graph, cal, method, plain);
   quant::CfgContext ctx{&graph, export_golden(graph, model_name).sha256, &calibrated, hybrid.target->name,
                         hybrid.target->dtypes};
   const quant::HybridPlan plan = quant::read_hybrid_cfg(hybrid.cfg_file, ctx);
+  append_mixed_range_warnings(graph, cal, plan.half_layers, warnings);
   quant::run_layers_in_float16(graph, plan.half_layers);
   quant::QuantizeStats stats = quant::quantize_graph(graph, cal, method, &plan.params);
   quant::check_edits_used(plan, stats.own_params);

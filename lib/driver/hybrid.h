@@ -21,6 +21,6 @@ ConvertResult hybrid_step1(const ConvertRequest& req);
 // float16 layers; `report` gets build.json's quantization.hybrid section.
 quant::QuantizeStats quantize_with_cfg(ir::Graph& graph, const quant::Calibration& cal, quant::Method method,
                                        const std::string& model_name, const HybridRequest& hybrid,
-                                       nlohmann::json& report);
+                                       nlohmann::json& report, std::vector<std::string>& warnings);
 
 }  // namespace rknnc::driver

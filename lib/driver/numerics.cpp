@@ -6,6 +6,7 @@
 #include "driver/hybrid.h"
 #include "quant/calibrate.h"
 #include "quant/float16.h"
+#include "quant/mixed_range.h"
 #include "quant/prepare.h"
 #include "quant/quantize_graph.h"
 #include "util/cancel.h"
@@ -13,6 +14,11 @@
 #include "util/progress.h"
 
 namespace rknnc::driver {
+
+void append_mixed_range_warnings(const ir::Graph& g, const quant::Calibration& cal,
+                                 const std::set<std::string>& float_layers, std::vector<std::string>& warnings) {
+  for (auto& w : quant::mixed_range_warnings(g, cal, float_layers)) warnings.push_back(std::move(w));
+}
 
 quant::Calibration calibrate_on_dataset(const ir::Graph& g, const config::ModelConfig& cfg,
                                         const std::atomic<bool>* cancel, std::vector<std::string>& warnings) {
@@ -66,8 +72,10 @@ NumericsResult apply_numerics(ir::Graph& graph, const config::ModelConfig& cfg, 
     r.golden = graph;
     const quant::Method method = quant::method_from_name(cfg.configs.quantized_method);
     nlohmann::json hybrid_report;
-    const quant::QuantizeStats stats = hybrid ? quantize_with_cfg(graph, cal, method, cfg.name, *hybrid, hybrid_report)
-                                              : quant::quantize_graph(graph, cal, method);
+    if (!hybrid) append_mixed_range_warnings(graph, cal, {}, warnings);
+    const quant::QuantizeStats stats =
+        hybrid ? quantize_with_cfg(graph, cal, method, cfg.name, *hybrid, hybrid_report, warnings)
+               : quant::quantize_graph(graph, cal, method);
     log_ranges(graph, log);
     r.mode = "int8";
     r.report = stats_json(stats, cal, cfg);

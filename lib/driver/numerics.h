@@ -4,6 +4,7 @@
 //   quantize: false  float16 (float_dtype), int8 weights with quantize_weight.
 #include <atomic>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,11 @@ struct HybridRequest {
 NumericsResult apply_numerics(ir::Graph& graph, const config::ModelConfig& cfg, const std::atomic<bool>* cancel,
                               std::vector<std::string>& warnings, std::vector<std::string>& log,
                               const HybridRequest* hybrid = nullptr);
+
+// Calibration's mixed-range warnings (quant/mixed_range.h), hybrid float16
+// layers skipped.
+void append_mixed_range_warnings(const ir::Graph& g, const quant::Calibration& cal,
+                                 const std::set<std::string>& float_layers, std::vector<std::string>& warnings);
 
 // Calibration of a prepared float graph on the config's data set (exit 2
 // without one).

@@ -12,6 +12,7 @@
 #include "quant/accuracy.h"
 #include "quant/calibrate.h"
 #include "quant/float16.h"
+#include "quant/mixed_range.h"
 #include "quant/prepare.h"
 #include "quant/qdq_export.h"
 #include "quant/quantize_graph.h"
@@ -187,6 +188,28 @@ TEST_CASE("a hybrid float16 layer computes in half precision between Casts and k
   CHECK(g.quant.count(layer) == 0);  // the layer's output is float, its int8 reader quantises it
   const ir::Tensor x = random_sample(5)[0];
   CHECK(quant::compare_tensors(run_one(fp, x), run_one(g, x)).cosine > 0.99);
+}
+
+TEST_CASE("calibration warns about a Concat whose inputs' ranges differ more than kMixedRangeFactor") {
+  for (const float wide : {640.f, 8.f}) {
+    GraphBuilder b;
+    const auto scores = b.input("scores", {1, 4}), boxes = b.input("boxes", {1, 4});
+    b.output(b.node("Concat", {boxes, scores}, {1, 8}, {{"axis", int64_t{1}}}));
+    const ir::Graph g = b.build();
+    const quant::Calibration cal = quant::calibrate(g, 4, [&](size_t i) {
+      GraphBuilder r(static_cast<uint32_t>(i + 1));
+      return std::vector<ir::Tensor>{r.random({1, 4}, 0.f, 1.f), r.random({1, 4}, 0.f, wide)};
+    });
+    const auto warnings = quant::mixed_range_warnings(g, cal);
+    if (wide > quant::kMixedRangeFactor) {
+      REQUIRE(warnings.size() == 1);
+      CHECK(warnings[0].find("input 'scores'") != std::string::npos);
+      CHECK(warnings[0].find("input 'boxes'") != std::string::npos);
+      CHECK(quant::mixed_range_warnings(g, cal, {g.outputs[0]}).empty());  // a float16 Concat is fine
+    } else {
+      CHECK(warnings.empty());
+    }
+  }
 }
 
 TEST_CASE("QDQ form has float compute between DequantizeLinear and QuantizeLinear") {
