@@ -11,7 +11,9 @@
 
 using namespace rknnc;
 
-namespace {
+// Named, not anonymous: the unity build of make test joins this file with
+// test_kernels.cpp, whose anonymous namespace has a random_norm_input too.
+namespace norm_test {
 
 ir::Node node(const std::string& op, size_t inputs) {
   ir::Node n{"n", op, "", {}, {"y"}, {}};
@@ -19,7 +21,7 @@ ir::Node node(const std::string& op, size_t inputs) {
   return n;
 }
 
-ir::Tensor random_tensor(ir::Shape shape, std::mt19937& rng) {
+ir::Tensor random_norm_input(ir::Shape shape, std::mt19937& rng) {
   std::uniform_real_distribution<float> dist(-2.0f, 2.0f);
   std::vector<float> v(static_cast<size_t>(ir::shape_numel(shape)));
   for (auto& x : v) x = dist(rng);
@@ -55,29 +57,31 @@ void check_close(const ir::Tensor& got, const std::vector<float>& want) {
   for (size_t i = 0; i < want.size(); ++i) CHECK(got.values<float>()[i] == Approx(want[i]).margin(1e-5));
 }
 
-}  // namespace
+}  // namespace norm_test
+
+using namespace norm_test;
 
 TEST_CASE("InstanceNormalization normalises each (n, c) plane", "[kernels][norm]") {
   std::mt19937 rng(7);
   runtime::ThreadPool pool(2);
-  const ir::Tensor x = random_tensor({2, 3, 10}, rng), scale = random_tensor({3}, rng), bias = random_tensor({3}, rng);
+  const ir::Tensor x = random_norm_input({2, 3, 10}, rng), scale = random_norm_input({3}, rng), bias = random_norm_input({3}, rng);
   ir::Node n = node("InstanceNormalization", 3);
   n.attrs.set("epsilon", 1e-3f);
   check_close(runtime::Executor::run_node(n, {&x, &scale, &bias}, pool)[0], reference(x, 3, scale, bias, 1, 1e-3f));
-  const ir::Tensor short_scale = random_tensor({2}, rng);
+  const ir::Tensor short_scale = random_norm_input({2}, rng);
   CHECK_THROWS_AS(runtime::Executor::run_node(n, {&x, &short_scale, &bias}, pool), Error);
 }
 
 TEST_CASE("GroupNormalization takes per-channel (opset 21) and per-group (opset 18) scale", "[kernels][norm]") {
   std::mt19937 rng(8);
   runtime::ThreadPool pool(2);
-  const ir::Tensor x = random_tensor({2, 6, 5}, rng);
+  const ir::Tensor x = random_norm_input({2, 6, 5}, rng);
   ir::Node n = node("GroupNormalization", 3);
   n.attrs.set("num_groups", int64_t{3});
-  const ir::Tensor channel_scale = random_tensor({6}, rng), channel_bias = random_tensor({6}, rng);
+  const ir::Tensor channel_scale = random_norm_input({6}, rng), channel_bias = random_norm_input({6}, rng);
   check_close(runtime::Executor::run_node(n, {&x, &channel_scale, &channel_bias}, pool)[0],
               reference(x, 3, channel_scale, channel_bias, 1, 1e-5f));
-  const ir::Tensor group_scale = random_tensor({3}, rng), group_bias = random_tensor({3}, rng);
+  const ir::Tensor group_scale = random_norm_input({3}, rng), group_bias = random_norm_input({3}, rng);
   check_close(runtime::Executor::run_node(n, {&x, &group_scale, &group_bias}, pool)[0],
               reference(x, 3, group_scale, group_bias, 2, 1e-5f));
   n.attrs.set("num_groups", int64_t{4});
