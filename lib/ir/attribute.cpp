@@ -38,6 +38,11 @@ std::vector<int64_t> Attributes::get_ints(const std::string& key, std::vector<in
   return v ? *v : fallback;
 }
 
+std::vector<std::string> Attributes::get_strings(const std::string& key, std::vector<std::string> fallback) const {
+  const auto* v = find<std::vector<std::string>>(key);
+  return v ? *v : fallback;
+}
+
 std::vector<float> Attributes::get_floats(const std::string& key, std::vector<float> fallback) const {
   const auto* v = find<std::vector<float>>(key);
   return v ? *v : fallback;

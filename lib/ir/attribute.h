@@ -28,6 +28,7 @@ class Attributes {
   std::string get_string(const std::string& key, const std::string& fallback) const;
   std::vector<int64_t> get_ints(const std::string& key, std::vector<int64_t> fallback = {}) const;
   std::vector<float> get_floats(const std::string& key, std::vector<float> fallback = {}) const;
+  std::vector<std::string> get_strings(const std::string& key, std::vector<std::string> fallback = {}) const;
   const Tensor* get_tensor(const std::string& key) const;
 
   // Used in error messages; set by the owning node.

@@ -1,4 +1,5 @@
-// InstanceNormalization and GroupNormalization against a direct reference
+// InstanceNormalization and GroupNormalization against a direct reference, and
+// the activations whose node tests are below the frontend opset range
 // (libonnx-testdata has InstanceNormalization only at opset 6, below the
 // frontend's range, and no GroupNormalization at all).
 #include <catch2/catch.hpp>
@@ -86,4 +87,28 @@ TEST_CASE("GroupNormalization takes per-channel (opset 21) and per-group (opset 
               reference(x, 3, group_scale, group_bias, 2, 1e-5f));
   n.attrs.set("num_groups", int64_t{4});
   CHECK_THROWS_AS(runtime::Executor::run_node(n, {&x, &channel_scale, &channel_bias}, pool), Error);
+}
+
+// Elu, Selu and Softplus node tests import opset 1 / 6, below the frontend's range;
+// Mish has none.
+TEST_CASE("Elu, Selu, Softplus and Mish values", "[kernels]") {
+  runtime::ThreadPool pool(1);
+  const auto x = ir::Tensor::from<float>({3}, {-1.f, 0.f, 2.f});
+  auto run = [&](const std::string& op, std::initializer_list<std::pair<const char*, float>> attrs) {
+    ir::Node n = node(op, 1);
+    for (const auto& [k, v] : attrs) n.attrs.set(k, v);
+    return runtime::Executor::run_node(n, {&x}, pool)[0].to_float_vector();
+  };
+  const auto elu = run("Elu", {{"alpha", 2.f}});
+  CHECK(elu[0] == Approx(2.f * (std::exp(-1.f) - 1.f)));
+  CHECK(elu[2] == 2.f);
+  const auto selu = run("Selu", {{"alpha", 2.f}, {"gamma", 3.f}});
+  CHECK(selu[0] == Approx(3.f * 2.f * (std::exp(-1.f) - 1.f)));
+  CHECK(selu[2] == Approx(6.f));
+  const auto softplus = run("Softplus", {});
+  CHECK(softplus[0] == Approx(std::log(1.f + std::exp(-1.f))));
+  CHECK(softplus[1] == Approx(std::log(2.f)));
+  const auto mish = run("Mish", {});  // opset 18: no node test in libonnx-testdata 1.12
+  CHECK(mish[0] == Approx(-std::tanh(std::log1p(std::exp(-1.f)))));
+  CHECK(mish[2] == Approx(2.f * std::tanh(std::log1p(std::exp(2.f)))));
 }

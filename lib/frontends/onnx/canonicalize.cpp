@@ -50,6 +50,12 @@ void upgrade_slice(ir::Graph& g, Node& n) {  // opset < 10
   ints_attr_to_input(g, n, "axes", 3);
 }
 
+void upgrade_top_k(ir::Graph& g, Node& n) {  // opset < 10: k is an attribute
+  const int64_t k = n.attrs.get_int("k", 0);
+  n.attrs.erase("k");
+  set_const_input(g, n, 1, "k", Tensor::from<int64_t>({1}, {k}));
+}
+
 // Upsample (opset 7–9) and Resize opset 10 have no roi input: make them
 // Resize(X, roi="", scales) with Upsample's asymmetric coordinates.
 void upgrade_resize(ir::Graph& g, Node& n) {
@@ -112,6 +118,7 @@ void canonicalize_opsets(ir::Graph& g) {
     else if (op == "Slice" && opset < 10) upgrade_slice(g, n);
     else if (op == "Split" && opset < 13) ints_attr_to_input(g, n, "split", 1);
     else if ((op == "Squeeze" || op == "Unsqueeze" || op == "ReduceSum") && opset < 13) ints_attr_to_input(g, n, "axes", 1);
+    else if (op == "TopK" && opset < 10) upgrade_top_k(g, n);
     else if (op == "Upsample" || (op == "Resize" && opset < 11)) upgrade_resize(g, n);
     else if ((op == "Softmax" || op == "LogSoftmax" || op == "Hardmax") && opset < 13) upgrade_softmax(g, slot, extra);
   }

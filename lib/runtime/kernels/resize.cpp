@@ -1,22 +1,13 @@
+#include <array>
 #include <cmath>
+#include <limits>
 #include <vector>
 
+#include "runtime/kernels/helpers/cubic.h"
 #include "runtime/kernels/helpers/dispatch.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
-
-// One output index along one dim: taps (input index, weight); an index of
-// -1 reads extrapolation_value (tf_crop_and_resize).
-struct Taps {
-  int64_t i0 = 0, i1 = 0;
-  float w1 = 0;  // weight of i1, i0 gets 1 - w1
-};
-
-struct DimMap {
-  std::vector<Taps> taps;
-  bool identity = true;
-};
 
 float source_coord(const std::string& mode, int64_t x, float scale, int64_t in, int64_t out, float roi_start,
                    float roi_end) {
@@ -42,16 +33,68 @@ int64_t nearest_index(const std::string& mode, float x) {
   return static_cast<int64_t>(std::round(x));
 }
 
+// One output index along one dim: up to 4 taps (input index, weight);
+// `outside` reads extrapolation_value (tf_crop_and_resize).
+struct Taps {
+  std::array<int64_t, 4> i{};
+  std::array<float, 4> w{};
+  int n = 0;
+  bool outside = false;
+  void add(int64_t index, float weight) {
+    if (weight == 0) return;
+    i[static_cast<size_t>(n)] = index;
+    w[static_cast<size_t>(n++)] = weight;
+  }
+};
+
+struct Interpolation {
+  std::string mode, nearest_mode;
+  float cubic_a = -0.75f;
+  bool exclude_outside = false;
+};
+
+Taps make_taps(const Interpolation& ip, float c, int64_t in) {
+  Taps t;
+  if (ip.mode == "nearest") {
+    t.add(std::clamp<int64_t>(nearest_index(ip.nearest_mode, c), 0, in - 1), 1.f);
+  } else if (ip.mode == "linear") {
+    c = std::clamp(c, 0.0f, static_cast<float>(in - 1));
+    const auto i0 = static_cast<int64_t>(std::floor(c));
+    const float w1 = c - static_cast<float>(i0);
+    t.add(i0, 1 - w1);
+    t.add(std::min(i0 + 1, in - 1), w1);
+  } else {  // cubic: edge taps repeat the border, or are dropped and the rest renormalised
+    const auto i0 = static_cast<int64_t>(std::floor(c));
+    std::array<float, 4> w = cubic_weights(c - static_cast<float>(i0), ip.cubic_a);
+    float sum = 0;
+    for (int k = 0; k < 4; ++k) {
+      const int64_t i = i0 - 1 + k;
+      if (ip.exclude_outside && (i < 0 || i >= in)) w[static_cast<size_t>(k)] = 0;
+      sum += w[static_cast<size_t>(k)];
+    }
+    for (int k = 0; k < 4; ++k)
+      t.add(std::clamp<int64_t>(i0 - 1 + k, 0, in - 1),
+            ip.exclude_outside && sum != 0 ? w[static_cast<size_t>(k)] / sum : w[static_cast<size_t>(k)]);
+  }
+  return t;
+}
+
+struct DimMap {
+  std::vector<Taps> taps;
+  bool identity = true;
+};
+
 template <typename T>
 void resize_kernel(KernelContext& ctx) {
   const ir::Tensor& x = ctx.in(0);
   const size_t rank = x.shape().size();
   const auto& a = ctx.attrs();
-  const std::string mode = a.get_string("mode", "nearest");
+  Interpolation ip{a.get_string("mode", "nearest"), a.get_string("nearest_mode", "round_prefer_floor"),
+                   a.get_float("cubic_coeff_a", -0.75f), a.get_int("exclude_outside", 0) != 0};
   const std::string ctm = a.get_string("coordinate_transformation_mode", "half_pixel");
-  const std::string nmode = a.get_string("nearest_mode", "round_prefer_floor");
   const float extrapolation = a.get_float("extrapolation_value", 0.0f);
-  if (mode != "nearest" && mode != "linear") ctx.fail("mode '{}' is not supported (nearest, linear)", mode);
+  if (ip.mode != "nearest" && ip.mode != "linear" && ip.mode != "cubic")
+    ctx.fail("mode '{}' is not supported (nearest, linear, cubic)", ip.mode);
   static const char* kModes[] = {"half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel",
                                  "tf_half_pixel_for_nearest", "tf_half_pixel_for_nn", "tf_crop_and_resize"};
   bool known = false;
@@ -86,17 +129,9 @@ void resize_kernel(KernelContext& ctx) {
     for (int64_t o = 0; o < out[d]; ++o) {
       float c = source_coord(ctm, o, scales[d], in, out[d], roi.empty() ? 0 : roi[d], roi.empty() ? 1 : roi[d + rank]);
       Taps t;
-      if (!roi.empty() && (c < 0 || c > static_cast<float>(in - 1))) {
-        t.i0 = t.i1 = -1;
-      } else if (mode == "nearest") {
-        t.i0 = t.i1 = std::clamp<int64_t>(nearest_index(nmode, c), 0, in - 1);
-      } else {
-        c = std::clamp(c, 0.0f, static_cast<float>(in - 1));
-        t.i0 = static_cast<int64_t>(std::floor(c));
-        t.i1 = std::min(t.i0 + 1, in - 1);
-        t.w1 = c - static_cast<float>(t.i0);
-      }
-      if (t.i0 != o || t.i1 != o) m.identity = false;
+      if (!roi.empty() && (c < 0 || c > static_cast<float>(in - 1))) t.outside = true;
+      else t = make_taps(ip, c, in);
+      if (t.outside || t.n != 1 || t.i[0] != o || t.w[0] != 1.f) m.identity = false;
       m.taps.push_back(t);
     }
     if (out[d] != in) m.identity = false;
@@ -108,9 +143,12 @@ void resize_kernel(KernelContext& ctx) {
   const auto in_strides = ir::shape_strides(x.shape());
   const T* src = x.data<T>();
   T* dst = y.data<T>();
-  const int64_t corners = int64_t{1} << interp.size();
-  ctx.pool.parallel_for(y.numel(), corners * 4, [&](int64_t b, int64_t e) {
+  const int64_t taps_per_dim = ip.mode == "cubic" ? 4 : ip.mode == "linear" ? 2 : 1;
+  const auto taps_per_output = static_cast<int64_t>(std::pow(taps_per_dim, interp.size()));
+  ctx.pool.parallel_for(y.numel(), taps_per_output * 4, [&](int64_t b, int64_t e) {
     std::vector<int64_t> idx(rank);
+    std::vector<const Taps*> taps(interp.size());
+    std::vector<int> k(interp.size());
     for (int64_t o = b; o < e; ++o) {
       int64_t rem = o, base = 0;
       for (size_t d = rank; d-- > 0;) {
@@ -118,21 +156,35 @@ void resize_kernel(KernelContext& ctx) {
         rem /= out[d];
         if (maps[d].identity) base += idx[d] * in_strides[d];
       }
-      float acc = 0;
       bool outside = false;
-      for (int64_t c = 0; c < corners && !outside; ++c) {
+      for (size_t j = 0; j < interp.size(); ++j) {
+        taps[j] = &maps[interp[j]].taps[static_cast<size_t>(idx[interp[j]])];
+        outside = outside || taps[j]->outside;
+        k[j] = 0;
+      }
+      if (outside) {
+        dst[o] = static_cast<T>(extrapolation);
+        continue;
+      }
+      float acc = 0;
+      for (bool more = true; more;) {  // every combination of one tap per interpolated dim
         float wgt = 1;
         int64_t off = base;
         for (size_t j = 0; j < interp.size(); ++j) {
-          const Taps& t = maps[interp[j]].taps[static_cast<size_t>(idx[interp[j]])];
-          if (t.i0 < 0) outside = true;
-          const bool hi = (c >> j) & 1;
-          wgt *= hi ? t.w1 : 1 - t.w1;
-          off += (hi ? t.i1 : t.i0) * in_strides[interp[j]];
+          wgt *= taps[j]->w[static_cast<size_t>(k[j])];
+          off += taps[j]->i[static_cast<size_t>(k[j])] * in_strides[interp[j]];
         }
-        if (!outside && wgt != 0) acc += wgt * static_cast<float>(src[off]);
+        acc += wgt * static_cast<float>(src[off]);
+        more = false;
+        for (size_t j = 0; j < interp.size() && !more; ++j)
+          if (++k[j] < taps[j]->n) more = true;
+          else k[j] = 0;
       }
-      dst[o] = outside ? static_cast<T>(extrapolation) : static_cast<T>(std::is_integral_v<T> ? std::round(acc) : acc);
+      if constexpr (std::is_integral_v<T>)
+        dst[o] = static_cast<T>(std::clamp(std::round(acc), static_cast<float>(std::numeric_limits<T>::min()),
+                                           static_cast<float>(std::numeric_limits<T>::max())));
+      else
+        dst[o] = static_cast<T>(acc);
     }
   });
 }

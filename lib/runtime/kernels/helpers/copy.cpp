@@ -56,4 +56,16 @@ void copy_rows(void* dst, int64_t dst_row, int64_t dst_col, const void* src, int
     std::memcpy(d + (o * dst_row + dst_col) * es, s + (o * src_row + src_col) * es, static_cast<size_t>(count * es));
 }
 
+void copy_permuted(ThreadPool& pool, void* dst, const void* src, size_t elem_size, const ir::Shape& view,
+                   const std::vector<int64_t>& perm) {
+  const auto strides = ir::shape_strides(view);
+  ir::Shape out;
+  std::vector<int64_t> src_strides;
+  for (int64_t p : perm) {
+    out.push_back(view[static_cast<size_t>(p)]);
+    src_strides.push_back(strides[static_cast<size_t>(p)]);
+  }
+  copy_strided(pool, dst, src, elem_size, out, src_strides);
+}
+
 }  // namespace rknnc::runtime::kernels

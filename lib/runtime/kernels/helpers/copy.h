@@ -14,6 +14,11 @@ namespace rknnc::runtime::kernels {
 void copy_strided(ThreadPool& pool, void* dst, const void* src, size_t elem_size, const ir::Shape& shape,
                   const std::vector<int64_t>& src_strides, int64_t src_offset = 0);
 
+// dst = src viewed with shape `view`, transposed by `perm` (contiguous):
+// a reshape → Transpose → reshape in one copy (DepthToSpace, SpaceToDepth).
+void copy_permuted(ThreadPool& pool, void* dst, const void* src, size_t elem_size, const ir::Shape& view,
+                   const std::vector<int64_t>& perm);
+
 // Copies a block of `outer` rows of `src_row` elements into dst rows of
 // `dst_row` elements starting at element column `dst_col` (Concat / Split).
 void copy_rows(void* dst, int64_t dst_row, int64_t dst_col, const void* src, int64_t src_row, int64_t src_col,

@@ -47,6 +47,12 @@ RKNNC_QUANT_KERNEL("Exp", lut_q8);
 RKNNC_QUANT_KERNEL("Erf", lut_q8);
 RKNNC_QUANT_KERNEL("Abs", lut_q8);
 RKNNC_QUANT_KERNEL("Neg", lut_q8);
+RKNNC_QUANT_KERNEL("Elu", lut_q8);
+RKNNC_QUANT_KERNEL("Selu", lut_q8);
+RKNNC_QUANT_KERNEL("Celu", lut_q8);
+RKNNC_QUANT_KERNEL("Softplus", lut_q8);
+RKNNC_QUANT_KERNEL("Mish", lut_q8);
+RKNNC_QUANT_KERNEL("ThresholdedRelu", lut_q8);
 
 }  // namespace
 }  // namespace rknnc::runtime::kernels
