@@ -10,14 +10,16 @@
 
 using namespace rknnc;
 
-namespace {
+// Named, not anonymous: make test's unity build joins the unit test files,
+// and other files' anonymous namespaces have helpers of these names.
+namespace recurrent_test {
 
-runtime::ThreadPool& pool() {
+runtime::ThreadPool& recurrent_pool() {
   static runtime::ThreadPool p(2);
   return p;
 }
 
-ir::Tensor random_tensor(ir::Shape shape, std::mt19937& rng) {
+ir::Tensor random_sequence_input(ir::Shape shape, std::mt19937& rng) {
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   std::vector<float> v(static_cast<size_t>(ir::shape_numel(shape)));
   for (auto& x : v) x = dist(rng);
@@ -32,8 +34,8 @@ ir::Node recurrent(const std::string& op, int64_t hidden, const std::string& dir
   return n;
 }
 
-std::vector<ir::Tensor> run(const ir::Node& n, const std::vector<const ir::Tensor*>& in) {
-  return runtime::Executor::run_node(n, in, pool());
+std::vector<ir::Tensor> run_recurrent(const ir::Node& n, const std::vector<const ir::Tensor*>& in) {
+  return runtime::Executor::run_node(n, in, recurrent_pool());
 }
 
 // [S, ...] with the first dim reversed.
@@ -56,24 +58,26 @@ std::vector<float> direction_of(const ir::Tensor& y, int64_t d) {
   return v;
 }
 
-void check_close(const std::vector<float>& got, const std::vector<float>& want) {
+void check_sequence_close(const std::vector<float>& got, const std::vector<float>& want) {
   REQUIRE(got.size() == want.size());
   for (size_t i = 0; i < want.size(); ++i) CHECK(got[i] == Approx(want[i]).margin(1e-5));
 }
 
-std::vector<float> values(const ir::Tensor& t) { return {t.data<float>(), t.data<float>() + t.numel()}; }
+std::vector<float> sequence_values(const ir::Tensor& t) { return {t.data<float>(), t.data<float>() + t.numel()}; }
 
-}  // namespace
+}  // namespace recurrent_test
+
+using namespace recurrent_test;
 
 TEST_CASE("RNN follows Ht = tanh(W·Xt + R·Ht-1 + Wb + Rb)", "[kernels][recurrent]") {
   const auto x = ir::Tensor::from<float>({2, 1, 1}, {1.f, 2.f});
   const auto w = ir::Tensor::from<float>({1, 1, 1}, {0.5f});
   const auto r = ir::Tensor::from<float>({1, 1, 1}, {0.25f});
   const auto b = ir::Tensor::from<float>({1, 2}, {0.1f, -0.2f});
-  const auto out = run(recurrent("RNN", 1), {&x, &w, &r, &b});
+  const auto out = run_recurrent(recurrent("RNN", 1), {&x, &w, &r, &b});
   const float h1 = std::tanh(0.5f - 0.1f), h2 = std::tanh(1.0f + 0.25f * h1 - 0.1f);
-  check_close(values(out[0]), {h1, h2});
-  check_close(values(out[1]), {h2});
+  check_sequence_close(sequence_values(out[0]), {h1, h2});
+  check_sequence_close(sequence_values(out[1]), {h2});
 }
 
 TEST_CASE("reverse runs equal forward runs on the time-reversed input; bidirectional stacks both",
@@ -81,9 +85,9 @@ TEST_CASE("reverse runs equal forward runs on the time-reversed input; bidirecti
   std::mt19937 rng(3);
   for (const std::string op : {"RNN", "GRU", "LSTM"}) {
     const int64_t gates = op == "RNN" ? 1 : op == "GRU" ? 3 : 4, H = 3, I = 2, S = 4, B = 2;
-    const auto x = random_tensor({S, B, I}, rng), xr = reversed_in_time(x);
-    const auto w2 = random_tensor({2, gates * H, I}, rng), r2 = random_tensor({2, gates * H, H}, rng);
-    const auto b2 = random_tensor({2, 2 * gates * H}, rng), h2 = random_tensor({2, B, H}, rng);
+    const auto x = random_sequence_input({S, B, I}, rng), xr = reversed_in_time(x);
+    const auto w2 = random_sequence_input({2, gates * H, I}, rng), r2 = random_sequence_input({2, gates * H, H}, rng);
+    const auto b2 = random_sequence_input({2, 2 * gates * H}, rng), h2 = random_sequence_input({2, B, H}, rng);
     auto half = [](const ir::Tensor& t, int64_t d) {
       ir::Shape s = t.shape();
       s[0] = 1;
@@ -92,57 +96,57 @@ TEST_CASE("reverse runs equal forward runs on the time-reversed input; bidirecti
     };
     const auto wf = half(w2, 0), rf = half(r2, 0), bf = half(b2, 0), hf = half(h2, 0);
     const auto wr = half(w2, 1), rr = half(r2, 1), br = half(b2, 1), hr = half(h2, 1);
-    const auto fwd = run(recurrent(op, H), {&x, &wf, &rf, &bf, nullptr, &hf});
-    const auto rev = run(recurrent(op, H, "reverse"), {&x, &wr, &rr, &br, nullptr, &hr});
-    const auto fwd_of_reversed = run(recurrent(op, H), {&xr, &wr, &rr, &br, nullptr, &hr});
-    check_close(values(rev[0]), values(reversed_in_time(fwd_of_reversed[0])));
-    check_close(values(rev[1]), values(fwd_of_reversed[1]));
-    const auto bi = run(recurrent(op, H, "bidirectional"), {&x, &w2, &r2, &b2, nullptr, &h2});
+    const auto fwd = run_recurrent(recurrent(op, H), {&x, &wf, &rf, &bf, nullptr, &hf});
+    const auto rev = run_recurrent(recurrent(op, H, "reverse"), {&x, &wr, &rr, &br, nullptr, &hr});
+    const auto fwd_of_reversed = run_recurrent(recurrent(op, H), {&xr, &wr, &rr, &br, nullptr, &hr});
+    check_sequence_close(sequence_values(rev[0]), sequence_values(reversed_in_time(fwd_of_reversed[0])));
+    check_sequence_close(sequence_values(rev[1]), sequence_values(fwd_of_reversed[1]));
+    const auto bi = run_recurrent(recurrent(op, H, "bidirectional"), {&x, &w2, &r2, &b2, nullptr, &h2});
     REQUIRE(bi[0].shape() == ir::Shape{S, 2, B, H});
-    check_close(direction_of(bi[0], 0), values(fwd[0]));
-    check_close(direction_of(bi[0], 1), values(rev[0]));
-    std::vector<float> both = values(fwd[1]);
-    for (float v : values(rev[1])) both.push_back(v);
-    check_close(values(bi[1]), both);
+    check_sequence_close(direction_of(bi[0], 0), sequence_values(fwd[0]));
+    check_sequence_close(direction_of(bi[0], 1), sequence_values(rev[0]));
+    std::vector<float> both = sequence_values(fwd[1]);
+    for (float v : sequence_values(rev[1])) both.push_back(v);
+    check_sequence_close(sequence_values(bi[1]), both);
   }
 }
 
 TEST_CASE("layout 1 is layout 0 with batch first", "[kernels][recurrent]") {
   std::mt19937 rng(4);
   const int64_t H = 2, I = 3, S = 3, B = 2;
-  const auto x = random_tensor({S, B, I}, rng), w = random_tensor({1, 4 * H, I}, rng);
-  const auto r = random_tensor({1, 4 * H, H}, rng);
+  const auto x = random_sequence_input({S, B, I}, rng), w = random_sequence_input({1, 4 * H, I}, rng);
+  const auto r = random_sequence_input({1, 4 * H, H}, rng);
   std::vector<float> xt(static_cast<size_t>(x.numel()));
   for (int64_t s = 0; s < S; ++s)
     for (int64_t b = 0; b < B; ++b)
       std::copy_n(x.data<float>() + (s * B + b) * I, I, xt.data() + (b * S + s) * I);
   const auto xb = ir::Tensor::from<float>({B, S, I}, xt);
   ir::Node n = recurrent("LSTM", H);
-  const auto seq_first = run(n, {&x, &w, &r});
+  const auto seq_first = run_recurrent(n, {&x, &w, &r});
   n.attrs.set("layout", int64_t{1});
-  const auto batch_first = run(n, {&xb, &w, &r});
+  const auto batch_first = run_recurrent(n, {&xb, &w, &r});
   REQUIRE(batch_first[0].shape() == ir::Shape{B, S, 1, H});
   REQUIRE(batch_first[2].shape() == ir::Shape{B, 1, H});
   for (int64_t s = 0; s < S; ++s)
     for (int64_t b = 0; b < B; ++b)
       for (int64_t j = 0; j < H; ++j)
         CHECK(batch_first[0].data<float>()[(b * S + s) * H + j] == Approx(seq_first[0].data<float>()[(s * B + b) * H + j]));
-  check_close(values(batch_first[2]), values(seq_first[2]));
+  check_sequence_close(sequence_values(batch_first[2]), sequence_values(seq_first[2]));
 }
 
 TEST_CASE("sequence_lens stops a batch row early and zero-fills its Y", "[kernels][recurrent]") {
   std::mt19937 rng(5);
   const int64_t H = 2, I = 2, S = 3, B = 2;
-  const auto x = random_tensor({S, B, I}, rng), w = random_tensor({1, 3 * H, I}, rng);
-  const auto r = random_tensor({1, 3 * H, H}, rng);
+  const auto x = random_sequence_input({S, B, I}, rng), w = random_sequence_input({1, 3 * H, I}, rng);
+  const auto r = random_sequence_input({1, 3 * H, H}, rng);
   const auto lens = ir::Tensor::from<int32_t>({B}, {3, 1});
-  const auto out = run(recurrent("GRU", H), {&x, &w, &r, nullptr, &lens});
+  const auto out = run_recurrent(recurrent("GRU", H), {&x, &w, &r, nullptr, &lens});
   const float* y = out[0].data<float>();
   for (int64_t t = 1; t < S; ++t)
     for (int64_t j = 0; j < H; ++j) CHECK(y[(t * B + 1) * H + j] == 0.f);
   for (int64_t j = 0; j < H; ++j) CHECK(out[1].data<float>()[H + j] == y[(0 * B + 1) * H + j]);
   const auto bad = ir::Tensor::from<int32_t>({B}, {3, 4});
-  CHECK_THROWS_AS(run(recurrent("GRU", H), {&x, &w, &r, nullptr, &bad}), Error);
+  CHECK_THROWS_AS(run_recurrent(recurrent("GRU", H), {&x, &w, &r, nullptr, &bad}), Error);
 }
 
 TEST_CASE("GRU linear_before_reset, clip and named activations", "[kernels][recurrent]") {
@@ -156,15 +160,15 @@ TEST_CASE("GRU linear_before_reset, clip and named activations", "[kernels][recu
   ir::Node n = recurrent("GRU", 1);
   const float after = std::tanh(0.8f + 0.3f + rr * (-0.7f * 0.5f + 0.4f));
   const float before = std::tanh(0.8f + 0.3f + -0.7f * (rr * 0.5f) + 0.4f);
-  check_close(values(run(n, {&x, &w, &r, &b, nullptr, &h0})[1]), {(1 - z) * before + z * 0.5f});
+  check_sequence_close(sequence_values(run_recurrent(n, {&x, &w, &r, &b, nullptr, &h0})[1]), {(1 - z) * before + z * 0.5f});
   n.attrs.set("linear_before_reset", int64_t{1});
-  check_close(values(run(n, {&x, &w, &r, &b, nullptr, &h0})[1]), {(1 - z) * after + z * 0.5f});
+  check_sequence_close(sequence_values(run_recurrent(n, {&x, &w, &r, &b, nullptr, &h0})[1]), {(1 - z) * after + z * 0.5f});
 
   ir::Node rnn = recurrent("RNN", 1);
   rnn.attrs.set("activations", std::vector<std::string>{"Relu"});
   rnn.attrs.set("clip", 0.2f);
   const auto rw = ir::Tensor::from<float>({1, 1, 1}, {3.f});
-  check_close(values(run(rnn, {&x, &rw, &rw})[1]), {0.2f});
+  check_sequence_close(sequence_values(run_recurrent(rnn, {&x, &rw, &rw})[1]), {0.2f});
   rnn.attrs.set("activations", std::vector<std::string>{"Swish"});
-  CHECK_THROWS_AS(run(rnn, {&x, &rw, &rw}), Error);
+  CHECK_THROWS_AS(run_recurrent(rnn, {&x, &rw, &rw}), Error);
 }
