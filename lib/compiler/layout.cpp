@@ -1,5 +1,6 @@
 #include "compiler/layout.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -8,35 +9,39 @@
 namespace rknnc::compiler {
 namespace {
 
-// [outer, C, inner] ↔ [outer, C1, inner, C2], one typed loop per direction:
-// the inner loop walks one channel's plane with stride C2 on the blocked side.
-template <typename T>
-void copy_blocked_t(const T* src, T* dst, int64_t outer, int64_t channels, int64_t inner, int64_t c2,
+// [outer, C, inner] ↔ [outer, C1, inner, C2], one loop per element size and
+// direction: the inner loop walks one channel's plane with stride C2 on the
+// blocked side. Elements are copied with memcpy: a decrypted section, or a
+// section at an odd file offset, need not be aligned for T.
+template <size_t kSize>
+void copy_blocked_t(const std::byte* src, std::byte* dst, int64_t outer, int64_t channels, int64_t inner, int64_t c2,
                     bool to_blocked) {
   const int64_t c1 = ceil_div(channels, c2);
+  const auto at = [](int64_t index) { return static_cast<size_t>(index) * kSize; };
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t c = 0; c < channels; ++c) {
       const int64_t dense = (o * channels + c) * inner;
       const int64_t blocked = (o * c1 + c / c2) * inner * c2 + c % c2;
       if (to_blocked)
-        for (int64_t i = 0; i < inner; ++i) dst[blocked + i * c2] = src[dense + i];
+        for (int64_t i = 0; i < inner; ++i) std::memcpy(dst + at(blocked + i * c2), src + at(dense + i), kSize);
       else
-        for (int64_t i = 0; i < inner; ++i) dst[dense + i] = src[blocked + i * c2];
+        for (int64_t i = 0; i < inner; ++i) std::memcpy(dst + at(dense + i), src + at(blocked + i * c2), kSize);
     }
 }
 
-template <typename T>
+template <size_t kSize>
 void copy_as(const void* src, void* dst, int64_t outer, int64_t channels, int64_t inner, int c2, bool to_blocked) {
-  copy_blocked_t(static_cast<const T*>(src), static_cast<T*>(dst), outer, channels, inner, c2, to_blocked);
+  copy_blocked_t<kSize>(static_cast<const std::byte*>(src), static_cast<std::byte*>(dst), outer, channels, inner, c2,
+                        to_blocked);
 }
 
 void copy_blocked(const void* src, void* dst, int64_t outer, int64_t channels, int64_t inner, int c2, size_t es,
                   bool to_blocked) {
   switch (es) {
-    case 1: return copy_as<uint8_t>(src, dst, outer, channels, inner, c2, to_blocked);
-    case 2: return copy_as<uint16_t>(src, dst, outer, channels, inner, c2, to_blocked);
-    case 4: return copy_as<uint32_t>(src, dst, outer, channels, inner, c2, to_blocked);
-    case 8: return copy_as<uint64_t>(src, dst, outer, channels, inner, c2, to_blocked);
+    case 1: return copy_as<1>(src, dst, outer, channels, inner, c2, to_blocked);
+    case 2: return copy_as<2>(src, dst, outer, channels, inner, c2, to_blocked);
+    case 4: return copy_as<4>(src, dst, outer, channels, inner, c2, to_blocked);
+    case 8: return copy_as<8>(src, dst, outer, channels, inner, c2, to_blocked);
     default: break;
   }
   fail("NC1HWC2: element size {} is not supported (1, 2, 4 or 8 bytes)", es);

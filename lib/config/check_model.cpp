@@ -42,11 +42,9 @@ struct Channels {
   std::string text;
 };
 
-bool small_channel(int64_t d) { return d == 1 || d == 3 || d == 4; }
-
 Channels channels_of(const ir::Shape& s) {
   if (s.size() == 4) {
-    const bool nhwc = small_channel(s[3]) && !small_channel(s[1]);
+    const bool nhwc = ir::is_image_channel_count(s[3]) && !ir::is_image_channel_count(s[1]);
     const int64_t c = nhwc ? s[3] : s[1];
     return {{c}, fmt::format("{} channels", c)};
   }

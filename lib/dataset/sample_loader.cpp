@@ -17,8 +17,6 @@ namespace rknnc::dataset {
 namespace fs = std::filesystem;
 namespace {
 
-bool small_channel(int64_t d) { return d == 1 || d == 3 || d == 4; }
-
 // Where an image's pixels go in an input: NCHW/CHW or NHWC/HWC, batch 1.
 // 4-D/3-D, NCHW unless the last dim is a channel count (1/3/4) and dim 1 is
 // not: the rule config/check_model uses for mean_values.
@@ -31,11 +29,11 @@ std::optional<ImageLayout> image_layout(const ir::Shape& s) {
   if (s.size() != 3 && !(s.size() == 4 && s[0] == 1)) return std::nullopt;
   const size_t o = s.size() - 3;  // skip the batch dim
   ImageLayout l;
-  l.nchw = !(small_channel(s[o + 2]) && !small_channel(s[o]));
+  l.nchw = !(ir::is_image_channel_count(s[o + 2]) && !ir::is_image_channel_count(s[o]));
   l.c = l.nchw ? s[o] : s[o + 2];
   l.h = l.nchw ? s[o + 1] : s[o];
   l.w = l.nchw ? s[o + 2] : s[o + 1];
-  if (!small_channel(l.c) || l.h <= 0 || l.w <= 0 || l.h > kMaxImageSide || l.w > kMaxImageSide) return std::nullopt;
+  if (!ir::is_image_channel_count(l.c) || l.h <= 0 || l.w <= 0 || l.h > kMaxImageSide || l.w > kMaxImageSide) return std::nullopt;
   return l;
 }
 

@@ -19,7 +19,7 @@
 namespace rknnc::driver {
 namespace {
 
-constexpr int64_t kMinOpset = 13;  // Clip bounds as inputs, which unfused activations use
+constexpr int64_t kModelMinOpset = 13;  // Clip bounds as inputs, which unfused activations use
 
 struct GoldenExport {
   std::string model, data, sha256;
@@ -33,7 +33,7 @@ GoldenExport export_golden(const ir::Graph& prepared, const std::string& model_n
   quant::unfuse_activations(g, true);
   frontends::ExternalData ext{model_name + ".data", {}};
   GoldenExport e;
-  e.model = frontends::export_onnx(g, std::max(kMinOpset, g.opset), &ext);
+  e.model = frontends::export_onnx(g, std::max(kModelMinOpset, g.opset), &ext);
   e.data = std::move(ext.bytes);
   e.sha256 = Sha256().update(e.model).update(e.data).hex();
   return e;

@@ -30,6 +30,8 @@ void check_tensor_size(const Shape& s, const std::string& what) {
 
 bool shape_is_static(const Shape& s) { return shape_numel(s) >= 0; }
 
+bool is_image_channel_count(int64_t d) { return d == 1 || d == 3 || d == 4; }
+
 std::string shape_str(const Shape& s) {
   std::string out = "[";
   for (size_t i = 0; i < s.size(); ++i) {

@@ -14,7 +14,7 @@ struct NpyType {
   const char* descr;
   ir::DataType type;
 };
-constexpr NpyType kTypes[] = {
+constexpr NpyType kNpyTypes[] = {
     {"<f4", ir::DataType::Float32}, {"<f8", ir::DataType::Float64}, {"<f2", ir::DataType::Float16},
     {"|i1", ir::DataType::Int8},    {"|u1", ir::DataType::UInt8},   {"<i2", ir::DataType::Int16},
     {"<u2", ir::DataType::UInt16},  {"<i4", ir::DataType::Int32},   {"<u4", ir::DataType::UInt32},
@@ -22,7 +22,7 @@ constexpr NpyType kTypes[] = {
 };
 
 ir::DataType type_from_descr(const std::string& descr, const std::string& what) {
-  for (const auto& t : kTypes)
+  for (const auto& t : kNpyTypes)
     if (descr == t.descr) return t.type;
   fail("{}: .npy dtype '{}' is not supported (use little-endian float32, int8/16/32/64, uint8 or bool)", what, descr);
 }
@@ -90,7 +90,7 @@ ir::Tensor read_npy(const std::filesystem::path& path) { return parse_npy(read_f
 
 std::string to_npy(const ir::Tensor& t) {
   const char* descr = nullptr;
-  for (const auto& k : kTypes)
+  for (const auto& k : kNpyTypes)
     if (k.type == t.dtype()) descr = k.descr;
   if (!descr) fail("cannot write a {} tensor as .npy", ir::dtype_name(t.dtype()));
   std::string shape;

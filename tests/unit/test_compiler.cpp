@@ -105,6 +105,22 @@ TEST_CASE("packed Conv weights (OI1HWI2) round-trip for every C2 and element siz
     }
 }
 
+// Found by fuzz_rknn: a decrypted constants section put float16 weights at an
+// odd address, and the typed copy was a misaligned load (UBSan).
+TEST_CASE("packed weights unpack from and pack to addresses not aligned for their element size", "[compiler]") {
+  for (size_t es : {size_t{2}, size_t{4}, size_t{8}}) {
+    const std::vector<int64_t> oihw{5, 7, 3, 3};
+    const auto src = iota_bytes(5 * 7 * 9 * static_cast<int64_t>(es));
+    std::vector<int8_t> packed(static_cast<size_t>(compiler::packed_weight_bytes(oihw, 8, es)) + 1);
+    std::vector<int8_t> odd_src(src.size() + 1);
+    std::copy(src.begin(), src.end(), odd_src.begin() + 1);
+    compiler::pack_weights(odd_src.data() + 1, packed.data() + 1, oihw, 8, es);
+    std::vector<int8_t> back(src.size() + 1);
+    compiler::unpack_weights(packed.data() + 1, back.data() + 1, oihw, 8, es);
+    CHECK(std::equal(src.begin(), src.end(), back.begin() + 1));
+  }
+}
+
 TEST_CASE("the interval packer never lets two live buffers share bytes", "[compiler]") {
   std::mt19937 rng(7);
   for (int round = 0; round < 50; ++round) {
