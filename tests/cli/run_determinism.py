@@ -61,6 +61,7 @@ def main():
                 ET.SubElement(tc, "failure", message=problem)
     junit = os.environ.get("RKNNC_JUNIT_DIR")
     if junit:
+        os.makedirs(junit, exist_ok=True)
         ET.ElementTree(suite).write(os.path.join(junit, "determinism.xml"))
     return 1 if failed or not configs else 0
 
