@@ -34,19 +34,39 @@ bool accepts_gemm(const ir::Graph& g, const ir::Node& n) {
 
 bool accepts_add(const ir::Graph&, const ir::Node& n) { return clamp_or_no_activation(n); }
 
-bool nearest_resize(const ir::Graph&, const ir::Node& n) { return n.attrs.get_string("mode", "nearest") == "nearest"; }
+bool no_activation(const ir::Graph&, const ir::Node& n) { return n.attrs.get_string("activation", "").empty(); }
+
+// ConvTranspose: constant float weights [C, M/group, k...], optional constant bias [M].
+bool accepts_conv_transpose(const ir::Graph& g, const ir::Node& n) {
+  const ir::Tensor* w = n.has_input(1) ? g.constant(n.input(1)) : nullptr;
+  return w && w->dtype() == ir::DataType::Float32 && w->shape().size() == 4 &&
+         (!n.has_input(2) || constant_of_rank(g, n, 2, 1)) && clamp_or_no_activation(n);
+}
+
+// nearest picks input values; linear (bilinear) mixes neighbours with weights summing to 1.
+bool nearest_or_linear_resize(const ir::Graph&, const ir::Node& n) {
+  const std::string mode = n.attrs.get_string("mode", "nearest");
+  return mode == "nearest" || (mode == "linear" && n.attrs.get_string("coordinate_transformation_mode", "half_pixel") !=
+                                                       "tf_crop_and_resize");
+}
 
 bool gathers_activation(const ir::Graph& g, const ir::Node& n) { return !g.is_constant(n.input(0)); }
 
 constexpr std::array kRules = {
     OpRule{"Conv", QuantKind::Weighted, accepts_conv},
     OpRule{"Gemm", QuantKind::Weighted, accepts_gemm},
+    OpRule{"ConvTranspose", QuantKind::Weighted, accepts_conv_transpose},
     OpRule{"Add", QuantKind::Arithmetic, accepts_add},
+    OpRule{"Sub", QuantKind::Arithmetic, accepts_add},
     OpRule{"Mul", QuantKind::Arithmetic, nullptr},
+    OpRule{"Div", QuantKind::Arithmetic, no_activation},
+    OpRule{"PRelu", QuantKind::Arithmetic, no_activation},
     OpRule{"MatMul", QuantKind::Arithmetic, nullptr},
     OpRule{"Concat", QuantKind::Arithmetic, nullptr},
     OpRule{"AveragePool", QuantKind::Arithmetic, nullptr},
     OpRule{"GlobalAveragePool", QuantKind::Arithmetic, nullptr},
+    OpRule{"ReduceMean", QuantKind::Single, no_activation},
+    OpRule{"Softmax", QuantKind::Single, no_activation},
     OpRule{"Sigmoid", QuantKind::Lookup, nullptr},
     OpRule{"Tanh", QuantKind::Lookup, nullptr},
     OpRule{"Relu", QuantKind::Lookup, nullptr},
@@ -75,7 +95,8 @@ constexpr std::array kRules = {
     OpRule{"Tile", QuantKind::Passthrough, nullptr},
     OpRule{"MaxPool", QuantKind::Passthrough, nullptr},
     OpRule{"GlobalMaxPool", QuantKind::Passthrough, nullptr},
-    OpRule{"Resize", QuantKind::Passthrough, nearest_resize},
+    OpRule{"Pad", QuantKind::Passthrough, nullptr},
+    OpRule{"Resize", QuantKind::Passthrough, nearest_or_linear_resize},
 };
 
 }  // namespace

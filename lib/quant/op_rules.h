@@ -12,7 +12,9 @@ enum class QuantKind {
   Weighted,     // Conv / Gemm: input 0 activation, 1 weight (per channel or layer), 2 bias int32
   Arithmetic,   // every input int8 (constants per tensor), output from calibration
   Lookup,       // input 0 int8 via a 256-entry table, output from calibration; other inputs stay float
+  Single,       // input 0 int8, output from calibration; other inputs (axes) stay as they are
   Passthrough,  // moves values: outputs keep input 0's parameters; int8 only when input 0 already is
+                // (bilinear Resize: a convex combination of input values stays in their range)
 };
 
 struct OpRule {

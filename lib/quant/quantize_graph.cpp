@@ -90,7 +90,8 @@ class Lowering {
         for (size_t i = 0; i < n.inputs.size(); ++i)
           if (n.has_input(i)) n.inputs[i] = g_.is_constant(n.input(i)) ? add_quantized_constant(n, i) : int8_input(n.input(i));
         break;
-      case QuantKind::Lookup: n.inputs[0] = int8_input(n.input(0)); break;
+      case QuantKind::Lookup:
+      case QuantKind::Single: n.inputs[0] = int8_input(n.input(0)); break;
       case QuantKind::Passthrough: break;
     }
     for (const auto& out : n.outputs) {
@@ -103,7 +104,10 @@ class Lowering {
   void lower_weighted(ir::Node& n) {
     n.inputs[0] = int8_input(n.input(0));
     const ir::QuantParams& x = g_.quant.at(n.inputs[0]);
-    QuantizedConstant w = quantize_weight(*g_.constant(n.input(1)), method_ == Method::Channel);
+    // ConvTranspose's weights are [C, M/group, k..]: per output channel is axis 1, one scale per M when group is 1.
+    const bool transposed = n.op_type == "ConvTranspose";
+    const bool per_channel = method_ == Method::Channel && (!transposed || n.attrs.get_int("group", 1) == 1);
+    QuantizedConstant w = quantize_weight(*g_.constant(n.input(1)), per_channel, transposed ? 1 : 0);
     if (n.has_input(2)) {
       QuantizedConstant b = quantize_bias(*g_.constant(n.input(2)), x.scale_at(0), w.params);
       set_constant(n, 2, std::move(b));

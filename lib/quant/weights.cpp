@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "quant/quantize_graph.h"
 
@@ -13,21 +14,24 @@ constexpr float kTinyScale = 1e-8f;  // an all-zero channel still gets a valid s
 
 }  // namespace
 
-QuantizedConstant quantize_weight(const ir::Tensor& w, bool per_channel) {
-  const int64_t channels = per_channel ? w.shape().at(0) : 1;
-  const int64_t per = channels ? w.numel() / channels : 0;
+QuantizedConstant quantize_weight(const ir::Tensor& w, bool per_channel, int axis) {
+  const auto a = static_cast<size_t>(axis);
+  const int64_t channels = per_channel ? w.shape().at(a) : 1;
+  int64_t inner = 1;  // elements of one channel's run along the dims after axis
+  for (size_t d = a + 1; per_channel && d < w.shape().size(); ++d) inner *= w.shape()[d];
+  const auto channel_of = [&](int64_t i) { return per_channel ? (i / inner) % channels : 0; };
   const float* src = w.data<float>();
   QuantizedConstant out{ir::Tensor(ir::DataType::Int8, w.shape()), {}};
-  out.params.axis = per_channel ? 0 : -1;
-  int8_t* dst = out.values.data<int8_t>();
-  for (int64_t c = 0; c < channels; ++c) {
-    float peak = 0;
-    for (int64_t i = 0; i < per; ++i) peak = std::max(peak, std::abs(src[c * per + i]));
-    const float scale = peak > 0 ? peak / 127.0f : kTinyScale;
-    out.params.scale.push_back(scale);
+  out.params.axis = per_channel ? axis : -1;
+  std::vector<float> peak(static_cast<size_t>(channels), 0.f);
+  for (int64_t i = 0; i < w.numel(); ++i) peak[channel_of(i)] = std::max(peak[channel_of(i)], std::abs(src[i]));
+  for (float p : peak) {
+    out.params.scale.push_back(p > 0 ? p / 127.0f : kTinyScale);
     out.params.zero_point.push_back(0);
-    for (int64_t i = 0; i < per; ++i) dst[c * per + i] = static_cast<int8_t>(ir::quantize_real(src[c * per + i], scale, 0, -127, 127));
   }
+  int8_t* dst = out.values.data<int8_t>();
+  for (int64_t i = 0; i < w.numel(); ++i)
+    dst[i] = static_cast<int8_t>(ir::quantize_real(src[i], out.params.scale[channel_of(i)], 0, -127, 127));
   return out;
 }
 

@@ -57,13 +57,14 @@ void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* p
   else body(0, channels * taps);
 }
 
-void col2im(const float* col, int64_t channels, const Window& w, float* img, ThreadPool* pool) {
+template <typename T>
+void col2im(const T* col, int64_t channels, const Window& w, T* img, ThreadPool* pool) {
   const int64_t taps = w.kernel_size(), out = w.out_size(), in = w.in_size();
   auto body = [&](int64_t b, int64_t e) {
     for (int64_t c = b; c < e; ++c)
       for (int64_t k = 0; k < taps; ++k) {
-        const float* src = col + (c * taps + k) * out;
-        float* xc = img + c * in;
+        const T* src = col + (c * taps + k) * out;
+        T* xc = img + c * in;
         for_tap_rows(w, k, [&](int64_t kw, int64_t o, int64_t i) {
           if (i < 0) return;
           int64_t lo, hi;
@@ -102,6 +103,8 @@ void depthwise_conv(const TX* x, const TX* weight, const TAcc* bias, const Windo
   }
 }
 
+template void col2im<float>(const float*, int64_t, const Window&, float*, ThreadPool*);
+template void col2im<int32_t>(const int32_t*, int64_t, const Window&, int32_t*, ThreadPool*);
 template void im2col<float>(const float*, int64_t, const Window&, float*, ThreadPool*);
 template void im2col<int16_t>(const int16_t*, int64_t, const Window&, int16_t*, ThreadPool*);
 template void depthwise_conv<float, float>(const float*, const float*, const float*, const Window&, float*, int64_t,

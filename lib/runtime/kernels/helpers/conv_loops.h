@@ -13,7 +13,9 @@ namespace rknnc::runtime::kernels {
 template <typename T>
 void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* pool);
 // Adjoint of im2col: img[c, i] += col[(c*K + k), o] for every tap that lands inside.
-void col2im(const float* col, int64_t channels, const Window& w, float* img, ThreadPool* pool);
+// Instantiated for float (fp32 ConvTranspose) and int32 (int8 ConvTranspose, exact sums).
+template <typename T>
+void col2im(const T* col, int64_t channels, const Window& w, T* img, ThreadPool* pool);
 // y[c] = sum_k x[c, tap k] * weight[c, k] (+ bias[c]) for channels [c0, c1).
 // Instantiated for <float, float> and <int16_t, int32_t> (exact integer sums).
 template <typename TX, typename TAcc>

@@ -2,6 +2,7 @@
 // Reduction over a set of axes (Reduce*, GlobalAveragePool/GlobalMaxPool,
 // Softmax's max/sum). Parallel over output elements; each output folds its
 // reduced elements in row-major order, so results do not depend on threads.
+#include <optional>
 #include <vector>
 
 #include "runtime/kernels/helpers/broadcast.h"
@@ -58,19 +59,16 @@ void reduce_axes(KernelContext& ctx, const ir::Tensor& x, const std::vector<int6
 
 namespace rknnc::runtime::kernels {
 
-// The Reduce* op form: axes from input 1 (ReduceSum 13+, all ops 18+) or the
-// `axes` attribute, keepdims, noop_with_empty_axes (empty axes: identity).
-template <typename T, typename Acc, typename Step, typename Fin>
-void reduce_op(KernelContext& ctx, Acc init, Step step, Fin fin) {
+// The axes of a Reduce* op, normalised: input 1 (ReduceSum 13+, all ops 18+)
+// or the `axes` attribute; empty means every axis, nullopt means none
+// (noop_with_empty_axes: the op is the identity).
+inline std::optional<std::vector<int64_t>> reduce_op_axes(const KernelContext& ctx) {
   const ir::Tensor& x = ctx.in(0);
   std::vector<int64_t> axes;
   if (const ir::Tensor* a = ctx.opt(1)) axes = a->to_int_vector();
   else axes = ctx.attrs().get_ints("axes");
   if (axes.empty()) {
-    if (ctx.attrs().get_int("noop_with_empty_axes", 0) != 0) {
-      ctx.outputs[0] = x;
-      return;
-    }
+    if (ctx.attrs().get_int("noop_with_empty_axes", 0) != 0) return std::nullopt;
     for (size_t d = 0; d < x.shape().size(); ++d) axes.push_back(static_cast<int64_t>(d));
   }
   const auto rank = static_cast<int64_t>(x.shape().size());
@@ -78,7 +76,18 @@ void reduce_op(KernelContext& ctx, Acc init, Step step, Fin fin) {
     if (a < -rank || a >= rank) ctx.fail("axis {} is out of range for rank {}", a, rank);
     if (a < 0) a += rank;
   }
-  reduce_axes<T>(ctx, x, axes, ctx.attrs().get_int("keepdims", 1) != 0, init, step, fin);
+  return axes;
+}
+
+// The Reduce* op form: reduce_op_axes, keepdims; no axes: identity.
+template <typename T, typename Acc, typename Step, typename Fin>
+void reduce_op(KernelContext& ctx, Acc init, Step step, Fin fin) {
+  const auto axes = reduce_op_axes(ctx);
+  if (!axes) {
+    ctx.outputs[0] = ctx.in(0);
+    return;
+  }
+  reduce_axes<T>(ctx, ctx.in(0), *axes, ctx.attrs().get_int("keepdims", 1) != 0, init, step, fin);
 }
 
 }  // namespace rknnc::runtime::kernels

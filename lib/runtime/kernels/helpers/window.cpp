@@ -3,15 +3,11 @@
 #include <algorithm>
 
 namespace rknnc::runtime::kernels {
-namespace {
-
 std::vector<int64_t> ints_or(const KernelContext& ctx, const char* key, size_t n, int64_t fallback) {
   auto v = ctx.attrs().get_ints(key, std::vector<int64_t>(n, fallback));
   if (v.size() != n) ctx.fail("attribute {} has {} values, expected {}", key, v.size(), n);
   return v;
 }
-
-}  // namespace
 
 std::vector<int64_t> spatial_dims(const KernelContext& ctx, const ir::Shape& shape) {
   if (shape.size() < 3 || shape.size() > 5)

@@ -24,6 +24,9 @@ struct Window {
 Window sliding_window(const KernelContext& ctx, const std::vector<int64_t>& in_spatial,
                       const std::vector<int64_t>& kernel, bool allow_ceil);
 
+// Attribute `key` with n values (absent: n times fallback); fails on another count.
+std::vector<int64_t> ints_or(const KernelContext& ctx, const char* key, size_t n, int64_t fallback);
+
 // Spatial part of an N,C,spatial... shape; fails when the rank is not 3..5.
 std::vector<int64_t> spatial_dims(const KernelContext& ctx, const ir::Shape& shape);
 // Output shape N,C,out... for a window.

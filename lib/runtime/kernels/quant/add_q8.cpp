@@ -1,6 +1,7 @@
-// Quantised Add: y = clamp(zy + round((a - za)·sa/sy + (b - zb)·sb/sy)), both
-// terms on one shared fixed-point shift so the sum is rounded once; numpy
-// broadcasting; a fused Relu / Clip narrows the clamp.
+// Quantised Add and Sub: y = clamp(zy + round((a - za)·sa/sy ± (b - zb)·sb/sy)),
+// both terms on one shared fixed-point shift so the sum is rounded once (Sub:
+// the second mantissa negated); numpy broadcasting; a fused Relu / Clip
+// narrows the clamp.
 #include <array>
 
 #include "runtime/kernels/helpers/elementwise.h"
@@ -28,9 +29,11 @@ struct AddQ8 {
   }
 };
 
-void add_q8(KernelContext& ctx) {
+// sign: +1 Add, -1 Sub.
+void add_or_sub_q8(KernelContext& ctx, double sign) {
   const double sy = ctx.qout(0).scale_at(0);
-  const SharedMultipliers m = SharedMultipliers::from_real({ctx.qin(0).scale_at(0) / sy, ctx.qin(1).scale_at(0) / sy});
+  const SharedMultipliers m =
+      SharedMultipliers::from_real({ctx.qin(0).scale_at(0) / sy, sign * ctx.qin(1).scale_at(0) / sy});
   const AddQ8 f{scaled_table(tensor_zero_point(ctx, 0), m.mantissa[0]),
                 scaled_table(tensor_zero_point(ctx, 1), m.mantissa[1]), m.shift, ctx.qout(0).zero_point_at(0),
                 output_clamp(ctx)};
@@ -51,7 +54,11 @@ void add_q8(KernelContext& ctx) {
   });
 }
 
+void add_q8(KernelContext& ctx) { add_or_sub_q8(ctx, 1.0); }
+void sub_q8(KernelContext& ctx) { add_or_sub_q8(ctx, -1.0); }
+
 RKNNC_QUANT_KERNEL("Add", add_q8);
+RKNNC_QUANT_KERNEL("Sub", sub_q8);
 
 }  // namespace
 }  // namespace rknnc::runtime::kernels

@@ -15,7 +15,7 @@ void passthrough_q8(KernelContext& ctx) {
   ctx.outputs = run_plain_kernel(ctx, ctx.inputs, ir::DataType::Int8);
 }
 
-// MaxPool and nearest Resize pick input values; the rest only move bytes.
+// MaxPool picks input values; the rest only move bytes (Resize and Pad: resize_q8, pad_q8).
 RKNNC_QUANT_KERNEL("Reshape", passthrough_q8);
 RKNNC_QUANT_KERNEL("Flatten", passthrough_q8);
 RKNNC_QUANT_KERNEL("Transpose", passthrough_q8);
@@ -29,7 +29,6 @@ RKNNC_QUANT_KERNEL("Expand", passthrough_q8);
 RKNNC_QUANT_KERNEL("Tile", passthrough_q8);
 RKNNC_QUANT_KERNEL("MaxPool", passthrough_q8);
 RKNNC_QUANT_KERNEL("GlobalMaxPool", passthrough_q8);
-RKNNC_QUANT_KERNEL("Resize", passthrough_q8);
 
 }  // namespace
 }  // namespace rknnc::runtime::kernels

@@ -1,0 +1,99 @@
+#pragma once
+// Resize geometry shared by the fp32 / uint8 / int8 kernel and the quantised
+// int8 kernel: per output index along each dim, up to 4 input taps with
+// weights (float, and on kResizeWeightBits fraction bits for integer sums).
+#include <array>
+#include <type_traits>
+#include <vector>
+
+#include "runtime/kernel.h"
+
+namespace rknnc::runtime::kernels {
+
+constexpr int kResizeWeightBits = 15;
+
+// One output index along one dim: up to 4 taps (input index, weight);
+// `outside` reads extrapolation_value (tf_crop_and_resize).
+struct Taps {
+  std::array<int64_t, 4> i{};
+  std::array<float, 4> w{};
+  std::array<int64_t, 4> q{};  // round(w · 2^kResizeWeightBits)
+  int n = 0;
+  bool outside = false;
+  void add(int64_t index, float weight);
+};
+
+struct DimMap {
+  std::vector<Taps> taps;
+  bool identity = true;
+};
+
+struct ResizePlan {
+  ir::Shape out;
+  std::vector<DimMap> maps;  // per dim
+  std::vector<size_t> interp;  // the dims that are not the identity
+  float extrapolation = 0;
+  int64_t taps_per_output = 1;
+};
+
+// Reads the attributes and scales / sizes / roi inputs; ctx.fail names the node.
+ResizePlan resize_plan(const KernelContext& ctx);
+
+// A tap's weight for Acc: float, or int64 on kResizeWeightBits fraction bits.
+template <typename Acc>
+Acc tap_weight(const Taps& t, int k) {
+  if constexpr (std::is_floating_point_v<Acc>) return t.w[static_cast<size_t>(k)];
+  else return t.q[static_cast<size_t>(k)];
+}
+
+// For every output index o (plan.out): acc = Σ over the combinations of one
+// tap per interpolated dim of Π weights · (x[tap] - zero), then put(o, acc);
+// outputs outside the roi (tf_crop_and_resize) get put_outside(o). An integer
+// Acc carries kResizeWeightBits fraction bits per interpolated dim.
+template <typename T, typename Acc, typename Put, typename PutOutside>
+void for_each_resize_output(KernelContext& ctx, const ResizePlan& p, const ir::Tensor& x, Acc zero, Put put,
+                            PutOutside put_outside) {
+  const size_t rank = x.shape().size();
+  const auto in_strides = ir::shape_strides(x.shape());
+  const T* src = x.data<T>();
+  ctx.pool.parallel_for(ir::shape_numel(p.out), p.taps_per_output * 4, [&](int64_t b, int64_t e) {
+    std::vector<int64_t> idx(rank);
+    std::vector<const Taps*> taps(p.interp.size());
+    std::vector<int> k(p.interp.size());
+    for (int64_t o = b; o < e; ++o) {
+      int64_t rem = o, base = 0;
+      for (size_t d = rank; d-- > 0;) {
+        idx[d] = rem % p.out[d];
+        rem /= p.out[d];
+        if (p.maps[d].identity) base += idx[d] * in_strides[d];
+      }
+      bool outside = false;
+      for (size_t j = 0; j < p.interp.size(); ++j) {
+        taps[j] = &p.maps[p.interp[j]].taps[static_cast<size_t>(idx[p.interp[j]])];
+        outside = outside || taps[j]->outside;
+        k[j] = 0;
+      }
+      if (outside) {
+        put_outside(o);
+        continue;
+      }
+      Acc acc = 0;
+      for (bool more = true; more;) {  // every combination of one tap per interpolated dim
+        Acc wgt = 1;
+        int64_t off = base;
+        for (size_t j = 0; j < p.interp.size(); ++j) {
+          wgt *= tap_weight<Acc>(*taps[j], k[j]);
+          off += taps[j]->i[static_cast<size_t>(k[j])] * in_strides[p.interp[j]];
+        }
+        acc += wgt * (static_cast<Acc>(src[off]) - zero);
+        more = false;
+        for (size_t j = 0; j < p.interp.size() && !more; ++j)
+          if (++k[j] < taps[j]->n) more = true;
+          else k[j] = 0;
+      }
+      put(o, acc);
+    }
+  });
+}
+
+}  // namespace rknnc::runtime::kernels
