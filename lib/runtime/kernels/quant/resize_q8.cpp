@@ -17,6 +17,8 @@ void resize_q8(KernelContext& ctx) {
   if (mode != "nearest" && mode != "linear") ctx.fail("int8 Resize supports modes nearest and linear, not '{}'", mode);
   const ir::Tensor& x = ctx.in(0);
   const ResizePlan p = resize_plan(ctx);
+  // 15 bits per interpolated dim, times |x - zx| < 2^8, must stay inside int64.
+  if (p.interp.size() > 3) ctx.fail("int8 Resize interpolates at most 3 dims, not {}", p.interp.size());
   const int32_t zx = q.zero_point_at(0);
   const int shift = kResizeWeightBits * static_cast<int>(p.interp.size());
   const int8_t outside = static_cast<int8_t>(ir::quantize_real(p.extrapolation, q.scale_at(0), zx));
