@@ -106,10 +106,6 @@ std::string binary_op(GraphBuilder& b, const std::string& op, const std::vector<
   return b.node(op, {in[0], in[1]}, std::move(out));
 }
 
-}  // namespace quant_ops_test
-
-using namespace quant_ops_test;
-
 TEST_CASE("int8 Sub and Div of two activations, and Div by a constant", "[quant][int8ops]") {
   const std::vector<Operand> ab = {{"a", {1, 4, 8, 8}, -2.f, 3.f}, {"b", {1, 4, 8, 8}, 0.5f, 2.f}};
   check_op({"Sub", ab, [](GraphBuilder& b, const auto& in) { return binary_op(b, "Sub", in, {1, 4, 8, 8}); }});
@@ -184,4 +180,5 @@ TEST_CASE("int8 MatMul of two activations (attention-style, batched)", "[quant][
             [](GraphBuilder& b, const auto& in) { return binary_op(b, "MatMul", in, {2, 6, 5}); }});
 }
 
+}  // namespace quant_ops_test
 }  // namespace rknnc
