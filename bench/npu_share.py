@@ -10,8 +10,10 @@ reused from there, as bench/cost_model.py does) for rk3566 and rk3588 with
 Prints per model x target: ops on the NPU / all ops, and MACs on the NPU / all
 MACs (the cost model's `macs` of each step), plus the CPU op types.
 
-The float / int8 conversions at the model boundary (QuantizeLinear,
-DequantizeLinear, Cast: always the CPU's, as in Toolkit2) are not counted as ops.
+The conversions at the model boundary (QuantizeLinear, DequantizeLinear,
+Cast, and Reorder between the NPU's NC1HWC2 and the caller's NCHW: always
+the CPU's, as Toolkit2's InputOperator / OutputOperator) are not counted as
+ops. --no-convert reads the .perf.json files a previous run left in --keep DIR.
 """
 import argparse
 import collections
@@ -27,7 +29,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 from cost_model import PUBLISHED, ensure_models  # noqa: E402
 
 TARGETS = ["rk3566", "rk3588"]
-BOUNDARY = {"QuantizeLinear", "DequantizeLinear", "Cast"}
+BOUNDARY = {"QuantizeLinear", "DequantizeLinear", "Cast", "Reorder"}
 
 
 def share(perf_path):
@@ -49,17 +51,21 @@ def main():
     ap.add_argument("--keep", help="convert into this folder and keep it (default: a temp folder)")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--json", help="write the table as JSON to this file")
+    ap.add_argument("--no-convert", action="store_true", help="only read the .perf.json files in --keep DIR")
     args = ap.parse_args()
+    if args.no_convert and not args.keep:
+        ap.error("--no-convert needs --keep DIR")
     tmp = tempfile.mkdtemp(prefix="rknnc_share_")
     try:
-        models = os.path.abspath(args.models) if args.models else os.path.join(tmp, "models")
-        ensure_models(models, True)
         out = os.path.abspath(args.keep) if args.keep else os.path.join(tmp, "out")
-        ymls = [os.path.join(models, name + ".yml") for name in PUBLISHED]
-        cmd = [os.path.abspath(args.rknnc), "-e", "-t", ",".join(TARGETS), "-i", *ymls, "-o", out,
-               "-j", str(args.jobs), "--force"]
-        print("npu_share: " + " ".join(cmd), flush=True)
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+        if not args.no_convert:
+            models = os.path.abspath(args.models) if args.models else os.path.join(tmp, "models")
+            ensure_models(models, True)
+            ymls = [os.path.join(models, name + ".yml") for name in PUBLISHED]
+            cmd = [os.path.abspath(args.rknnc), "-e", "-t", ",".join(TARGETS), "-i", *ymls, "-o", out,
+                   "-j", str(args.jobs), "--force"]
+            print("npu_share: " + " ".join(cmd), flush=True)
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
         rows = []
         for name in PUBLISHED:
             for target in TARGETS:
