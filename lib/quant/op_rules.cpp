@@ -1,5 +1,6 @@
 #include "quant/op_rules.h"
 
+#include <algorithm>
 #include <array>
 
 namespace rknnc::quant {
@@ -34,6 +35,24 @@ bool accepts_gemm(const ir::Graph& g, const ir::Node& n) {
 
 bool accepts_add(const ir::Graph&, const ir::Node& n) { return clamp_or_no_activation(n); }
 
+// A graph input, or a Sub / Div of one by a constant (mean / std
+// normalisation: mean_values / std_values or the model's own), or a chain of those.
+bool input_stage(const ir::Graph& g, const std::string& v) {
+  if (std::find(g.inputs.begin(), g.inputs.end(), v) != g.inputs.end()) return true;
+  const ir::Node* p = g.producer(v);
+  return p && (p->op_type == "Sub" || p->op_type == "Div") && p->inputs.size() == 2 && g.is_constant(p->input(1)) &&
+         input_stage(g, p->input(0));
+}
+
+// Sub / Div, except the input normalisation, which stays the float input
+// stage ahead of quantisation (the placement's CPU input stage): quantising
+// raw pixels instead rounds exact ties (e.g. 121 / (242/255) = 127.5) that a
+// float32 QuantizeLinear rounds the other way.
+bool accepts_sub_div(const ir::Graph& g, const ir::Node& n) {
+  if (!clamp_or_no_activation(n)) return false;
+  return !(n.inputs.size() == 2 && g.is_constant(n.input(1)) && input_stage(g, n.input(0)));
+}
+
 bool no_activation(const ir::Graph&, const ir::Node& n) { return n.attrs.get_string("activation", "").empty(); }
 
 // ConvTranspose: constant float weights [C, M/group, k...], optional constant bias [M].
@@ -57,9 +76,9 @@ constexpr std::array kRules = {
     OpRule{"Gemm", QuantKind::Weighted, accepts_gemm},
     OpRule{"ConvTranspose", QuantKind::Weighted, accepts_conv_transpose},
     OpRule{"Add", QuantKind::Arithmetic, accepts_add},
-    OpRule{"Sub", QuantKind::Arithmetic, accepts_add},
+    OpRule{"Sub", QuantKind::Arithmetic, accepts_sub_div},
     OpRule{"Mul", QuantKind::Arithmetic, nullptr},
-    OpRule{"Div", QuantKind::Arithmetic, no_activation},
+    OpRule{"Div", QuantKind::Arithmetic, accepts_sub_div},
     OpRule{"PRelu", QuantKind::Arithmetic, no_activation},
     OpRule{"MatMul", QuantKind::Arithmetic, nullptr},
     OpRule{"Concat", QuantKind::Arithmetic, nullptr},

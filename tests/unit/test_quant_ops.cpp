@@ -111,8 +111,26 @@ TEST_CASE("int8 Sub and Div of two activations, and Div by a constant", "[quant]
   check_op({"Sub", ab, [](GraphBuilder& b, const auto& in) { return binary_op(b, "Sub", in, {1, 4, 8, 8}); }});
   check_op({"Div", ab, [](GraphBuilder& b, const auto& in) { return binary_op(b, "Div", in, {1, 4, 8, 8}); }});
   check_op({"Div", {{"a", {1, 4, 8, 8}, -2.f, 3.f}}, [](GraphBuilder& b, const auto& in) {
-              return b.node("Div", {in[0], b.constant("k", {}, {3.f})}, {1, 4, 8, 8});
+              const auto r = b.node("Relu", {in[0]}, {1, 4, 8, 8});
+              return b.node("Div", {r, b.constant("k", {}, {3.f})}, {1, 4, 8, 8});
             }});
+}
+
+TEST_CASE("the input normalisation (Sub / Div of a graph input by a constant) stays float", "[quant][int8ops]") {
+  GraphBuilder b;
+  const auto x = b.input("x", {1, 3, 8, 8});
+  const auto c = b.node("Sub", {x, b.constant("mean", {1, 3, 1, 1}, {120.f, 110.f, 100.f})}, {1, 3, 8, 8});
+  const auto n = b.node("Div", {c, b.constant("std", {1, 3, 1, 1}, {58.f, 57.f, 57.f})}, {1, 3, 8, 8});
+  const auto d = b.node("Div", {n, b.constant("two", {}, {2.f})}, {1, 3, 8, 8});
+  b.output(b.node("Sub", {d, b.node("Relu", {n}, {1, 3, 8, 8})}, {1, 3, 8, 8}));
+  ir::Graph g = b.build();
+  quant::prepare_for_int8(g);
+  const auto cal = quant::calibrate(g, 2, [](size_t i) {
+    return std::vector{GraphBuilder(static_cast<uint32_t>(i)).random({1, 3, 8, 8}, 0.f, 255.f)};
+  });
+  const auto stats = quant::quantize_graph(g, cal, quant::Method::Channel);
+  CHECK(stats.float_ops.at("Sub") == 1);  // the mean, not the Sub of two activations
+  CHECK(stats.float_ops.at("Div") == 2);  // the std and the chain's Div by 2
 }
 
 TEST_CASE("int8 PRelu with a per-channel slope", "[quant][int8ops]") {
