@@ -33,11 +33,12 @@ struct ConvertArgs {
   CLI::Option* accuracy_opt = nullptr;
 };
 
-// Flags whose feature a later stage adds: accepted by the parser so scripts
-// written for rknn_convert parse, then refused with a clear message.
+// rknn_convert flags rknnc cannot honour: accepted by the parser so scripts
+// written for rknn_convert parse, then refused saying what to do instead.
 void refuse_unavailable(const ConvertArgs& a) {
   if (a.device_opt->count())
-    fail_config("-d (run on a board over adb) is not available yet in rknnc {}; convert without -d", RKNNC_VERSION);
+    fail_config("-d runs the model on a board over adb, which rknnc {} does not do; convert without -d, copy the "
+                ".rknn to the board and run it there with the RKNN runtime (librknnrt)", RKNNC_VERSION);
 }
 
 void print_job_messages(const batch::Job& job, const batch::JobResult& r, bool batch_mode, bool verbose) {
@@ -92,6 +93,7 @@ int convert(const ConvertArgs& a) {
   if (a.inputs.empty() || a.targets.empty() || a.out_dir.empty())
     fail_config("converting needs -t TARGET, -i model.yml and -o OUTDIR (see rknnc --help)");
   refuse_unavailable(a);
+  if (!a.depfile.empty()) check_writable(a.depfile, "--depfile");
   const auto jobs = batch::make_jobs(batch::expand_configs(a.inputs), batch::resolve_targets(a.targets), a.out_dir);
   const bool batch_mode = jobs.size() > 1;
   const bool colour = colour_enabled(stderr);
@@ -150,7 +152,7 @@ Command add_convert(CLI::App& app) {
   a->accuracy_opt = app.add_option("-a,--accuracy", a->accuracy_inputs,
                                    "accuracy analysis on these inputs (one file per model input), e.g. \"a.jpg b.jpg\": writes "
                                    "error_analysis.txt, accuracy.json and snapshot/");
-  a->device_opt = app.add_option("-d,--device", a->device, "run on a board over adb [SERIAL] (not available yet)")
+  a->device_opt = app.add_option("-d,--device", a->device, "run on a board over adb [SERIAL] (refused: rknnc does not drive boards)")
                       ->expected(0, 1);
   app.add_flag("-v,--verbose", a->verbose, "print pass statistics and details");
   return [a] { return convert(*a); };

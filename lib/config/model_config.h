@@ -89,16 +89,20 @@ ModelConfig load_model_config(const fs::path& yaml_path, const LoadOptions& opti
 std::vector<ModelConfig> parse_model_configs(const std::string& yaml_text, const fs::path& yaml_path,
                                              const LoadOptions& options = {});
 
-// One row per key whose feature a later issue adds: set to a non-default
-// value, it is a "not yet supported" error. Later work deletes its row.
+// One row per rknn_convert key whose values rknnc accepts only partly: set to
+// another value than the default, it is a "not supported" error telling the
+// user what to do instead.
 struct UnsupportedKey {
-  const char* key;          // dotted path in a model entry: "configs.op_target"
+  const char* key;          // dotted path in a model entry: "configs.quantized_dtype"
   const char* default_json; // JSON of the default; absent and null also count as default
-  const char* issue;        // which issue adds it
+  const char* hint;         // what to do instead
 };
 const std::vector<UnsupportedKey>& unsupported_keys();
-// Throws "not yet supported" (exit 2) for the first row `entry` sets.
+// Throws "not supported" (exit 2) for the first row `entry` sets.
 void check_supported(const ModelConfig& cfg);
+// What a user of `platform: <platform>` (a source format rknnc does not load)
+// does instead: the converter command that makes an ONNX model of it.
+std::string platform_hint(const std::string& platform);
 
 // Checks the config against the loaded model (exit 2 on a mismatch):
 // subgraphs.inputs/outputs name existing tensors; input_size_list has one

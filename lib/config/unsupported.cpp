@@ -1,9 +1,10 @@
-// Keys parsed and validated now whose feature a later issue builds. Setting
-// one to a non-default value is a one-line "not yet supported" error. When an
-// issue lands, it deletes its rows here (and the tests that expect the error).
+// rknn_convert keys whose values rknnc accepts only partly. Setting one to
+// another value than the default is a one-line error that says what to do.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
+#include <string>
 
 #include "config/model_config.h"
 #include "util/error.h"
@@ -12,10 +13,27 @@ namespace rknnc::config {
 
 const std::vector<UnsupportedKey>& unsupported_keys() {
   static const std::vector<UnsupportedKey> table = {
-      {"platform", "\"onnx\"", "a later frontend issue (only ONNX models load today)"},
-      {"configs.quantized_dtype", "\"asymmetric_quantized-8\"", "a later issue (RK182x w8a8 / w4a16, 002 §2.2)"},
+      {"platform", "\"onnx\"", nullptr},  // the hint depends on the platform: platform_hint()
+      {"configs.quantized_dtype", "\"asymmetric_quantized-8\"",
+       "rknnc quantises to int8 (asymmetric_quantized-8); remove the key or set it to \"asymmetric_quantized-8\""},
   };
   return table;
+}
+
+std::string platform_hint(const std::string& platform) {
+  static const std::map<std::string, std::string> hints = {
+      {"pytorch", "export the model to ONNX with torch.onnx.export(model, example_input, \"model.onnx\", "
+                  "opset_version=17)"},
+      {"tflite", "convert the model to ONNX with `python3 -m tf2onnx.convert --tflite model.tflite --output model.onnx`"},
+      {"tensorflow", "convert the model to ONNX with `python3 -m tf2onnx.convert --graphdef model.pb --inputs IN:0 "
+                     "--outputs OUT:0 --output model.onnx`"},
+      {"caffe", "convert the model (prototxt + caffemodel) to ONNX with a Caffe-to-ONNX converter"},
+      {"darknet", "convert the model (cfg + weights) to ONNX, e.g. by loading it into a PyTorch port of the network "
+                  "and exporting it with torch.onnx.export"},
+  };
+  const auto it = hints.find(platform);
+  const std::string how = it != hints.end() ? it->second : "convert the model to ONNX";
+  return "rknnc loads ONNX models: " + how + ", then set platform: onnx and model_file_path to the .onnx file";
 }
 
 void check_supported(const ModelConfig& cfg) {
@@ -27,8 +45,8 @@ void check_supported(const ModelConfig& cfg) {
     if (!cfg.echo.contains(ptr)) continue;
     const nlohmann::json& value = cfg.echo.at(ptr);
     if (value.is_null() || value == nlohmann::json::parse(row.default_json)) continue;
-    fail_config("{}: {} is not yet supported (comes with {}); remove the key or set it to {}", cfg.where(row.key),
-                value.dump(), row.issue, row.default_json);
+    fail_config("{}: {} is not supported; {}", cfg.where(row.key), value.dump(),
+                row.hint ? std::string(row.hint) : platform_hint(value.is_string() ? value.get<std::string>() : ""));
   }
 }
 

@@ -27,7 +27,7 @@ void check_supported(const ir::Graph& g, const config::ModelConfig& cfg) {
   auto missing = runtime::Executor::unsupported_nodes(g);
   if (missing.empty()) return;
   const ir::Node& n = *missing.front();
-  fail("{}: node '{}' has op {} (opset {}), which rknnc does not support yet ({} unsupported node(s)); "
+  fail("{}: node '{}' has op {} (opset {}), which rknnc cannot convert ({} such node(s)); "
        "cut it off with subgraphs.outputs or replace it in the model",
        cfg.model_file_path.string(), n.name, n.op_type, g.opset, missing.size());
 }

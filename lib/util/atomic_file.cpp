@@ -53,6 +53,19 @@ void StagedOutputs::discard() {
   staged_.clear();
 }
 
+void check_writable(const fs::path& dest, const std::string& what) {
+  std::error_code ec;
+  if (fs::is_directory(dest, ec)) fail_config("{} {}: is a folder; give a file path", what, dest.string());
+  fs::path dir = fs::absolute(dest, ec).parent_path();
+  while (!dir.empty() && !fs::exists(dir, ec) && dir != dir.parent_path()) dir = dir.parent_path();
+  if (!fs::is_directory(dir, ec))
+    fail_config("{} {}: {} is a file, so no folder can be made there; give another path", what, dest.string(),
+                dir.string());
+  if (::access(dir.c_str(), W_OK) != 0)
+    fail_config("{} {}: cannot write in {} ({}); give another path", what, dest.string(), dir.string(),
+                std::strerror(errno));
+}
+
 void write_file_atomic(const fs::path& dest, std::string_view bytes) {
   StagedOutputs out;
   out.add(dest, bytes);

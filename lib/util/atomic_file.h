@@ -24,6 +24,11 @@ class StagedOutputs {
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> staged_;  // temp, dest
 };
 
+// Throws a one-line usage error (naming `what`, e.g. "--depfile") when `dest`
+// cannot be written: it is a folder, or its nearest existing ancestor is a
+// file or not writable. For outputs written after long work, checked first.
+void check_writable(const std::filesystem::path& dest, const std::string& what);
+
 // Convenience for one file.
 void write_file_atomic(const std::filesystem::path& dest, std::string_view bytes);
 std::string read_file(const std::filesystem::path& path, const std::string& what);

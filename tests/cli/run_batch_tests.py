@@ -197,6 +197,15 @@ def check_depfiles(ctx):
                    "targets/rk3588.yaml"):
         expect(needle in text, f"depfile lacks {needle}")
     expect(open(os.path.join(out, "two_input.d")).read() == text, "-M and --depfile differ for one job")
+    # A depfile that cannot be written is refused before any conversion runs.
+    blocker = os.path.join(ctx["tmp"], "a_file")
+    open(blocker, "w").close()
+    for bad, says in ((os.path.join(blocker, "all.d"), "is a file, so no folder can be made there"),
+                      (ctx["tmp"], "is a folder; give a file path")):
+        out2 = os.path.join(ctx["tmp"], "dep_bad")
+        p = rknnc("-t", "rk3588", "-i", os.path.join(ctx["configs"], "two_input.yml"), "-o", out2, "--depfile", bad)
+        expect(p.returncode == 2 and says in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr)
+        expect(not os.path.exists(out2), f"--depfile {bad} failed after writing outputs")
 
 
 def makefile_from_docs():

@@ -58,7 +58,7 @@ TEST_CASE("config errors: malformed configs give one line naming file and key", 
        "configs.quantized_method: got \"tensor\"; expected one of layer, channel"},
       {"unknown quantized_dtype", kHead + "  configs:\n    quantized_dtype: int3\n", "configs.quantized_dtype: got \"int3\""},
       {"RK182x quantized_dtype not yet supported", kHead + "  configs:\n    quantized_dtype: w4a16\n",
-       "configs.quantized_dtype: \"w4a16\" is not yet supported"},
+       "configs.quantized_dtype: \"w4a16\" is not supported; rknnc quantises to int8"},
       {"float_dtype bfloat16", kHead + "  configs:\n    float_dtype: bfloat16\n", "configs.float_dtype: got \"bfloat16\""},
       {"input_size_list malformed string", kHead + "  subgraphs:\n    input_size_list:\n      - 1,3,a,224\n",
        "subgraphs.input_size_list[0]: got \"1,3,a,224\"; expected a shape"},
@@ -89,7 +89,7 @@ TEST_CASE("config errors: malformed configs give one line naming file and key", 
       {"custom_string too long", kHead + "  configs:\n    custom_string: " + std::string(1100, 'x') + "\n",
        "configs.custom_string: got"},
       {"not yet supported: platform", "models:\n  name: net\n  platform: tflite\n  model_file_path: models/m.onnx\n",
-       "platform: \"tflite\" is not yet supported"},
+       "platform: \"tflite\" is not supported; rknnc loads ONNX models: convert the model to ONNX with `python3 -m tf2onnx.convert --tflite"},
       {"name over the file name limit", "models:\n  name: " + std::string(201, 'a') + "\n  platform: onnx\n"
        "  model_file_path: models/m.onnx\n", "models.name: '" + std::string(40, 'a') + "…' is 201 bytes long"},
       {"name over the limit in a list", "models:\n  - {name: " + std::string(300, 'b') +
@@ -136,7 +136,8 @@ TEST_CASE("config errors: a non-default value of an unsupported key fails only w
   const auto msg = usage_error([&] {
     config::load_model_config(d.yaml(base_entry() + "  configs:\n    quantized_dtype: w8a8\n"));
   });
-  CHECK_THAT(msg, Catch::Contains("configs.quantized_dtype: \"w8a8\" is not yet supported (comes with a later issue"));
+  CHECK_THAT(msg, Catch::Contains("configs.quantized_dtype: \"w8a8\" is not supported; rknnc quantises to int8 "
+                                 "(asymmetric_quantized-8); remove the key"));
 }
 
 TEST_CASE("config errors: YAML size, nesting and alias expansion are bounded", "[config]") {
