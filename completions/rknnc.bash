@@ -48,7 +48,7 @@ _rknnc() {
     targets) flags="--json --help" ;;
     passes) flags="--level --help" ;;
     export-qdq) flags="-o --output --key-file --help" ;;
-    hybrid) flags="-t --target -i --input -o --output --cfg -v --verbose --help" ;;
+    hybrid) flags="-t --target -i --input -o --output --cfg --proposal --target-cos --max-layers -v --verbose --help" ;;
     *) flags="-t --target -i --input -o --output -j --jobs --force -M --depfile --json -q --quiet -e --eval
               -a --accuracy -d --device -v --verbose --version -h --help" ;;
   esac

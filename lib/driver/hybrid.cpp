@@ -1,6 +1,7 @@
 #include "driver/hybrid.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -11,6 +12,7 @@
 #include "quant/accuracy.h"
 #include "quant/float16.h"
 #include "quant/hybrid_cfg.h"
+#include "quant/hybrid_proposal.h"
 #include "quant/prepare.h"
 #include "util/atomic_file.h"
 #include "util/cancel.h"
@@ -58,13 +60,18 @@ quant::HybridCfg calibrated_cfg(const ir::Graph& prepared, const quant::Calibrat
   return cfg;
 }
 
-runtime::TensorMap first_sample(const ir::Graph& g, const config::ModelConfig& cfg) {
+// The first `n` samples of the data set (all when it has fewer).
+std::vector<runtime::TensorMap> first_samples(const ir::Graph& g, const config::ModelConfig& cfg, size_t n) {
   std::vector<std::string> warnings;  // calibration reported them already
   const dataset::SampleStream stream(cfg.dataset, dataset::input_specs(g, cfg.configs.quant_img_RGB2BGR), &warnings);
-  const std::vector<ir::Tensor> tensors = stream.load(0);
-  runtime::TensorMap inputs;
-  for (size_t i = 0; i < g.inputs.size(); ++i) inputs[g.inputs[i]] = tensors.at(i);
-  return inputs;
+  std::vector<runtime::TensorMap> samples;
+  for (size_t s = 0; s < std::min(n, stream.size()); ++s) {
+    const std::vector<ir::Tensor> tensors = stream.load(s);
+    runtime::TensorMap inputs;
+    for (size_t i = 0; i < g.inputs.size(); ++i) inputs[g.inputs[i]] = tensors.at(i);
+    samples.push_back(std::move(inputs));
+  }
+  return samples;
 }
 
 // One comment per tensor: its layer's single-layer cosine (004 §7.1 `single`).
@@ -86,23 +93,47 @@ void add_cosine_comments(quant::HybridCfg& cfg, const ir::Graph& golden, const i
   }
 }
 
+// --proposal lists layers as float16: the target must run float16.
+void check_target_has_float16(const target::Target& t) {
+  if (std::find(t.dtypes.begin(), t.dtypes.end(), "float16") == t.dtypes.end())
+    fail_config("--proposal: {} runs only {} (its target file's dtypes), so no layer can move to float16; convert "
+                "without --proposal, or take a target with float16 (rknnc targets)",
+                t.name, fmt::join(t.dtypes, ", "));
+}
+
+// custom_quantize_layers pre-filled with the proposal's layers, each with its reason.
+void add_proposal(quant::HybridCfg& cfg, const ir::Graph& prepared, const quant::Calibration& cal,
+                  quant::Method method, const std::vector<runtime::TensorMap>& samples,
+                  const quant::ProposalOptions& options, const std::atomic<bool>* cancel) {
+  quant::ProposalInput in{&prepared, &cal, method, {}, samples};
+  for (const auto& [tensor, t] : cfg.tensors)
+    if (t.single_cos <= 1) in.candidates.emplace_back(tensor, t.single_cos);
+  quant::Proposal p = quant::propose_float16_layers(in, options, cancel);
+  cfg.custom_header = std::move(p.summary);
+  cfg.custom_layers = std::move(p.layers);
+}
+
 }  // namespace
 
-ConvertResult hybrid_step1(const ConvertRequest& req) {
+ConvertResult hybrid_step1(const ConvertRequest& req, const std::optional<quant::ProposalOptions>& proposal) {
   StageTimer timer;
   ConvertResult result;
   OptimizedModel m = load_and_optimize(req, result, timer);
   if (!m.cfg.quantize)
     fail_config("{} is false; hybrid quantisation calibrates int8: set quantize: true and a dataset",
                 m.cfg.where("quantize"));
+  if (proposal) check_target_has_float16(m.tgt);
   quant::prepare_for_int8(m.graph);
   const quant::Calibration cal = calibrate_on_dataset(m.graph, m.cfg, req.cancel, result.warnings);
   throw_if_cancelled(req.cancel);
   append_mixed_range_warnings(m.graph, cal, {}, result.warnings);
   ir::Graph quantized;
-  quant::HybridCfg cfg =
-      calibrated_cfg(m.graph, cal, quant::method_from_name(m.cfg.configs.quantized_method), quantized);
-  add_cosine_comments(cfg, m.graph, quantized, first_sample(m.graph, m.cfg));
+  const quant::Method method = quant::method_from_name(m.cfg.configs.quantized_method);
+  quant::HybridCfg cfg = calibrated_cfg(m.graph, cal, method, quantized);
+  const std::vector<runtime::TensorMap> samples =
+      first_samples(m.graph, m.cfg, proposal ? quant::kProposalSamples : 1);
+  add_cosine_comments(cfg, m.graph, quantized, samples.at(0));
+  if (proposal) add_proposal(cfg, m.graph, cal, method, samples, *proposal, req.cancel);
   const GoldenExport golden = export_golden(m.graph, m.cfg.name);
   cfg.model_sha256 = golden.sha256;
   timer.done("hybrid_step1");

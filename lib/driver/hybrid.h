@@ -8,14 +8,19 @@
 //          (`rknnc hybrid step2 --cfg`, or configs.hybrid_cfg).
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 #include "driver/convert.h"
 #include "driver/numerics.h"
+#include "quant/hybrid_proposal.h"
 #include "quant/quantize_graph.h"
 
 namespace rknnc::driver {
 
-// Writes the three step1 files atomically; result.written lists them.
-ConvertResult hybrid_step1(const ConvertRequest& req);
+// Writes the three step1 files atomically; result.written lists them. With
+// `proposal`, custom_quantize_layers lists the layers the proposal measured
+// (quant/hybrid_proposal.h).
+ConvertResult hybrid_step1(const ConvertRequest& req, const std::optional<quant::ProposalOptions>& proposal = {});
 
 // Lowers a prepared, calibrated graph to int8 with the cfg's parameters and
 // float16 layers; `report` gets build.json's quantization.hybrid section.

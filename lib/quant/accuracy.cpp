@@ -27,11 +27,6 @@ ir::Tensor quantize(const ir::Tensor& t, const ir::QuantParams& q) {
   return out;
 }
 
-ir::Tensor as_float(const ir::Graph& g, const std::string& name, const ir::Tensor& t) {
-  if (const ir::QuantParams* q = g.quant_params(name); q && !q->per_channel()) return dequantize(t, *q);
-  return t.dtype() == ir::DataType::Float32 ? t : dequantize(t, ir::QuantParams::per_tensor(1.f, 0));
-}
-
 // The golden tensor a simulator tensor stands for: T itself, or T with the
 // suffix the lowering gave its int8 / float version.
 std::string golden_name(const runtime::TensorMap& golden, const std::string& sim) {
@@ -81,6 +76,11 @@ runtime::TensorMap run_all(const ir::Graph& g, const runtime::TensorMap& inputs)
 }
 
 }  // namespace
+
+ir::Tensor as_float(const ir::Graph& g, const std::string& name, const ir::Tensor& t) {
+  if (const ir::QuantParams* q = g.quant_params(name); q && !q->per_channel()) return dequantize(t, *q);
+  return t.dtype() == ir::DataType::Float32 ? t : dequantize(t, ir::QuantParams::per_tensor(1.f, 0));
+}
 
 Similarity compare_tensors(const ir::Tensor& a, const ir::Tensor& b) {
   Similarity s;

@@ -39,4 +39,8 @@ struct Similarity {
 };
 Similarity compare_tensors(const ir::Tensor& a, const ir::Tensor& b);
 
+// Value `t` of tensor `name` of a quantised graph in float32 (dequantised with
+// its per-tensor parameters, or converted).
+ir::Tensor as_float(const ir::Graph& quantized, const std::string& name, const ir::Tensor& t);
+
 }  // namespace rknnc::quant

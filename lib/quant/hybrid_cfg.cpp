@@ -72,7 +72,11 @@ std::string write_hybrid_cfg(const HybridCfg& cfg, const std::string& model_name
       "# (int16 only on targets whose target file lists it). The layer is the op writing that tensor.\n"
       "custom_quantize_layers:\n",
       model_name, cfg.model_sha256);
-  for (const auto& [tensor, dtype] : cfg.custom_layers) out += fmt::format("    {}: {}\n", yaml_key(tensor), dtype);
+  for (const auto& line : cfg.custom_header) out += fmt::format("    # {}\n", line);
+  for (const CfgLayer& l : cfg.custom_layers) {
+    if (!l.comment.empty()) out += fmt::format("    # {}\n", l.comment);
+    out += fmt::format("    {}: {}\n", yaml_key(l.tensor), l.dtype);
+  }
   if (cfg.custom_layers.empty() && !cfg.tensors.empty()) {  // the example: the layer with the lowest cosine
     auto example = std::min_element(cfg.tensors.begin(), cfg.tensors.end(), [](const auto& a, const auto& b) {
       return a.second.single_cos < b.second.single_cos;

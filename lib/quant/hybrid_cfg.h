@@ -31,9 +31,16 @@ struct CfgTensor {
   double single_cos = 2;           // its layer's single-layer cosine; 2: none measured
 };
 
+// One custom_quantize_layers entry.
+struct CfgLayer {
+  std::string tensor, dtype;  // the layer's output tensor -> float16 / int16
+  std::string comment;        // written above it (why the proposal chose it)
+};
+
 struct HybridCfg {
   std::string model_sha256;
-  std::map<std::string, std::string> custom_layers;       // tensor -> float16 / int16
+  std::vector<std::string> custom_header;                 // comment lines above the layers (the proposal's summary)
+  std::vector<CfgLayer> custom_layers;                    // file order
   std::vector<std::pair<std::string, CfgTensor>> tensors;  // graph order
 };
 

@@ -30,9 +30,9 @@ std::vector<InputSpan> calibrated_inputs(const ir::Graph& g, const ir::Node& n, 
 
 }  // namespace
 
-std::vector<std::string> mixed_range_warnings(const ir::Graph& g, const Calibration& cal,
-                                              const std::set<std::string>& float_layers) {
-  std::vector<std::string> warnings;
+std::vector<MixedConcat> mixed_range_concats(const ir::Graph& g, const Calibration& cal,
+                                             const std::set<std::string>& float_layers) {
+  std::vector<MixedConcat> found;
   for (const auto& n : g.nodes) {
     if (n->op_type != "Concat" || !find_rule(g, *n) || float_layers.count(n->outputs[0])) continue;
     const std::vector<InputSpan> inputs = calibrated_inputs(g, *n, cal);
@@ -40,14 +40,22 @@ std::vector<std::string> mixed_range_warnings(const ir::Graph& g, const Calibrat
     const auto [narrow, wide] = std::minmax_element(inputs.begin(), inputs.end(),
                                                     [](const InputSpan& a, const InputSpan& b) { return a.span < b.span; });
     const double factor = wide->span / narrow->span;
-    if (factor <= kMixedRangeFactor) continue;
+    if (factor > kMixedRangeFactor)
+      found.push_back({n.get(), narrow->tensor, wide->tensor, narrow->range, wide->range, factor});
+  }
+  return found;
+}
+
+std::vector<std::string> mixed_range_warnings(const ir::Graph& g, const Calibration& cal,
+                                              const std::set<std::string>& float_layers) {
+  std::vector<std::string> warnings;
+  for (const MixedConcat& m : mixed_range_concats(g, cal, float_layers))
     warnings.push_back(fmt::format(
         "Concat '{}' (node '{}'): input '{}' spans [{:.4g}, {:.4g}] and input '{}' [{:.4g}, {:.4g}], {:.0f}x wider; on "
         "the output's one int8 scale '{}' keeps about {:.1f} of 256 levels; run the Concat in float16 (rknnc hybrid "
-        "step1/step2, docs/hybrid.md) or concatenate outside the model",
-        n->outputs[0], n->name, narrow->tensor, narrow->range.lo, narrow->range.hi, wide->tensor, wide->range.lo,
-        wide->range.hi, factor, narrow->tensor, 256.0 / factor));
-  }
+        "step1 --proposal or step1/step2, docs/hybrid.md) or concatenate outside the model",
+        m.node->outputs[0], m.node->name, m.narrow, m.narrow_range.lo, m.narrow_range.hi, m.wide, m.wide_range.lo,
+        m.wide_range.hi, m.factor, m.narrow, 256.0 / m.factor));
   return warnings;
 }
 

@@ -16,6 +16,20 @@ namespace rknnc::quant {
 
 inline constexpr double kMixedRangeFactor = 16;  // 4 of 8 bits lost; docs/quantization.md
 
+// An int8 Concat whose inputs' calibrated int8 ranges differ by more than
+// kMixedRangeFactor: its narrowest and widest input.
+struct MixedConcat {
+  const ir::Node* node = nullptr;
+  std::string narrow, wide;
+  Range narrow_range, wide_range;
+  double factor = 1;  // wide span / narrow span
+};
+
+// The mixed-range Concats of `graph` (prepared, calibrated), graph order;
+// layers in `float_layers` (hybrid float16) are skipped.
+std::vector<MixedConcat> mixed_range_concats(const ir::Graph& graph, const Calibration& cal,
+                                             const std::set<std::string>& float_layers = {});
+
 // One warning per int8 Concat of `graph` (prepared, calibrated) whose widest
 // and narrowest calibrated input ranges differ by more than kMixedRangeFactor;
 // layers in `float_layers` (hybrid float16) are skipped.
