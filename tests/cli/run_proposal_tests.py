@@ -2,8 +2,8 @@
 """`rknnc hybrid step1 --proposal` (docs/hybrid.md "Proposal"), on rk3588 (JUnit class proposal):
 
   yolo_scores      samples/yolo_scores (decoded boxes 0-640 and sigmoid scores in one
-                   Concat): the proposal lists the mixed-range Concat, step2 builds
-                   it; on the 16 test images: score cosine vs fp32 and detections
+                   Concat): step1 warns about the Concat, with --proposal it lists
+                   it as float16 instead (no warning), step2 builds it; on the 16 test images: score cosine vs fp32 and detections
                    (score > 0.25) kept, for fp32, plain int8, proposal. Plain int8
                    must show the collapse, the proposal must fix it.
   outlier_act      samples/outlier_act: the proposal's layers in float16 raise the
@@ -104,6 +104,13 @@ def yolo_scores(ctx):
     listed = [t for t, _, _ in layers]
     expect("output" in listed, f"the proposal does not list the mixed-range Concat 'output': {listed}")
     expect("mixed ranges" in dict((t, c) for t, _, c in layers)["output"], "no mixed-range comment on 'output'")
+    warned = {}
+    for label, flags in (("plain", []), ("proposal", ["--proposal"])):
+        p = ok(rknnc("hybrid", "step1", "-t", TARGET, "-i", YOLO, "-o", os.path.join(ctx["tmp"], "warn_" + label),
+                     *flags), "step1")
+        warned[label] = "Concat 'output'" in p.stderr
+    expect(warned == {"plain": True, "proposal": False},
+           f"the mixed-range warning should come without --proposal only (it lists the fix): {warned}")
     n = out["fp32"].size // (8 * 64)
     ys = {k: v.reshape(n, 8, 64) for k, v in out.items()}
     ref_scores, ref_boxes = ys["fp32"][:, 4:, :], ys["fp32"][:, :4, :]
