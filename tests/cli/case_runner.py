@@ -5,6 +5,7 @@ A check is a function(ctx) that raises AssertionError (or any exception)
 with a one-line reason on failure."""
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -92,3 +93,12 @@ def run_cases(suite_name, cases, ctx):
 def main_exit(code):
     sys.stdout.flush()
     sys.exit(code)
+
+
+def remove_tmp_and_exit(tmp, code):
+    """Removes the work folder `tmp` (kept, and named, with RKNNC_KEEP_TMP=1), then main_exit."""
+    if os.environ.get("RKNNC_KEEP_TMP") != "1":
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        print("kept", tmp)
+    main_exit(code)

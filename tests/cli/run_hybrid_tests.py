@@ -27,7 +27,6 @@ import glob
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 
@@ -37,7 +36,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "ort"))
-from case_runner import SRC, expect, main_exit, rknnc, run_cases  # noqa: E402
+from case_runner import SRC, expect, remove_tmp_and_exit, rknnc, run_cases  # noqa: E402
 import compare_samples as cs  # noqa: E402
 
 TARGET = "rk3588"
@@ -378,11 +377,7 @@ def main():
             cases.append((f"bad_{what}", lambda c, w=what, m=mutate, p=pattern: bad_case(c, w, m, p)))
     code = run_cases("hybrid", cases, ctx)
     print("\n".join(ctx["numbers"]))
-    if os.environ.get("RKNNC_KEEP_TMP") != "1":
-        shutil.rmtree(tmp, ignore_errors=True)
-    else:
-        print("kept", tmp)
-    main_exit(code)
+    remove_tmp_and_exit(tmp, code)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ Prints the tables (the issue asks for the numbers). Env: RKNNC_BIN,
 RKNNC_SOURCE_DIR, RKNNC_JUNIT_DIR; RKNNC_KEEP_TMP=1 keeps the work folder."""
 import os
 import re
-import shutil
 import sys
 import tempfile
 
@@ -29,7 +28,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "ort"))
-from case_runner import SRC, expect, main_exit, rknnc, run_cases  # noqa: E402
+from case_runner import SRC, expect, remove_tmp_and_exit, rknnc, run_cases  # noqa: E402
 import compare_samples as cs  # noqa: E402
 
 TARGET = "rk3588"
@@ -225,11 +224,7 @@ def main():
     code = run_cases("proposal", cases, ctx)
     print("\n\n".join(ctx["tables"]))
     print("\n".join(ctx["numbers"]))
-    if os.environ.get("RKNNC_KEEP_TMP") != "1":
-        shutil.rmtree(tmp, ignore_errors=True)
-    else:
-        print("kept", tmp)
-    main_exit(code)
+    remove_tmp_and_exit(tmp, code)
 
 
 if __name__ == "__main__":
