@@ -13,11 +13,15 @@
   comments         every listed layer has a comment with its cosines; the summary
                    names the plain and the proposed output cosine
   deterministic    step1 --proposal twice: byte-identical cfg
+  every_config     every configs/*.yml: step1 --proposal --target-cos 0.99999
+                   --max-layers 3, then step2 builds exactly the listed layers
   bad_*            bad --target-cos / --max-layers values, the options without
                    --proposal, --proposal on a target without float16: one stderr
                    line, exit 2, nothing written
 Prints the tables (the issue asks for the numbers). Env: RKNNC_BIN,
 RKNNC_SOURCE_DIR, RKNNC_JUNIT_DIR; RKNNC_KEEP_TMP=1 keeps the work folder."""
+import glob
+import json
 import os
 import re
 import sys
@@ -187,6 +191,21 @@ def deterministic(ctx):
                f"yolo_scores{suffix} differs between two runs")
 
 
+def every_config(ctx):
+    """Each configs/*.yml: a demanding proposal (--target-cos 0.99999 --max-layers 3) goes through step2
+    as written, and build.json's float16 layers are the listed ones."""
+    for cfg in sorted(glob.glob(os.path.join(SRC, "configs", "*.yml"))):
+        name = cs.Sample(cfg).name
+        folder, text = step1(ctx, cfg, "demanding", "--proposal", "--target-cos", "0.99999", "--max-layers", "3")
+        listed = sorted(t for t, _, _ in proposal_layers(text))
+        expect(len(listed) <= 3, f"{name}: {len(listed)} layers listed with --max-layers 3")
+        ok(rknnc("hybrid", "step2", "-t", TARGET, "-i", cfg, "-o", folder), f"{name}: step2 with the proposal")
+        with open(os.path.join(folder, name + ".build.json")) as f:
+            got = sorted(json.load(f)["quantization"]["hybrid"]["float16_layers"])
+        ctx["numbers"].append(f"every_config {name}: {listed}")
+        expect(got == listed, f"{name}: build.json float16 layers {got}, the cfg lists {listed}")
+
+
 def bad(ctx, what, args, pattern, target=TARGET):
     out = os.path.join(ctx["tmp"], "bad_" + what)
     p = rknnc("hybrid", "step1", "-t", target, "-i", YOLO, "-o", out, *args)
@@ -216,7 +235,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="rknnc-proposal.")
     ctx = {"tmp": tmp, "step1": {}, "numbers": [], "tables": []}
     cases = [("yolo_scores", yolo_scores), ("outlier_act", outlier_act), ("max_layers", max_layers),
-             ("target_cos", target_cos), ("comments", comments), ("deterministic", deterministic)]
+             ("target_cos", target_cos), ("comments", comments), ("deterministic", deterministic),
+             ("every_config", every_config)]
     for what, args, pattern in BAD:
         cases.append((f"bad_{what}", lambda c, w=what, a=args, p=pattern: bad(c, w, a, p)))
     cases.append(("bad_int8_only_target",
