@@ -20,7 +20,10 @@ struct ExternalData {
   std::string bytes;
 };
 
-// Serialised ModelProto bytes, deterministic; opset = the ai.onnx import.
+// Serialised ModelProto bytes, deterministic; opset = the ai.onnx import,
+// raised to the opset that introduced the newest op the graph holds
+// (LayerNormalization 17, GroupNormalization / Mish 18, Gelu 20); at 18+
+// Reduce* axes are written as an input.
 // With `external`, the initializers' data go there instead of into the model.
 std::string export_onnx(const ir::Graph& graph, int64_t opset, ExternalData* external = nullptr);
 

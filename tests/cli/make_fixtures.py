@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes fixtures into argv[1]: ONNX models that are valid protobuf but wrong
 for rknnc, dataset lists and .npy inputs."""
+import os
 import sys
 
 import numpy as np
@@ -26,6 +27,7 @@ save("unsupported_std_op", [helper.make_node("Relu", ["images"], ["r"], name="re
                             helper.make_node("LpNormalization", ["r"], ["out"], name="lpnorm1")], [x], [y])
 # Opset far too new and far too old.
 save("opset_99", [helper.make_node("Relu", ["images"], ["out"])], [x], [y], opset=99)
+save("opset_22", [helper.make_node("Relu", ["images"], ["out"])], [x], [y], opset=22)
 save("opset_5", [helper.make_node("Relu", ["images"], ["out"])], [x], [y], opset=5)
 # Shapes that do not fit: Add of 1x3x8x8 and 1x4x8x8.
 w = helper.make_tensor("w", TensorProto.FLOAT, [1, 4, 8, 8], [0.0] * 256)
@@ -137,6 +139,39 @@ external = bias_tensor([1, 3, 8, 8])
 external.data_location = TensorProto.EXTERNAL
 external.external_data.add(key="location", value="weights.bin")
 save("external_data", add_bias, [x], [y], [external])
+
+
+def external_model(name, location, data=None, offset=None, length=None, folder=out):
+    """add_bias with its bias in external data at `location` (bytes `data` written there when given)."""
+    t = bias_tensor([1, 3, 8, 8])
+    t.data_location = TensorProto.EXTERNAL
+    t.external_data.add(key="location", value=location)
+    if offset is not None:
+        t.external_data.add(key="offset", value=str(offset))
+    if length is not None:
+        t.external_data.add(key="length", value=str(length))
+    if data is not None:
+        write(location, data)
+    onnx.save(helper.make_model(helper.make_graph(add_bias, name, [x], [y], [t]),
+                                opset_imports=[helper.make_opsetid("", 13)]), os.path.join(folder, f"{name}.onnx"))
+
+
+# External data (the bias, 192 float32 = 768 bytes): good, and every way its
+# location or extent can be wrong. ext_sub/ holds models whose data file is a
+# link out of their folder or names a path above it.
+bias_bytes = np.arange(192, dtype=np.float32).tobytes()
+external_model("ext_ok", "ext_ok.data", bias_bytes)
+external_model("ext_offset", "ext_offset.data", b"\0" * 64 + bias_bytes, offset=64, length=768)
+external_model("ext_short", "ext_short.data", bias_bytes[:700])
+external_model("ext_bad_length", "ext_bad_length.data", bias_bytes, length=700)
+external_model("ext_bad_offset", "ext_bad_offset.data", bias_bytes, offset=2**62)
+external_model("ext_absolute", os.path.join(out, "ext_ok.data"))
+os.makedirs(f"{out}/ext_sub", exist_ok=True)
+external_model("ext_dotdot", "../ext_ok.data", folder=f"{out}/ext_sub")
+if os.path.lexists(f"{out}/ext_sub/link.data"):
+    os.remove(f"{out}/ext_sub/link.data")
+os.symlink(f"{out}/ext_ok.data", f"{out}/ext_sub/link.data")
+external_model("ext_symlink", "link.data", folder=f"{out}/ext_sub")
 huge_shape = helper.make_tensor("shape", TensorProto.INT64, [5], [100000, 100000, 1, 1, 1])
 save("inferred_too_big", [helper.make_node("Expand", ["images", "shape"], ["e"], name="expand0"),
                           helper.make_node("ReduceSum", ["e"], ["out"], name="sum0")], [x], [y], [huge_shape])

@@ -120,7 +120,7 @@ TEST_CASE("onnx load: initializer data that does not fit dtype x shape is named"
         e->set_key("location");
         e->set_value("weights.bin");
       },
-      "initializer 'b': uses external data");
+      "initializer 'b': external data file 'weights.bin' not found next to the model");
   bad([](onnx::ModelProto& m) { bias(m).set_data_type(onnx::TensorProto::STRING); }, "initializer 'b': ONNX element type 8");
 }
 

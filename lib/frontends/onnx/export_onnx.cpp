@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <variant>
 
 #include "frontends/onnx/onnx_proto.h"
@@ -65,9 +66,45 @@ void move_to_external(onnx::TensorProto& tp, ExternalData& ext) {
   }
 }
 
+// The IR keeps opset-13–17 forms; a graph holding an op introduced later
+// (from an opset 18+ model, or fused by a pass) is written at that op's opset.
+constexpr std::pair<const char*, int64_t> kIntroducedAt[] = {
+    {"LayerNormalization", 17}, {"GroupNormalization", 18}, {"Mish", 18}, {"Gelu", 20}};
+
+int64_t needed_opset(const ir::Graph& g, int64_t opset) {
+  for (const auto& n : g.nodes)
+    for (const auto& [op, version] : kIntroducedAt)
+      if (n->domain.empty() && n->op_type == op) opset = std::max(opset, version);
+  return opset;
+}
+
+bool is_reduce_with_axes_attribute(const ir::Node& n) {
+  return n.domain.empty() && n.op_type.starts_with("Reduce") && n.op_type != "ReduceSum" && n.attrs.has("axes");
+}
+
+// Opset 18 moved Reduce* axes to an input; opset 20 renamed GridSample's
+// bilinear / bicubic to linear / cubic.
+void write_new_form(const ir::Node& n, int64_t opset, onnx::NodeProto& np, onnx::GraphProto& gp) {
+  if (opset >= 18 && is_reduce_with_axes_attribute(n)) {
+    const auto axes = n.attrs.get_ints("axes");
+    const std::string name = n.name + "__axes";
+    onnx::TensorProto& init = *gp.add_initializer();
+    to_onnx_tensor(ir::Tensor::from<int64_t>({static_cast<int64_t>(axes.size())}, axes), init);
+    init.set_name(name);
+    if (np.input_size() < 1) np.add_input("");
+    np.add_input(name);
+    for (int i = np.attribute_size() - 1; i >= 0; --i)
+      if (np.attribute(i).name() == "axes") np.mutable_attribute()->DeleteSubrange(i, 1);
+  }
+  if (opset >= 20 && n.op_type == "GridSample" && n.domain.empty())
+    for (auto& a : *np.mutable_attribute())
+      if (a.name() == "mode" && (a.s() == "bilinear" || a.s() == "bicubic")) a.set_s(a.s() == "bilinear" ? "linear" : "cubic");
+}
+
 }  // namespace
 
-std::string export_onnx(const ir::Graph& g, int64_t opset, ExternalData* external) {
+std::string export_onnx(const ir::Graph& g, int64_t min_opset, ExternalData* external) {
+  const int64_t opset = needed_opset(g, min_opset);
   onnx::ModelProto m;
   m.set_ir_version(8);
   m.set_producer_name("rknnc");
@@ -85,6 +122,7 @@ std::string export_onnx(const ir::Graph& g, int64_t opset, ExternalData* externa
     for (const auto& in : n->inputs) np.add_input(in);
     for (const auto& out : n->outputs) np.add_output(out);
     for (const auto& [key, value] : n->attrs.all()) set_attribute(key, value, *np.add_attribute());
+    write_new_form(*n, opset, np, gp);
   }
   for (const auto& [name, t] : g.initializers) {
     onnx::TensorProto& tp = *gp.add_initializer();

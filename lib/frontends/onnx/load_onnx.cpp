@@ -10,7 +10,9 @@
 
 #include "frontends/frontend.h"
 #include "frontends/onnx/canonicalize.h"
+#include "frontends/onnx/external_data.h"
 #include "frontends/onnx/inference_guards.h"
+#include "frontends/onnx/new_opsets.h"
 #include "frontends/onnx/onnx_proto.h"
 #include "frontends/shape_fill.h"
 #include "util/error.h"
@@ -20,14 +22,14 @@ namespace {
 using namespace onnx_detail;
 
 constexpr int64_t kMinOpset = 7;
-constexpr int64_t kMaxOpset = 17;
+constexpr int64_t kMaxOpset = 21;
 
 int64_t default_opset(const onnx::ModelProto& m, const std::string& file) {
   for (const auto& imp : m.opset_import())
     if (imp.domain().empty() || imp.domain() == "ai.onnx") {
       if (imp.version() < kMinOpset || imp.version() > kMaxOpset)
-        fail("{}: ONNX opset {} is outside the supported range {}–{}; convert it with onnx.version_converter", file,
-             imp.version(), kMinOpset, kMaxOpset);
+        fail("{}: ONNX opset {} is outside the supported range {}–{}; convert the model to an opset in that range "
+             "with onnx.version_converter", file, imp.version(), kMinOpset, kMaxOpset);
       return imp.version();
     }
   fail("{}: the model imports no ai.onnx opset", file);
@@ -159,9 +161,12 @@ void check_inputs_defined(const onnx::GraphProto& g, const std::string& file) {
   }
 }
 
-void run_shape_inference(onnx::ModelProto& m, const std::string& file) {
+// Opset 18–21 nodes are lowered to forms the opset-17 schemas infer (or
+// hidden from inference) first; see new_opsets.h.
+void run_shape_inference(onnx::ModelProto& m, int64_t opset, const std::string& file) {
   check_nodes_before_inference(m.graph(), file);
   check_inputs_defined(m.graph(), file);
+  const std::vector<int> hidden = lower_new_opsets(m, opset, file);
   install_inference_guards();
   try {
     onnx::ShapeInferenceOptions options(false, 0, true);
@@ -171,6 +176,7 @@ void run_shape_inference(onnx::ModelProto& m, const std::string& file) {
     if (auto pos = msg.find('\n'); pos != std::string::npos) msg.resize(pos);
     fail("{}: ONNX shape inference failed: {}; check input_size_list against the model", file, msg);
   }
+  restore_hidden_nodes(*m.mutable_graph(), hidden);
 }
 
 // Declared and inferred value infos; a shape over the element limit is an
@@ -247,13 +253,14 @@ void check_outputs_produced(const ir::Graph& g, const std::string& file) {
 ir::Graph load_onnx(const std::filesystem::path& path, const LoadOptions& options) {
   const std::string file = path.string();
   onnx::ModelProto model = read_model_file(path);
+  load_external_data(model, path);
   ir::Graph g;
   g.opset = default_opset(model, file);
   g.name = model.graph().name();
   g.metadata["producer"] = model.producer_name() + " " + model.producer_version();
   g.metadata["source"] = path.filename().string();
   apply_input_options(*model.mutable_graph(), options, file);
-  run_shape_inference(model, file);
+  run_shape_inference(model, g.opset, file);
   const onnx::GraphProto& gp = model.graph();
   for (const auto& t : gp.initializer())
     g.add_constant(t.name(), to_ir_tensor(t, fmt::format("{}: initializer '{}'", file, t.name())));

@@ -18,8 +18,8 @@ onnx::ModelProto read_model_file(const fs::path& path) {
   const auto size = fs::file_size(path, ec);
   if (ec || size == 0) fail("{}: model file is empty; re-export the model", path.string());
   if (size > static_cast<uintmax_t>(INT32_MAX))
-    fail("{}: the file has {} bytes; an ONNX file holds at most 2 GiB (protobuf's limit), and rknnc does not read "
-         "external data", path.string(), size);
+    fail("{}: the file has {} bytes; an ONNX file holds at most 2 GiB (protobuf's limit): save the weights as "
+         "external data (onnx.save(model, path, save_as_external_data=True))", path.string(), size);
   std::ifstream in(path, std::ios::binary);
   if (!in) fail_config("{}: cannot open model file (permission?)", path.string());
   google::protobuf::io::IstreamInputStream raw(&in);
@@ -32,6 +32,25 @@ onnx::ModelProto read_model_file(const fs::path& path) {
     fail("{}: ONNX model has no graph nodes; is this really an ONNX model?", path.string());
   return model;
 }
+
+namespace {
+// Element types the IR has no dtype for (ONNX TensorProto.DataType numbers).
+const char* unsupported_type_name(int32_t onnx_type) {
+  switch (onnx_type) {
+    case 8: return "string";
+    case 14: return "complex64";
+    case 15: return "complex128";
+    case 17: return "float8e4m3fn";
+    case 18: return "float8e4m3fnuz";
+    case 19: return "float8e5m2";
+    case 20: return "float8e5m2fnuz";
+    case 21: return "uint4";
+    case 22: return "int4";
+    case 23: return "float4e2m1";
+    default: return "unknown";
+  }
+}
+}  // namespace
 
 ir::DataType to_ir_type(int32_t onnx_type, const std::string& what) {
   switch (onnx_type) {
@@ -49,7 +68,8 @@ ir::DataType to_ir_type(int32_t onnx_type, const std::string& what) {
     case onnx::TensorProto::UINT64: return ir::DataType::UInt64;
     case onnx::TensorProto::BFLOAT16: return ir::DataType::BFloat16;
     case onnx::TensorProto::UNDEFINED: return ir::DataType::Undefined;
-    default: fail("{}: ONNX element type {} (string/complex) is not supported", what, onnx_type);
+    default: fail("{}: ONNX element type {} ({}) is not supported; use float32, float16 or an 8- to 64-bit integer type",
+                  what, onnx_type, unsupported_type_name(onnx_type));
   }
 }
 
@@ -71,7 +91,7 @@ ir::Tensor from_field(ir::DataType dtype, const ir::Shape& shape, const Field& f
 // The shape of a stored tensor, checked before any of it is allocated.
 ir::Shape stored_shape(const onnx::TensorProto& t, const std::string& what) {
   if (t.data_location() == onnx::TensorProto::EXTERNAL || t.external_data_size() > 0)
-    fail("{}: uses external data, which rknnc does not read; save the model with "
+    fail("{}: uses external data, which rknnc reads only for initializers; save the model with "
          "onnx.save(model, path, save_as_external_data=False)", what);
   if (t.has_segment()) fail("{}: is stored in segments, which rknnc does not read; re-export the model", what);
   ir::Shape shape(t.dims().begin(), t.dims().end());

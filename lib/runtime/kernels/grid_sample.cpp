@@ -60,9 +60,12 @@ void grid_sample_f32(KernelContext& ctx) {
   const auto& gs = grid.shape();
   if (xs.size() != 4 || gs.size() != 4 || gs[0] != xs[0] || gs[3] != 2)
     ctx.fail("X {} and grid {} must be [N, C, H, W] and [N, Ho, Wo, 2]", ir::shape_str(xs), ir::shape_str(gs));
-  const std::string mode = ctx.attrs().get_string("mode", "bilinear");
+  // Opset 20 renamed bilinear / bicubic to linear / cubic.
+  std::string mode = ctx.attrs().get_string("mode", "bilinear");
+  if (mode == "linear") mode = "bilinear";
+  if (mode == "cubic") mode = "bicubic";
   const std::string pad = ctx.attrs().get_string("padding_mode", "zeros");
-  if (mode != "bilinear" && mode != "nearest" && mode != "bicubic") ctx.fail("mode '{}' is not bilinear, nearest or bicubic", mode);
+  if (mode != "bilinear" && mode != "nearest" && mode != "bicubic") ctx.fail("mode '{}' is not linear (bilinear), nearest or cubic (bicubic)", mode);
   if (pad != "zeros" && pad != "border" && pad != "reflection") ctx.fail("padding_mode '{}' is not zeros, border or reflection", pad);
   const Sampler s{pad == "border" ? Padding::Border : pad == "reflection" ? Padding::Reflection : Padding::Zeros,
                   ctx.attrs().get_int("align_corners", 0) != 0};

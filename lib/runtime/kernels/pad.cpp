@@ -12,19 +12,21 @@ int64_t source_index(int64_t o, int64_t n, int64_t before, int mode) {
   if (i >= 0 && i < n) return i;
   if (mode == 0 || n == 0) return -1;
   if (mode == 1) return i < 0 ? 0 : n - 1;  // edge
+  if (mode == 3) return ((i % n) + n) % n;  // wrap (opset 19)
   if (n == 1) return 0;                     // reflect
   const int64_t period = 2 * (n - 1);
   i = ((i % period) + period) % period;
   return i < n ? i : period - i;
 }
 
-// Pad(data, pads, constant_value?, axes?) for any dtype; mode constant, reflect or edge.
+// Pad(data, pads, constant_value?, axes?) for any dtype; mode constant, reflect, edge or wrap.
 void pad_any(KernelContext& ctx) {
   const ir::Tensor& x = ctx.in(0);
   const size_t rank = x.shape().size();
   const std::string mode_name = ctx.attrs().get_string("mode", "constant");
-  const int mode = mode_name == "constant" ? 0 : mode_name == "edge" ? 1 : mode_name == "reflect" ? 2 : -1;
-  if (mode < 0) ctx.fail("mode '{}' is not one of constant, reflect, edge", mode_name);
+  const int mode = mode_name == "constant" ? 0 : mode_name == "edge" ? 1 : mode_name == "reflect" ? 2
+                 : mode_name == "wrap"       ? 3 : -1;
+  if (mode < 0) ctx.fail("mode '{}' is not one of constant, reflect, edge, wrap", mode_name);
   const auto given = int_input(ctx, 1);
   if (!given) ctx.fail("the pads input is required");
   std::vector<int64_t> axes = int_input(ctx, 3).value_or(std::vector<int64_t>{});
