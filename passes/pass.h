@@ -20,6 +20,9 @@ struct PassStats {
   int64_t nodes_added = 0;
   int64_t bytes_saved = 0;  // constant bytes no longer stored
   std::map<std::string, int64_t> counters;  // pass-specific, e.g. {"bn_fused": 3}
+  // Node groups the pass recognised, by kind (e.g. "attention_blocks"), each
+  // as role → node name; build.json lists them under "patterns".
+  std::map<std::string, std::vector<std::map<std::string, std::string>>> found;
   bool changed() const;
 };
 

@@ -17,10 +17,12 @@ struct LevelPasses {
 // Level 0 runs only what later stages need (constant Shape/ConstantOfShape
 // resolved, no Identity/Dropout left) plus what the config explicitly asks
 // for (remove_reshape, model_pruning gate themselves). Level 1 adds rewrites
-// that are bit-exact in fp32; level 2 those exact up to fp32 rounding (BN and
-// bias folding, then the BNs left over become Mul + Add); level 3 input
-// normalisation folding. Activation fusion is bit-exact but changes which
-// tensors get quantised, so it starts at level 1.
+// that are bit-exact in fp32; level 2 those exact up to fp32 rounding
+// (decomposed LayerNorm / GELU fused into one op, BN and bias folding, then
+// the BNs left over become Mul + Add); level 3 input normalisation folding.
+// find_attention_blocks only names nodes for build.json: every level.
+// Activation fusion is bit-exact but changes which tensors get quantised, so
+// it starts at level 1.
 // docs/passes.md explains each choice.
 constexpr LevelPasses kPipeline[] = {
     {0, "fold_constants"},
@@ -29,6 +31,8 @@ constexpr LevelPasses kPipeline[] = {
     {1, "eliminate_noop_cast"},
     {1, "eliminate_noop_reshape"},
     {1, "eliminate_noop_ops"},
+    {2, "fuse_layer_norm"},
+    {2, "fuse_gelu"},
     {0, "eliminate_dead_nodes"},
     {0, "prune_channels"},
     {2, "fuse_bn_into_conv"},
@@ -37,6 +41,7 @@ constexpr LevelPasses kPipeline[] = {
     {3, "fold_input_normalization"},
     {1, "fuse_activation"},
     {0, "remove_reshape"},
+    {0, "find_attention_blocks"},
     {1, "fold_constants"},
     {0, "eliminate_dead_nodes"},
 };

@@ -100,6 +100,7 @@ constexpr std::array kRules = {
     OpRule{"Celu", QuantKind::Lookup, nullptr},
     OpRule{"Softplus", QuantKind::Lookup, nullptr},
     OpRule{"Mish", QuantKind::Lookup, nullptr},
+    OpRule{"Gelu", QuantKind::Lookup, nullptr},
     OpRule{"ThresholdedRelu", QuantKind::Lookup, nullptr},
     OpRule{"Reshape", QuantKind::Passthrough, nullptr},
     OpRule{"Flatten", QuantKind::Passthrough, nullptr},

@@ -18,6 +18,17 @@ json pass_entry(const passes::PassRecord& r) {
           {"counters", json(r.stats.counters)}};
 }
 
+// Node groups the passes recognised (find_attention_blocks …), by kind.
+json found_patterns(const std::vector<passes::PassRecord>& records) {
+  json patterns = json::object();
+  for (const auto& r : records)
+    for (const auto& [kind, groups] : r.stats.found) {
+      if (!patterns.contains(kind)) patterns[kind] = json::array();
+      for (const auto& group : groups) patterns[kind].push_back(json(group));
+    }
+  return patterns;
+}
+
 int64_t node_count(const std::map<std::string, int>& histogram) {
   int64_t n = 0;
   for (const auto& [op, count] : histogram) n += count;
@@ -64,6 +75,7 @@ json build_report(const BuildReportInput& in) {
       {"ops_before", json(in.ops_before)},
       {"ops_after", json(ops_after)},
       {"passes", std::move(passes)},
+      {"patterns", found_patterns(in.passes)},
       {"quantization", in.quantization},
       {"placement", in.placement},
       {"warnings", in.warnings},
