@@ -49,8 +49,8 @@ void fill_shapes_by_execution(ir::Graph& g, const std::string& file, bool always
     feeds[in] = ir::Tensor(vi.dtype, shape);
   }
   // Outputs are recorded even for graph outputs, so run through every node.
-  runtime::Executor exec(g);
-  try {
+  try {  // the Executor names an op without kernel; the file is added here
+    runtime::Executor exec(g);
     run_recording_shapes(exec, feeds, g, static_inputs);
   } catch (const Error& e) {  // a kernel names the node; the message also names the model file
     throw Error(e.code(), fmt::format("{}: {}", file, e.what()));
