@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "frontends/frontend.h"
@@ -161,12 +162,41 @@ void check_inputs_defined(const onnx::GraphProto& g, const std::string& file) {
   }
 }
 
+// ONNX shape inference dereferences the type of every node input: a value
+// made by a node it cannot infer (no schema in the ONNX library: a newer or
+// custom op, or one hidden by lower_new_opsets) has none, and a later Shape
+// crashed on it (CenterCropPad-18's expansion). When the graph holds such a
+// node, every node output without a declared type is declared with an
+// undefined element type and no shape: inference fills in what it infers.
+void declare_untyped_outputs(onnx::ModelProto& m) {
+  std::map<std::string, int64_t> imports;
+  for (const auto& imp : m.opset_import()) imports[imp.domain() == "ai.onnx" ? "" : imp.domain()] = imp.version();
+  onnx::GraphProto& g = *m.mutable_graph();
+  const bool uninferred = std::any_of(g.node().begin(), g.node().end(), [&](const onnx::NodeProto& n) {
+    const std::string domain = n.domain() == "ai.onnx" ? "" : n.domain();
+    return !imports.count(domain) || !onnx::OpSchemaRegistry::Schema(n.op_type(), static_cast<int>(imports[domain]), domain);
+  });
+  if (!uninferred) return;
+  std::set<std::string> typed;
+  for (const auto* list : {&g.input(), &g.output(), &g.value_info()})
+    for (const auto& v : *list)
+      if (v.has_type()) typed.insert(v.name());
+  for (const auto& n : g.node())
+    for (const auto& out : n.output())
+      if (!out.empty() && typed.insert(out).second) {
+        auto* vi = g.add_value_info();
+        vi->set_name(out);
+        vi->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::UNDEFINED);
+      }
+}
+
 // Opset 18–21 nodes are lowered to forms the opset-17 schemas infer (or
 // hidden from inference) first; see new_opsets.h.
 void run_shape_inference(onnx::ModelProto& m, int64_t opset, const std::string& file) {
   check_nodes_before_inference(m.graph(), file);
   check_inputs_defined(m.graph(), file);
   const std::vector<int> hidden = lower_new_opsets(m, opset, file);
+  declare_untyped_outputs(m);
   install_inference_guards();
   try {
     onnx::ShapeInferenceOptions options(false, 0, true);
