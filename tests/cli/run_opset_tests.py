@@ -6,7 +6,7 @@ opsets up to 17, so its version converter cannot make them), by torch.onnx for
 the fusions.
 
 * opset 18-21 node forms (Reduce*/Pad axes inputs, Split num_outputs, Resize
-  axes / keep_aspect_ratio_policy / half_pixel_symmetric, Pad wrap,
+  axes / keep_aspect_ratio_policy / antialias / half_pixel_symmetric, Pad wrap,
   GroupNormalization-21, Gelu-20, GridSample-20 mode names): `rknnc run` of the
   .onnx matches onnxruntime-node within 1e-4, and the model converts;
 * float8 Cast and blocked quantisation are one-line errors naming the node;
@@ -170,9 +170,15 @@ def case_resize_18_19(ctx):
         helper.make_node("Resize", ["x", "", "sc4"], ["sym"], name="resize_sym", mode="linear",
                          coordinate_transformation_mode="half_pixel_symmetric"),
         helper.make_node("Resize", ["x", "", "sc4"], ["aa_up"], name="resize_antialias_up", mode="linear", antialias=1),
+        helper.make_node("Resize", ["x", "", "down"], ["aa_linear"], name="aa_linear", mode="linear", antialias=1),
+        helper.make_node("Resize", ["x", "", "down"], ["aa_cubic"], name="aa_cubic", mode="cubic", antialias=1),
+        helper.make_node("Resize", ["x", "", "down"], ["aa_cubic_excl"], name="aa_cubic_excl", mode="cubic", antialias=1,
+                         exclude_outside=1),
     ]
-    inits = [floats("sc", [2.0, 1.5]), ints("sz", [9, 10]), floats("sc4", [1, 1, 1.7, 2.3])]
-    outs = [tensor_info(n, None) for n in ["up_axes", "fit", "cover", "sym", "aa_up"]]
+    inits = [floats("sc", [2.0, 1.5]), ints("sz", [9, 10]), floats("sc4", [1, 1, 1.7, 2.3]),
+             floats("down", [1, 1, 0.5, 0.3])]
+    outs = [tensor_info(n, None) for n in ["up_axes", "fit", "cover", "sym", "aa_up", "aa_linear", "aa_cubic",
+                                           "aa_cubic_excl"]]
     m = save_model(os.path.join(w, "resize19.onnx"), nodes, [x], outs, inits, opset=19)
     ctx["numbers"].append(f"resize19: max abs err {matches_ort(m, [rng(2).standard_normal((1, 2, 6, 8), np.float32)], w):.2e}")
     convert(m, w, "resize19")
@@ -225,10 +231,6 @@ def case_unsupported_new_forms(ctx):
     m = save_model(os.path.join(w, "q_block.onnx"), nodes, [x], [tensor_info("q", None, TensorProto.UINT8)],
                    [floats("s", np.ones((1, 3, 2, 4)))], opset=21)
     expect_one_line_error(m, r"q_block\.onnx: node 'q_blocked' \(QuantizeLinear\): blocked quantisation \(block_size 2\) is not supported", w)
-    nodes = [helper.make_node("Resize", ["x", "", "sc"], ["y"], name="aa_down", mode="linear", antialias=1)]
-    m = save_model(os.path.join(w, "aa_down.onnx"), nodes, [x], [tensor_info("y", None)],
-                   [floats("sc", [1, 1, 0.5, 0.5])], opset=18)
-    expect_one_line_error(m, r"aa_down.*antialias=1 with linear downscaling \(scale 0\.5\) is not supported", w)
 
 
 # ---- external data -------------------------------------------------------------
@@ -388,9 +390,9 @@ def main():
     ctx = {"work": work, "numbers": []}
     cases = [("opset 18: Reduce* axes as inputs", case_reduce_18),
              ("opset 18: Pad axes, Split num_outputs", case_pad_split_18),
-             ("opset 18/19: Resize axes, keep_aspect_ratio_policy, half_pixel_symmetric", case_resize_18_19),
+             ("opset 18/19: Resize axes, keep_aspect_ratio_policy, antialias, half_pixel_symmetric", case_resize_18_19),
              ("opset 21: GroupNormalization-21, Gelu, Pad wrap, GridSample-20, Mish", case_opset_21),
-             ("opset 19/21: float8, blocked quantisation, antialias downscaling refused", case_unsupported_new_forms),
+             ("opset 19/21: float8 and blocked quantisation refused", case_unsupported_new_forms),
              ("external data converts and matches", case_external_data),
              ("fusion: decomposed LayerNorm = LayerNormalization", case_fuse_layer_norm),
              ("fusion: GELU erf / tanh forms = Gelu", case_fuse_gelu),
