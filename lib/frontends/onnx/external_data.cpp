@@ -11,7 +11,6 @@
 
 namespace rknnc::frontends::onnx_detail {
 namespace {
-namespace fs = std::filesystem;
 
 struct Entry {
   std::string location;
@@ -39,8 +38,8 @@ Entry read_entry(const onnx::TensorProto& t, const std::string& what) {
 }
 
 // The data file, which must stay inside the model's folder.
-fs::path resolve(const Entry& e, const fs::path& folder, const std::string& what) {
-  const fs::path rel(e.location);
+std::filesystem::path resolve(const Entry& e, const std::filesystem::path& folder, const std::string& what) {
+  const std::filesystem::path rel(e.location);
   if (rel.is_absolute() || rel.has_root_name() || rel.has_root_directory())
     fail("{}: external data location '{}' is an absolute path; it must name a file in the model's folder", what,
          e.location);
@@ -49,19 +48,19 @@ fs::path resolve(const Entry& e, const fs::path& folder, const std::string& what
       fail("{}: external data location '{}' leaves the model's folder; it must name a file in that folder", what,
            e.location);
   std::error_code ec;
-  const fs::path base = fs::canonical(folder, ec);
-  const fs::path file = fs::canonical(folder / rel, ec);
+  const std::filesystem::path base = std::filesystem::canonical(folder, ec);
+  const std::filesystem::path file = std::filesystem::canonical(folder / rel, ec);
   if (ec) fail("{}: external data file '{}' not found next to the model; copy it beside the model", what, e.location);
   if (std::mismatch(base.begin(), base.end(), file.begin(), file.end()).first != base.end())
     fail("{}: external data file '{}' is a link to '{}', outside the model's folder; copy the file itself beside the "
          "model", what, e.location, file.string());
-  if (!fs::is_regular_file(file, ec)) fail("{}: external data '{}' is not a regular file", what, e.location);
+  if (!std::filesystem::is_regular_file(file, ec)) fail("{}: external data '{}' is not a regular file", what, e.location);
   return file;
 }
 
-std::string read_bytes(const onnx::TensorProto& t, const fs::path& folder, const std::string& what) {
+std::string read_bytes(const onnx::TensorProto& t, const std::filesystem::path& folder, const std::string& what) {
   const Entry e = read_entry(t, what);
-  const fs::path file = resolve(e, folder, what);
+  const std::filesystem::path file = resolve(e, folder, what);
   const ir::DataType dtype = to_ir_type(t.data_type(), what);
   const ir::Shape shape(t.dims().begin(), t.dims().end());
   for (int64_t d : shape)
@@ -72,7 +71,7 @@ std::string read_bytes(const onnx::TensorProto& t, const fs::path& folder, const
     fail("{}: external data length {} in '{}', but shape {} of {} needs {} bytes; re-export the model", what,
          *e.length, e.location, ir::shape_str(shape), ir::dtype_name(dtype), need);
   std::error_code ec;
-  const uint64_t size = fs::file_size(file, ec);
+  const uint64_t size = std::filesystem::file_size(file, ec);
   if (ec || e.offset > size || size - e.offset < need)
     fail("{}: external data '{}' has {} bytes, the tensor needs {} from offset {}; the file is truncated or belongs "
          "to another model", what, e.location, size, need, e.offset);
@@ -86,8 +85,8 @@ std::string read_bytes(const onnx::TensorProto& t, const fs::path& folder, const
 
 }  // namespace
 
-void load_external_data(onnx::ModelProto& model, const fs::path& model_path) {
-  const fs::path folder = model_path.has_parent_path() ? model_path.parent_path() : fs::path(".");
+void load_external_data(onnx::ModelProto& model, const std::filesystem::path& model_path) {
+  const std::filesystem::path folder = model_path.has_parent_path() ? model_path.parent_path() : std::filesystem::path(".");
   for (auto& t : *model.mutable_graph()->mutable_initializer()) {
     if (t.data_location() != onnx::TensorProto::EXTERNAL && t.external_data_size() == 0) continue;
     const std::string what = fmt::format("{}: initializer '{}'", model_path.string(), t.name());
