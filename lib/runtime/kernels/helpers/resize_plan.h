@@ -1,6 +1,6 @@
 #pragma once
 // Resize geometry shared by the fp32 / uint8 / int8 kernel and the quantised
-// int8 kernel: per output index along each dim, up to 4 input taps with
+// int8 kernel: per output index along each dim, its input taps with
 // weights (float, and on kResizeWeightBits fraction bits for integer sums).
 #include <array>
 #include <type_traits>
@@ -12,12 +12,12 @@ namespace rknnc::runtime::kernels {
 
 constexpr int kResizeWeightBits = 15;
 
-// One output index along one dim: up to 4 taps (input index, weight);
-// `outside` reads extrapolation_value (tf_crop_and_resize).
+// One output index along one dim: its taps (input index, weight), up to 4
+// (more with antialias); `outside` reads extrapolation_value (tf_crop_and_resize).
 struct Taps {
-  std::array<int64_t, 4> i{};
-  std::array<float, 4> w{};
-  std::array<int64_t, 4> q{};  // round(w · 2^kResizeWeightBits)
+  std::vector<int64_t> i;
+  std::vector<float> w;
+  std::vector<int64_t> q;  // round(w · 2^kResizeWeightBits)
   int n = 0;
   bool outside = false;
   void add(int64_t index, float weight);
