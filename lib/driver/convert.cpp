@@ -56,8 +56,12 @@ ConvertResult convert(const ConvertRequest& req) {
   if (!hybrid.cfg_file.empty() && !cfg.quantize)
     fail_config("{} is false; hybrid quantisation ({}) needs quantize: true", cfg.where("quantize"),
                 hybrid.cfg_file.string());
-  NumericsResult numerics =
-      apply_numerics(graph, cfg, req.cancel, result.warnings, result.log, hybrid.cfg_file.empty() ? nullptr : &hybrid);
+  if (!hybrid.cfg_file.empty() && m.qdq)
+    fail_config("{}: the model carries its own QuantizeLinear / DequantizeLinear parameters, which a hybrid cfg ({}) "
+                "cannot edit; remove configs.hybrid_cfg, or start from the float model", cfg.model_file_path.string(),
+                hybrid.cfg_file.string());
+  NumericsResult numerics = apply_numerics(graph, cfg, req.cancel, result.warnings, result.log,
+                                           hybrid.cfg_file.empty() ? nullptr : &hybrid, m.qdq ? &*m.qdq : nullptr);
   ir::verify(graph, "after quantisation");
   timer.done("quantize");
   throw_if_cancelled(req.cancel);

@@ -60,11 +60,35 @@ nlohmann::json stats_json(const quant::QuantizeStats& s, const quant::Calibratio
           {"dequantize_nodes", s.dequantize_nodes}};
 }
 
+// int8 with the parameters a QDQ model carries (quant/qdq_import.h).
+NumericsResult qdq_numerics(ir::Graph& graph, const config::ModelConfig& cfg, const quant::QdqImport& qdq,
+                            const std::atomic<bool>* cancel, std::vector<std::string>& warnings,
+                            std::vector<std::string>& log) {
+  NumericsResult r;
+  quant::prepare_for_int8(graph);
+  quant::Calibration cal;
+  if (cfg.quantize) cal = calibrate_on_dataset(graph, cfg, cancel, warnings);
+  r.golden = graph;
+  const quant::QuantizeStats stats = quant::quantize_graph(
+      graph, cal, quant::method_from_name(cfg.configs.quantized_method), &qdq.params, !cfg.quantize);
+  for (const auto& w : stats.warnings) warnings.push_back(w);
+  log_ranges(graph, log);
+  r.mode = "int8";
+  r.report = stats_json(stats, cal, cfg);
+  r.report["parameters"] = cfg.quantize ? "model (QuantizeLinear / DequantizeLinear), calibration for the rest"
+                                        : "model (QuantizeLinear / DequantizeLinear)";
+  if (!cfg.quantize) r.report["algorithm"] = "none";
+  r.report["qdq"] = {{"pairs_removed", qdq.pairs}, {"constants_folded", qdq.constants},
+                     {"tensors_with_parameters", qdq.params.size()}};
+  return r;
+}
+
 }  // namespace
 
 NumericsResult apply_numerics(ir::Graph& graph, const config::ModelConfig& cfg, const std::atomic<bool>* cancel,
                               std::vector<std::string>& warnings, std::vector<std::string>& log,
-                              const HybridRequest* hybrid) {
+                              const HybridRequest* hybrid, const quant::QdqImport* qdq) {
+  if (qdq) return qdq_numerics(graph, cfg, *qdq, cancel, warnings, log);
   NumericsResult r;
   if (cfg.quantize) {
     quant::prepare_for_int8(graph);

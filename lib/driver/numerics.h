@@ -13,6 +13,7 @@
 #include "config/model_config.h"
 #include "ir/graph.h"
 #include "quant/calibrate.h"
+#include "quant/qdq_import.h"
 #include "target/target.h"
 
 namespace rknnc::driver {
@@ -29,9 +30,13 @@ struct HybridRequest {
   const target::Target* target = nullptr;
 };
 
+// `qdq`: the model's own QuantizeLinear / DequantizeLinear parameters. Then
+// the graph becomes int8 with them: quantize: false uses nothing else (nodes
+// they do not cover stay float, with a warning); quantize: true calibrates the
+// tensors they leave without parameters.
 NumericsResult apply_numerics(ir::Graph& graph, const config::ModelConfig& cfg, const std::atomic<bool>* cancel,
                               std::vector<std::string>& warnings, std::vector<std::string>& log,
-                              const HybridRequest* hybrid = nullptr);
+                              const HybridRequest* hybrid = nullptr, const quant::QdqImport* qdq = nullptr);
 
 // Calibration's mixed-range warnings (quant/mixed_range.h), hybrid float16
 // layers skipped.

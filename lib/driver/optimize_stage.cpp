@@ -71,6 +71,11 @@ OptimizedModel load_and_optimize(const ConvertRequest& req, ConvertResult& resul
   ir::verify(m.graph, "after loading " + cfg.model_file_path.filename().string());
   m.ops_before = m.graph.op_histogram();
   m.weight_bytes_before = m.graph.constant_bytes();
+  if (quant::has_qdq_nodes(m.graph)) {
+    m.qdq = quant::import_qdq(m.graph);
+    for (const auto& w : m.qdq->warnings) result.warnings.push_back(cfg.model_file_path.filename().string() + ": " + w);
+    ir::verify(m.graph, "after reading the QuantizeLinear / DequantizeLinear nodes");
+  }
   timer.done("load");
   throw_if_cancelled(req.cancel);
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "format/rknn_file.h"
 #include "ir/graph.h"
 #include "passes/pipeline.h"
+#include "quant/qdq_import.h"
 #include "target/target.h"
 
 namespace rknnc::driver {
@@ -39,6 +41,9 @@ struct OptimizedModel {
   std::map<std::string, int> ops_before;
   int64_t weight_bytes_before = 0;
   std::vector<passes::PassRecord> pass_records;
+  // The source model's QuantizeLinear / DequantizeLinear parameters, when it
+  // had such nodes (they are removed before the passes run).
+  std::optional<quant::QdqImport> qdq;
 };
 
 // Fills result.model_name, warnings and log (-v pass lines). `check_config`

@@ -82,6 +82,8 @@ void normalise_gemm(ir::Graph& g, ir::Node& n) {
   const ir::Tensor* c = n.has_input(2) ? g.constant(n.input(2)) : nullptr;
   if (n.has_input(2) && (!c || c->dtype() != ir::DataType::Float32)) return;
   const float alpha = n.attrs.get_float("alpha", 1.f), beta = n.attrs.get_float("beta", 1.f);
+  // Already normal: the weight keeps its name (a QDQ model's parameters are kept by it).
+  if (n.attrs.get_int("transB", 0) == 1 && alpha == 1.f && beta == 1.f) return;
   ir::Tensor w = n.attrs.get_int("transB", 0) ? *b : transposed_2d(*b);
   if (alpha != 1.f) w = scaled(w, alpha);
   const ir::Tensor bias = c && beta != 1.f ? scaled(*c, beta) : ir::Tensor();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "passes/helpers/rewrite.h"
 #include "quant/op_rules.h"
 #include "quant/qdq_nodes.h"
@@ -16,8 +18,8 @@ constexpr const char* kInt8Suffix = "__int8";
 
 class Lowering {
  public:
-  Lowering(ir::Graph& g, const Calibration& cal, Method method, const ParamsByTensor* given)
-      : g_(g), cal_(cal), method_(method), given_(given) {}
+  Lowering(ir::Graph& g, const Calibration& cal, Method method, const ParamsByTensor* given, bool given_only)
+      : g_(g), cal_(cal), method_(method), given_(given), given_only_(given_only && given) {}
 
   QuantizeStats run() {
     decide();
@@ -50,6 +52,7 @@ class Lowering {
       const ir::Node& n = *np;
       const OpRule* rule = find_rule(g_, n);
       if (rule && rule->kind == QuantKind::Passthrough && !params_.count(n.input(0))) rule = nullptr;
+      if (rule && given_only_ && !covered(n, *rule)) rule = nullptr;
       if (!rule) {
         ++stats_.float_nodes;
         ++stats_.float_ops[n.op_type];
@@ -59,9 +62,48 @@ class Lowering {
       ++stats_.int8_nodes;
       for (const auto& out : n.outputs) {
         if (out.empty()) continue;
-        params_[out] = rule->kind == QuantKind::Passthrough ? params_.at(n.input(0)) : own_params(out);
+        params_[out] = rule->kind == QuantKind::Passthrough ? inherited(n, out) : own_params(out);
       }
     }
+  }
+
+  // Every tensor the node would quantise itself has given parameters.
+  bool covered(const ir::Node& n, const OpRule& rule) {
+    if (rule.kind == QuantKind::Passthrough) return true;
+    std::vector<std::string> need;
+    const size_t activations = rule.kind == QuantKind::Arithmetic ? n.inputs.size() : 1;
+    for (size_t i = 0; i < activations; ++i)
+      if (n.has_input(i) && !g_.is_constant(n.input(i)) && !params_.count(n.input(i))) need.push_back(n.input(i));
+    for (const auto& out : n.outputs)
+      if (!out.empty()) need.push_back(out);
+    for (const auto& t : need)
+      if (!given_->count(t)) {
+        warn("node '{}' ({}): the model gives tensor '{}' no quantisation parameters; the node runs in float", n.name,
+             n.op_type, t);
+        return false;
+      }
+    return true;
+  }
+
+  // A passthrough output keeps its input's parameters; given ones that differ cannot be honoured.
+  ir::QuantParams inherited(const ir::Node& n, const std::string& out) {
+    const ir::QuantParams& p = params_.at(n.input(0));
+    const ir::QuantParams* g = given(out);
+    if (g && !(*g == p))
+      warn("node '{}' ({}): the parameters given for '{}' differ from its input's, which a {} keeps; the input's "
+           "are used", n.name, n.op_type, out, n.op_type);
+    return p;
+  }
+
+  const ir::QuantParams* given(const std::string& t) const {
+    if (!given_) return nullptr;
+    auto it = given_->find(t);
+    return it == given_->end() ? nullptr : &it->second;
+  }
+
+  template <typename... Args>
+  void warn(fmt::format_string<Args...> f, Args&&... args) {
+    stats_.warnings.push_back(fmt::format(f, std::forward<Args>(args)...));
   }
 
   // An int8 graph output T becomes T__int8, and DequantizeLinear writes T.
@@ -104,10 +146,7 @@ class Lowering {
   void lower_weighted(ir::Node& n) {
     n.inputs[0] = int8_input(n.input(0));
     const ir::QuantParams& x = g_.quant.at(n.inputs[0]);
-    // ConvTranspose's weights are [C, M/group, k..]: per output channel is axis 1, one scale per M when group is 1.
-    const bool transposed = n.op_type == "ConvTranspose";
-    const bool per_channel = method_ == Method::Channel && (!transposed || n.attrs.get_int("group", 1) == 1);
-    QuantizedConstant w = quantize_weight(*g_.constant(n.input(1)), per_channel, transposed ? 1 : 0);
+    QuantizedConstant w = weight(n);
     if (n.has_input(2)) {
       QuantizedConstant b = quantize_bias(*g_.constant(n.input(2)), x.scale_at(0), w.params);
       set_constant(n, 2, std::move(b));
@@ -115,10 +154,30 @@ class Lowering {
     set_constant(n, 1, std::move(w));
   }
 
+  // Given symmetric parameters (per tensor or per output channel), else rknnc's own.
+  QuantizedConstant weight(const ir::Node& n) {
+    const ir::Tensor& t = *g_.constant(n.input(1));
+    // ConvTranspose's weights are [C, M/group, k..]: per output channel is axis 1, one scale per M when group is 1.
+    const bool transposed = n.op_type == "ConvTranspose";
+    const bool per_channel = method_ == Method::Channel && (!transposed || n.attrs.get_int("group", 1) == 1);
+    const int axis = transposed ? 1 : 0;
+    if (const ir::QuantParams* p = given(n.input(1))) {
+      if (symmetric_per_channel(*p, t, transposed && n.attrs.get_int("group", 1) != 1 ? -1 : axis))
+        return quantize_with_params(t, *p);
+      warn("node '{}' ({}): weight '{}' has parameters the int8 kernels cannot use (zero point not 0, or not per "
+           "output channel); rknnc requantises it symmetrically", n.name, n.op_type, n.input(1));
+    } else if (given_only_) {
+      warn("node '{}' ({}): the model gives weight '{}' no quantisation parameters; rknnc quantises it symmetrically",
+           n.name, n.op_type, n.input(1));
+    }
+    return quantize_weight(t, per_channel, axis);
+  }
+
   std::string add_quantized_constant(ir::Node& n, size_t i) {
     const ir::Tensor& t = *g_.constant(n.input(i));
     if (t.dtype() != ir::DataType::Float32) fail("node '{}': constant input {} is not float32", n.name, i);
-    return set_constant(n, i, quantize_constant(t));
+    const ir::QuantParams* p = given(n.input(i));
+    return set_constant(n, i, p && !p->per_channel() ? quantize_with_params(t, *p) : quantize_constant(t));
   }
 
   std::string set_constant(ir::Node& n, size_t i, QuantizedConstant c) {
@@ -144,8 +203,7 @@ class Lowering {
   ir::QuantParams own_params(const std::string& t) {
     if (std::find(stats_.own_params.begin(), stats_.own_params.end(), t) == stats_.own_params.end())
       stats_.own_params.push_back(t);
-    if (given_)
-      if (auto it = given_->find(t); it != given_->end()) return it->second;
+    if (const ir::QuantParams* p = given(t)) return *p;
     return activation_params(cal_.range(t));
   }
 
@@ -172,6 +230,7 @@ class Lowering {
   const Calibration& cal_;
   Method method_;
   const ParamsByTensor* given_;
+  bool given_only_;
   std::map<const ir::Node*, const OpRule*> rules_;
   std::map<std::string, ir::QuantParams> params_;  // every int8 activation
   std::map<std::string, std::string> quantized_;    // float tensor -> its QuantizeLinear output
@@ -196,8 +255,8 @@ ir::QuantParams activation_params(Range r) {
 }
 
 QuantizeStats quantize_graph(ir::Graph& graph, const Calibration& calibration, Method method,
-                             const ParamsByTensor* given) {
-  return Lowering(graph, calibration, method, given).run();
+                             const ParamsByTensor* given, bool given_only) {
+  return Lowering(graph, calibration, method, given, given_only).run();
 }
 
 std::string int8_name(const ir::Graph& quantized, const std::string& original) {

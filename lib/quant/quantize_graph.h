@@ -29,6 +29,9 @@ struct QuantizeStats {
   // passthrough op), in the order the lowering met them: the ones a hybrid
   // .quantization.cfg lists.
   std::vector<std::string> own_params;
+  // Given parameters that could not be used as they are, and (given_only)
+  // nodes left float for want of parameters, each naming the node.
+  std::vector<std::string> warnings;
 };
 
 using ParamsByTensor = std::map<std::string, ir::QuantParams>;
@@ -36,9 +39,14 @@ using ParamsByTensor = std::map<std::string, ir::QuantParams>;
 // Asymmetric int8 parameters covering [lo, hi] ∪ {0}.
 ir::QuantParams activation_params(Range r);
 
-// `given` (hybrid .quantization.cfg) overrides calibration for the tensors it names.
+// `given` (hybrid .quantization.cfg, or a QDQ model's own parameters) overrides
+// calibration for the tensors it names, and names weight and constant
+// operands' parameters by the constant's name (symmetric: zero point 0, per
+// tensor or along axis 0; others are requantised with a warning). With
+// `given_only` (a QDQ model without a data set) nothing comes from
+// calibration: a node whose tensors `given` does not cover stays float.
 QuantizeStats quantize_graph(ir::Graph& graph, const Calibration& calibration, Method method,
-                             const ParamsByTensor* given = nullptr);
+                             const ParamsByTensor* given = nullptr, bool given_only = false);
 
 // The name of the int8 version of an original float tensor in a quantised graph.
 std::string int8_name(const ir::Graph& quantized, const std::string& original);

@@ -60,4 +60,29 @@ QuantizedConstant quantize_constant(const ir::Tensor& t) {
   return out;
 }
 
+ChannelOf::ChannelOf(const ir::Shape& shape, const ir::QuantParams& p) {
+  if (!p.per_channel()) return;
+  dim = shape.at(static_cast<size_t>(p.axis));
+  for (size_t d = static_cast<size_t>(p.axis) + 1; d < shape.size(); ++d) inner *= shape[d];
+}
+
+QuantizedConstant quantize_with_params(const ir::Tensor& t, const ir::QuantParams& p) {
+  const std::vector<float> v = t.to_float_vector();
+  QuantizedConstant out{ir::Tensor(ir::DataType::Int8, t.shape()), p};
+  const ChannelOf channel(t.shape(), p);
+  int8_t* dst = out.values.data<int8_t>();
+  for (size_t i = 0; i < v.size(); ++i) {
+    const size_t c = channel(static_cast<int64_t>(i));
+    dst[i] = static_cast<int8_t>(ir::quantize_real(v[i], p.scale_at(c), p.zero_point_at(c)));
+  }
+  return out;
+}
+
+bool symmetric_per_channel(const ir::QuantParams& p, const ir::Tensor& t, int axis) {
+  if (std::any_of(p.zero_point.begin(), p.zero_point.end(), [](int32_t z) { return z != 0; })) return false;
+  if (!p.per_channel()) return p.scale.size() == 1;
+  return axis >= 0 && p.axis == axis && static_cast<size_t>(axis) < t.shape().size() &&
+         static_cast<int64_t>(p.scale.size()) == t.shape()[static_cast<size_t>(axis)];
+}
+
 }  // namespace rknnc::quant
