@@ -6,7 +6,7 @@ points, int8 symmetric weights per output channel (conv1, fbgemm's
 per-channel observer) and per tensor (conv2 and fc, qnnpack's observer),
 int32 biases. Used by qdq_import.py (tests/ort/meson.build, suite qdq).
 
-    make_torch_qdq.py OUTDIR   -> OUTDIR/torch_qdq.onnx, OUTDIR/torch_qdq_inputs.npy ([3, 1, 3, 16, 16])
+    make_torch_qdq.py OUTDIR   -> OUTDIR/torch_qdq.onnx, OUTDIR/torch_qdq_inputs.npy ([32, 1, 3, 16, 16])
 """
 import os
 import sys
@@ -62,7 +62,7 @@ def main(out_dir):
         warnings.simplefilter("ignore")
         torch.onnx.export(net, torch.zeros(SHAPE), model, opset_version=13, input_names=["input"],
                           output_names=["logits"])
-    inputs = rng.normal(0.5, 1.0, (3,) + SHAPE).astype(np.float32)
+    inputs = rng.normal(0.5, 1.0, (32,) + SHAPE).astype(np.float32)
     np.save(os.path.join(out_dir, "torch_qdq_inputs.npy"), inputs)
 
 

@@ -19,6 +19,8 @@ Checks (JUnit class qdq.NAME):
                    vs onnxruntime-node (optimisations disabled) running the
                    same QDQ model: >= 99.5 % of the output elements within
                    1 LSB (the scale of the output's DequantizeLinear).
+  quantize_true    the same model with quantize: true and a data set keeps the
+                   model's parameters of every tensor it quantises.
   unsupported      a QDQ model with a per-axis activation pair and a pair whose
                    halves disagree converts, with one warning per pattern
                    naming its node (stderr and build.json), and no int8
@@ -157,6 +159,37 @@ def torch_model(tmp, report):
             f"warnings {info['warnings']}")
 
 
+def torch_quantize_true(tmp, report):
+    """quantize: true on the QDQ model: the model's parameters stay, calibration fills only the rest."""
+    work = os.path.join(tmp, "torch")
+    model = os.path.join(work, "torch_qdq.onnx")
+    if not os.path.exists(model):
+        raise cs.CheckFailed("torch_qdq.onnx was not made (see the torch check)")
+    samples = np.load(os.path.join(work, "torch_qdq_inputs.npy"))
+    lines = []
+    for i, x in enumerate(samples):
+        lines.append(os.path.join(work, f"calib{i}.npy"))
+        np.save(lines[-1], x)
+    dataset = os.path.join(work, "dataset.txt")
+    with open(dataset, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    yml = write_yml(os.path.join(work, "torch_q.yml"), "torch_qdq", model, [[1, 3, 16, 16]], quantize=True)
+    with open(yml) as f:
+        doc = yaml.safe_load(f)
+    doc["models"]["dataset"] = dataset
+    with open(yml, "w") as f:
+        yaml.safe_dump(doc, f)
+    rknn = cs.convert(yml, os.path.join(work, "out_q"), "torch_qdq")
+    q = build_json(os.path.join(work, "out_q"), "torch_qdq")["quantization"]
+    if "calibration for the rest" not in q.get("parameters", "") or q.get("calibration_samples") != len(samples):
+        raise cs.CheckFailed(f"torch_qdq quantize: true: build.json quantization {q}")
+    plain, calibrated = tensor_params(os.path.join(work, "out", "torch_qdq.rknn")), tensor_params(rknn)
+    diff = sorted(t for t in plain if calibrated.get(t) != plain[t])
+    if diff:
+        raise cs.CheckFailed(f"torch_qdq quantize: true changed the model's parameters of {diff}")
+    return f"the model's parameters of {len(plain)} tensors kept, {q['calibration_samples']} calibration samples"
+
+
 def unsupported_model(path):
     """x -> Q/DQ (per axis: not an activation's per-tensor form) -> Relu -> Q/DQ with halves that disagree -> Conv."""
     rng = np.random.default_rng(3)
@@ -210,6 +243,7 @@ def main():
             name = os.path.splitext(os.path.basename(cfg))[0]
             report.check("qdq." + name, "round_trip", lambda c=cfg: round_trip(c, tmp, report))
         report.check("qdq.torch_qdq", "torch", lambda: torch_model(tmp, report))
+        report.check("qdq.torch_qdq", "quantize_true", lambda: torch_quantize_true(tmp, report))
         report.check("qdq.unsupported_qdq", "unsupported", lambda: unsupported(tmp, report))
     finally:
         if os.environ.get("RKNNC_KEEP_TMP"):

@@ -7,9 +7,7 @@
 #include "quant/qdq_import.h"
 #include "quant/quantize_graph.h"
 
-using namespace rknnc;
-
-namespace qdq_import_test {
+namespace rknnc::qdq_import_test {
 
 std::string scalar(test::GraphBuilder& b, const std::string& name, float v) {
   return b.constant(name, ir::Tensor::from<float>({}, {v}));
@@ -46,8 +44,6 @@ ConvModel conv_model() {
   return {b.build(), cq};
 }
 
-}  // namespace qdq_import_test
-
 TEST_CASE("uint8 parameters become int8 ones by moving the zero point by 128") {
   const ir::QuantParams u8 = ir::QuantParams::per_tensor(0.1f, 130);
   const ir::QuantParams i8 = quant::as_int8(u8, ir::DataType::UInt8);
@@ -60,7 +56,7 @@ TEST_CASE("uint8 parameters become int8 ones by moving the zero point by 128") {
 }
 
 TEST_CASE("QDQ import: activation pairs and per-axis weights become parameters, the graph becomes float") {
-  auto m = qdq_import_test::conv_model();
+  auto m = conv_model();
   ir::Graph& g = m.g;
   const quant::QdqImport r = quant::import_qdq(g);
   CHECK(r.warnings.empty());
@@ -143,3 +139,5 @@ TEST_CASE("QDQ import: a per-axis activation and disagreeing halves are warnings
   CHECK(s.int8_nodes == 0);
   CHECK_FALSE(s.warnings.empty());
 }
+
+}  // namespace rknnc::qdq_import_test
