@@ -4,6 +4,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
 OUT        ?= out
 RKNNC       = $(BUILD)/rknnc
 
@@ -33,7 +34,7 @@ test: deps
 # seed corpus; `make test` only replays tests/fuzz/regressions. docs/fuzzing.md
 fuzz:
 	RKNNC_BUILD_ONLY=1 RKNNC_FUZZ=1 bash scripts/install-deps.sh
-	bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	FUZZ_JOBS=$(FUZZ_JOBS) bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 bench: deps all
 	bash bench/run.sh $(RKNNC)

@@ -3,7 +3,8 @@
 # (-fsanitize=fuzzer,address,undefined; the whole library is instrumented),
 # collects the seed corpus and runs each harness for SECONDS. docs/fuzzing.md.
 #
-# usage: scripts/fuzz.sh BUILD SECONDS [HARNESS...]
+# usage: [FUZZ_JOBS=N] scripts/fuzz.sh BUILD SECONDS [HARNESS...]
+# FUZZ_JOBS harnesses run at once (default 1, one after the other).
 # Corpus growth stays in BUILD/fuzz-corpus/<harness> (reused by the next run);
 # crashes, hangs (-timeout=10 s) and OOMs (-rss_limit_mb=2048) are written to
 # BUILD/fuzz-artifacts/<harness>/ and make the script exit 1.
@@ -27,19 +28,38 @@ ln -sf cli/rknnc "$BUILD/rknnc"
 export ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 /usr/bin/python3 tests/fuzz/make_seeds.py "$BUILD/fuzz-seeds" --rknnc "$BUILD/rknnc" || exit 1
 
+# One harness: libFuzzer's exit code, its stats and wall/CPU seconds (the
+# harnesses run JOBS at a time, so wall and CPU time differ) in BUILD/fuzz-H.log.
+run_one() {
+  local h=$1 corpus="$BUILD/fuzz-corpus/$1" artifacts="$BUILD/fuzz-artifacts/$1"
+  mkdir -p "$corpus" "$artifacts"
+  local TIMEFORMAT="time: wall %R s, cpu %U s user + %S s sys"
+  { time "$BUILD/tests/fuzz/$h" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+      -artifact_prefix="$artifacts/" "$corpus" "$BUILD/fuzz-seeds/$h" 2>"$BUILD/fuzz-$h.log"; } 2>"$BUILD/fuzz-$h.time"
+}
+
+report_one() {
+  local h=$1 code=$2
+  echo "== $h: ${SECONDS_EACH} s, exit $code, corpus $(find "$BUILD/fuzz-corpus/$h" -type f | wc -l) files" >&2
+  cat "$BUILD/fuzz-$h.time" >&2
+  grep -E '^stat::(number_of_executed_units|new_units_added|peak_rss_mb)|^Done ' "$BUILD/fuzz-$h.log" >&2
+  [ "$code" -eq 0 ] || grep -E 'ERROR:|SUMMARY:|Test unit written|terminate called|what\(\)' "$BUILD/fuzz-$h.log" | head -8 >&2
+}
+
+JOBS=${FUZZ_JOBS:-1}
+declare -A pids
+for h in "${HARNESSES[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+  echo "== $h: started, ${SECONDS_EACH} s" >&2
+  run_one "$h" &
+  pids[$h]=$!
+done
 found=0
 for h in "${HARNESSES[@]}"; do
-  corpus="$BUILD/fuzz-corpus/$h" artifacts="$BUILD/fuzz-artifacts/$h"
-  mkdir -p "$corpus" "$artifacts"
-  echo "== $h: ${SECONDS_EACH} s" >&2
-  "$BUILD/tests/fuzz/$h" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" "$corpus" "$BUILD/fuzz-seeds/$h" 2>"$BUILD/fuzz-$h.log"
+  wait "${pids[$h]}"
   code=$?
-  grep -E '^stat::(number_of_executed_units|new_units_added|peak_rss_mb)|^Done ' "$BUILD/fuzz-$h.log" >&2
-  if [ $code -ne 0 ]; then
-    found=1
-    grep -E 'ERROR:|SUMMARY:|Test unit written|terminate called|what\(\)' "$BUILD/fuzz-$h.log" | head -8 >&2
-  fi
+  report_one "$h" "$code"
+  [ "$code" -eq 0 ] || found=1
 done
 if [ $found -ne 0 ]; then
   echo "fuzz: findings in $BUILD/fuzz-artifacts; replay one with $BUILD/tests/fuzz/HARNESS FILE," >&2

@@ -12,6 +12,7 @@
 #include "quant/accuracy.h"
 #include "quant/calibrate.h"
 #include "quant/float16.h"
+#include "quant/hybrid_proposal.h"
 #include "quant/mixed_range.h"
 #include "quant/prepare.h"
 #include "quant/qdq_export.h"
@@ -210,6 +211,36 @@ TEST_CASE("calibration warns about a Concat whose inputs' ranges differ more tha
       CHECK(warnings.empty());
     }
   }
+}
+
+TEST_CASE("hybrid proposal: a mixed-range Concat first, with its cosines; within max_layers; deterministic") {
+  GraphBuilder b;
+  const auto scores = b.input("scores", {1, 4}), boxes = b.input("boxes", {1, 4});
+  const auto joined = b.node("Concat", {boxes, scores}, {1, 8}, {{"axis", int64_t{1}}});
+  b.output(b.node("Relu", {joined}, {1, 8}));
+  const ir::Graph g = b.build();
+  auto sample = [](size_t i) {
+    GraphBuilder r(static_cast<uint32_t>(i + 1));
+    return std::vector<ir::Tensor>{r.random({1, 4}, 0.f, 1.f), r.random({1, 4}, 0.f, 640.f)};
+  };
+  const quant::Calibration cal = quant::calibrate(g, 4, sample);
+  quant::ProposalInput in{&g, &cal, quant::Method::Channel, {{joined, 0.5}, {g.outputs[0], 0.9}}, {}};
+  for (size_t i = 0; i < 4; ++i) {
+    const std::vector<ir::Tensor> t = sample(i);
+    in.samples.push_back({{"scores", t[0]}, {"boxes", t[1]}});
+  }
+  const quant::Proposal p = quant::propose_float16_layers(in, {}, nullptr);
+  REQUIRE(p.layers.size() == 2);  // the Concat and its int8 reader
+  CHECK(p.layers[0].tensor == joined);
+  CHECK(p.layers[0].comment.find("mixed ranges: input 'scores'") != std::string::npos);
+  CHECK(p.layers[1].tensor == g.outputs[0]);
+  CHECK(p.layers[1].comment.find("reads '" + joined + "'") != std::string::npos);
+  CHECK(p.cos >= p.plain_cos);
+  const quant::Proposal again = quant::propose_float16_layers(in, {}, nullptr);
+  CHECK(again.layers[0].comment == p.layers[0].comment);
+  const quant::Proposal one = quant::propose_float16_layers(in, {quant::kDefaultTargetCos, 1}, nullptr);
+  CHECK(one.layers.size() <= 1);  // the Concat needs its reader too: the pair does not fit into one layer
+  CHECK(one.summary.back().find("do not fit into --max-layers 1") != std::string::npos);
 }
 
 TEST_CASE("QDQ form has float compute between DequantizeLinear and QuantizeLinear") {

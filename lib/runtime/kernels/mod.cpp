@@ -15,12 +15,13 @@ void mod_kernel(KernelContext& ctx) {
   if constexpr (std::is_floating_point_v<T>) {
     if (!fmod) ctx.fail("fmod = 0 is only defined for integer inputs; set fmod = 1");
     binary<T>(ctx, [](T a, T b) { return static_cast<T>(std::fmod(a, b)); });
+  } else if constexpr (std::is_unsigned_v<T>) {  // both fmod modes agree without signs
+    binary<T>(ctx, [](T a, T b) -> T { return b == 0 ? T{0} : static_cast<T>(a % b); });
   } else {
     binary<T>(ctx, [fmod](T a, T b) -> T {
       if (b == 0) return 0;
       T r = static_cast<T>(a % b);
-      if constexpr (std::is_signed_v<T>)
-        if (!fmod && r != 0 && ((r < 0) != (b < 0))) r = static_cast<T>(r + b);
+      if (!fmod && r != 0 && ((r < 0) != (b < 0))) r = static_cast<T>(r + b);
       return r;
     });
   }
