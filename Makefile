@@ -5,6 +5,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS    ?= 1
+FUZZ_TIMEOUT ?= 10
 OUT        ?= out
 RKNNC       = $(BUILD)/rknnc
 
@@ -34,7 +35,7 @@ test: deps
 # seed corpus; `make test` only replays tests/fuzz/regressions. docs/fuzzing.md
 fuzz:
 	RKNNC_BUILD_ONLY=1 RKNNC_FUZZ=1 bash scripts/install-deps.sh
-	FUZZ_JOBS=$(FUZZ_JOBS) bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	FUZZ_JOBS=$(FUZZ_JOBS) FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 bench: deps all
 	bash bench/run.sh $(RKNNC)

@@ -4,9 +4,10 @@
 # collects the seed corpus and runs each harness for SECONDS. docs/fuzzing.md.
 #
 # usage: [FUZZ_JOBS=N] scripts/fuzz.sh BUILD SECONDS [HARNESS...]
-# FUZZ_JOBS harnesses run at once (default 1, one after the other).
+# FUZZ_JOBS harnesses run at once (default 1, one after the other); an input
+# that runs longer than FUZZ_TIMEOUT seconds (default 10) is a finding.
 # Corpus growth stays in BUILD/fuzz-corpus/<harness> (reused by the next run);
-# crashes, hangs (-timeout=10 s) and OOMs (-rss_limit_mb=2048) are written to
+# crashes, hangs (-timeout, FUZZ_TIMEOUT s) and OOMs (-rss_limit_mb=2048) are written to
 # BUILD/fuzz-artifacts/<harness>/ and make the script exit 1.
 set -uo pipefail
 BUILD=${1:-build-fuzz}
@@ -28,13 +29,18 @@ ln -sf cli/rknnc "$BUILD/rknnc"
 export ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 /usr/bin/python3 tests/fuzz/make_seeds.py "$BUILD/fuzz-seeds" --rknnc "$BUILD/rknnc" || exit 1
 
+JOBS=${FUZZ_JOBS:-1}
+# libFuzzer's -timeout is wall-clock time: with more harnesses than cores (or
+# other load) a normal input can take long, so raise FUZZ_TIMEOUT there.
+TIMEOUT=${FUZZ_TIMEOUT:-10}
+
 # One harness: libFuzzer's exit code, its stats and wall/CPU seconds (the
 # harnesses run JOBS at a time, so wall and CPU time differ) in BUILD/fuzz-H.log.
 run_one() {
   local h=$1 corpus="$BUILD/fuzz-corpus/$1" artifacts="$BUILD/fuzz-artifacts/$1"
   mkdir -p "$corpus" "$artifacts"
   local TIMEFORMAT="time: wall %R s, cpu %U s user + %S s sys"
-  { time "$BUILD/tests/fuzz/$h" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+  { time "$BUILD/tests/fuzz/$h" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout="$TIMEOUT" -print_final_stats=1 \
       -artifact_prefix="$artifacts/" "$corpus" "$BUILD/fuzz-seeds/$h" 2>"$BUILD/fuzz-$h.log"; } 2>"$BUILD/fuzz-$h.time"
 }
 
@@ -46,7 +52,6 @@ report_one() {
   [ "$code" -eq 0 ] || grep -E 'ERROR:|SUMMARY:|Test unit written|terminate called|what\(\)' "$BUILD/fuzz-$h.log" | head -8 >&2
 }
 
-JOBS=${FUZZ_JOBS:-1}
 declare -A pids
 for h in "${HARNESSES[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done

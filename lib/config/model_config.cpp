@@ -78,7 +78,7 @@ int64_t shape_dim(const json& d, const std::string& text, const std::string& whe
 std::vector<int64_t> parse_shape(const json& v, const std::string& where) {
   std::vector<int64_t> dims;
   if (v.is_array()) {
-    for (const auto& d : v) dims.push_back(shape_dim(d, d.dump(), where));
+    for (const auto& d : v) dims.push_back(shape_dim(d, json_text(d), where));
     return dims;
   }
   static const std::regex kNum("[0-9]+");
@@ -112,7 +112,7 @@ std::vector<std::vector<float>> parse_per_input(const json& v, const std::string
 
 // The name as JSON shows it (escaped), shortened for a message.
 std::string shown_name(const std::string& name) {
-  std::string s = json(name).dump();
+  std::string s = json_text(name);
   s = s.substr(1, s.size() - 2);
   return s.size() > 40 ? s.substr(0, 40) + "…" : s;
 }
@@ -303,7 +303,7 @@ std::vector<ModelConfig> parse_model_configs(const std::string& yaml_text, const
     for (size_t i = 0; i < models.size(); ++i) {
       if (!models[i].is_object())
         fail_config("{}: models[{}]: got {}; expected a mapping with name, platform, model_file_path, …", file, i,
-                    models[i].dump());
+                    json_text(models[i]));
       out.push_back(build_entry(models[i], schema, yaml_path, fmt::format("models[{}].", i), options));
     }
     for (size_t i = 0; i < out.size(); ++i)

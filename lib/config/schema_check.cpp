@@ -15,6 +15,7 @@
 #include <fstream>
 #include <regex>
 
+#include "config/yaml_json.h"
 #include "target/target.h"
 #include "util/error.h"
 
@@ -84,7 +85,7 @@ std::string render_path(const std::string& prefix, const std::vector<PathStep>& 
 }
 
 std::string render_value(const json& v) {
-  std::string s = v.dump();
+  std::string s = json_text(v);
   if (s.size() > 60) s = fmt::format("{}...", s.substr(0, 57));
   return s;
 }

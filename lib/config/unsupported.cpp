@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/model_config.h"
+#include "config/yaml_json.h"
 #include "util/error.h"
 
 namespace rknnc::config {
@@ -45,7 +46,7 @@ void check_supported(const ModelConfig& cfg) {
     if (!cfg.echo.contains(ptr)) continue;
     const nlohmann::json& value = cfg.echo.at(ptr);
     if (value.is_null() || value == nlohmann::json::parse(row.default_json)) continue;
-    fail_config("{}: {} is not supported; {}", cfg.where(row.key), value.dump(),
+    fail_config("{}: {} is not supported; {}", cfg.where(row.key), json_text(value),
                 row.hint ? std::string(row.hint) : platform_hint(value.is_string() ? value.get<std::string>() : ""));
   }
 }

@@ -155,6 +155,19 @@ class Converter {
   std::vector<std::string> path_;
 };
 
+size_t line_of(const std::string& text, size_t offset) {
+  return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+// Offset of the first C0 control character other than tab, LF and CR, or DEL.
+size_t control_char_offset(const std::string& text) {
+  const auto it = std::find_if(text.begin(), text.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
+  });
+  return it == text.end() ? std::string::npos : static_cast<size_t>(it - text.begin());
+}
+
 void check_size(uintmax_t bytes, const std::string& file) {
   if (bytes > kMaxYamlBytes)
     fail_config("{}: the file has {} bytes, more than the {} a YAML file may have; is it the right file?", file, bytes,
@@ -166,8 +179,10 @@ void check_size(uintmax_t bytes, const std::string& file) {
 nlohmann::json yaml_text_to_json(const std::string& text, const std::string& file) {
   check_size(text.size(), file);
   if (const size_t bad = invalid_utf8_offset(text); bad != std::string::npos)
-    fail_config("{}: line {}: byte {} is not UTF-8 text; save the file as UTF-8", file,
-                1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'), bad + 1);
+    fail_config("{}: line {}: byte {} is not UTF-8 text; save the file as UTF-8", file, line_of(text, bad), bad + 1);
+  if (const size_t bad = control_char_offset(text); bad != std::string::npos)
+    fail_config("{}: line {}: byte {} is the control character 0x{:02x}; a YAML file is plain text: remove it", file,
+                line_of(text, bad), bad + 1, static_cast<unsigned char>(text[bad]));
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -179,6 +194,10 @@ nlohmann::json yaml_text_to_json(const std::string& text, const std::string& fil
                 file, e.mark.line + 1, e.mark.column + 1, e.msg);
   }
   return Converter(file).convert(root, 0);
+}
+
+std::string json_text(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string read_yaml_file(const std::filesystem::path& path) {

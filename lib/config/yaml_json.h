@@ -24,10 +24,15 @@ constexpr int kMaxYamlDepth = 64;                   // nested mappings / sequenc
 constexpr size_t kMaxYamlAliasValues = 1'000'000;   // values repeated through aliases and merge keys
 
 // Parses YAML text; `file` names the source in error messages (exit 2).
+// The text must be UTF-8 without control characters other than tab, CR and LF
+// (YAML's printable set; yaml-cpp turns a NUL byte into invalid UTF-8).
 nlohmann::json yaml_text_to_json(const std::string& text, const std::string& file);
 // Reads a YAML file (error if missing, unreadable or over kMaxYamlBytes, exit 2).
 std::string read_yaml_file(const std::filesystem::path& path);
 // Reads and parses a YAML file.
 nlohmann::json yaml_file_to_json(const std::filesystem::path& path);
+// A parsed value as JSON text for a message: never throws (bytes that are not
+// UTF-8 show as U+FFFD).
+std::string json_text(const nlohmann::json& value);
 
 }  // namespace rknnc::config

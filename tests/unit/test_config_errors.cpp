@@ -106,6 +106,8 @@ TEST_CASE("config errors: malformed configs give one line naming file and key", 
       {"rknn_batch_size beyond int", kHead + "  rknn_batch_size: 99999999999\n", "rknn_batch_size: got 99999999999"},
       {"not UTF-8", "models:\n  name: t\xff\n  platform: onnx\n  model_file_path: models/m.onnx\n",
        "line 2: byte 18 is not UTF-8 text; save the file as UTF-8"},
+      {"NUL byte", std::string("models:\n  name: t\0_x\n  platform: onnx\n  model_file_path: models/m.onnx\n", 71),
+       "line 2: byte 18 is the control character 0x00; a YAML file is plain text: remove it"},
       {"merge key merging a list of scalars", "b: &b [1, 2]\n" + kHead + "  <<: *b\n",
        "models.<<: a merge key `<<` takes a mapping"},
   };
