@@ -49,6 +49,7 @@ std::string gelu_tanh(GraphBuilder& b, const std::string& x) {
 }  // namespace patterns_test
 
 TEST_CASE("fuse_layer_norm: the decomposed form becomes one LayerNormalization", "[passes]") {
+  using patterns_test::Ints;
   for (const Ints& axes : {Ints{-1}, Ints{2}}) {
     GraphBuilder b;
     auto x = b.input("x", {2, 5, 16});
