@@ -53,6 +53,7 @@ class Lowering {
       const OpRule* rule = find_rule(g_, n);
       if (rule && rule->kind == QuantKind::Passthrough && !params_.count(n.input(0))) rule = nullptr;
       if (rule && given_only_ && !covered(n, *rule)) rule = nullptr;
+      if (rule && holds_infinity(n)) rule = nullptr;
       if (!rule) {
         ++stats_.float_nodes;
         ++stats_.float_ops[n.op_type];
@@ -65,6 +66,26 @@ class Lowering {
         params_[out] = rule->kind == QuantKind::Passthrough ? inherited(n, out) : own_params(out);
       }
     }
+  }
+
+  // An input holding ±inf (a constant, or an activation in some calibration
+  // sample): an additive attention mask of -inf and the Softmax reading the sum.
+  // int8 would clamp the infinity to the range's end and unmask; the node runs in float.
+  bool holds_infinity(const ir::Node& n) {
+    for (const auto& in : n.inputs) {
+      if (in.empty()) continue;
+      const ir::Tensor* c = g_.constant(in);
+      const auto st = cal_.stats.find(in);
+      const bool inf = c ? c->dtype() == ir::DataType::Float32 &&
+                               std::any_of(c->data<float>(), c->data<float>() + c->numel(),
+                                           [](float v) { return std::isinf(v); })
+                         : st != cal_.stats.end() && st->second.saw_infinity();
+      if (!inf) continue;
+      warn("node '{}' ({}): input '{}' holds infinite values (an attention mask?), which int8 cannot represent; "
+           "the node runs in float", n.name, n.op_type, in);
+      return true;
+    }
+    return false;
   }
 
   // Every tensor the node would quantise itself has given parameters.

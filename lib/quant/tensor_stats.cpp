@@ -8,7 +8,10 @@ namespace rknnc::quant {
 void TensorStats::observe_range(const float* data, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const float v = data[i];
-    if (!std::isfinite(v)) continue;  // reported by the calibrator, never part of a range
+    if (!std::isfinite(v)) {  // never part of a range
+      saw_infinity_ = saw_infinity_ || std::isinf(v);
+      continue;
+    }
     if (!seen_) {
       min_ = max_ = v;
       seen_ = true;

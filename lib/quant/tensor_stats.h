@@ -17,6 +17,8 @@ class TensorStats {
   void observe_histogram(const float* data, int64_t n);
 
   bool seen() const { return seen_; }
+  // Some sample held +inf or -inf (an additive attention mask): int8 cannot hold it.
+  bool saw_infinity() const { return saw_infinity_; }
   float min() const { return min_; }
   float max() const { return max_; }
   // Bin counts over [min, max] of the non-zero values; empty before observe_histogram.
@@ -24,7 +26,7 @@ class TensorStats {
   double bin_width() const { return (static_cast<double>(max_) - min_) / kBins; }
 
  private:
-  bool seen_ = false;
+  bool seen_ = false, saw_infinity_ = false;
   float min_ = 0, max_ = 0;
   std::vector<uint64_t> bins_;
 };

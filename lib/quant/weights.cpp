@@ -51,8 +51,13 @@ QuantizedConstant quantize_bias(const ir::Tensor& b, float input_scale, const ir
 
 QuantizedConstant quantize_constant(const ir::Tensor& t) {
   const std::vector<float> v = t.to_float_vector();
-  Range r;
-  if (!v.empty()) r = {*std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end())};
+  Range r;  // over the finite values: ±inf saturates to the ends of the range
+  bool first = true;
+  for (float x : v) {
+    if (!std::isfinite(x)) continue;
+    r = first ? Range{x, x} : Range{std::min(r.lo, x), std::max(r.hi, x)};
+    first = false;
+  }
   QuantizedConstant out{ir::Tensor(ir::DataType::Int8, t.shape()), activation_params(r)};
   int8_t* dst = out.values.data<int8_t>();
   for (size_t i = 0; i < v.size(); ++i)

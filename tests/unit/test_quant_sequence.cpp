@@ -1,11 +1,13 @@
 // A sequence model (Conv → LayerNormalization → LSTM) converted to int8 for
 // rk3588: the ops without an int8 kernel stay float between Dequantize /
 // Quantize, run on the CPU with the placement warning, and the result stays
-// close to fp32.
+// close to fp32. An additive -inf attention mask keeps its Add and Softmax float.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "compiler/compile.h"
 #include "graph_builder.h"
@@ -13,6 +15,7 @@
 #include "quant/calibrate.h"
 #include "quant/prepare.h"
 #include "quant/quantize_graph.h"
+#include "quant/weights.h"
 #include "runtime/executor.h"
 #include "runtime/program_runner.h"
 #include "target/target.h"
@@ -81,12 +84,12 @@ TEST_CASE("LayerNormalization and LSTM stay float in an int8 rk3588 conversion",
   }
 }
 
-TEST_CASE("Elu, Selu, Celu, Softplus, Mish and ThresholdedRelu run int8 through a lookup table", "[quant]") {
+TEST_CASE("Elu, Selu, Celu, Softplus, Mish, Gelu and ThresholdedRelu run int8 through a lookup table", "[quant]") {
   GraphBuilder b;
   const auto x = b.input("x", {1, 3, 8, 8});
   const auto w = b.constant("w", b.random({4, 3, 3, 3}, -0.5f, 0.5f));
   std::string v = b.node("Conv", {x, w}, {1, 4, 8, 8}, {{"pads", std::vector<int64_t>{1, 1, 1, 1}}});
-  const std::vector<std::string> ops{"Elu", "Selu", "Celu", "Softplus", "Mish", "ThresholdedRelu"};
+  const std::vector<std::string> ops{"Elu", "Selu", "Celu", "Softplus", "Mish", "Gelu", "ThresholdedRelu"};
   for (const auto& op : ops) v = b.node(op, {v}, {1, 4, 8, 8}, {{"alpha", op == "ThresholdedRelu" ? 0.1f : 1.0f}});
   b.output(v);
   const ir::Graph fp = b.build();
@@ -102,6 +105,65 @@ TEST_CASE("Elu, Selu, Celu, Softplus, Mish and ThresholdedRelu run int8 through 
   const runtime::TensorMap in{{"x", sample(5)}};
   CHECK(quant::compare_tensors(runtime::Executor(fp).run(in).at(fp.outputs[0]),
                                runtime::Executor(q).run(in).at(q.outputs[0])).cosine > 0.99);
+}
+
+}  // namespace rknnc
+
+namespace rknnc {
+namespace test_quant_sequence_mask {
+
+// Causal attention over x[1, 4, 8]: scores = x·W·xᵀ-like MatMul, + mask (-inf above
+// the diagonal), Softmax, MatMul with x.
+ir::Graph masked_attention() {
+  test::GraphBuilder b;
+  const auto x = b.input("x", {1, 4, 8});
+  const auto q = b.node("MatMul", {x, b.constant("wq", b.random({8, 8}, -0.5f, 0.5f))}, {1, 4, 8});
+  const auto kt = b.node("Transpose", {x}, {1, 8, 4}, {{"perm", std::vector<int64_t>{0, 2, 1}}});
+  const auto s = b.node("MatMul", {q, kt}, {1, 4, 4});
+  std::vector<float> mask(16, 0.0f);
+  for (int i = 0; i < 4; ++i)
+    for (int j = i + 1; j < 4; ++j) mask[static_cast<size_t>(i * 4 + j)] = -std::numeric_limits<float>::infinity();
+  const auto m = b.node("Add", {s, b.constant("mask", {4, 4}, mask)}, {1, 4, 4});
+  const auto p = b.node("Softmax", {m}, {1, 4, 4}, {{"axis", int64_t{-1}}});
+  b.output(b.node("MatMul", {p, x}, {1, 4, 8}));
+  return b.build();
+}
+
+ir::Tensor sample(uint32_t seed) { return test::GraphBuilder(seed).random({1, 4, 8}, -1.f, 1.f); }
+
+}  // namespace test_quant_sequence_mask
+
+TEST_CASE("an additive -inf attention mask keeps its Add and Softmax float; the rest is int8", "[quant]") {
+  const ir::Graph fp = test_quant_sequence_mask::masked_attention();
+  ir::Graph q = fp;
+  quant::prepare_for_int8(q);
+  const auto stats = quant::quantize_graph(
+      q, quant::calibrate(q, 4, [](size_t i) { return std::vector{test_quant_sequence_mask::sample(30u + static_cast<uint32_t>(i))}; }, {}),
+      quant::Method::Channel);
+  ir::verify(q, "quantised");
+  int matmuls = 0;
+  for (const auto& n : q.nodes) {
+    if (n->op_type == "Add" || n->op_type == "Softmax") CHECK(q.info(n->input(0))->dtype == ir::DataType::Float32);
+    if (n->op_type == "MatMul") matmuls += q.info(n->input(0))->dtype == ir::DataType::Int8;
+  }
+  CHECK(matmuls == 3);
+  CHECK(std::count_if(stats.warnings.begin(), stats.warnings.end(), [](const std::string& w) {
+          return w.find("holds infinite values") != std::string::npos;
+        }) == 2);  // the Add (its constant) and the Softmax (its input in calibration)
+  for (uint32_t seed : {1u, 2u}) {
+    const runtime::TensorMap in{{"x", test_quant_sequence_mask::sample(seed)}};
+    const ir::Tensor ref = runtime::Executor(fp).run(in).at(fp.outputs[0]);
+    CHECK(quant::compare_tensors(ref, runtime::Executor(q).run(in).at(q.outputs[0])).cosine > 0.99);
+  }
+}
+
+TEST_CASE("a constant holding -inf quantises over its finite values; -inf saturates", "[quant]") {
+  const float inf = std::numeric_limits<float>::infinity();
+  const auto c = quant::quantize_constant(ir::Tensor::from<float>({4}, {-1.0f, 0.0f, 2.0f, -inf}));
+  REQUIRE(std::isfinite(c.params.scale[0]));
+  CHECK(c.params.scale[0] == Approx(3.0f / 255.0f));
+  CHECK(c.values.data<int8_t>()[3] == -128);
+  CHECK(c.values.data<int8_t>()[0] == -128);
 }
 
 }  // namespace rknnc

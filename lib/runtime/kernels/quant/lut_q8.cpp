@@ -52,6 +52,7 @@ RKNNC_QUANT_KERNEL("Selu", lut_q8);
 RKNNC_QUANT_KERNEL("Celu", lut_q8);
 RKNNC_QUANT_KERNEL("Softplus", lut_q8);
 RKNNC_QUANT_KERNEL("Mish", lut_q8);
+RKNNC_QUANT_KERNEL("Gelu", lut_q8);
 RKNNC_QUANT_KERNEL("ThresholdedRelu", lut_q8);
 
 }  // namespace
