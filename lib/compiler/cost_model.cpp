@@ -165,6 +165,18 @@ class CostModel {
     return w;
   }
 
+  // LSTM / GRU / RNN: at every time step, for every batch row and direction,
+  // each gate's W·x and R·h: steps × batch × (|W| + |R|), with
+  // W [directions, gates × hidden, input] and R [directions, gates × hidden, hidden].
+  int64_t recurrent_macs(const ir::Node& n) const {
+    if (n.inputs.size() < 3) return 0;
+    const auto& x = shape_of(g_, n.input(0));
+    const auto& w = shape_of(g_, n.input(1));
+    const auto& r = shape_of(g_, n.input(2));
+    if (x.size() != 3 || w.size() != 3 || r.size() != 3) return 0;
+    return x[0] * x[1] * (numel(w) + numel(r));
+  }
+
   // Conversions and other light CPU ops are memory-bound: their bytes cross
   // the same DDR; compute-heavy fallbacks are bound by the CPU's MAC rate.
   void estimate_cpu(const Program& p, Step& s) const {
@@ -173,6 +185,7 @@ class CostModel {
       const ir::Node& n = *g_.nodes[static_cast<size_t>(s.node)];
       if (n.op_type == "Conv" || n.op_type == "ConvTranspose") s.cost.macs = conv_work(n, out, 1).macs;
       if (n.op_type == "Gemm" || n.op_type == "MatMul") s.cost.macs = matmul_work(n, out, 1).macs;
+      if (n.op_type == "LSTM" || n.op_type == "GRU" || n.op_type == "RNN") s.cost.macs = recurrent_macs(n);
     }
     s.cost.ddr_cycles = static_cast<double>(s.cost.ddr_bytes) / bw_ * clock_hz_;
     s.cost.time_us = cpu_overhead_us_ + std::max(static_cast<double>(s.cost.macs) / cpu_macs_per_us_,

@@ -344,3 +344,32 @@ TEST_CASE("sparse_infer is a one-line error off RK3576", "[compiler]") {
 }
 
 }  // namespace rknnc
+
+namespace rknnc {
+namespace test_compiler_recurrent {
+
+// x[5, 1, 8] → bidirectional LSTM (hidden 6) → y[5, 2, 1, 6], float32 (a CPU op).
+ir::Graph lstm_net() {
+  test::GraphBuilder b;
+  const auto x = b.input("x", {5, 1, 8});
+  const auto w = b.constant("w", b.random({2, 24, 8}, -0.3f, 0.3f));
+  const auto r = b.constant("r", b.random({2, 24, 6}, -0.3f, 0.3f));
+  b.output(b.node("LSTM", {x, w, r}, {5, 2, 1, 6},
+                  {{"hidden_size", int64_t{6}}, {"direction", std::string("bidirectional")}}));
+  return b.build();
+}
+
+}  // namespace test_compiler_recurrent
+
+TEST_CASE("the cost model counts a recurrent op's MACs: steps x batch x (|W| + |R|)", "[compiler]") {
+  const ir::Graph g = test_compiler_recurrent::lstm_net();
+  std::vector<std::string> warnings;
+  const compiler::Program p = compiler::compile(g, target::find_target("rk3588"), {}, warnings);
+  const auto lstm = std::find_if(p.steps.begin(), p.steps.end(), [](const auto& s) { return s.op_type == "LSTM"; });
+  REQUIRE(lstm != p.steps.end());
+  CHECK(lstm->device == compiler::Device::Cpu);
+  CHECK(lstm->cost.macs == 5 * 1 * (2 * 24 * 8 + 2 * 24 * 6));
+  CHECK(lstm->cost.time_us > 0.0);
+}
+
+}  // namespace rknnc
