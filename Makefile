@@ -9,7 +9,7 @@ FUZZ_TIMEOUT ?= 10
 OUT        ?= out
 RKNNC       = $(BUILD)/rknnc
 
-.PHONY: all deps deps-build demo test fuzz bench bench-quant bench-zoo bench-cost clean install
+.PHONY: all deps deps-build demo test fuzz bench bench-quant bench-zoo bench-cost bench-arch clean install
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -49,6 +49,12 @@ bench-zoo: deps all
 # predicted vs published FPS of mobilenetv2 / resnet50-v2 / yolov5s_relu (models generated into $(BUILD)/cost_models)
 bench-cost: deps all
 	/usr/bin/python3 bench/cost_model.py $(RKNNC) --models $(BUILD)/cost_models
+
+# every generated architecture (tests/ort/make_architectures.py, into $(BUILD)/arch_models) at opsets
+# 13/17/18/21: fp32 vs onnxruntime, int8 cosine, NPU MAC share (table also in $(BUILD)/archs_all.md)
+bench-arch: deps all
+	/usr/bin/python3 tests/ort/check_architectures.py --all --rknnc $(RKNNC) --models-dir $(BUILD)/arch_models \
+	  --json $(BUILD)/archs_all.json
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(OUT)

@@ -14,7 +14,7 @@ BUILD_PKGS=(python3 g++ meson ninja-build pkg-config cmake make
 # Tests: numpy + onnx make fixtures, yaml reads configs, testdata has ONNX's
 # node tests, torch generates the cost-model graphs, pil is imported by the
 # sample image helper.
-TEST_PKGS=(python3-numpy python3-onnx python3-yaml libonnx-testdata python3-torch python3-pil)
+TEST_PKGS=(python3-numpy python3-onnx python3-yaml libonnx-testdata python3-torch python3-torchvision python3-pil)
 # Fuzzing (`make fuzz` only): clang with libFuzzer and the sanitizer runtimes.
 FUZZ_PKGS=(clang libclang-rt-14-dev)
 want=("${BUILD_PKGS[@]}")
