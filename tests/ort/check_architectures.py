@@ -16,7 +16,9 @@ Per model x opset, on 4 random normal inputs (seeded by the model name):
            converts for rk3588; `rknnc run` of the .rknn on the 4 inputs: the lowest
            per-input output cosine vs onnxruntime fp32, >= MIN_COSINE
   npu      share of the MACs the rk3588 compiler placed on the NPU ({name}.perf.json,
-           as bench/npu_share.py counts them), with the op types left on the CPU
+           as bench/npu_share.py counts them), with the op types left on the CPU;
+           a second table sums up where build.json places MatMul, LayerNormalization,
+           LSTM, ... (PLACEMENT_OPS) and why
 Prints a table (also as Markdown to --json's .md sibling when --json is given);
 writes $RKNNC_JUNIT_DIR/archs.xml. Exit 0 when every check passed.
 """
@@ -45,6 +47,9 @@ OPSETS = (13, 17, 18, 21)
 TOL_FP32 = 1e-4
 MIN_COSINE = 0.95
 N_INPUTS, N_CALIB = 4, 8
+# The ops whose rk3588 placement (build.json) the second table sums up.
+PLACEMENT_OPS = {"MatMul", "Gemm", "LayerNormalization", "InstanceNormalization", "GroupNormalization", "LSTM", "GRU",
+                 "RNN", "Gelu", "Softmax", "DepthToSpace", "Einsum"}
 TARGET = "rk3588"
 TIMEOUT = 900
 NODE = shutil.which("node") or "/usr/bin/node"
@@ -164,6 +169,9 @@ def run_arch(a, rknnc_bin):
         out = os.path.join(a.work, "int8")
         sh([rknnc_bin, "-t", TARGET, "-i", a.config(), "-o", out], f"int8 conversion for {TARGET}")
         s = share(os.path.join(out, a.stem() + ".perf.json"))
+        with open(os.path.join(out, a.stem() + ".build.json")) as f:
+            a.row["placement"] = [[n["op_type"], n["device"], n["dtype"], n.get("reason", "")]
+                                  for n in json.load(f)["placement"]["nodes"] if n["op_type"] in PLACEMENT_OPS]
         a.row["npu_macs"] = 100.0 * s["npu_macs"] / max(s["macs"], 1)
         a.row["macs"] = s["macs"]
         a.row["cpu_ops"] = s["cpu_op_types"]
@@ -193,6 +201,21 @@ def table(rows):
             cpu = "FAILED: " + " ".join(r["error"].split())[:300]
         lines.append(f"| {r['model']} | {r['opset']} | {num('fp32_err', '.2e')} | {num('int8_cos', '.5f')} | "
                      f"{num('npu_macs', '.2f')} % | {num('macs', ',d')} | {cpu} |")
+    return "\n".join(lines)
+
+
+def placement_table(rows):
+    """Per op type of PLACEMENT_OPS: where the rk3588 int8 conversions put it, with the reason."""
+    seen = {}
+    for r in rows:
+        for op, device, dtype, reason in r.get("placement", []):
+            key = (op, device, dtype, reason)
+            seen.setdefault(key, [0, set()])
+            seen[key][0] += 1
+            seen[key][1].add(r["model"])
+    lines = ["| op | device | dtype | nodes | models | reason |", "|---|---|---|---|---|---|"]
+    for (op, device, dtype, reason), (count, models) in sorted(seen.items()):
+        lines.append(f"| {op} | {device} | {dtype} | {count} | {', '.join(sorted(models))} | {reason or '-'} |")
     return "\n".join(lines)
 
 
@@ -238,7 +261,7 @@ def main():
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     rows = [a.row for a in archs]
-    md = table(rows)
+    md = table(rows) + "\n\nPlacement on rk3588 (int8 conversions, build.json):\n\n" + placement_table(rows)
     print("\n" + md)
     if args.json:
         with open(args.json, "w") as f:
