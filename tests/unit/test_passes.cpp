@@ -69,6 +69,18 @@ TEST_CASE("eliminate_dropout removes inference Dropout but not one whose mask is
   t.output(t.node("Dropout", {z, "", mode}, {1, 4}));
   ir::Graph g3 = t.build();
   CHECK_FALSE(run_pass(g3, "eliminate_dropout").changed());
+
+  // Training mode on, ratio a constant 0: the identity, removed; ratio 0.5: random, kept.
+  for (const float ratio : {0.0f, 0.5f}) {
+    GraphBuilder r;
+    auto v = r.input("v", {1, 4});
+    ir::Tensor mode_on(ir::DataType::Bool, {});
+    *static_cast<uint8_t*>(mode_on.raw()) = 1;
+    auto on = r.constant("on", mode_on);
+    r.output(r.node("Relu", {r.node("Dropout", {v, r.constant("ratio", {}, {ratio}), on}, {1, 4})}, {1, 4}));
+    ir::Graph g4 = r.build();
+    CHECK(run_pass(g4, "eliminate_dropout").changed() == (ratio == 0.0f));
+  }
 }
 
 TEST_CASE("eliminate_noop_cast removes Cast to the same type only", "[passes]") {
