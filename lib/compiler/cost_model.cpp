@@ -1,6 +1,8 @@
 #include "compiler/cost_model.h"
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 
 #include "compiler/layout.h"
 #include "compiler/multicore.h"
@@ -177,6 +179,29 @@ class CostModel {
     return x[0] * x[1] * (numel(w) + numel(r));
   }
 
+  // Two-operand Einsum (attention's "bhid,bhjd->bhij"): one multiply-add per
+  // combination of all its index letters, kept and summed. An ellipsis or a
+  // one-operand form (a transpose or a sum) counts none.
+  int64_t einsum_macs(const ir::Node& n) const {
+    if (n.inputs.size() != 2) return 0;
+    const std::string eq = n.attrs.get_string("equation", "");
+    std::map<char, int64_t> size;
+    size_t operand = 0, axis = 0;
+    for (char c : eq.substr(0, eq.find("->"))) {
+      if (c == ' ') continue;
+      if (c == ',') {
+        ++operand, axis = 0;
+        continue;
+      }
+      const auto& shape = shape_of(g_, n.input(std::min<size_t>(operand, 1)));
+      if (!std::isalpha(static_cast<unsigned char>(c)) || axis >= shape.size()) return 0;
+      size[c] = shape[axis++];
+    }
+    int64_t macs = 1;
+    for (const auto& [letter, extent] : size) macs *= extent;
+    return macs;
+  }
+
   // Conversions and other light CPU ops are memory-bound: their bytes cross
   // the same DDR; compute-heavy fallbacks are bound by the CPU's MAC rate.
   void estimate_cpu(const Program& p, Step& s) const {
@@ -186,6 +211,7 @@ class CostModel {
       if (n.op_type == "Conv" || n.op_type == "ConvTranspose") s.cost.macs = conv_work(n, out, 1).macs;
       if (n.op_type == "Gemm" || n.op_type == "MatMul") s.cost.macs = matmul_work(n, out, 1).macs;
       if (n.op_type == "LSTM" || n.op_type == "GRU" || n.op_type == "RNN") s.cost.macs = recurrent_macs(n);
+      if (n.op_type == "Einsum") s.cost.macs = einsum_macs(n);
     }
     s.cost.ddr_cycles = static_cast<double>(s.cost.ddr_bytes) / bw_ * clock_hz_;
     s.cost.time_us = cpu_overhead_us_ + std::max(static_cast<double>(s.cost.macs) / cpu_macs_per_us_,

@@ -359,9 +359,18 @@ ir::Graph lstm_net() {
   return b.build();
 }
 
+// q[1, 2, 5, 4] · k[1, 2, 6, 4] → Einsum "bhid,bhjd->bhij" → [1, 2, 5, 6].
+ir::Graph einsum_net() {
+  test::GraphBuilder b;
+  const auto q = b.input("q", {1, 2, 5, 4});
+  const auto k = b.input("k", {1, 2, 6, 4});
+  b.output(b.node("Einsum", {q, k}, {1, 2, 5, 6}, {{"equation", std::string("bhid,bhjd->bhij")}}));
+  return b.build();
+}
+
 }  // namespace test_compiler_recurrent
 
-TEST_CASE("the cost model counts a recurrent op's MACs: steps x batch x (|W| + |R|)", "[compiler]") {
+TEST_CASE("the cost model counts the MACs of recurrent ops (steps x batch x (|W| + |R|)) and of Einsum", "[compiler]") {
   const ir::Graph g = test_compiler_recurrent::lstm_net();
   std::vector<std::string> warnings;
   const compiler::Program p = compiler::compile(g, target::find_target("rk3588"), {}, warnings);
@@ -370,6 +379,12 @@ TEST_CASE("the cost model counts a recurrent op's MACs: steps x batch x (|W| + |
   CHECK(lstm->device == compiler::Device::Cpu);
   CHECK(lstm->cost.macs == 5 * 1 * (2 * 24 * 8 + 2 * 24 * 6));
   CHECK(lstm->cost.time_us > 0.0);
+
+  const ir::Graph e = test_compiler_recurrent::einsum_net();
+  const compiler::Program pe = compiler::compile(e, target::find_target("rk3588"), {}, warnings);
+  const auto einsum = std::find_if(pe.steps.begin(), pe.steps.end(), [](const auto& s) { return s.op_type == "Einsum"; });
+  REQUIRE(einsum != pe.steps.end());
+  CHECK(einsum->cost.macs == 1 * 2 * 5 * 6 * 4);
 }
 
 }  // namespace rknnc
