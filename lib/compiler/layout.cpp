@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "ir/shape.h"
 #include "util/error.h"
 
 namespace rknnc::compiler {
@@ -47,8 +48,9 @@ void copy_blocked(const void* src, void* dst, int64_t outer, int64_t channels, i
   fail("NC1HWC2: element size {} is not supported (1, 2, 4 or 8 bytes)", es);
 }
 
+// Saturates at INT64_MAX (shape_numel): the shape and C2 may come from a damaged .rknn.
 int64_t blocked_bytes(int64_t outer, int64_t channels, int64_t inner, int c2, size_t es) {
-  return outer * ceil_div(channels, c2) * inner * c2 * static_cast<int64_t>(es);
+  return ir::shape_numel({outer, ceil_div(channels, c2), inner, c2, static_cast<int64_t>(es)});
 }
 
 }  // namespace
