@@ -60,6 +60,10 @@ NodePlacement place_by_rules(const ir::Graph& g, const ir::Node& n, const target
   return {Device::Npu, ""};
 }
 
+// The ops of an input normalisation: (x - mean) / std as the driver writes it,
+// or the model's own scale / shift and type conversion.
+const std::set<std::string> kInputStageOps = {"Sub", "Div", "Mul", "Add", "Cast"};
+
 // op_target entries by node index; validates names and devices.
 std::map<size_t, std::string> op_target_by_node(const ir::Graph& g, const PlacementOptions& o) {
   std::map<std::string, size_t> producer;
@@ -101,9 +105,11 @@ std::string compute_dtype(const ir::Graph& g, const ir::Node& n) {
 std::vector<NodePlacement> place_nodes(const ir::Graph& g, const target::Target& t, const PlacementOptions& o,
                                        std::vector<std::string>& warnings) {
   const auto forced = op_target_by_node(g, o);
-  // float32 ops fed only by graph inputs (mean / std normalisation ahead of a
-  // QuantizeLinear or Cast) are the CPU's input stage, not a fallback worth a
-  // warning. A graph with no such boundary (float_dtype: float32) has none.
+  // float32 element-wise ops fed only by graph inputs and constants (mean / std
+  // normalisation ahead of a QuantizeLinear or Cast) are the CPU's input stage,
+  // not a fallback worth a warning. A graph with no such boundary (float_dtype:
+  // float32) has none. A float op of the model itself reading a graph input
+  // (an LSTM, a LayerNormalization) is a fallback like any other.
   const bool has_boundary =
       std::any_of(g.nodes.begin(), g.nodes.end(), [](const auto& n) { return is_boundary_op(*n); });
   std::set<std::string> input_stage;
@@ -113,7 +119,8 @@ std::vector<NodePlacement> place_nodes(const ir::Graph& g, const target::Target&
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const ir::Node& n = *g.nodes[i];
     NodePlacement p = place_by_rules(g, n, t);
-    const bool in_input_stage = has_boundary && compute_dtype(g, n) == "FLOAT32" && !is_boundary_op(n) &&
+    const bool in_input_stage = has_boundary && kInputStageOps.count(n.op_type) && compute_dtype(g, n) == "FLOAT32" &&
+                                !is_boundary_op(n) &&
                                 std::all_of(n.inputs.begin(), n.inputs.end(), [&](const std::string& v) {
                                   return v.empty() || g.is_constant(v) || input_stage.count(v);
                                 });

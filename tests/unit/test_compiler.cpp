@@ -359,6 +359,23 @@ ir::Graph lstm_net() {
   return b.build();
 }
 
+// x[5, 1, 8] → LSTM (hidden 6) → [5, 1, 1, 6] → MatMul [6, 4], int8 (the LSTM stays float).
+ir::Graph int8_lstm_net() {
+  test::GraphBuilder b;
+  const auto x = b.input("x", {5, 1, 8});
+  const auto w = b.constant("w", b.random({1, 24, 8}, -0.3f, 0.3f));
+  const auto r = b.constant("r", b.random({1, 24, 6}, -0.3f, 0.3f));
+  const auto y = b.node("LSTM", {x, w, r}, {5, 1, 1, 6}, {{"hidden_size", int64_t{6}}});
+  b.output(b.node("MatMul", {y, b.constant("fc", b.random({6, 4}, -0.5f, 0.5f))}, {5, 1, 1, 4}));
+  ir::Graph g = b.build();
+  quant::prepare_for_int8(g);
+  const auto sample = [](size_t i) {
+    return std::vector<ir::Tensor>{test::GraphBuilder(static_cast<uint32_t>(80 + i)).random({5, 1, 8})};
+  };
+  quant::quantize_graph(g, quant::calibrate(g, 2, sample, {}), quant::Method::Channel);
+  return g;
+}
+
 // q[1, 2, 5, 4] · k[1, 2, 6, 4] → Einsum "bhid,bhjd->bhij" → [1, 2, 5, 6].
 ir::Graph einsum_net() {
   test::GraphBuilder b;
@@ -385,6 +402,16 @@ TEST_CASE("the cost model counts the MACs of recurrent ops (steps x batch x (|W|
   const auto einsum = std::find_if(pe.steps.begin(), pe.steps.end(), [](const auto& s) { return s.op_type == "Einsum"; });
   REQUIRE(einsum != pe.steps.end());
   CHECK(einsum->cost.macs == 1 * 2 * 5 * 6 * 4);
+}
+
+TEST_CASE("a float op of the model reading a graph input is a CPU fallback with its warning, not the input stage",
+          "[compiler]") {
+  const ir::Graph g = test_compiler_recurrent::int8_lstm_net();
+  std::vector<std::string> warnings;
+  compiler::compile(g, target::find_target("rk3588"), {}, warnings);
+  CHECK(std::any_of(warnings.begin(), warnings.end(), [](const std::string& w) {
+    return w.find("LSTM is not an NPU op of rk3588") != std::string::npos;
+  }));
 }
 
 }  // namespace rknnc
