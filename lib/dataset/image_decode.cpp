@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <cctype>
 #include <cmath>
 #include <csetjmp>
@@ -61,6 +62,37 @@ bool is_png(const std::string& bytes) { return bytes.size() >= 8 && bytes.compar
 bool png_size_refused(const std::string& png, std::string* reason) {
   if (png.size() < 24 || !is_png(png) || png.compare(12, 4, "IHDR") != 0) return false;
   return too_large(be32(png, 16), be32(png, 20), reason);
+}
+
+// The little-endian number of `n` bytes at bytes[at..at+n) (BMP fields).
+uint32_t le(const std::string& bytes, size_t at, size_t n) {
+  uint32_t v = 0;
+  for (size_t i = n; i-- > 0;) v = v << 8 | static_cast<unsigned char>(bytes[at + i]);
+  return v;
+}
+
+// stb_image reads past the end of a BMP as zeros, so a truncated file would
+// decode as a partly black image (and a 60-byte file claiming 20 million
+// pixels takes seconds). For the kinds stb decodes (uncompressed or bit
+// fields), the file must hold every pixel row; the last row's padding may be
+// missing. Sizes stb or too_large() refuse are left to them.
+bool bmp_truncated(const std::string& bmp, std::string* reason) {
+  if (bmp.size() < 34 || bmp.compare(0, 2, "BM") != 0) return false;
+  const uint32_t header = le(bmp, 14, 4);
+  const bool core = header == 12;  // OS/2 BITMAPCOREHEADER: 16-bit sizes, no compression field
+  const int64_t w = core ? le(bmp, 18, 2) : static_cast<int32_t>(le(bmp, 18, 4));
+  const int64_t h = std::abs(core ? int64_t{le(bmp, 20, 2)} : int64_t{static_cast<int32_t>(le(bmp, 22, 4))});
+  const uint32_t bits = le(bmp, core ? 24 : 28, 2), compression = core ? 0 : le(bmp, 30, 4);
+  if ((compression != 0 && compression != 3) || w <= 0 || h <= 0 || w > kMaxImageSide || h > kMaxImageSide ||
+      bits == 0 || bits > 32)
+    return false;
+  const uint64_t row = (static_cast<uint64_t>(w) * bits + 31) / 32 * 4;
+  const uint64_t start = std::max<uint64_t>(le(bmp, 10, 4), uint64_t{14} + header);
+  const uint64_t need = start + row * static_cast<uint64_t>(h - 1) + (static_cast<uint64_t>(w) * bits + 7) / 8;
+  if (bmp.size() >= need) return false;
+  *reason = fmt::format("the BMP header says {}x{} pixels at {} bits, which needs {} bytes; the file has {} "
+                        "(truncated file)", w, h, bits, need, bmp.size());
+  return true;
 }
 
 // libjpeg reports fatal errors through error_exit, which must not return.
@@ -184,7 +216,7 @@ bool decode_image(const std::string& bytes, int channels, Image* out, std::strin
     return false;
   }
   if (bytes.size() >= 3 && bytes.compare(0, 3, "\xFF\xD8\xFF") == 0) return decode_jpeg(bytes, channels, out, reason);
-  if (png_size_refused(bytes, reason) || png_chunk_overruns(bytes, reason)) return false;
+  if (png_size_refused(bytes, reason) || png_chunk_overruns(bytes, reason) || bmp_truncated(bytes, reason)) return false;
   std::string cleaned;
   const std::string& file = drop_empty_idat(bytes, &cleaned) ? cleaned : bytes;
   const auto* data = reinterpret_cast<const stbi_uc*>(file.data());

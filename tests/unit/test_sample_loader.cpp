@@ -210,6 +210,9 @@ TEST_CASE("JPEG and BMP files decode", "[dataset]") {
   const auto rgb = pattern(6, 5, 3);
   CHECK(values(load1(t.write("p.jpeg", jpg(6, 5, 3, rgb)), {"images", {1, 3, 5, 6}})).size() == 90);
   CHECK(values(load1(t.write("p.bmp", bmp(6, 5, 3, rgb)), {"images", {1, 3, 5, 6}})) == expected(rgb, 6, 5, 3, true));
+  const std::string padded = bmp(5, 6, 3, pattern(5, 6, 3));  // 15 pixel bytes + 1 padding byte per row
+  CHECK(values(load1(t.write("q.bmp", padded.substr(0, padded.size() - 1)), {"images", {1, 3, 6, 5}})) ==
+        expected(pattern(5, 6, 3), 5, 6, 3, true));  // the last row's padding may be missing
   // Grey and RGBA from a JPEG.
   CHECK(values(load1(t.write("g.jpg", jpg(16, 16, 3, colour)), {"x", {1, 1, 16, 16}})).size() == 256);
   CHECK(values(load1(t.dir / "g.jpg", {"x", {1, 16, 16, 4}}))[3] == 255.0f);
@@ -301,6 +304,8 @@ TEST_CASE("Every bad sample file is a one-line error naming the line and the fil
   bad(t.write("random.jpg", "this is not a jpeg at all, just text"), img, "cannot decode");
   bad(t.write("trunc.png", good.substr(0, good.size() / 2)), img, "cannot decode");
   bad(t.write("header.png", good.substr(0, 30)), img, "cannot decode");
+  const std::string good_bmp = bmp(4, 4, 3, pattern(4, 4, 3));  // 12-byte rows: no padding
+  bad(t.write("trunc.bmp", good_bmp.substr(0, good_bmp.size() - 1)), img, "which needs 102 bytes; the file has 101");
   bad(t.write("good.png", good), {"x", {1, 2, 5, 5}}, "1, 3 or 4 channels");
   bad(t.dir / "good.png", {"x", {2, 3, 4, 4}}, "batch 1");
   bad(t.dir / "good.png", {"x", {1, 1, 3, 4, 4}}, "give a .npy file");
