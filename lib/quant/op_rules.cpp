@@ -113,6 +113,8 @@ constexpr std::array kRules = {
     OpRule{"Gather", QuantKind::Passthrough, gathers_activation},
     OpRule{"Expand", QuantKind::Passthrough, nullptr},
     OpRule{"Tile", QuantKind::Passthrough, nullptr},
+    OpRule{"DepthToSpace", QuantKind::Passthrough, nullptr},
+    OpRule{"SpaceToDepth", QuantKind::Passthrough, nullptr},
     OpRule{"MaxPool", QuantKind::Passthrough, nullptr},
     OpRule{"GlobalMaxPool", QuantKind::Passthrough, nullptr},
     OpRule{"Pad", QuantKind::Passthrough, nullptr},

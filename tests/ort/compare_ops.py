@@ -93,6 +93,11 @@ def cases(rng):
         Op("ConvTranspose", {"x": ([1, 4, 5, 5], -1.0, 1.0)},
            [helper.make_node("ConvTranspose", ["x", "w", "bias"], ["y"], strides=[2, 2], pads=[1, 1, 0, 0])],
            [1, 6, 10, 10], [init("w", w(4, 6, 3, 3)), init("bias", w(6, lo=-0.2, hi=0.2))]),
+        Op("DepthToSpace", {"x": ([1, 8, 4, 4], -1.0, 2.0)},
+           [helper.make_node("DepthToSpace", ["x_relu"], ["y"], blocksize=2, mode="CRD")], [1, 2, 8, 8],
+           relu_first=True),
+        Op("SpaceToDepth", {"x": ([1, 2, 8, 8], -1.0, 2.0)},
+           [helper.make_node("SpaceToDepth", ["x_relu"], ["y"], blocksize=2)], [1, 8, 4, 4], relu_first=True),
         Op("MatMul", {"a": ([1, 2, 6, 16], -1.0, 1.0), "b": ([1, 2, 16, 5], -1.0, 1.0)},
            [helper.make_node("MatMul", ["a", "b"], ["y"])], [1, 2, 6, 5]),
     ]

@@ -166,4 +166,38 @@ TEST_CASE("a constant holding -inf quantises over its finite values; -inf satura
   CHECK(c.values.data<int8_t>()[0] == -128);
 }
 
+TEST_CASE("DepthToSpace and SpaceToDepth after an int8 op stay int8 and move values exactly", "[quant]") {
+  test::GraphBuilder b;
+  const auto x = b.input("x", {1, 3, 8, 8});
+  const auto w = b.constant("w", b.random({8, 3, 3, 3}, -0.5f, 0.5f));
+  const auto c = b.node("Conv", {x, w}, {1, 8, 8, 8}, {{"pads", std::vector<int64_t>{1, 1, 1, 1}}});
+  const auto d = b.node("DepthToSpace", {c}, {1, 2, 16, 16}, {{"blocksize", int64_t{2}}, {"mode", std::string("CRD")}});
+  b.output(b.node("SpaceToDepth", {d}, {1, 8, 8, 8}, {{"blocksize", int64_t{2}}}));
+  const ir::Graph fp = b.build();
+  ir::Graph q = fp;
+  quant::prepare_for_int8(q);
+  quant::quantize_graph(q, quant::calibrate(q, 4, [](size_t i) { return std::vector{sample(static_cast<uint32_t>(40 + i))}; }, {}),
+                        quant::Method::Channel);
+  for (const auto& n : q.nodes)
+    if (n->op_type == "DepthToSpace" || n->op_type == "SpaceToDepth") {
+      CHECK(q.info(n->input(0))->dtype == ir::DataType::Int8);
+      REQUIRE(q.quant_params(n->outputs[0]) != nullptr);
+      CHECK(*q.quant_params(n->outputs[0]) == *q.quant_params(n->input(0)));
+    }
+  // CRD DepthToSpace then SpaceToDepth is the identity on the Conv's int8 output.
+  const runtime::TensorMap in{{"x", sample(6)}};
+  std::vector<std::string> keep;
+  for (const auto& n : q.nodes)
+    if (n->op_type == "Conv") keep.push_back(n->outputs[0]);
+  REQUIRE(keep.size() == 1);
+  q.outputs.push_back(keep[0]);
+  const runtime::TensorMap out = runtime::Executor(q).run(in);
+  const ir::Tensor& conv = out.at(keep[0]);
+  const ir::Tensor& back = out.at(q.outputs[0]);
+  REQUIRE(back.dtype() == ir::DataType::Float32);
+  CHECK(quant::compare_tensors(runtime::Executor(fp).run(in).at(fp.outputs[0]), back).cosine > 0.999);
+  CHECK(conv.dtype() == ir::DataType::Int8);
+}
+
 }  // namespace rknnc
+

@@ -27,6 +27,8 @@ RKNNC_QUANT_KERNEL("Split", passthrough_q8);
 RKNNC_QUANT_KERNEL("Gather", passthrough_q8);
 RKNNC_QUANT_KERNEL("Expand", passthrough_q8);
 RKNNC_QUANT_KERNEL("Tile", passthrough_q8);
+RKNNC_QUANT_KERNEL("DepthToSpace", passthrough_q8);
+RKNNC_QUANT_KERNEL("SpaceToDepth", passthrough_q8);
 RKNNC_QUANT_KERNEL("MaxPool", passthrough_q8);
 RKNNC_QUANT_KERNEL("GlobalMaxPool", passthrough_q8);
 
