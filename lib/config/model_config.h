@@ -103,6 +103,7 @@ void check_supported(const ModelConfig& cfg);
 // What a user of `platform: <platform>` (a source format rknnc does not load)
 // does instead: the converter command that makes an ONNX model of it.
 std::string platform_hint(const std::string& platform);
+const std::vector<std::string>& loaded_platforms();
 
 // Checks the config against the loaded model (exit 2 on a mismatch):
 // subgraphs.inputs/outputs name existing tensors; input_size_list has one

@@ -1,5 +1,6 @@
 // rknn_convert keys whose values rknnc accepts only partly. Setting one to
 // another value than the default is a one-line error that says what to do.
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -14,7 +15,6 @@ namespace rknnc::config {
 
 const std::vector<UnsupportedKey>& unsupported_keys() {
   static const std::vector<UnsupportedKey> table = {
-      {"platform", "\"onnx\"", nullptr},  // the hint depends on the platform: platform_hint()
       {"configs.quantized_dtype", "\"asymmetric_quantized-8\"",
        "rknnc quantises to int8 (asymmetric_quantized-8); remove the key or set it to \"asymmetric_quantized-8\""},
   };
@@ -34,10 +34,25 @@ std::string platform_hint(const std::string& platform) {
   };
   const auto it = hints.find(platform);
   const std::string how = it != hints.end() ? it->second : "convert the model to ONNX";
-  return "rknnc loads ONNX models: " + how + ", then set platform: onnx and model_file_path to the .onnx file";
+  static const std::map<std::string, std::string> format_names = {
+      {"onnx", "ONNX"}, {"tflite", "TFLite"}, {"pytorch", "TorchScript"}};
+  std::vector<std::string> loaded;
+  for (const auto& p : loaded_platforms()) loaded.push_back(format_names.count(p) ? format_names.at(p) : p);
+  return fmt::format("rknnc loads {} models: {}, then set platform: onnx and model_file_path to the .onnx file",
+                     fmt::join(loaded, ", "), how);
+}
+
+// The `platform` values that have a reader (lib/frontends' table, where a
+// build without an optional library still accepts the platform and says so).
+const std::vector<std::string>& loaded_platforms() {
+  static const std::vector<std::string> platforms = {"onnx"};
+  return platforms;
 }
 
 void check_supported(const ModelConfig& cfg) {
+  const auto& loaded = loaded_platforms();
+  if (std::find(loaded.begin(), loaded.end(), cfg.platform) == loaded.end())
+    fail_config("{}: \"{}\" is not supported; {}", cfg.where("platform"), cfg.platform, platform_hint(cfg.platform));
   for (const auto& row : unsupported_keys()) {
     std::string pointer = row.key;
     std::replace(pointer.begin(), pointer.end(), '.', '/');
@@ -47,7 +62,7 @@ void check_supported(const ModelConfig& cfg) {
     const nlohmann::json& value = cfg.echo.at(ptr);
     if (value.is_null() || value == nlohmann::json::parse(row.default_json)) continue;
     fail_config("{}: {} is not supported; {}", cfg.where(row.key), json_text(value),
-                row.hint ? std::string(row.hint) : platform_hint(value.is_string() ? value.get<std::string>() : ""));
+                row.hint);
   }
 }
 

@@ -129,7 +129,7 @@ std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesy
                   path.string());
     frontends::LoadOptions load;
     load.check_by_execution = false;  // executed below anyway
-    graph = frontends::load_onnx(path, load);
+    graph = frontends::load_model(frontends::platform_of_file(path), path, load);
   }
   if (inputs.size() != graph.inputs.size())
     fail_config("{} has {} input(s), {} --input file(s) given", path.string(), graph.inputs.size(), inputs.size());

@@ -1,6 +1,6 @@
 #pragma once
 // Frontends turn a source model into the IR. Each framework has a folder
-// (onnx/, later darknet/, caffe/, tflite/ …) and one entry point here.
+// (onnx/, tflite/, pytorch/ …) and one row in frontends().
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -24,6 +24,21 @@ struct LoadOptions {
 };
 
 ir::Graph load_onnx(const std::filesystem::path& path, const LoadOptions& options = {});
+
+// One row per source format: the YAML `platform` value, the file suffixes
+// that `rknnc run` / `rknnc inspect` recognise, and the reader. Each reader
+// translates its format into ONNX form and hands it to load_onnx_model()
+// (frontends/onnx/load_onnx.h), which does the work every format shares.
+struct Frontend {
+  std::string platform;
+  std::vector<std::string> suffixes;
+  ir::Graph (*load)(const std::filesystem::path&, const LoadOptions&);
+};
+const std::vector<Frontend>& frontends();
+
+// The platform of a model file by its suffix (case-insensitive); a file
+// with an unknown suffix is read as ONNX.
+std::string platform_of_file(const std::filesystem::path& path);
 
 // Dispatches on the YAML `platform` value; unsupported frameworks are a
 // one-line usage error naming the platform.

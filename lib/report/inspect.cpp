@@ -101,8 +101,9 @@ json inspect_file(const std::filesystem::path& path, const format::EncryptionKey
   } else {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) fail_config("{}: model file not found", what);
-    j = inspect_graph(frontends::load_onnx(path));
-    j["format"] = "onnx";
+    const std::string platform = frontends::platform_of_file(path);
+    j = inspect_graph(frontends::load_model(platform, path, {}));
+    j["format"] = platform;
     j["file_bytes"] = std::filesystem::file_size(path, ec);
   }
   j["file"] = what;

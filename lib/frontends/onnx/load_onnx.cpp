@@ -13,6 +13,7 @@
 #include "frontends/onnx/canonicalize.h"
 #include "frontends/onnx/external_data.h"
 #include "frontends/onnx/inference_guards.h"
+#include "frontends/onnx/load_onnx.h"
 #include "frontends/onnx/new_opsets.h"
 #include "frontends/onnx/onnx_proto.h"
 #include "frontends/shape_fill.h"
@@ -281,9 +282,13 @@ void check_outputs_produced(const ir::Graph& g, const std::string& file) {
 }  // namespace
 
 ir::Graph load_onnx(const std::filesystem::path& path, const LoadOptions& options) {
-  const std::string file = path.string();
   onnx::ModelProto model = read_model_file(path);
   load_external_data(model, path);
+  return load_onnx_model(std::move(model), path, options);
+}
+
+ir::Graph load_onnx_model(onnx::ModelProto model, const std::filesystem::path& path, const LoadOptions& options) {
+  const std::string file = path.string();
   ir::Graph g;
   g.opset = default_opset(model, file);
   g.name = model.graph().name();
