@@ -10,11 +10,14 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD_PKGS=(python3 g++ meson ninja-build pkg-config cmake make
   libyaml-cpp-dev libcli11-dev libonnx-dev libprotobuf-dev protobuf-compiler
-  libfmt-dev nlohmann-json3-dev catch2 libvalijson-dev libstb-dev libjpeg-dev libssl-dev libzstd-dev)
+  libfmt-dev nlohmann-json3-dev catch2 libvalijson-dev libstb-dev libjpeg-dev libssl-dev libzstd-dev
+  libflatbuffers-dev flatbuffers-compiler)
 # Tests: numpy + onnx make fixtures, yaml reads configs, testdata has ONNX's
 # node tests, torch generates the cost-model graphs, pil is imported by the
-# sample image helper.
-TEST_PKGS=(python3-numpy python3-onnx python3-yaml libonnx-testdata python3-torch python3-torchvision python3-pil)
+# sample image helper; flatbuffers writes the .tflite test models and ArmNN's
+# TfLite parser (pyarmnn + its reference CPU backend) runs them as the reference.
+TEST_PKGS=(python3-numpy python3-onnx python3-yaml libonnx-testdata python3-torch python3-torchvision python3-pil
+  python3-flatbuffers python3-pyarmnn libarmnn-cpuref-backend22 libarmnntfliteparser22)
 # Fuzzing (`make fuzz` only): clang with libFuzzer and the sanitizer runtimes.
 FUZZ_PKGS=(clang libclang-rt-14-dev)
 want=("${BUILD_PKGS[@]}")

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "config/model_config.h"
+#include "frontends/tflite/load_tflite.h"
 #include "util/error.h"
 
 namespace rknnc::frontends {
@@ -11,6 +12,7 @@ namespace rknnc::frontends {
 const std::vector<Frontend>& frontends() {
   static const std::vector<Frontend> table = {
       {"onnx", {".onnx"}, load_onnx},
+      {"tflite", {".tflite"}, load_tflite},
   };
   return table;
 }
