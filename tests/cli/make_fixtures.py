@@ -246,3 +246,22 @@ for name in ["img_trunc.jpg", "img_corrupt.jpg", "img_bomb.jpg", "img_ok.png", "
 # Dataset lists: a byte order mark before the first path, a binary file.
 write("ds_bom.txt", b"\xef\xbb\xbfcalib_ok.npy\ncalib_ok.npy\n")
 write("ds_binary.txt", b"calib_ok.npy\n\0\0\0")
+
+# TFLite (tests/tflite/tflite_nets.py writes them): a valid conv + RELU model,
+# the same truncated, with its root offset pointing past the end (corrupt),
+# and with an operator rknnc does not read (FLOOR).
+sys.path.insert(0, os.path.join(SRC, "tests", "tflite"))
+import tflite_nets  # noqa: E402
+
+tfl = tflite_nets.with_op(f"{out}/flatc_python", "RELU")
+write("tfl_ok.tflite", tfl)
+write("tfl_truncated.tflite", tfl[: len(tfl) // 2])
+write("tfl_corrupt.tflite", struct.pack("<I", len(tfl) * 4) + tfl[4:])
+write("tfl_unsupported_op.tflite", tflite_nets.with_op(f"{out}/flatc_python", "FLOOR"))
+for name in ["tfl_ok", "tfl_truncated", "tfl_corrupt", "tfl_unsupported_op"]:
+    write(f"{name}.yml", f"models:\n  name: t\n  platform: tflite\n  model_file_path: {name}.tflite\n")
+write("tfl_unknown_output.yml", "models:\n  name: t\n  platform: tflite\n  model_file_path: tfl_ok.tflite\n"
+      "  subgraphs:\n    outputs: [no_such_tensor]\n")
+write("tfl_unknown_input.yml", "models:\n  name: t\n  platform: tflite\n  model_file_path: tfl_ok.tflite\n"
+      "  subgraphs:\n    inputs: [no_such_tensor]\n")
+write("tfl_onnx.tflite", open(tiny, "rb").read())
