@@ -80,7 +80,15 @@ OptimizedModel load_and_optimize(const ConvertRequest& req, ConvertResult& resul
   throw_if_cancelled(req.cancel);
 
   m.preprocess = input_preprocess(cfg, m.graph);
-  insert_input_normalization(m.graph, m.preprocess);
+  // A quantised model's input parameters describe the value its first layer
+  // reads: after mean / std that is the normalised input, not the raw one
+  // (Toolkit2's QAT tflite: uint8 pixels, scale 1/128, mean = std = 128).
+  for (const auto& [input, normalised] : insert_input_normalization(m.graph, m.preprocess))
+    if (m.qdq)
+      if (auto it = m.qdq->params.find(input); it != m.qdq->params.end()) {
+        m.qdq->params[normalised] = it->second;
+        m.qdq->params.erase(input);
+      }
   passes::PassContext ctx;
   ctx.config = &cfg;
   ctx.warnings = &result.warnings;

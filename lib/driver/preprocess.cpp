@@ -49,8 +49,9 @@ std::vector<format::InputPreprocess> input_preprocess(const config::ModelConfig&
   return out;
 }
 
-void insert_input_normalization(ir::Graph& g, const std::vector<format::InputPreprocess>& pre) {
-  bool inserted = false;
+std::map<std::string, std::string> insert_input_normalization(ir::Graph& g,
+                                                              const std::vector<format::InputPreprocess>& pre) {
+  std::map<std::string, std::string> normalised;
   for (const auto& p : pre) {
     const bool has_mean = !p.mean.empty() && !all_equal(p.mean, 0.0f);
     const bool has_std = !p.std.empty() && !all_equal(p.std, 1.0f);
@@ -72,9 +73,10 @@ void insert_input_normalization(ir::Graph& g, const std::vector<format::InputPre
       x = add_stage(g, "Div", x, c, info);
     }
     g.replace_all_uses(temp, x);
-    inserted = true;
+    normalised[p.input] = x;
   }
-  if (inserted) g.sort_topologically();
+  if (!normalised.empty()) g.sort_topologically();
+  return normalised;
 }
 
 }  // namespace rknnc::driver

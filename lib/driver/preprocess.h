@@ -1,4 +1,6 @@
 #pragma once
+#include <map>
+#include <string>
 #include <vector>
 
 #include "config/model_config.h"
@@ -15,6 +17,8 @@ int64_t channel_axis(const ir::ValueInfo& input, size_t channels);
 // Makes normalisation part of the graph, as Toolkit2 does: each input x with
 // mean/std is read as Div(Sub(x, mean), std), so the model takes raw input.
 // fold_input_normalization later folds it into the first Conv where exact.
-void insert_input_normalization(ir::Graph& g, const std::vector<format::InputPreprocess>& pre);
+// Returns, per normalised input, the value its readers now read.
+std::map<std::string, std::string> insert_input_normalization(ir::Graph& g,
+                                                              const std::vector<format::InputPreprocess>& pre);
 
 }  // namespace rknnc::driver

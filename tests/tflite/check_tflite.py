@@ -15,8 +15,12 @@ Checks (JUnit class tflite.NAME, printed table at the end):
               and run. mobilenet_v1 (quantize: True, rknnc calibrates): int8
               .rknn vs ArmNN float, cosine >= 0.99. mobilenet_v1_qat
               (quantize: False, the model's own int8 parameters): the .rknn vs
-              ArmNN's int8 execution, every output element within 1 LSB.
+              ArmNN's int8 execution, every output element within 1 LSB, and
+              every node but the mean / std input stage int8 with the model's
+              own parameters (build.json).
   cut         subgraphs.outputs naming a TFLite tensor ends the graph there.
+  batch       a folder of YAMLs with a tflite model converts in batch mode
+              (-M) and the depfile lists the .tflite.
 Env as compare_samples.py (RKNNC_BIN, RKNNC_SOURCE_DIR, RKNNC_JUNIT_DIR,
 RKNNC_KEEP_TMP)."""
 import json
@@ -162,6 +166,14 @@ class Suite:
         got = rknnc_outputs(rknn, [raw], self.path(folder, "rknn_run", "x"), names, ["--nhwc"])
         msgs = []
         if quantised:  # ArmNN runs the int8 graph on the uint8 pixels
+            with open(os.path.join(out, "mobilenet_v1.build.json")) as f:
+                build = json.load(f)
+            q = build["quantization"]
+            float_ops = set(q.get("float_ops", {}))
+            if build["warnings"] or not q["parameters"].startswith("model") or float_ops - {"Sub", "Div"}:
+                raise cs.CheckFailed(f"the model's own int8 parameters are not used throughout: parameters "
+                                     f"{q['parameters']!r}, float ops {sorted(float_ops)}, warnings {build['warnings']}")
+            msgs.append(f"{q['int8_nodes']} int8 nodes with the model's parameters")
             u8 = self.path(folder, "pixels_u8.npy")
             np.save(u8, pixels)
             ref = armnn(model, [u8], self.path(folder, "armnn", "x"))
@@ -169,7 +181,8 @@ class Suite:
                 if r.dtype != np.float32:
                     r = (r.astype(np.float64) - zp) * lsb
                 worst = float(np.max(np.abs(g.astype(np.float64) - r.astype(np.float64)))) / lsb
-                self.rows.append((example, n, "int8 .rknn vs ArmNN int8", f"max {worst:.2f} LSB", f"LSB {lsb:.4g}"))
+                self.rows.append((example, n, "int8 .rknn vs ArmNN int8", f"max {worst:.2f} LSB",
+                                  f"LSB {lsb:.4g}, {len(np.unique(r))} distinct values"))
                 if worst > 1.0 + 1e-6:
                     raise cs.CheckFailed(f"'{n}': {worst:.2f} LSB from ArmNN's int8 execution (> 1)")
                 msgs.append(f"'{n}' {worst:.2f} LSB")
@@ -189,7 +202,7 @@ class Suite:
     @staticmethod
     def output_params(names):
         """(scale, zero point) of the int8 tensor each output is or dequantises (tflite_nets.py)."""
-        params = {"Logits": (32.0 / 255.0, 0), "Predictions_float": (1 / 256, -128)}
+        params = {"Logits": (8.0 / 255.0, 0), "Predictions_float": (1 / 256, -128)}
         return [params[n] for n in names]
 
     def cut(self, name):
@@ -205,6 +218,21 @@ class Suite:
         if got != ["Conv2d_13_pointwise"]:
             raise cs.CheckFailed(f"outputs {got}, expected ['Conv2d_13_pointwise']")
         return f"outputs {got}"
+
+    def batch(self):
+        folder = self.path("batch", "configs", "x")[:-2]
+        with open(os.path.join(folder, "det.yml"), "w") as f:
+            f.write("models:\n  name: det\n  platform: tflite\n  model_file_path: ../../detector/detector.tflite\n"
+                    "  quantize: false\n")
+        out = self.path("batch", "out", "x")[:-2]
+        cs.sh([cs.BIN, "-t", "rk3588", "-i", folder, "-o", out, "-M"], "rknnc batch -M")
+        deps = [os.path.join(r, f) for r, _, fs in os.walk(out) for f in fs if f.endswith(".d")]
+        if len(deps) != 1:
+            raise cs.CheckFailed(f"expected one depfile in {out}, found {deps}")
+        text = open(deps[0]).read()
+        if "detector.tflite" not in text:
+            raise cs.CheckFailed(f"{deps[0]} does not list detector.tflite: {text[:300]!r}")
+        return f"{os.path.relpath(deps[0], out)} lists detector.tflite"
 
 
 def main():
@@ -222,6 +250,7 @@ def main():
     s.report.check("tflite.official", "mobilenet_v1", lambda: s.official("mobilenet_v1", mobilenet, False))
     s.report.check("tflite.official", "mobilenet_v1_qat", lambda: s.official("mobilenet_v1_qat", quant, True))
     s.report.check("tflite.cut", "mobilenet_v1", lambda: s.cut("mobilenet_v1"))
+    s.report.check("tflite.batch", "depfile", s.batch)
     print("\n| model | output | comparison | result | note |\n|---|---|---|---|---|")
     for row in s.rows:
         print("| " + " | ".join(row) + " |")

@@ -62,7 +62,7 @@ class Net:
         """int8 parameters of a fused activation's output: its whole range."""
         if not self.quant:
             return None
-        lo, hi = {RELU6: (0.0, 6.0), RELU: (0.0, 8.0), NONE: (-16.0, 16.0)}[act]
+        lo, hi = {RELU6: (0.0, 6.0), RELU: (0.0, 8.0), NONE: (-4.0, 4.0)}[act]
         scale = (hi - lo) / 255.0
         return {"scale": [scale], "zero_point": [int(round(-128 - lo / scale))]}
 

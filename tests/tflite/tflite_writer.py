@@ -74,19 +74,6 @@ class TfliteModel:
         return outputs[0] if len(outputs) == 1 else outputs
 
     # -- serialisation --
-    def _table(self, b, name, fields):
-        mod = self.fb.mod(name)
-        offsets = {}
-        for k, v in fields.items():  # vectors and strings before the table starts
-            if isinstance(v, str):
-                offsets[k] = b.CreateString(v)
-            elif isinstance(v, np.ndarray):
-                offsets[k] = b.CreateNumpyVector(v)
-        getattr(mod, name + "Start")(b)
-        for k, v in fields.items():
-            getattr(mod, name + "Add" + _camel(k))(b, offsets.get(k, v))
-        return getattr(mod, name + "End")(b)
-
     @staticmethod
     def _vector(b, offsets):
         b.StartVector(4, len(offsets), 4)
@@ -104,7 +91,7 @@ class TfliteModel:
                 b.head = b.head - len(data)
                 b.Bytes[b.head:b.head + len(data)] = data
                 fields["data"] = b.EndVector()
-            buffers.append(self._table_raw(b, "Buffer", fields))
+            buffers.append(self._table(b, "Buffer", fields))
         tensors = []
         for name, shape, dtype, buf, quant in self.tensors:
             fields = {"shape": np.array(shape, np.int32), "type": TYPES[dtype][0], "buffer": buf, "name": name}
@@ -113,7 +100,7 @@ class TfliteModel:
                      "zero_point": np.array(quant.get("zero_point", [0] * len(quant["scale"])), np.int64),
                      "quantized_dimension": quant.get("dim", 0)}
                 fields["quantization"] = self._table(b, "QuantizationParameters", q)
-            tensors.append(self._table_raw(b, "Tensor", fields))
+            tensors.append(self._table(b, "Tensor", fields))
         ops = []
         for code, inputs, outputs, options, fields in self.ops:
             f = {"opcode_index": code, "inputs": np.array(inputs, np.int32), "outputs": np.array(outputs, np.int32)}
@@ -121,22 +108,22 @@ class TfliteModel:
                 f["builtin_options_type"] = getattr(self.fb.mod("BuiltinOptions").BuiltinOptions, options)
                 f["builtin_options"] = self._table(b, options, {k: (np.array(v, np.int32) if isinstance(v, list)
                                                                     else v) for k, v in fields.items()})
-            ops.append(self._table_raw(b, "Operator", f))
+            ops.append(self._table(b, "Operator", f))
         codes = [self._table(b, "OperatorCode", {"deprecated_builtin_code": min(c, 127), "builtin_code": c,
                                                   "version": 1}) for c in self.codes]
-        sub = self._table_raw(b, "SubGraph", {"tensors": self._vector(b, tensors),
+        sub = self._table(b, "SubGraph", {"tensors": self._vector(b, tensors),
                                               "inputs": b.CreateNumpyVector(np.array(self.inputs, np.int32)),
                                               "outputs": b.CreateNumpyVector(np.array(self.outputs, np.int32)),
                                               "operators": self._vector(b, ops), "name": b.CreateString("main")})
-        model = self._table_raw(b, "Model", {"version": 3, "operator_codes": self._vector(b, codes),
+        model = self._table(b, "Model", {"version": 3, "operator_codes": self._vector(b, codes),
                                              "subgraphs": self._vector(b, [sub]),
                                              "description": b.CreateString("rknnc test model"),
                                              "buffers": self._vector(b, buffers)})
         b.Finish(model, file_identifier=b"TFL3")
         return bytes(b.Output())
 
-    def _table_raw(self, b, name, fields):
-        """Like _table, but `fields` already holds offsets for vectors and strings."""
+    def _table(self, b, name, fields):
+        """A table from {field: value}; strings and numpy arrays become vectors first."""
         mod = self.fb.mod(name)
         for k, v in list(fields.items()):
             if isinstance(v, str):

@@ -1,5 +1,7 @@
 // Convolutions, fully connected layers and pooling: NCHW in and out, weights
 // transposed from TFLite's OHWI, SAME padding made explicit.
+#include <fmt/ranges.h>
+
 #include <algorithm>
 
 #include "frontends/tflite/ops.h"
@@ -7,13 +9,13 @@
 namespace rknnc::frontends::tflite {
 namespace {
 
-struct Window {
+struct ConvWindow {
   int64_t kh, kw, sh, sw, dh = 1, dw = 1;
   fb::Padding padding;
 };
 
 // ONNX pads {top, left, bottom, right} of a TFLite window over input [N,H,W,C].
-std::vector<int64_t> explicit_pads(const std::vector<int64_t>& in, const Window& w) {
+std::vector<int64_t> explicit_pads(const std::vector<int64_t>& in, const ConvWindow& w) {
   if (w.padding == fb::Padding::VALID) return {0, 0, 0, 0};
   auto total = [](int64_t size, int64_t k, int64_t s, int64_t d) {
     const int64_t out = (size + s - 1) / s;
@@ -23,14 +25,14 @@ std::vector<int64_t> explicit_pads(const std::vector<int64_t>& in, const Window&
   return {th / 2, tw / 2, th - th / 2, tw - tw / 2};
 }
 
-std::vector<onnx::AttributeProto> window_attrs(const std::vector<int64_t>& in, const Window& w) {
+std::vector<onnx::AttributeProto> window_attrs(const std::vector<int64_t>& in, const ConvWindow& w) {
   std::vector<onnx::AttributeProto> a = {attr_ints("kernel_shape", {w.kh, w.kw}), attr_ints("strides", {w.sh, w.sw}),
                                          attr_ints("pads", explicit_pads(in, w))};
   if (w.dh != 1 || w.dw != 1) a.push_back(attr_ints("dilations", {w.dh, w.dw}));
   return a;
 }
 
-void check_window(Translation& t, const Window& w) {
+void check_window(Translation& t, const ConvWindow& w) {
   for (int64_t v : {w.kh, w.kw, w.sh, w.sw, w.dh, w.dw})
     if (v < 1) t.fail_op("has a kernel size, stride or dilation below 1; the file is corrupt");
 }
@@ -42,7 +44,7 @@ void check_rank(Translation& t, int tensor, size_t rank) {
 }
 
 // Conv (group from the channel counts) and depthwise conv share this.
-void convolution(Translation& t, const Window& w, const std::vector<int64_t>& weight_perm, int64_t group,
+void convolution(Translation& t, const ConvWindow& w, const std::vector<int64_t>& weight_perm, int64_t group,
                  fb::ActivationFunctionType act) {
   check_window(t, w);
   const int x = t.in(0), b = t.num_inputs() > 2 ? t.in(2) : -1;
@@ -53,28 +55,22 @@ void convolution(Translation& t, const Window& w, const std::vector<int64_t>& we
   t.define(0, t.node("Conv", inputs, attrs), true, act);
 }
 
-void conv_2d(Translation& t) {
-  const auto& o = options<fb::Conv2DOptions>(t);
+// CONV_2D (OHWI weights, groups from the channel counts) and
+// DEPTHWISE_CONV_2D (1HW(C·m) weights, one group per input channel).
+template <typename Options, bool kDepthwise>
+void conv(Translation& t) {
+  const auto& o = options<Options>(t);
   check_rank(t, t.in(0), 4);
   check_rank(t, t.in(1), 4);
   const auto ws = t.shape(t.in(1));
   const int64_t cin = t.shape(t.in(0))[3];
-  if (ws[3] <= 0 || cin % ws[3] != 0)
-    t.fail_op(fmt::format("has {} input channels and weights for {}; the file is corrupt", cin, ws[3]));
+  const int64_t group = kDepthwise ? cin : ws[3] > 0 && cin % ws[3] == 0 ? cin / ws[3] : 0;
+  if (group <= 0 || (kDepthwise && ws[3] % cin != 0))
+    t.fail_op(fmt::format("has {} input channels and weights of shape [{}]; the file is corrupt", cin,
+                          fmt::join(ws, ", ")));
   convolution(t, {ws[1], ws[2], o.stride_h(), o.stride_w(), o.dilation_h_factor(), o.dilation_w_factor(), o.padding()},
-              {0, 3, 1, 2}, cin / ws[3], o.fused_activation_function());
-}
-
-void depthwise_conv_2d(Translation& t) {
-  const auto& o = options<fb::DepthwiseConv2DOptions>(t);
-  check_rank(t, t.in(0), 4);
-  check_rank(t, t.in(1), 4);
-  const auto ws = t.shape(t.in(1));
-  const int64_t cin = t.shape(t.in(0))[3];
-  if (cin <= 0 || ws[3] % cin != 0)
-    t.fail_op(fmt::format("has {} input channels and {} depthwise filters; the file is corrupt", cin, ws[3]));
-  convolution(t, {ws[1], ws[2], o.stride_h(), o.stride_w(), o.dilation_h_factor(), o.dilation_w_factor(), o.padding()},
-              {3, 0, 1, 2}, cin, o.fused_activation_function());
+              kDepthwise ? std::vector<int64_t>{3, 0, 1, 2} : std::vector<int64_t>{0, 3, 1, 2}, group,
+              o.fused_activation_function());
 }
 
 void transpose_conv(Translation& t) {
@@ -83,7 +79,7 @@ void transpose_conv(Translation& t) {
   check_rank(t, x, 4);
   check_rank(t, w, 4);
   const auto ws = t.shape(w), xs = t.shape(x), ys = t.shape(t.out(0));
-  const Window win{ws[1], ws[2], o.stride_h(), o.stride_w(), 1, 1, o.padding()};
+  const ConvWindow win{ws[1], ws[2], o.stride_h(), o.stride_w(), 1, 1, o.padding()};
   check_window(t, win);
   std::vector<int64_t> pads(4, 0), extra(2, 0);
   const int64_t in[2] = {xs[1], xs[2]}, out[2] = {ys[1], ys[2]}, k[2] = {win.kh, win.kw}, s[2] = {win.sh, win.sw};
@@ -125,7 +121,7 @@ void pool_2d(Translation& t) {
   const auto& o = options<fb::Pool2DOptions>(t);
   const int x = t.in(0);
   check_rank(t, x, 4);
-  const Window w{o.filter_height(), o.filter_width(), o.stride_h(), o.stride_w(), 1, 1, o.padding()};
+  const ConvWindow w{o.filter_height(), o.filter_width(), o.stride_h(), o.stride_w(), 1, 1, o.padding()};
   check_window(t, w);
   t.define(0, t.node(kMax ? "MaxPool" : "AveragePool", {t.nchw(x)}, window_attrs(t.shape(x), w)), true,
            o.fused_activation_function());
@@ -134,8 +130,8 @@ void pool_2d(Translation& t) {
 }  // namespace
 
 void add_conv_ops(std::map<fb::BuiltinOperator, OpTranslation>& table) {
-  table[fb::BuiltinOperator::CONV_2D] = conv_2d;
-  table[fb::BuiltinOperator::DEPTHWISE_CONV_2D] = depthwise_conv_2d;
+  table[fb::BuiltinOperator::CONV_2D] = conv<fb::Conv2DOptions, false>;
+  table[fb::BuiltinOperator::DEPTHWISE_CONV_2D] = conv<fb::DepthwiseConv2DOptions, true>;
   table[fb::BuiltinOperator::TRANSPOSE_CONV] = transpose_conv;
   table[fb::BuiltinOperator::FULLY_CONNECTED] = fully_connected;
   table[fb::BuiltinOperator::AVERAGE_POOL_2D] = pool_2d<false>;
