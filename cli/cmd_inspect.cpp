@@ -26,7 +26,7 @@ int inspect(const InspectArgs& a) {
     }
     if (a.file.empty()) return 0;
   }
-  if (a.file.empty()) fail_config("inspect: give a model FILE (.rknn or .onnx) or --ops");
+  if (a.file.empty()) fail_config("inspect: give a model FILE (.rknn, .onnx or .tflite) or --ops");
   const auto key = load_key(a.key_file);
   const nlohmann::json info = report::inspect_file(a.file, key ? &*key : nullptr);
   if (a.json)
@@ -40,8 +40,8 @@ int inspect(const InspectArgs& a) {
 
 Command add_inspect(CLI::App& app) {
   auto args = std::make_shared<InspectArgs>();
-  CLI::App* sub = app.add_subcommand("inspect", "Show inputs, outputs, ops and weights of a .rknn or .onnx file");
-  sub->add_option("file", args->file, "model file (.rknn or .onnx)");
+  CLI::App* sub = app.add_subcommand("inspect", "Show inputs, outputs, ops and weights of a .rknn, .onnx or .tflite file");
+  sub->add_option("file", args->file, "model file (.rknn, .onnx or .tflite)");
   sub->add_flag("--json", args->json, "print JSON instead of text");
   sub->add_flag("--ops", args->ops, "list the ops the CPU runtime supports");
   add_key_file_option(sub, args->key_file);

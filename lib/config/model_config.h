@@ -104,6 +104,8 @@ void check_supported(const ModelConfig& cfg);
 // does instead: the converter command that makes an ONNX model of it.
 std::string platform_hint(const std::string& platform);
 const std::vector<std::string>& loaded_platforms();
+// The name users know a platform's format by ("tflite" → "TFLite").
+std::string format_name(const std::string& platform);
 
 // Checks the config against the loaded model (exit 2 on a mismatch):
 // subgraphs.inputs/outputs name existing tensors; input_size_list has one

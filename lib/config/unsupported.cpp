@@ -34,12 +34,17 @@ std::string platform_hint(const std::string& platform) {
   };
   const auto it = hints.find(platform);
   const std::string how = it != hints.end() ? it->second : "convert the model to ONNX";
-  static const std::map<std::string, std::string> format_names = {
-      {"onnx", "ONNX"}, {"tflite", "TFLite"}, {"pytorch", "TorchScript"}};
   std::vector<std::string> loaded;
-  for (const auto& p : loaded_platforms()) loaded.push_back(format_names.count(p) ? format_names.at(p) : p);
+  for (const auto& p : loaded_platforms()) loaded.push_back(format_name(p));
   return fmt::format("rknnc loads {} models: {}, then set platform: onnx and model_file_path to the .onnx file",
                      fmt::join(loaded, ", "), how);
+}
+
+std::string format_name(const std::string& platform) {
+  static const std::map<std::string, std::string> names = {
+      {"onnx", "ONNX"}, {"tflite", "TFLite"}, {"pytorch", "TorchScript"}};
+  const auto it = names.find(platform);
+  return it != names.end() ? it->second : platform;
 }
 
 // The `platform` values that have a reader (lib/frontends' table, where a

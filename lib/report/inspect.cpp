@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "config/model_config.h"
 #include "format/envelope.h"
 #include "frontends/frontend.h"
 #include "runtime/kernel.h"
@@ -157,7 +158,8 @@ std::string inspect_text(const json& j) {
       out += fmt::format("  encryption:     level {} ({})\n", j["encryption"]["level"].get<int>(),
                          j["encryption"]["cipher"].get<std::string>());
   } else {
-    out += fmt::format("{}: ONNX model, opset {}, {} bytes\n", j["file"].get<std::string>(), j["opset"].get<int64_t>(),
+    out += fmt::format("{}: {} model, opset {}, {} bytes\n", j["file"].get<std::string>(),
+                       config::format_name(j["format"].get<std::string>()), j["opset"].get<int64_t>(),
                        j["file_bytes"].get<uint64_t>());
   }
   out += fmt::format("  nodes:          {}\n", j["node_count"].get<uint64_t>());
