@@ -275,3 +275,49 @@ def with_op(gen_dir, code, seed=3):
     net.m.op(code, [y.index], [z.index])
     net.output(z)
     return net.m.serialize()
+
+
+def op_zoo(gen_dir, seed=4, outputs=None):
+    """The operators the other networks do not use, chained so every layout
+    path runs (constants over channels, 4-D softmax / concat / transposes in
+    NCHW, slices with strides and shrink masks, a flattening FC): TFLite only."""
+    net = Net(gen_dir, seed)
+    m, rng = net.m, net.rng
+    f32 = lambda *s: rng.uniform(0.5, 1.5, s).astype(np.float32)  # noqa: E731
+    i32 = lambda v: m.const(net.fresh("const"), np.array(v, np.int32), "int32")  # noqa: E731
+    x = net.input("input", [1, 8, 8, 4])
+    a = net.conv(x, "conv", 8, 3, 1, act=NONE)
+
+    def op(code, inputs, shape, name, options=None, **fields):
+        y = net.tensor(name, shape)
+        m.op(code, [t if isinstance(t, int) else t.index for t in inputs], [y.index], options, **fields)
+        return y
+    b = op("SUB", [a, m.const("sub_c", f32(8))], a.shape, "sub", "SubOptions")
+    c = op("MUL", [b, m.const("mul_c", f32(8))], a.shape, "mul", "MulOptions")
+    d = op("DIV", [c, m.const("div_c", f32(8))], a.shape, "div", "DivOptions", fused_activation_function=RELU6)
+    d = op("SUB", [d, m.const("three", np.float32([3]))], a.shape, "minus3", "SubOptions")  # ArmNN 20.08 has no PRELU
+    e = op("TANH", [d], a.shape, "tanh")
+    f = op("RELU6", [d], a.shape, "relu6")  # ArmNN 20.08 has no RELU_N1_TO_1
+    g = op("LEAKY_RELU", [d], a.shape, "leaky", "LeakyReluOptions", alpha=0.1)
+    h = op("CONCATENATION", [e, f, g], [1, 8, 8, 24], "concat", "ConcatenationOptions", axis=-1)
+    p = op("MAX_POOL_2D", [h], [1, 4, 4, 24], "maxpool", "Pool2DOptions", padding=SAME, stride_w=2, stride_h=2,
+           filter_width=2, filter_height=2)
+    # ArmNN 20.08 reads no half_pixel_centers: the TFLite default (asymmetric) is what it checks
+    r = op("RESIZE_BILINEAR", [p, i32([8, 8])], [1, 8, 8, 24], "resize", "ResizeBilinearOptions")
+    s = op("SOFTMAX", [r], r.shape, "softmax", "SoftmaxOptions", beta=2.0)
+    t = op("TRANSPOSE", [s, i32([0, 3, 1, 2])], [1, 24, 8, 8], "transpose")
+    u = op("STRIDED_SLICE", [t, i32([0, 0, 0, 1]), i32([1, 24, 8, 7]), i32([1, 2, 1, 2])], [1, 12, 8, 3],
+           "strided", "StridedSliceOptions")
+    v = op("SLICE", [u, i32([0, 1, 0, 0]), i32([1, 10, 8, 3])], [1, 10, 8, 3], "slice")
+    w = op("TRANSPOSE_CONV", [i32([1, 20, 16, 5]), m.const("deconv/weights", f32(5, 3, 3, 3) - 1), v],
+           [1, 20, 16, 5], "deconv", "TransposeConvOptions", padding=SAME, stride_w=2, stride_h=2)
+    fc = op("FULLY_CONNECTED", [w, m.const("fc/weights", (f32(6, 1600) - 1) * 0.05), m.const("fc/bias", f32(6))], [1, 6], "fc",
+            "FullyConnectedOptions")
+    mean = op("MEAN", [w, i32([1, 2])], [1, 1, 1, 5], "mean", "ReducerOptions", keep_dims=True)
+    sq = op("SQUEEZE", [mean], [1, 5], "squeeze", "SqueezeOptions", squeeze_dims=[1, 2])
+    picked = op("STRIDED_SLICE", [fc, i32([0, 1]), i32([1, 5]), i32([1, 1])], [4], "picked", "StridedSliceOptions",
+                shrink_axis_mask=1)
+    named = {n: ts for n, ts in locals().items() if isinstance(ts, T)}
+    for o in [named[n] for n in outputs] if outputs else (fc, sq, picked):
+        net.output(o)
+    return m.serialize(), None, [1, 8, 8, 4]
