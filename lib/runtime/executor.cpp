@@ -3,6 +3,7 @@
 #include <fmt/ranges.h>
 
 #include "ir/convert_float.h"
+#include "runtime/cpu_features.h"
 
 namespace rknnc::runtime {
 namespace {
@@ -19,15 +20,33 @@ std::vector<const ir::QuantParams*> quant_of(const std::vector<std::string>& nam
   return out;
 }
 
-KernelFn find_fp32_kernel(const ir::Node& node) {
-  return KernelRegistry::instance().find(node.op_type, ir::DataType::Float32);
+const KernelEntry* find_fp32_kernel(const ir::Node& node) {
+  return KernelRegistry::instance().lookup(node.op_type, ir::DataType::Float32);
+}
+
+// Runs the kernel, with the node's cached prepared state when there is a
+// slot for it and every input the kernel prepares from is a constant.
+bool cacheable(const KernelEntry& k, const PreparedSlot& slot) {
+  for (size_t i = 0; i < 32; ++i)
+    if ((k.prepared_inputs >> i & 1u) && i < slot.constant.size() && !slot.constant[i]) return false;
+  return true;
+}
+
+void invoke(KernelContext& ctx, const KernelEntry& k, PreparedSlot* slot) {
+  if (slot && k.prepare && cacheable(k, *slot)) {
+    std::call_once(slot->once, [&] {
+      slot->state = k.prepare(ctx);
+    });
+    ctx.prepared_state = slot->state.get();
+  }
+  k.fn(ctx);
 }
 
 // fp16 simulation of an op without a float16 kernel: half inputs widen to
 // float (exact), the fp32 kernel computes (as the NPU, which accumulates
 // wider than half), float outputs round to the nearest half, so values beyond
 // the float16 range become inf as on the device (004 §7.1).
-void run_in_fp32(KernelContext& ctx, KernelFn fp32_kernel) {
+void run_in_fp32(KernelContext& ctx, const KernelEntry& fp32_kernel, PreparedSlot* slot) {
   std::vector<ir::Tensor> widened(ctx.inputs.size());
   std::vector<const ir::Tensor*> args = ctx.inputs;
   for (size_t i = 0; i < args.size(); ++i)
@@ -36,7 +55,7 @@ void run_in_fp32(KernelContext& ctx, KernelFn fp32_kernel) {
       args[i] = &widened[i];
     }
   KernelContext wide{ctx.node, args, std::vector<ir::Tensor>(ctx.outputs.size()), ctx.pool};
-  fp32_kernel(wide);
+  invoke(wide, fp32_kernel, slot);
   for (size_t o = 0; o < wide.outputs.size(); ++o) {
     ir::Tensor& t = wide.outputs[o];
     ctx.outputs[o] = !t.empty() && t.dtype() == ir::DataType::Float32 ? convert_float(t, ir::DataType::Float16)
@@ -54,6 +73,7 @@ std::vector<const ir::Node*> Executor::unsupported_nodes(const ir::Graph& graph)
 }
 
 Executor::Executor(const ir::Graph& graph, ThreadPool& pool) : graph_(graph), pool_(pool) {
+  cpu_features();  // a bad RKNNC_ISA fails here, before any kernel runs
   auto missing = unsupported_nodes(graph);
   if (!missing.empty()) {
     const ir::Node& n = *missing.front();
@@ -62,7 +82,13 @@ Executor::Executor(const ir::Graph& graph, ThreadPool& pool) : graph_(graph), po
   }
   for (size_t i = 0; i < graph.nodes.size(); ++i)
     for (const auto& in : graph.nodes[i]->inputs) last_use_[in] = i;
+  for (const auto& n : graph.nodes) {
+    auto slot = std::make_unique<PreparedSlot>();
+    for (const auto& in : n->inputs) slot->constant.push_back(!in.empty() && graph.is_constant(in));
+    slots_.push_back(std::move(slot));
+  }
 }
+
 
 void Executor::check_inputs(const TensorMap& inputs) const {
   for (const auto& name : graph_.inputs) {
@@ -82,24 +108,30 @@ void Executor::check_inputs(const TensorMap& inputs) const {
 
 std::vector<ir::Tensor> Executor::run_node(const ir::Node& node, const std::vector<const ir::Tensor*>& inputs,
                                            ThreadPool& pool, const std::map<std::string, ir::QuantParams>* quant) {
+  return run_node(node, inputs, pool, quant, nullptr);
+}
+
+std::vector<ir::Tensor> Executor::run_node(const ir::Node& node, const std::vector<const ir::Tensor*>& inputs,
+                                           ThreadPool& pool, const std::map<std::string, ir::QuantParams>* quant,
+                                           PreparedSlot* slot) {
   KernelContext ctx{node, inputs, std::vector<ir::Tensor>(node.outputs.size()), pool};
   if (quant && !quant->empty()) {
     ctx.in_quant = quant_of(node.inputs, *quant);
     ctx.out_quant = quant_of(node.outputs, *quant);
   }
   const ir::DataType dtype = dispatch_type(ctx);
-  KernelFn fn = KernelRegistry::instance().find(node.op_type, dtype, ctx.quantized());
-  const bool widen = !fn && dtype == ir::DataType::Float16 && !ctx.quantized();
-  if (widen) fn = find_fp32_kernel(node);
-  if (!fn) {
+  const KernelEntry* k = KernelRegistry::instance().lookup(node.op_type, dtype, ctx.quantized());
+  const bool widen = !k && dtype == ir::DataType::Float16 && !ctx.quantized();
+  if (widen) k = find_fp32_kernel(node);
+  if (!k) {
     if (!KernelRegistry::instance().has_op(node.op_type))
       fail("node '{}': op {} is not supported by rknnc", node.name, node.op_type);
     ctx.fail("no {}kernel for input type {}", ctx.quantized() ? "quantised " : "", ir::dtype_name(dtype));
   }
   if (widen)
-    run_in_fp32(ctx, fn);
+    run_in_fp32(ctx, *k, slot);
   else
-    fn(ctx);
+    invoke(ctx, *k, slot);
   for (size_t i = 0; i < ctx.outputs.size(); ++i)
     if (!node.outputs[i].empty() && ctx.outputs[i].empty()) ctx.fail("kernel produced no output {}", i);
   return std::move(ctx.outputs);
@@ -121,7 +153,7 @@ TensorMap Executor::run(const TensorMap& inputs, const NodeObserver& observer) c
       if (it == live.end()) fail("node '{}' reads '{}', which was not computed", node.name, in);
       args.push_back(&it->second);
     }
-    std::vector<ir::Tensor> outs = run_node(node, args, pool_, &graph_.quant);
+    std::vector<ir::Tensor> outs = run_node(node, args, pool_, &graph_.quant, slots_[i].get());
     if (observer) observer(node, outs);
     for (size_t o = 0; o < outs.size(); ++o)
       if (!node.outputs[o].empty()) live[node.outputs[o]] = std::move(outs[o]);

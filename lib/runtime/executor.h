@@ -6,6 +6,8 @@
 // kernel). Intermediate tensors are freed after their last use.
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "ir/graph.h"
@@ -16,6 +18,14 @@ namespace rknnc::runtime {
 using TensorMap = std::map<std::string, ir::Tensor>;
 // Called after each node with its outputs (calibration, accuracy analysis).
 using NodeObserver = std::function<void(const ir::Node&, const std::vector<ir::Tensor>&)>;
+
+// A node's prepared kernel state, made at its first run (thread-safe: runs
+// of one Executor may overlap).
+struct PreparedSlot {
+  std::vector<bool> constant;  // per node input: a constant of the graph
+  std::once_flag once;
+  std::unique_ptr<PreparedState> state;
+};
 
 class Executor {
  public:
@@ -33,10 +43,14 @@ class Executor {
   static std::vector<const ir::Node*> unsupported_nodes(const ir::Graph& graph);
 
  private:
+  static std::vector<ir::Tensor> run_node(const ir::Node& node, const std::vector<const ir::Tensor*>& inputs,
+                                          ThreadPool& pool, const std::map<std::string, ir::QuantParams>* quant,
+                                          PreparedSlot* slot);
   void check_inputs(const TensorMap& inputs) const;
   const ir::Graph& graph_;
   ThreadPool& pool_;
   std::map<std::string, size_t> last_use_;  // value -> index of the last node reading it
+  std::vector<std::unique_ptr<PreparedSlot>> slots_;  // per node
 };
 
 }  // namespace rknnc::runtime

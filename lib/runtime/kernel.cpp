@@ -36,22 +36,25 @@ KernelRegistry& KernelRegistry::instance() {
   return registry;
 }
 
-void KernelRegistry::add(const std::string& op, ir::DataType dtype, KernelFn fn, bool quantized) {
-  kernels_.push_back({op, dtype, quantized, fn});
-}
+void KernelRegistry::add(KernelEntry entry) { kernels_.push_back(std::move(entry)); }
 
-KernelFn KernelRegistry::find(const std::string& op, ir::DataType dtype, bool quantized) const {
-  KernelFn any = nullptr;
+const KernelEntry* KernelRegistry::lookup(const std::string& op, ir::DataType dtype, bool quantized) const {
+  const KernelEntry* any = nullptr;
   for (const auto& k : kernels_) {
     if (k.op != op || k.quantized != quantized) continue;
-    if (k.dtype == dtype) return k.fn;
-    if (k.dtype == kAnyType) any = k.fn;
+    if (k.dtype == dtype) return &k;
+    if (k.dtype == kAnyType) any = &k;
   }
   return any;
 }
 
+KernelFn KernelRegistry::find(const std::string& op, ir::DataType dtype, bool quantized) const {
+  const KernelEntry* k = lookup(op, dtype, quantized);
+  return k ? k->fn : nullptr;
+}
+
 bool KernelRegistry::has_op(const std::string& op) const {
-  return std::any_of(kernels_.begin(), kernels_.end(), [&](const Entry& k) { return k.op == op; });
+  return std::any_of(kernels_.begin(), kernels_.end(), [&](const KernelEntry& k) { return k.op == op; });
 }
 
 std::vector<std::string> KernelRegistry::ops() const {

@@ -6,6 +6,12 @@
 //
 // Kernels throw rknnc::Error for bad attributes or shapes (ctx.fail names the
 // node), but never from inside a parallel_for body.
+//
+// A kernel may also register a prepare function: what it derives from the
+// node's constant inputs (packed weights, requantisation multipliers, lookup
+// tables) is computed once per node by the Executor and handed back on every
+// run as ctx.prepared_state. See KernelContext::prepared.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +20,12 @@
 #include "util/error.h"
 
 namespace rknnc::runtime {
+
+struct PreparedState {
+  virtual ~PreparedState() = default;
+};
+struct KernelContext;
+using PrepareFn = std::unique_ptr<PreparedState> (*)(const KernelContext&);
 
 struct KernelContext {
   const ir::Node& node;
@@ -24,6 +36,8 @@ struct KernelContext {
   // Filled for every node of a quantised graph; quantised kernels read them.
   std::vector<const ir::QuantParams*> in_quant = {};
   std::vector<const ir::QuantParams*> out_quant = {};
+  // Set by the Executor when the node's prepared inputs are constants.
+  const PreparedState* prepared_state = nullptr;
 
   size_t num_inputs() const { return inputs.size(); }
   bool has(size_t i) const { return i < inputs.size() && inputs[i] != nullptr; }
@@ -41,6 +55,15 @@ struct KernelContext {
     return !out_quant.empty() && out_quant[0] != nullptr && !in_quant.empty() && in_quant[0] != nullptr;
   }
 
+  // The node's prepared state: the Executor's, or else one prepared now into
+  // `local` (constant folding, a weight computed by the graph).
+  template <class State>
+  const State& prepared(PrepareFn prepare, std::unique_ptr<PreparedState>& local) const {
+    if (prepared_state) return static_cast<const State&>(*prepared_state);
+    local = prepare(*this);
+    return static_cast<const State&>(*local);
+  }
+
   template <typename... Args>
   [[noreturn]] void fail(fmt::format_string<Args...> f, Args&&... args) const {
     rknnc::fail("node '{}' ({}): {}", node.name, node.op_type, fmt::format(f, std::forward<Args>(args)...));
@@ -55,11 +78,21 @@ constexpr ir::DataType kAnyType = ir::DataType::Undefined;
 // Kernels are keyed by op, input dtype and whether the node is quantised:
 // an int8 Add of a quantised graph requantises ((a - za)·sa + (b - zb)·sb),
 // a plain int8 Add (ONNX semantics) does not.
+struct KernelEntry {
+  std::string op;
+  ir::DataType dtype;
+  bool quantized;
+  KernelFn fn;
+  PrepareFn prepare = nullptr;
+  uint32_t prepared_inputs = 0;  // bit i: prepare reads input i (cached only when all are constants)
+};
+
 class KernelRegistry {
  public:
   static KernelRegistry& instance();
-  void add(const std::string& op, ir::DataType dtype, KernelFn fn, bool quantized = false);
+  void add(KernelEntry entry);
   // Exact dtype first, then kAnyType; nullptr when there is none.
+  const KernelEntry* lookup(const std::string& op, ir::DataType dtype, bool quantized = false) const;
   KernelFn find(const std::string& op, ir::DataType dtype, bool quantized = false) const;
   bool has_op(const std::string& op) const;
   std::vector<std::string> ops() const;
@@ -67,18 +100,13 @@ class KernelRegistry {
   std::vector<std::string> quantized_ops() const;
 
  private:
-  struct Entry {
-    std::string op;
-    ir::DataType dtype;
-    bool quantized;
-    KernelFn fn;
-  };
-  std::vector<Entry> kernels_;
+  std::vector<KernelEntry> kernels_;
 };
 
 struct KernelRegistrar {
-  KernelRegistrar(const char* op, ir::DataType dtype, KernelFn fn, bool quantized = false) {
-    KernelRegistry::instance().add(op, dtype, fn, quantized);
+  KernelRegistrar(const char* op, ir::DataType dtype, KernelFn fn, bool quantized = false,
+                  PrepareFn prepare = nullptr, uint32_t prepared_inputs = 0) {
+    KernelRegistry::instance().add({op, dtype, quantized, fn, prepare, prepared_inputs});
   }
 };
 
@@ -95,3 +123,10 @@ ir::DataType dispatch_type(const KernelContext& ctx);
 #define RKNNC_QUANT_KERNEL(op, fn)                                                                      \
   static const ::rknnc::runtime::KernelRegistrar RKNNC_KERNEL_CAT(kernel_registrar_, __COUNTER__)(        \
       op, ::rknnc::ir::DataType::Int8, fn, true)
+// Kernels with a prepare function; `inputs` is the bit mask of the inputs it reads.
+#define RKNNC_PREPARED_KERNEL(op, dtype, fn, prepare, inputs)                                          \
+  static const ::rknnc::runtime::KernelRegistrar RKNNC_KERNEL_CAT(kernel_registrar_, __COUNTER__)(        \
+      op, dtype, fn, false, prepare, inputs)
+#define RKNNC_PREPARED_QUANT_KERNEL(op, fn, prepare, inputs)                                           \
+  static const ::rknnc::runtime::KernelRegistrar RKNNC_KERNEL_CAT(kernel_registrar_, __COUNTER__)(        \
+      op, ::rknnc::ir::DataType::Int8, fn, true, prepare, inputs)

@@ -10,7 +10,7 @@ template <typename T> struct TypeTag { using type = T; };
 
 template <typename... Ts, typename Make>
 bool register_typed(const char* op, Make make) {
-  (KernelRegistry::instance().add(op, ir::dtype_of<Ts>(), make(TypeTag<Ts>{})), ...);
+  (KernelRegistry::instance().add({op, ir::dtype_of<Ts>(), false, make(TypeTag<Ts>{})}), ...);
   return true;
 }
 
