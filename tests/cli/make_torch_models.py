@@ -6,6 +6,7 @@ of the same module, opset 17) where torch can export it, NAME.in.npy (input)
 and NAME.ref.npy (python3-torch running the saved .pt on that input).
 
 usage: make_torch_models.py OUT_DIR [NAME ...]"""
+import json
 import os
 import sys
 import warnings
@@ -146,6 +147,9 @@ MODELS = {
     "scripted": (lambda x: Scripted(), (1, 3, 16, 16), "script", False),
     "resnet18_qat": (quantized_resnet18, (1, 3, 64, 64), "trace", False),
     "unsupported_op": (lambda x: UsesUnsupportedOp(), (1, 4), "trace", False),
+    # Stand-ins for Toolkit2's examples/pytorch/resnet18 and resnet18_qat (224x224).
+    "resnet18_224": (lambda x: torchvision.models.resnet18(weights=None), (1, 3, 224, 224), "trace", False),
+    "resnet18_qat_224": (quantized_resnet18, (1, 3, 224, 224), "trace", False),
     "resnet50": (lambda x: torchvision.models.resnet50(weights=None), (1, 3, 224, 224), "trace", True),
 }
 
@@ -173,6 +177,9 @@ def make(name, out_dir):
     ref = ref.dequantize() if ref.is_quantized else ref
     np.save(os.path.join(out_dir, name + ".in.npy"), x.numpy())
     np.save(os.path.join(out_dir, name + ".ref.npy"), ref.numpy())
+    if hasattr(getattr(model, "fc", None), "scale"):  # a quantised classifier: the size of one output step
+        with open(os.path.join(out_dir, name + ".meta.json"), "w") as f:
+            json.dump({"output_scale": float(model.fc.scale)}, f)
     return path
 
 
