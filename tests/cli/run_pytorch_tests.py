@@ -133,6 +133,24 @@ def run_rknn(ctx, model, inp):
     return np.load(os.path.join(out, files[0])).astype(np.float64)
 
 
+def case_batch_depfile_lists_the_pt(ctx):
+    """Batch mode (two YAMLs, -M): the .pt converts beside an .onnx and its depfile names the .pt."""
+    d, work = models_dir(ctx), ctx["work"]
+    ymls = []
+    for label, platform, model, sizes in (("bt", "pytorch", "transformer.pt", "1, 10, 32"),
+                                          ("by", "onnx", "yolo_style.onnx", None)):
+        ymls.append(os.path.join(work, label + ".yml"))
+        with open(ymls[-1], "w") as f:
+            f.write(f"models:\n  name: {label}\n  platform: {platform}\n  model_file_path: {os.path.join(d, model)}\n"
+                    + (f"  subgraphs:\n    input_size_list:\n      - {sizes}\n" if sizes else ""))
+    out = os.path.join(work, "batch")
+    shutil.rmtree(out, ignore_errors=True)
+    p = rknnc("-t", "rk3588", "-i", ymls[0], "-i", ymls[1], "-o", out, "-M", "-j", "2")
+    expect(p.returncode == 0, f"batch: {p.stderr.strip()}")
+    deps = [os.path.join(r, f) for r, _, fs in os.walk(out) for f in fs if f.endswith(".d")]
+    expect(any("transformer.pt" in open(f).read() for f in deps), f"no depfile lists transformer.pt: {deps}")
+
+
 # Toolkit2 examples/pytorch/*/model_config.yml: keys, values and layout as
 # published (their comments left out).
 TOOLKIT_CONFIGS = {

@@ -86,10 +86,11 @@ std::string OnnxBuilder::dequantized(const std::string& name) {
 
 std::string OnnxBuilder::in(const Arg& a) {
   if (a.kind != Arg::Kind::Tensor) unsupported("an argument that should be a tensor is not one");
-  if (const auto c = tg_.constants.find(a.tensor); c != tg_.constants.end()) add_constant(a.tensor, c->second);
-  const std::string name = resolve(a.tensor);
-  if (name == a.tensor && info(a.tensor).quant) return dequantized(a.tensor);
-  return name;
+  std::string t = a.tensor;
+  for (auto it = quantized_alias_.find(t); it != quantized_alias_.end(); it = quantized_alias_.find(t)) t = it->second;
+  if (const auto c = tg_.constants.find(t); c != tg_.constants.end()) add_constant(t, c->second);
+  if (info(t).quant) return dequantized(t);
+  return resolve(t);
 }
 
 std::vector<std::string> OnnxBuilder::ins(const Arg& a) {
@@ -172,7 +173,7 @@ void OnnxBuilder::convert(const TorchNode& n) {
     if (const auto d = std::find_if(dequantized_.begin(), dequantized_.end(), [&](const auto& p) { return p.second == f; });
         d != dequantized_.end() && info(d->first).quant->scales == q->scales &&
         info(d->first).quant->zero_points == q->zero_points) {
-      alias_[name] = resolve(d->first);
+      quantized_alias_[name] = d->first;
       continue;
     }
     ir::Tensor zp(q->dtype, {});

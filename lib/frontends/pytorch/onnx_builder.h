@@ -61,7 +61,8 @@ class OnnxBuilder {
   std::string file_;
   const TorchNode* node_ = nullptr;
   std::map<std::string, std::string> alias_;
-  std::map<std::string, std::string> dequantized_;
+  std::map<std::string, std::string> dequantized_;      // quantised tensor → its DequantizeLinear output
+  std::map<std::string, std::string> quantized_alias_;  // quantised tensor → the one it only moved on
   std::map<std::string, bool> constant_added_;
   mutable std::map<std::string, TensorInfo> constant_infos_;  // shapes of weights, made on first use
   int counter_ = 0;

@@ -121,10 +121,10 @@ class Walker {
       for (size_t i = 0; i < n->outputs().size(); ++i) alias(n->output(i), taken->outputs()[i]);
       return;
     }
+    if (kind == "prim::Loop") return run_loop(n);
     if (!n->blocks().empty())
-      fail("{}: {} ({}) is a loop or another node with a body, which rknnc does not convert; trace the model "
-           "(torch.jit.trace unrolls loops) or export it to ONNX with torch.onnx.export",
-           file_, kind, source_line(*n));
+      fail("{}: {} ({}) is a node with a body, which rknnc does not convert; trace the model or export it to ONNX "
+           "with torch.onnx.export", file_, kind, source_line(*n));
     const bool dynamic = std::any_of(n->inputs().begin(), n->inputs().end(), [&](Value* v) { return dynamic_.count(v); });
     if (dynamic && kDataToNumber.count(kind))
       fail("{}: {} ({}) reads a number out of a tensor computed from the inputs, which a compiled graph cannot do; "
@@ -133,6 +133,8 @@ class Walker {
     execute(n, kind);
     if (!dynamic) return;
     if (kPacking.count(kind)) return pack(n, kind);
+    if (std::none_of(n->outputs().begin(), n->outputs().end(), [](Value* o) { return holds_tensor(o->type()); }))
+      return;  // sizes, flags: known values now
     TorchNode tn{kind, {}, {}, source_line(*n)};
     for (Value* v : n->inputs()) add_arg(tn, v, n);
     for (Value* o : n->outputs()) {
@@ -143,7 +145,63 @@ class Walker {
     out_.nodes.push_back(std::move(tn));
   }
 
+  // A loop on known values (the sizes of a scripted F.interpolate) runs here;
+  // a loop over tensors computed from the inputs is not converted.
+  void run_loop(Node* n) {
+    const size_t emitted = out_.nodes.size();
+    auto unsupported = [&] {
+      fail("{}: prim::Loop ({}) loops over tensors computed from the inputs, which rknnc does not convert; trace the "
+           "model (torch.jit.trace unrolls loops) or export it to ONNX with torch.onnx.export",
+           file_, source_line(*n));
+    };
+    if (std::any_of(n->inputs().begin(), n->inputs().end(), [&](Value* v) { return dynamic_.count(v); })) unsupported();
+    const int64_t trips = values_.at(n->input(0)).toInt();
+    bool go_on = values_.at(n->input(1)).toBool();
+    std::vector<IValue> carried;
+    for (size_t i = 2; i < n->inputs().size(); ++i) carried.push_back(values_.at(n->input(i)));
+    torch::jit::Block* body = n->blocks()[0];
+    for (int64_t trip = 0; trip < trips && go_on; ++trip) {
+      values_[body->inputs()[0]] = IValue(trip);
+      for (size_t j = 0; j < carried.size(); ++j) values_[body->inputs()[j + 1]] = carried[j];
+      walk(body);
+      if (out_.nodes.size() != emitted) unsupported();
+      go_on = values_.at(body->outputs()[0]).toBool();
+      for (size_t j = 0; j < carried.size(); ++j) carried[j] = values_.at(body->outputs()[j + 1]);
+    }
+    for (size_t j = 0; j < carried.size(); ++j) values_[n->output(j)] = carried[j];
+  }
+
+  // List and tuple (un)packing: the interpreter does these itself, they have
+  // no operator.
+  bool execute_packing(Node* n, const std::string& kind) {
+    if (kind == "prim::ListConstruct") {
+      c10::impl::GenericList list(n->output()->type()->containedType(0));
+      for (Value* v : n->inputs()) list.push_back(values_.at(v));
+      values_[n->output()] = IValue(list);
+    } else if (kind == "prim::TupleConstruct") {
+      std::vector<IValue> elems;
+      for (Value* v : n->inputs()) elems.push_back(values_.at(v));
+      values_[n->output()] = c10::ivalue::Tuple::create(std::move(elems));
+    } else if (kind == "prim::ListUnpack" || kind == "prim::TupleUnpack") {
+      const IValue& in = values_.at(n->input(0));
+      const std::vector<IValue> elems =
+          in.isTuple() ? in.toTupleRef().elements().vec() : std::vector<IValue>(in.toListRef().begin(), in.toListRef().end());
+      if (elems.size() != n->outputs().size())
+        fail("{}: {} ({}) unpacks {} values from {}", file_, kind, source_line(*n), n->outputs().size(), elems.size());
+      for (size_t i = 0; i < elems.size(); ++i) values_[n->output(i)] = elems[i];
+    } else if (kind == "prim::TupleIndex") {
+      const auto& elems = values_.at(n->input(0)).toTupleRef().elements();
+      int64_t i = values_.at(n->input(1)).toInt();
+      if (i < 0) i += static_cast<int64_t>(elems.size());
+      values_[n->output()] = elems.at(static_cast<size_t>(i));
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   void execute(Node* n, const std::string& kind) {
+    if (execute_packing(n, kind)) return;
     torch::jit::Stack stack;
     for (Value* v : n->inputs()) stack.push_back(values_.at(v));
     try {
@@ -186,7 +244,7 @@ class Walker {
           const auto elems = element_names(in);
           names.insert(names.end(), elems.begin(), elems.end());
         } else {
-          names.push_back(constant(fmt::format("{}.{}", n->output()->debugName(), i), values_.at(in)));
+          names.push_back(constant(fmt::format("{}#{}", n->output()->debugName(), i), values_.at(in)));
         }
       }
       dynamic_.insert(n->output());
@@ -233,7 +291,7 @@ class Walker {
       tensors = {iv.toTensor()};
     } else if (iv.isTensorList()) {
       for (const at::Tensor& t : iv.toTensorVector()) {
-        names.push_back(fmt::format("{}.{}", o->debugName(), names.size()));
+        names.push_back(fmt::format("{}#{}", o->debugName(), names.size()));
         tensors.push_back(t);
       }
     } else {
@@ -273,7 +331,7 @@ class Walker {
       a.kind = Arg::Kind::Tensors;
       const auto list = iv.toTensorVector();
       for (size_t i = 0; i < list.size(); ++i)
-        a.tensors.push_back(constant(fmt::format("{}.{}", v->debugName(), i), list[i]));
+        a.tensors.push_back(constant(fmt::format("{}#{}", v->debugName(), i), list[i]));
     } else if (iv.isInt()) {
       a = Arg::of_int(iv.toInt());
     } else if (iv.isDouble()) {
@@ -320,8 +378,8 @@ class Walker {
     };
     const torch::jit::Stack wb = call(conv ? "quantized::conv2d_unpack" : "quantized::linear_unpack");
     const std::string base = n->output(0)->debugName();
-    tn.inputs.push_back(Arg::of_tensor(constant(base + ".weight", wb[0])));
-    tn.inputs.push_back(wb[1].isNone() ? Arg() : Arg::of_tensor(constant(base + ".bias", wb[1])));
+    tn.inputs.push_back(Arg::of_tensor(constant(base + "#weight", wb[0])));
+    tn.inputs.push_back(wb[1].isNone() ? Arg() : Arg::of_tensor(constant(base + "#bias", wb[1])));
     if (!conv) return;
     for (const char* op : {"quantized::conv2d_stride", "quantized::conv2d_padding", "quantized::conv2d_dilation"})
       tn.inputs.push_back(Arg::of_ints(call(op)[0].toIntVector()));

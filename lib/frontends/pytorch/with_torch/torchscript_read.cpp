@@ -1,7 +1,6 @@
-// TorchScript → IR: torch::jit::load, freeze (eval mode), inline and torch's
-// clean-up passes, one execution at the configured input shapes
-// (torchscript_walk.cpp), aten → ONNX form (aten_to_onnx.cpp), then the
-// shared ONNX back half.
+// The plugin's entry (torch_plugin.h): torch::jit::load, freeze (eval mode),
+// inline and torch's clean-up passes, then one execution at the configured
+// input shapes (torchscript_walk.cpp).
 #include <caffe2/serialize/inline_container.h>
 #include <torch/csrc/jit/passes/constant_propagation.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
@@ -16,13 +15,11 @@
 
 #include <algorithm>
 
-#include "frontends/onnx/load_onnx.h"
-#include "frontends/pytorch/aten_to_onnx.h"
-#include "frontends/pytorch/load_pytorch.h"
+#include "frontends/pytorch/torch_plugin.h"
 #include "frontends/pytorch/with_torch/torchscript_walk.h"
 #include "util/error.h"
 
-namespace rknnc::frontends {
+namespace rknnc::frontends::pytorch {
 namespace {
 
 std::string first_line(const char* what) {
@@ -80,7 +77,7 @@ std::shared_ptr<torch::jit::Graph> frozen_graph(torch::jit::Module& module) {
 
 // The shapes of the model's inputs, in their order: input_size_list, whose
 // entries follow subgraphs.inputs when it names them.
-std::vector<ir::Shape> input_shapes(const torch::jit::Graph& graph, const LoadOptions& opt, const std::string& file) {
+std::vector<ir::Shape> input_shapes(const torch::jit::Graph& graph, const TorchReadRequest& opt, const std::string& file) {
   std::vector<std::string> names;
   for (size_t i = 1; i < graph.inputs().size(); ++i) names.push_back(graph.inputs()[i]->debugName());
   if (opt.input_shapes.empty())
@@ -109,17 +106,14 @@ std::vector<ir::Shape> input_shapes(const torch::jit::Graph& graph, const LoadOp
 
 }  // namespace
 
-ir::Graph load_pytorch(const std::filesystem::path& path, const LoadOptions& options) {
-  const std::string file = path.string();
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) fail("{}: model file not found", file);
+TorchGraph read_torchscript(const TorchReadRequest& request) {
+  const std::string& file = request.file;
   check_archive(file);
   choose_quantized_engine();
-  pytorch::TorchGraph tg;
   try {
     torch::jit::Module module = torch::jit::load(file, torch::kCPU);
     const std::shared_ptr<torch::jit::Graph> graph = frozen_graph(module);
-    tg = pytorch::walk_torchscript(*graph, input_shapes(*graph, options, file), file);
+    return walk_torchscript(*graph, input_shapes(*graph, request, file), file);
   } catch (const c10::Error& e) {
     fail("{}: libtorch cannot load the TorchScript model: {}; {}", file, first_line(e.what_without_backtrace()),
          kHowToSave);
@@ -128,7 +122,19 @@ ir::Graph load_pytorch(const std::filesystem::path& path, const LoadOptions& opt
   } catch (const std::exception& e) {
     fail("{}: libtorch cannot load the TorchScript model: {}; {}", file, first_line(e.what()), kHowToSave);
   }
-  return load_onnx_model(pytorch::to_onnx_model(tg, file), path, options);
 }
 
-}  // namespace rknnc::frontends
+}  // namespace rknnc::frontends::pytorch
+
+extern "C" __attribute__((visibility("default"))) void rknnc_read_torchscript(
+    const rknnc::frontends::pytorch::TorchReadRequest& request, rknnc::frontends::pytorch::TorchReadResult& result) {
+  try {
+    result.graph = rknnc::frontends::pytorch::read_torchscript(request);
+  } catch (const rknnc::Error& e) {
+    result.error = e.what();
+    result.exit_code = static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    result.error = fmt::format("{}: libtorch failed: {}", request.file, e.what());
+    result.exit_code = 1;
+  }
+}
