@@ -62,7 +62,8 @@ Command add_inspect(CLI::App& app) {
   sub->add_flag("--json", args->json, "print JSON instead of text");
   sub->add_flag("--ops", args->ops, "list the ops the CPU runtime supports");
   sub->add_option("--input-size", args->input_sizes,
-                  "input shape \"1,3,224,224\", once per model input, for a model file that records none (.pt)");
+                  "input shape \"1,3,224,224\", once per model input, for a model file that records none (.pt)")
+      ->allow_extra_args(false);
   add_key_file_option(sub, args->key_file);
   return [args] { return inspect(*args); };
 }

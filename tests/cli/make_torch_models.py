@@ -159,6 +159,10 @@ def make(name, out_dir):
     torch.manual_seed(0)
     x = sample_input(shape, 1)
     model = build(x).eval()
+    with torch.no_grad():  # attention biases start at zero: give them values, as a trained model has
+        for pname, param in model.named_parameters():
+            if pname.endswith("in_proj_bias") or pname.endswith("out_proj.bias"):
+                param.uniform_(-0.1, 0.1)
     for mod in model.modules():  # non-trivial BatchNorm statistics, so folding them is tested
         if isinstance(mod, nn.BatchNorm2d):
             with torch.no_grad():

@@ -25,7 +25,7 @@ void flatten(OnnxBuilder& b, const TorchNode& n) {
 }
 
 void transpose_to(OnnxBuilder& b, const TorchNode& n, const std::vector<int64_t>& perm) {
-  set_attr(b.node("Transpose", {b.in(arg(n, 0))}, {b.out()}), "perm", perm);
+  b.transpose(b.in(arg(n, 0)), perm, b.out());
 }
 
 void permute(OnnxBuilder& b, const TorchNode& n) {
@@ -81,6 +81,17 @@ void stack(OnnxBuilder& b, const TorchNode& n) {
 
 // aten::chunk / split / split_with_sizes / unbind: Split with the sizes torch
 // produced; unbind also drops the split axis.
+// aten::chunk: one Slice per chunk, as torch.onnx.export writes it.
+void chunk(OnnxBuilder& b, const TorchNode& n) {
+  const int64_t axis = axis_arg(b, n, 2, b.rank(arg(n, 0)));
+  int64_t start = 0;
+  for (size_t i = 0; i < n.outputs.size(); ++i) {
+    const int64_t end = start + b.out_shape(i).at(static_cast<size_t>(axis));
+    b.node("Slice", {b.in(arg(n, 0)), b.ints({start}), b.ints({end}), b.ints({axis})}, {b.out(i)});
+    start = end;
+  }
+}
+
 void split(OnnxBuilder& b, const TorchNode& n, bool unbind) {
   const int64_t axis = axis_arg(b, n, unbind ? 1 : 2, b.rank(arg(n, 0)));
   std::vector<int64_t> sizes;
@@ -188,8 +199,9 @@ void add_shape_mappings(std::map<std::string, AtenMapping>& table) {
   table["aten::cat"] = cat;
   table["aten::concat"] = cat;
   table["aten::stack"] = stack;
-  for (const char* k : {"aten::chunk", "aten::split", "aten::split_with_sizes", "aten::unsafe_chunk",
-                        "aten::unsafe_split", "aten::tensor_split"})
+  table["aten::chunk"] = chunk;
+  table["aten::unsafe_chunk"] = chunk;
+  for (const char* k : {"aten::split", "aten::split_with_sizes", "aten::unsafe_split", "aten::tensor_split"})
     table[k] = [](OnnxBuilder& b, const TorchNode& n) { split(b, n, false); };
   table["aten::unbind"] = [](OnnxBuilder& b, const TorchNode& n) { split(b, n, true); };
   table["aten::slice"] = slice;

@@ -142,6 +142,26 @@ std::string OnnxBuilder::tensor(const ir::Tensor& t) {
   return name;
 }
 
+void OnnxBuilder::transpose(const std::string& x, std::vector<int64_t> perm, const std::string& out) {
+  std::string from = x;
+  if (const auto it = transposes_.find(x); it != transposes_.end()) {
+    from = it->second.first;
+    for (auto& p : perm) p = it->second.second.at(static_cast<size_t>(p));
+  }
+  bool identity = true;
+  for (size_t i = 0; i < perm.size(); ++i) identity = identity && perm[i] == static_cast<int64_t>(i);
+  if (identity) {
+    node("Identity", {from}, {out});
+    return;
+  }
+  transposes_[out] = {from, perm};
+  auto& t = node("Transpose", {from}, {out});
+  auto* a = t.add_attribute();
+  a->set_name("perm");
+  a->set_type(onnx::AttributeProto::INTS);
+  for (int64_t p : perm) a->add_ints(p);
+}
+
 std::string OnnxBuilder::scalar_like(double value, const std::string& like) {
   const ir::DataType dt = info(like).quant ? ir::DataType::Float32 : info(like).dtype;
   if (dt == ir::DataType::Int64) return ints({static_cast<int64_t>(value)}, true);

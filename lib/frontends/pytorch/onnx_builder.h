@@ -35,6 +35,9 @@ class OnnxBuilder {
   std::string ints(const std::vector<int64_t>& values, bool scalar = false);
   std::string floats(const std::vector<float>& values, bool scalar = false);
   std::string tensor(const ir::Tensor& t);
+  // A Transpose; one of a Transpose this builder wrote becomes one Transpose
+  // of the first one's input (torch.onnx.export folds them the same way).
+  void transpose(const std::string& x, std::vector<int64_t> perm, const std::string& out);
   std::string scalar_like(double value, const std::string& like);  // a 0-d constant of like's dtype
 
   const TensorInfo& info(const std::string& torch_name) const;
@@ -64,7 +67,8 @@ class OnnxBuilder {
   std::map<std::string, std::string> dequantized_;      // quantised tensor → its DequantizeLinear output
   std::map<std::string, std::string> quantized_alias_;  // quantised tensor → the one it only moved on
   std::map<std::string, bool> constant_added_;
-  mutable std::map<std::string, TensorInfo> constant_infos_;  // shapes of weights, made on first use
+  mutable std::map<std::string, TensorInfo> constant_infos_;
+  std::map<std::string, std::pair<std::string, std::vector<int64_t>>> transposes_;  // output → input, perm  // shapes of weights, made on first use
   int counter_ = 0;
 };
 
