@@ -28,6 +28,7 @@ import sys
 import numpy as np
 
 from case_runner import SRC, expect, main_exit, rknnc, run_cases
+from run_opset_tests import convert as convert_model
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PY = "/usr/bin/python3"
@@ -74,17 +75,11 @@ def case_fp32_matches_torch(ctx):
     ctx["numbers"].append("fp32 max relative error vs torch: " + ", ".join(rows))
 
 
-def convert(ctx, label, platform, model, shape=None, extra=""):
-    work = ctx["work"]
-    yml = os.path.join(work, label + ".yml")
+def convert(ctx, label, platform, model, shape=None):
+    """Float conversion (run_opset_tests.convert); returns build.json and the output folder."""
     sizes = f"  subgraphs:\n    input_size_list:\n      - {', '.join(map(str, shape))}\n" if shape else ""
-    with open(yml, "w") as f:
-        f.write(f"models:\n  name: {label}\n  platform: {platform}\n  model_file_path: {model}\n{sizes}{extra}")
-    out = os.path.join(work, "out_" + label)
-    shutil.rmtree(out, ignore_errors=True)
-    p = rknnc("-t", "rk3588", "-i", yml, "-o", out)
-    expect(p.returncode == 0, f"convert {os.path.basename(model)}: {p.stderr.strip()}")
-    return json.load(open(os.path.join(out, label + ".build.json"))), out
+    build = convert_model(model, ctx["work"], label, platform, sizes)
+    return build, os.path.join(ctx["work"], "out_" + label)
 
 
 def load_ops(model, shape=None):

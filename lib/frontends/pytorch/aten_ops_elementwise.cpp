@@ -6,13 +6,19 @@
 namespace rknnc::frontends::pytorch {
 namespace {
 
-template <const char* Op>
+// aten ops that are one ONNX op of one input.
+const std::map<std::string, std::string> kUnary = {
+    {"aten::relu", "Relu"}, {"aten::sigmoid", "Sigmoid"},   {"aten::tanh", "Tanh"},
+    {"aten::hardswish", "HardSwish"}, {"aten::sqrt", "Sqrt"}, {"aten::exp", "Exp"},
+    {"aten::log", "Log"},   {"aten::neg", "Neg"},           {"aten::abs", "Abs"},
+    {"aten::erf", "Erf"},   {"aten::reciprocal", "Reciprocal"}, {"aten::floor", "Floor"},
+    {"aten::softplus", "Softplus"}};
+
 void unary(OnnxBuilder& b, const TorchNode& n) {
-  b.node(Op, {b.in(arg(n, 0))}, {b.out()});
+  std::string kind = n.kind;
+  if (!kUnary.count(kind)) kind.pop_back();  // the in-place form, relu_
+  b.node(kUnary.at(kind), {b.in(arg(n, 0))}, {b.out()});
 }
-constexpr char kRelu[] = "Relu", kSigmoid[] = "Sigmoid", kTanh[] = "Tanh", kHardSwish[] = "HardSwish",
-               kSqrt[] = "Sqrt", kExp[] = "Exp", kLog[] = "Log", kNeg[] = "Neg", kAbs[] = "Abs", kErf[] = "Erf",
-               kReciprocal[] = "Reciprocal", kFloor[] = "Floor", kSoftplus[] = "Softplus";
 
 // An operand that may be a number: a 0-d constant of the other operand's type.
 // A constant tensor of another type (a size turned into a tensor) is cast the
@@ -120,19 +126,7 @@ void pow(OnnxBuilder& b, const TorchNode& n) { binary(b, n, "Pow"); }
 }  // namespace
 
 void add_elementwise_mappings(std::map<std::string, AtenMapping>& t) {
-  t["aten::relu"] = unary<kRelu>;
-  t["aten::sigmoid"] = unary<kSigmoid>;
-  t["aten::tanh"] = unary<kTanh>;
-  t["aten::hardswish"] = unary<kHardSwish>;
-  t["aten::sqrt"] = unary<kSqrt>;
-  t["aten::exp"] = unary<kExp>;
-  t["aten::log"] = unary<kLog>;
-  t["aten::neg"] = unary<kNeg>;
-  t["aten::abs"] = unary<kAbs>;
-  t["aten::erf"] = unary<kErf>;
-  t["aten::reciprocal"] = unary<kReciprocal>;
-  t["aten::floor"] = unary<kFloor>;
-  t["aten::softplus"] = unary<kSoftplus>;
+  for (const auto& [kind, op] : kUnary) t[kind] = unary;
   t["aten::hardsigmoid"] = hardsigmoid;
   t["aten::silu"] = silu;
   t["aten::gelu"] = gelu;

@@ -113,6 +113,7 @@ TorchGraph read_torchscript(const TorchReadRequest& request) {
   try {
     torch::jit::Module module = torch::jit::load(file, torch::kCPU);
     const std::shared_ptr<torch::jit::Graph> graph = frozen_graph(module);
+    name_inputs(*graph);
     return walk_torchscript(*graph, input_shapes(*graph, request, file), file);
   } catch (const c10::Error& e) {
     fail("{}: libtorch cannot load the TorchScript model: {}; {}", file, first_line(e.what_without_backtrace()),

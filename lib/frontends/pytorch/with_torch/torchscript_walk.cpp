@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -393,7 +394,30 @@ class Walker {
   std::map<Value*, std::vector<std::string>> names_;
 };
 
+  // "x.1" becomes "x", the forward() argument's name, when no other value
+// has that name.
+std::string input_name(torch::jit::Graph& graph, Value* v) {
+  if (!v->hasDebugName()) return v->debugName();
+  const std::string base = v->debugNameBase();
+  std::function<bool(torch::jit::Block*)> taken = [&](torch::jit::Block* b) {
+    for (Value* in : b->inputs())
+      if (in != v && in->debugName() == base) return true;
+    for (Node* n : b->nodes()) {
+      for (Value* o : n->outputs())
+        if (o->debugName() == base) return true;
+      for (torch::jit::Block* inner : n->blocks())
+        if (taken(inner)) return true;
+    }
+    return false;
+  };
+  return taken(graph.block()) ? v->debugName() : base;
+}
+
 }  // namespace
+
+void name_inputs(torch::jit::Graph& graph) {
+  for (size_t i = 1; i < graph.inputs().size(); ++i) graph.inputs()[i]->setDebugName(input_name(graph, graph.inputs()[i]));
+}
 
 std::string source_line(const Node& node) {
   const auto& range = node.sourceRange();

@@ -14,6 +14,10 @@ namespace rknnc::frontends::pytorch {
 // (the module's `self` excluded).
 TorchGraph walk_torchscript(torch::jit::Graph& graph, const std::vector<ir::Shape>& shapes, const std::string& file);
 
+// Names the graph's inputs by their forward() arguments ("x", not "x.1")
+// where that name is free.
+void name_inputs(torch::jit::Graph& graph);
+
 // "code.py:12: x = self.conv(x)" — the node's TorchScript source, one line.
 std::string source_line(const torch::jit::Node& node);
 
