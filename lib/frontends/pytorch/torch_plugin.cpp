@@ -12,15 +12,13 @@
 namespace rknnc::frontends::pytorch {
 namespace {
 
-namespace fs = std::filesystem;
-
-std::vector<fs::path> plugin_candidates() {
+std::vector<std::filesystem::path> plugin_candidates() {
   std::error_code ec;
-  const fs::path exe_dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
-  std::vector<fs::path> found{exe_dir / kTorchPluginName};
-  const fs::path lib = exe_dir.parent_path() / "lib";
+  const std::filesystem::path exe_dir = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+  std::vector<std::filesystem::path> found{exe_dir / kTorchPluginName};
+  const std::filesystem::path lib = exe_dir.parent_path() / "lib";
   found.push_back(lib / "rknnc" / kTorchPluginName);
-  for (const auto& multiarch : fs::directory_iterator(lib, ec))
+  for (const auto& multiarch : std::filesystem::directory_iterator(lib, ec))
     found.push_back(multiarch.path() / "rknnc" / kTorchPluginName);
   return found;
 }
@@ -33,7 +31,7 @@ struct Plugin {
 Plugin open_plugin() {
   std::error_code ec;
   for (const auto& p : plugin_candidates()) {
-    if (!fs::is_regular_file(p, ec)) continue;
+    if (!std::filesystem::is_regular_file(p, ec)) continue;
     void* handle = dlopen(p.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
       std::string why = dlerror();
