@@ -14,6 +14,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <mutex>
 
 #include "frontends/pytorch/torch_plugin.h"
 #include "frontends/pytorch/with_torch/torchscript_walk.h"
@@ -54,9 +55,12 @@ void check_archive(const std::string& file) {
 // Quantised weights are packed for the engine at load: qnnpack, which
 // python3-torch on the same machine uses too, when the build has it.
 void choose_quantized_engine() {
-  const auto& engines = at::globalContext().supportedQEngines();
-  if (std::find(engines.begin(), engines.end(), at::QEngine::QNNPACK) != engines.end())
-    at::globalContext().setQEngine(at::QEngine::QNNPACK);
+  static std::once_flag once;  // batch mode reads models on several threads
+  std::call_once(once, [] {
+    const auto& engines = at::globalContext().supportedQEngines();
+    if (std::find(engines.begin(), engines.end(), at::QEngine::QNNPACK) != engines.end())
+      at::globalContext().setQEngine(at::QEngine::QNNPACK);
+  });
 }
 
 std::shared_ptr<torch::jit::Graph> frozen_graph(torch::jit::Module& module) {
