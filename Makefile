@@ -9,7 +9,7 @@ FUZZ_TIMEOUT ?= 10
 OUT        ?= out
 RKNNC       = $(BUILD)/rknnc
 
-.PHONY: all deps deps-build demo test fuzz bench bench-quant bench-zoo bench-cost bench-arch clean install
+.PHONY: all deps deps-build demo test fuzz bench bench-quant bench-zoo bench-cost bench-arch bench-pytorch clean install
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -55,6 +55,10 @@ bench-cost: deps all
 bench-arch: deps all
 	/usr/bin/python3 tests/ort/check_architectures.py --all --rknnc $(RKNNC) --models-dir $(BUILD)/arch_models \
 	  --json $(BUILD)/archs_all.json
+
+# resnet50 loaded from TorchScript (.pt) vs from ONNX (.onnx), side by side (models into $(BUILD)/bench_models)
+bench-pytorch: deps all
+	/usr/bin/python3 bench/pytorch_load.py $(RKNNC) $(BUILD)/bench_models
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(OUT)

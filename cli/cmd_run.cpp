@@ -41,8 +41,8 @@ int run(const RunArgs& a) {
 
 Command add_run(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
-  CLI::App* sub = app.add_subcommand("run", "Run a .rknn, .onnx or .tflite model on the CPU, one .npy per output");
-  sub->add_option("model", args->model, "model file (.rknn, .onnx or .tflite)")->required();
+  CLI::App* sub = app.add_subcommand("run", "Run a .rknn, .onnx, .pt or .tflite model on the CPU, one .npy per output");
+  sub->add_option("model", args->model, "model file (.rknn, .onnx, .pt or .tflite)")->required();
   sub->add_option("--input", args->inputs, "input .npy, one per model input, in model order")->required();
   sub->add_option("-o,--output", args->out_dir, "folder for one .npy per output tensor")->required();
   sub->add_flag("--pass-through", args->options.pass_through,

@@ -43,7 +43,7 @@ _rknnc() {
   local flags
   case $sub in
     run) flags="--input -o --output --pass-through --nhwc --batch --repeat --ir-graph --weights-from --key-file --help" ;;
-    inspect) flags="--json --ops --key-file --help" ;;
+    inspect) flags="--json --ops --input-size --key-file --help" ;;
     encrypt) flags="-o --output --level --key-file --help" ;;
     targets) flags="--json --help" ;;
     passes) flags="--level --help" ;;

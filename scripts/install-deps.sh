@@ -11,7 +11,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD_PKGS=(python3 g++ meson ninja-build pkg-config cmake make
   libyaml-cpp-dev libcli11-dev libonnx-dev libprotobuf-dev protobuf-compiler
   libfmt-dev nlohmann-json3-dev catch2 libvalijson-dev libstb-dev libjpeg-dev libssl-dev libzstd-dev
-  libflatbuffers-dev flatbuffers-compiler)
+  libflatbuffers-dev flatbuffers-compiler libtorch-dev)
 # Tests: numpy + onnx make fixtures, yaml reads configs, testdata has ONNX's
 # node tests, torch generates the cost-model graphs, pil is imported by the
 # sample image helper; flatbuffers writes the .tflite test models and ArmNN's

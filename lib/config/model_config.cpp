@@ -267,6 +267,11 @@ ModelConfig build_entry(const json& entry, const json& schema, const fs::path& y
     if (!entry.contains(key))
       fail_config("{}: required for platform {}; add the path of the model file (relative to the YAML's folder)",
                   cfg.where(key), cfg.platform);
+  // A TorchScript file records no input shapes; Toolkit2 requires them too.
+  if (cfg.platform == "pytorch" && cfg.subgraphs.input_size_list.empty())
+    fail_config("{}: required for platform pytorch (a TorchScript file records no input shapes); add one shape per "
+                "model input, e.g. subgraphs: {{input_size_list: [\"1, 3, 224, 224\"]}}",
+                cfg.where("subgraphs.input_size_list"));
   if (options.reject_unsupported) check_supported(cfg);
   if (options.check_files)
     for (const auto& key : file_keys(cfg.platform)) {

@@ -50,7 +50,7 @@ std::string format_name(const std::string& platform) {
 // The `platform` values that have a reader (lib/frontends' table, where a
 // build without an optional library still accepts the platform and says so).
 const std::vector<std::string>& loaded_platforms() {
-  static const std::vector<std::string> platforms = {"onnx", "tflite"};
+  static const std::vector<std::string> platforms = {"onnx", "pytorch", "tflite"};
   return platforms;
 }
 

@@ -97,6 +97,14 @@ size_t select_program(const std::vector<compiler::Program>& programs, const runt
               programs.size() > 1 ? " (configs.dynamic_input)" : " (convert with dynamic_input for more shapes)");
 }
 
+// The model-side shape of an --input array (NCHW; one sample with --batch).
+ir::Shape input_shape_of(const ir::Tensor& t, const RunOptions& options) {
+  ir::Shape s = t.shape();
+  if (options.batch && !s.empty()) s[0] = 1;
+  if (options.nhwc && s.size() == 4) s = {s[0], s[3], s[1], s[2]};
+  return s;
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesystem::path& path,
@@ -129,7 +137,10 @@ std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesy
                   path.string());
     frontends::LoadOptions load;
     load.check_by_execution = false;  // executed below anyway
-    graph = frontends::load_model(frontends::platform_of_file(path), path, load);
+    const std::string platform = frontends::platform_of_file(path);
+    if (!frontends::records_input_shapes(platform))
+      for (const auto& t : inputs) load.input_shapes.push_back(input_shape_of(t, options));
+    graph = frontends::load_model(platform, path, load);
   }
   if (inputs.size() != graph.inputs.size())
     fail_config("{} has {} input(s), {} --input file(s) given", path.string(), graph.inputs.size(), inputs.size());

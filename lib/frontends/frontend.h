@@ -33,12 +33,16 @@ struct Frontend {
   std::string platform;
   std::vector<std::string> suffixes;
   ir::Graph (*load)(const std::filesystem::path&, const LoadOptions&);
+  // False when the file records no input shapes (TorchScript): `rknnc run`
+  // takes them from its --input arrays.
+  bool records_input_shapes = true;
 };
 const std::vector<Frontend>& frontends();
 
 // The platform of a model file by its suffix (case-insensitive); a file
 // with an unknown suffix is read as ONNX.
 std::string platform_of_file(const std::filesystem::path& path);
+bool records_input_shapes(const std::string& platform);
 
 // Dispatches on the YAML `platform` value; unsupported frameworks are a
 // one-line usage error naming the platform.

@@ -82,7 +82,8 @@ json inspect_rknn_model(const format::RknnModel& m) {
   return j;
 }
 
-json inspect_file(const std::filesystem::path& path, const format::EncryptionKey* key) {
+json inspect_file(const std::filesystem::path& path, const format::EncryptionKey* key,
+                  const std::vector<std::vector<int64_t>>& input_shapes) {
   const std::string what = path.string();
   json j;
   if (format::is_rknn_file(path)) {
@@ -103,7 +104,10 @@ json inspect_file(const std::filesystem::path& path, const format::EncryptionKey
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) fail_config("{}: model file not found", what);
     const std::string platform = frontends::platform_of_file(path);
-    j = inspect_graph(frontends::load_model(platform, path, {}));
+    frontends::LoadOptions load;
+    load.input_shapes = input_shapes;
+    load.options_where = "--input-size";
+    j = inspect_graph(frontends::load_model(platform, path, load));
     j["format"] = platform;
     j["file_bytes"] = std::filesystem::file_size(path, ec);
   }

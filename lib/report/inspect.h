@@ -21,8 +21,10 @@ nlohmann::json inspect_rknn_model(const format::RknnModel& m);
 // Reads FILE (.rknn by magic, anything else as ONNX) and adds "file",
 // "format", "file_bytes" and, for .rknn, "format_version", "sections" and
 // "encryption" (level and cipher; null for a plain file). `key` opens an
-// encrypted .rknn; without it one is refused.
-nlohmann::json inspect_file(const std::filesystem::path& path, const format::EncryptionKey* key = nullptr);
+// encrypted .rknn; without it one is refused. `input_shapes` gives the input
+// shapes a source model does not record (TorchScript).
+nlohmann::json inspect_file(const std::filesystem::path& path, const format::EncryptionKey* key = nullptr,
+                            const std::vector<std::vector<int64_t>>& input_shapes = {});
 // The ops the CPU runtime has a kernel for, sorted.
 nlohmann::json runtime_ops();
 // Human-readable rendering of inspect_file's result.

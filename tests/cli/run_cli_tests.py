@@ -43,6 +43,7 @@ def make_bad_models(tmp, tiny):
     with open(os.path.join(tmp, "garbage.onnx"), "wb") as f:
         f.write(bytes((i * 7919 + 13) % 256 for i in range(4096)))
     subprocess.run([sys.executable, os.path.join(HERE, "make_fixtures.py"), tmp], check=True)
+    subprocess.run([sys.executable, os.path.join(HERE, "make_torch_fixtures.py"), tmp], check=True)
 
 
 def expand(value, env):

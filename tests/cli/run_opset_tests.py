@@ -98,11 +98,11 @@ def matches_ort(model, arrays, work):
     return worst
 
 
-def convert(model, work, name="m"):
-    """rknnc -t rk3588 (float) of the model; returns build.json."""
+def convert(model, work, name="m", platform="onnx", extra_yaml=""):
+    """rknnc -t rk3588 (float) of the model into WORK/out_NAME; returns build.json."""
     yml = os.path.join(work, name + ".yml")
     with open(yml, "w") as f:
-        f.write(f"models:\n  name: {name}\n  platform: onnx\n  model_file_path: {model}\n")
+        f.write(f"models:\n  name: {name}\n  platform: {platform}\n  model_file_path: {model}\n{extra_yaml}")
     out = os.path.join(work, "out_" + name)
     shutil.rmtree(out, ignore_errors=True)
     p = rknnc("-t", "rk3588", "-i", yml, "-o", out)

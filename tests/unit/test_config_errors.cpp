@@ -89,8 +89,10 @@ TEST_CASE("config errors: malformed configs give one line naming file and key", 
       {"custom_string too long", kHead + "  configs:\n    custom_string: " + std::string(1100, 'x') + "\n",
        "configs.custom_string: got"},
       {"not supported: platform", "models:\n  name: net\n  platform: tensorflow\n  model_file_path: models/m.onnx\n",
-       "platform: \"tensorflow\" is not supported; rknnc loads ONNX, TFLite models: convert the model to ONNX with "
+       "platform: \"tensorflow\" is not supported; rknnc loads ONNX, TorchScript, TFLite models: convert the model to ONNX with "
        "`python3 -m tf2onnx.convert --graphdef"},
+      {"pytorch without input_size_list", "models:\n  name: net\n  platform: pytorch\n  model_file_path: models/m.pt\n",
+       "subgraphs.input_size_list: required for platform pytorch (a TorchScript file records no input shapes)"},
       {"name over the file name limit", "models:\n  name: " + std::string(201, 'a') + "\n  platform: onnx\n"
        "  model_file_path: models/m.onnx\n", "models.name: '" + std::string(40, 'a') + "…' is 201 bytes long"},
       {"name over the limit in a list", "models:\n  - {name: " + std::string(300, 'b') +
