@@ -28,8 +28,8 @@ quant::Calibration calibrate_on_dataset(const ir::Graph& g, const config::ModelC
   const dataset::SampleStream stream(cfg.dataset, dataset::input_specs(g, cfg.configs.quant_img_RGB2BGR), &warnings);
   quant::CalibrationOptions options;
   options.algorithm = quant::algorithm_from_name(cfg.configs.quantized_algorithm);
-  Progress progress("calibrating", stream.size() * (quant::needs_histogram(options.algorithm) ? 2 : 1));
-  options.progress = [&](size_t done, size_t total, int pass, int) { progress.update((pass - 1) * total + done); };
+  Progress progress("calibrating", stream.size());
+  options.progress = [&](size_t done, size_t) { progress.update(done); };
   return quant::calibrate(g, stream.size(), [&](size_t i) {
     throw_if_cancelled(cancel);
     return stream.load(i);

@@ -1,8 +1,9 @@
 #pragma once
 // Calibration: runs the float graph over the data set and keeps, per float
 // tensor (graph inputs and every node output), a TensorStats. Samples are
-// loaded one at a time and dropped after use; kl_divergence and mmse take a
-// second pass for the histograms over the final ranges.
+// loaded one at a time and dropped after use, and the model runs once per
+// sample for every algorithm (kl_divergence and mmse histograms grow with the
+// range, quant/tensor_stats.h).
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -20,8 +21,8 @@ using SampleLoader = std::function<std::vector<ir::Tensor>(size_t index)>;
 
 struct CalibrationOptions {
   Algorithm algorithm = Algorithm::Normal;
-  // Called after every sample: (samples done, total samples, pass number 1 or 2, passes).
-  std::function<void(size_t, size_t, int, int)> progress;
+  // Called after every sample: (samples done, total samples).
+  std::function<void(size_t, size_t)> progress;
 };
 
 struct Calibration {

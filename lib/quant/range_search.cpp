@@ -24,7 +24,8 @@ struct Window {
 // largest magnitude: a long tail on one side is clipped first, the other
 // side only once t reaches it. Stops below `min_bins` bins.
 std::vector<Window> candidate_windows(const TensorStats& s, int min_bins) {
-  const double width = s.bin_width();
+  const double width = s.bin_width(), origin = s.hist_lo();
+  const int bins = static_cast<int>(s.histogram().size());
   const double top = std::max(std::abs(static_cast<double>(s.min())), std::abs(static_cast<double>(s.max())));
   std::vector<Window> out;
   for (int step = 0;; ++step) {
@@ -32,10 +33,12 @@ std::vector<Window> candidate_windows(const TensorStats& s, int min_bins) {
     const double lo = std::max(static_cast<double>(s.min()), -t), hi = std::min(static_cast<double>(s.max()), t);
     if (lo >= hi) break;
     Window w;
-    w.b0 = std::clamp(static_cast<int>(std::floor((lo - s.min()) / width)), 0, TensorStats::kBins);
-    w.b1 = std::clamp(static_cast<int>(std::ceil((hi - s.min()) / width)), 0, TensorStats::kBins);
+    w.b0 = std::clamp(static_cast<int>(std::floor((lo - origin) / width)), 0, bins);
+    w.b1 = std::clamp(static_cast<int>(std::ceil((hi - origin) / width)), 0, bins);
     if (w.b1 - w.b0 < min_bins) break;
-    w.range = {static_cast<float>(s.min() + w.b0 * width), static_cast<float>(s.min() + w.b1 * width)};
+    // Bin edges, kept inside what calibration saw (the outer bins reach past it).
+    w.range = {static_cast<float>(std::max(origin + w.b0 * width, static_cast<double>(s.min()))),
+               static_cast<float>(std::min(origin + w.b1 * width, static_cast<double>(s.max())))};
     out.push_back(w);
   }
   return out;
@@ -78,9 +81,9 @@ double mean_squared_error(const TensorStats& s, const Window& w) {
   const auto& h = s.histogram();
   const double width = s.bin_width(), step = (w.range.hi - w.range.lo) / (kLevels - 1);
   double err = 0;
-  for (int i = 0; i < TensorStats::kBins; ++i) {
+  for (size_t i = 0; i < h.size(); ++i) {
     if (!h[i]) continue;
-    const double x = s.min() + (i + 0.5) * width;
+    const double x = s.hist_lo() + (static_cast<double>(i) + 0.5) * width;
     const double d = x < w.range.lo ? w.range.lo - x : x > w.range.hi ? x - w.range.hi : 0.0;
     err += static_cast<double>(h[i]) * (d > 0 ? d * d : step * step / 12);
   }

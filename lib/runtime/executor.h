@@ -7,25 +7,17 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "ir/graph.h"
 #include "runtime/kernel.h"
+#include "runtime/node_runner.h"
 
 namespace rknnc::runtime {
 
 using TensorMap = std::map<std::string, ir::Tensor>;
 // Called after each node with its outputs (calibration, accuracy analysis).
 using NodeObserver = std::function<void(const ir::Node&, const std::vector<ir::Tensor>&)>;
-
-// A node's prepared kernel state, made at its first run (thread-safe: runs
-// of one Executor may overlap).
-struct PreparedSlot {
-  std::vector<bool> constant;  // per node input: a constant of the graph
-  std::once_flag once;
-  std::unique_ptr<PreparedState> state;
-};
 
 class Executor {
  public:
@@ -43,14 +35,20 @@ class Executor {
   static std::vector<const ir::Node*> unsupported_nodes(const ir::Graph& graph);
 
  private:
-  static std::vector<ir::Tensor> run_node(const ir::Node& node, const std::vector<const ir::Tensor*>& inputs,
-                                          ThreadPool& pool, const std::map<std::string, ir::QuantParams>* quant,
-                                          PreparedSlot* slot);
+  struct Step {
+    const ir::Node* node;
+    std::vector<int> inputs, outputs;  // value indices, -1 absent
+    std::vector<int> release;          // values last read here (not outputs, not constants)
+    std::unique_ptr<NodeRunner> runner;
+  };
+  void plan();
   void check_inputs(const TensorMap& inputs) const;
   const ir::Graph& graph_;
   ThreadPool& pool_;
-  std::map<std::string, size_t> last_use_;  // value -> index of the last node reading it
-  std::vector<std::unique_ptr<PreparedSlot>> slots_;  // per node
+  std::vector<std::string> names_;             // value index -> name
+  std::vector<const ir::Tensor*> constants_;  // value index -> the graph's constant, or null
+  std::vector<int> input_ids_, output_ids_;
+  std::vector<Step> steps_;
 };
 
 }  // namespace rknnc::runtime

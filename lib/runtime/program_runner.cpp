@@ -127,7 +127,12 @@ ProgramRunner::ProgramRunner(const ir::Graph& graph, const compiler::Program& pr
   }
   if (const auto missing = Executor::unsupported_nodes(graph); !missing.empty())
     fail("node '{}': no kernel for op {}", missing.front()->name, missing.front()->op_type);
-  for (const Step& s : program.steps) on_blocks_.push_back(runs_on_blocks(program, graph, s));
+  for (const Step& s : program.steps) {
+    on_blocks_.push_back(runs_on_blocks(program, graph, s));
+    runners_.push_back(s.kind == Step::Kind::Compute
+                           ? std::make_unique<NodeRunner>(*graph.nodes[static_cast<size_t>(s.node)], &graph, &graph.quant)
+                           : nullptr);
+  }
   for (const Step& s : program.steps) {
     if (s.kind != Step::Kind::Compute) continue;
     const ir::Node& n = *graph.nodes[static_cast<size_t>(s.node)];
@@ -168,7 +173,7 @@ TensorMap ProgramRunner::run(const TensorMap& inputs) const {
         args[i] = graph_.constant(node.inputs[i]);
       }
     }
-    const auto outs = Executor::run_node(node, args, pool_, &graph_.quant);
+    const auto outs = runners_[k]->run(args, pool_);
     if (on_blocks_[k]) {
       mem.store_raw(s.outputs[0], outs[0]);
       continue;

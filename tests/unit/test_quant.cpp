@@ -311,3 +311,73 @@ TEST_CASE("float16 simulation rounds to half and overflows to inf") {
 
 }  // namespace
 }  // namespace rknnc
+
+// Every value in the bin its own value gives on the final grid: growing the
+// range (pairs of bins merging) never moves a count to a wrong bin.
+void check_counts_on_final_grid(const quant::TensorStats& s, const std::vector<std::vector<float>>& samples) {
+  const auto& h = s.histogram();
+  REQUIRE(h.size() >= quant::TensorStats::kMaxBins / 2);
+  REQUIRE(h.size() <= quant::TensorStats::kMaxBins);
+  std::vector<uint64_t> want(h.size(), 0);
+  for (const auto& v : samples)
+    for (float x : v) {
+      if (x == 0.f) continue;
+      const double b = std::floor((x - s.hist_lo()) / s.bin_width());
+      REQUIRE(b >= 0);
+      REQUIRE(b < static_cast<double>(h.size()));
+      ++want[static_cast<size_t>(b)];
+    }
+  CHECK(h == want);
+}
+
+TEST_CASE("the one-pass histogram grows with the range and keeps every count in its bin") {
+  std::mt19937 rng(11);
+  std::vector<std::vector<float>> samples;
+  quant::TensorStats s;
+  // The first sample is one value (counted once the range opens), then the range widens 3 times, on both sides.
+  samples.push_back(std::vector<float>(50, 0.75f));
+  for (float spread : {0.01f, 1.f, 30.f, 900.f}) {
+    std::normal_distribution<float> d(0.2f, spread);
+    std::vector<float> v(5000);
+    for (float& x : v) x = d(rng);
+    v[7] = 0.f;  // zeros are left out
+    samples.push_back(v);
+  }
+  for (const auto& v : samples) {
+    s.observe_range(v.data(), static_cast<int64_t>(v.size()));
+    s.observe_histogram(v.data(), static_cast<int64_t>(v.size()));
+  }
+  check_counts_on_final_grid(s, samples);
+  CHECK(s.hist_lo() <= s.min());
+  CHECK(s.hist_lo() + s.bin_width() * static_cast<double>(s.histogram().size()) > s.max());
+}
+
+TEST_CASE("a tensor counted in parts gives the histogram of counting it whole") {
+  std::mt19937 rng(12);
+  std::normal_distribution<float> d(1.f, 3.f);
+  std::vector<float> a(10000), b(7000);
+  for (float& x : a) x = d(rng);
+  for (float& x : b) x = 4 * d(rng);
+  quant::TensorStats whole, parted;
+  for (const auto* v : {&a, &b}) {
+    const int64_t n = static_cast<int64_t>(v->size());
+    whole.observe_range(v->data(), n);
+    whole.observe_histogram(v->data(), n);
+    quant::TensorStats lo, hi;  // two parts, as calibrate() splits a tensor over threads
+    lo.observe_range(v->data(), n / 3);
+    hi.observe_range(v->data() + n / 3, n - n / 3);
+    parted.merge_range(hi);
+    parted.merge_range(lo);
+    parted.cover_range();
+    quant::TensorStats c1 = parted.counts_like(), c2 = parted.counts_like();
+    c1.count(v->data(), n / 3);
+    c2.count(v->data() + n / 3, n - n / 3);
+    parted.add_counts(c2);
+    parted.add_counts(c1);
+  }
+  CHECK(parted.min() == whole.min());
+  CHECK(parted.max() == whole.max());
+  CHECK(parted.hist_lo() == whole.hist_lo());
+  CHECK(parted.bin_width() == whole.bin_width());
+  CHECK(parted.histogram() == whole.histogram());
+}
