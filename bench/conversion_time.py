@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Conversion time and peak RSS of int8 conversions with a calibration set of
+N images (default 100) for each quantized_algorithm, and the int8 latency of
+the converted .rknn, on the cost-model graphs (bench/models/make_cost_models.py).
+
+    /usr/bin/python3 bench/conversion_time.py [build/rknnc] [--models DIR] [--images N] [--threads T]
+
+The calibration images are random 0-255 arrays (numpy seed 0) written once
+into DIR/calib<N>/. Each conversion is one `rknnc -t rk3588 -i X.yml -o OUT`
+process; its wall time and peak RSS (wait4's ru_maxrss) are reported.
+`make bench` prints these columns beside the fp32 latencies.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from cost_model import PUBLISHED, ensure_models  # noqa: E402
+
+ALGORITHMS = ("normal", "kl_divergence", "mmse")
+
+
+def calibration_set(models, name, images):
+    """DIR/calib<N>/<name>.txt listing N random images shaped like the model's sample."""
+    folder = os.path.join(models, f"calib{images}")
+    listing = os.path.join(folder, name + ".txt")
+    if os.path.exists(listing):
+        return listing
+    os.makedirs(folder, exist_ok=True)
+    shape = np.load(os.path.join(models, name + ".npy")).shape
+    rng = np.random.default_rng(0)
+    paths = []
+    for i in range(images):
+        p = os.path.join(folder, f"{name}_{i}.npy")
+        np.save(p, rng.uniform(0, 255, shape).astype(np.float32))
+        paths.append(p)
+    with open(listing + ".tmp", "w") as f:
+        f.write("\n".join(paths) + "\n")
+    os.replace(listing + ".tmp", listing)
+    return listing
+
+
+def config_variant(models, name, listing, algorithm, out_dir):
+    """The generated NAME.yml with absolute paths, the calibration listing and the algorithm."""
+    text = open(os.path.join(models, name + ".yml")).read()
+    text = text.replace(f"model_file_path: {name}.onnx", f"model_file_path: {os.path.join(models, name + '.onnx')}")
+    text = re.sub(r"dataset: \S+", f"dataset: {listing}", text)
+    text = re.sub(r"quantized_algorithm: \S+", f"quantized_algorithm: {algorithm}", text)
+    path = os.path.join(out_dir, f"{name}.{algorithm}.yml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def timed(cmd, env=None):
+    """(seconds, peak RSS in MB, stderr) of one process."""
+    start = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    _, status, usage = os.wait4(p.pid, 0)
+    seconds = time.perf_counter() - start
+    err = p.stderr.read()
+    p.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(cmd)}: {err.strip()}")
+    return seconds, usage.ru_maxrss / 1024.0, err
+
+
+def run_latency_ms(binary, model, inputs, repeat, out_dir, env=None):
+    """Mean latency `rknnc run` prints for `repeat` runs."""
+    cmd = [binary, "run", model, "-o", out_dir, "--repeat", str(repeat)]
+    for i in inputs:
+        cmd += ["--input", i]
+    _, _, err = timed(cmd, env)
+    return float(err.split("mean ")[1].split(" ms")[0])
+
+
+def measure(binary, models, images=100, repeat=10, env=None, names=None):
+    """Rows: {model, algorithm, convert_s, rss_mb, int8_ms} for each model and algorithm."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names or PUBLISHED:
+            listing = calibration_set(models, name, images)
+            sample = os.path.join(models, name + ".npy")
+            for algorithm in ALGORITHMS:
+                yml = config_variant(models, name, listing, algorithm, tmp)
+                out = os.path.join(tmp, f"{name}.{algorithm}")
+                seconds, rss, _ = timed([binary, "-t", "rk3588", "-i", yml, "-o", out], env)
+                rknn = os.path.join(out, name + ".rknn")
+                int8 = run_latency_ms(binary, rknn, [sample], repeat, out + ".run", env) \
+                    if algorithm == "normal" else None
+                rows.append({"model": name, "algorithm": algorithm, "convert_s": seconds, "rss_mb": rss,
+                             "int8_ms": int8})
+                print(f"  {name} {algorithm}: {seconds:.1f} s, {rss:.0f} MB", file=sys.stderr, flush=True)
+    return rows
+
+
+def print_rows(rows, images):
+    print(f"{'model':<16} {'algorithm':<14} {'convert s':>10} {'vs normal':>10} {'peak RSS MB':>12}")
+    normal = {r["model"]: r["convert_s"] for r in rows if r["algorithm"] == "normal"}
+    for r in rows:
+        print(f"{r['model']:<16} {r['algorithm']:<14} {r['convert_s']:>10.1f} "
+              f"{r['convert_s'] / normal[r['model']]:>9.2f}x {r['rss_mb']:>12.0f}")
+    print(f"(one rknnc process per conversion, rk3588, {images} random calibration images)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("binary", nargs="?", default=os.path.join(ROOT, "build", "rknnc"))
+    ap.add_argument("--models", default=os.path.join(ROOT, "build", "cost_models"))
+    ap.add_argument("--images", type=int, default=100)
+    ap.add_argument("--model", action="append", help="only this model (repeatable)")
+    ap.add_argument("--threads", type=int, help="RKNNC_THREADS for rknnc")
+    a = ap.parse_args()
+    a.models = os.path.abspath(a.models)
+    ensure_models(a.models, True)
+    env = dict(os.environ, RKNNC_THREADS=str(a.threads)) if a.threads else None
+    print_rows(measure(a.binary, a.models, a.images, env=env, names=a.model), a.images)
+
+
+if __name__ == "__main__":
+    main()
