@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Converting the same config twice gives byte-identical outputs (.rknn,
-perf / memory reports), except build.json, which may differ only in its
-"timings" field."""
+"""Converting the same config twice, once on 1 thread and once on 2
+(RKNNC_THREADS), gives byte-identical outputs (.rknn, perf / memory reports),
+except build.json, which may differ only in its "timings" field. Every
+sample config, and outlier_act with each quantized_algorithm (the histogram
+algorithms gather statistics in parts on the thread pool)."""
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -16,8 +19,10 @@ SRC = os.environ["RKNNC_SOURCE_DIR"]
 BIN = os.environ["RKNNC_BIN"]
 
 
-def convert(cfg, out):
-    p = subprocess.run([BIN, "-t", "rk3588", "-i", cfg, "-o", out], capture_output=True, text=True, timeout=300)
+def convert(cfg, out, threads):
+    env = dict(os.environ, RKNNC_THREADS=str(threads))
+    p = subprocess.run([BIN, "-t", "rk3588", "-i", cfg, "-o", out], capture_output=True, text=True, timeout=300,
+                       env=env)
     if p.returncode != 0 or CRASH.search(p.stderr):
         raise RuntimeError(f"conversion failed: {p.stderr.strip()}")
 
@@ -25,8 +30,8 @@ def convert(cfg, out):
 def check(cfg, tmp):
     name = os.path.splitext(os.path.basename(cfg))[0]
     a, b = os.path.join(tmp, name, "a"), os.path.join(tmp, name, "b")
-    convert(cfg, a)
-    convert(cfg, b)
+    convert(cfg, a, 1)
+    convert(cfg, b, 2)
     files = sorted(os.listdir(a))
     if files != sorted(os.listdir(b)):
         return f"different file sets {files} vs {sorted(os.listdir(b))}"
@@ -40,8 +45,25 @@ def check(cfg, tmp):
             if ja != jb:
                 return f"{f} differs outside timings"
         elif da != db:
-            return f"{f} differs between two runs"
+            return f"{f} differs between 1 and 2 threads"
     return None
+
+
+def algorithm_variants(tmp):
+    """configs/outlier_act.yml with kl_divergence and with mmse, beside the original (paths made absolute)."""
+    src = os.path.join(SRC, "configs", "outlier_act.yml")
+    text = open(src).read()
+    out = []
+    for algorithm in ("kl_divergence", "mmse"):
+        t = text.replace("quantized_algorithm: normal", "quantized_algorithm: " + algorithm)
+        for key in ("model_file_path", "dataset"):
+            t = re.sub(rf"({key}: )(\S+)", lambda m: m.group(1) + os.path.normpath(
+                os.path.join(os.path.dirname(src), m.group(2))), t)
+        path = os.path.join(tmp, f"outlier_act_{algorithm}.yml")
+        with open(path, "w") as f:
+            f.write(t)
+        out.append(path)
+    return out
 
 
 def main():
@@ -49,7 +71,7 @@ def main():
     suite = ET.Element("testsuite", name="determinism")
     failed = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for cfg in configs:
+        for cfg in configs + algorithm_variants(tmp):
             tc = ET.SubElement(suite, "testcase", classname="determinism", name=os.path.basename(cfg))
             try:
                 problem = check(cfg, tmp)
