@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <bit>
+#include <cstring>
 #include <limits>
+#include <random>
 
+#include "ir/convert_float.h"
 #include "ir/graph.h"
 #include "ir/size_limit.h"
 #include "ir/verifier.h"
@@ -17,6 +21,35 @@ TEST_CASE("half precision round trip and rounding", "[util]") {
   CHECK(std::isinf(half_to_float(float_to_half(70000.0f))));
   CHECK(half_to_float(float_to_half(1e-7f)) == Approx(1.19209e-7f).epsilon(0.01));
   CHECK(float_to_half(1.0f + 1.0f / 2048) == float_to_half(1.0f));  // tie to even
+}
+
+TEST_CASE("tensor float16 conversion (F16C where present) gives the scalar routine's bits", "[util]") {
+  // Every half, and floats around every rounding boundary, NaNs with payloads, infinities, subnormals.
+  std::vector<uint16_t> halves(65536 + 5);
+  for (size_t i = 0; i < halves.size(); ++i) halves[i] = static_cast<uint16_t>(i * 40503u);
+  std::vector<float> floats;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 200000; ++i) floats.push_back(std::bit_cast<float>(static_cast<uint32_t>(rng())));
+  for (uint32_t h = 0; h < 65536; h += 3) {  // ties and their neighbours
+    const uint32_t f = std::bit_cast<uint32_t>(rknnc::half_to_float(static_cast<uint16_t>(h)));
+    for (uint32_t d : {0x0fffu, 0x1000u, 0x1001u}) floats.push_back(std::bit_cast<float>(f + d));
+  }
+  floats.push_back(std::numeric_limits<float>::quiet_NaN());
+  floats.push_back(std::bit_cast<float>(0x7f800001u));  // signalling NaN
+  floats.push_back(-std::numeric_limits<float>::infinity());
+  const auto h16 = rknnc::ir::Tensor::from<uint16_t>({static_cast<int64_t>(halves.size())}, halves);
+  const auto f32 = rknnc::ir::Tensor::from<float>({static_cast<int64_t>(floats.size())}, floats);
+  rknnc::ir::Tensor as_half(rknnc::ir::DataType::Float16, h16.shape());
+  std::memcpy(as_half.raw(), h16.raw(), h16.nbytes());
+  const rknnc::ir::Tensor widened = rknnc::ir::convert_float(as_half, rknnc::ir::DataType::Float32);
+  const rknnc::ir::Tensor narrowed = rknnc::ir::convert_float(f32, rknnc::ir::DataType::Float16);
+  size_t wrong = 0;
+  for (size_t i = 0; i < halves.size(); ++i)
+    wrong += std::bit_cast<uint32_t>(widened.data<float>()[i]) !=
+             std::bit_cast<uint32_t>(rknnc::half_to_float(halves[i]));
+  for (size_t i = 0; i < floats.size(); ++i)
+    wrong += static_cast<const uint16_t*>(narrowed.raw())[i] != rknnc::float_to_half(floats[i]);
+  CHECK(wrong == 0);
 }
 
 TEST_CASE("npy round trip keeps dtype, shape and bytes", "[util]") {
