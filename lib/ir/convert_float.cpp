@@ -26,7 +26,7 @@ __attribute__((target("avx2,f16c"))) void floats_to_halves_f16c(const float* src
   for (; i + 8 <= n; i += 8) {
     const __m256 x = _mm256_loadu_ps(src + i);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), _mm256_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT));
-
+    if (_mm256_movemask_ps(_mm256_cmp_ps(x, x, _CMP_UNORD_Q))) floats_to_halves_scalar(src + i, dst + i, 8);
   }
   floats_to_halves_scalar(src + i, dst + i, n - i);
 }
