@@ -3,26 +3,25 @@
 N images (default 100) for each quantized_algorithm, and the int8 latency of
 the converted .rknn, on the cost-model graphs (bench/models/make_cost_models.py).
 
-    /usr/bin/python3 bench/conversion_time.py [build/rknnc] [--models DIR] [--images N] [--threads T]
+    /usr/bin/python3 bench/conversion_time.py [build/rknnc] [--models DIR] [--images N] [--model NAME]
 
 The calibration images are random 0-255 arrays (numpy seed 0) written once
 into DIR/calib<N>/. Each conversion is one `rknnc -t rk3588 -i X.yml -o OUT`
-process; its wall time and peak RSS (wait4's ru_maxrss) are reported.
+process; its wall time and peak RSS are reported (bench/quant.py's Rknnc).
 `make bench` prints these columns beside the fp32 latencies.
 """
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 from cost_model import PUBLISHED, ensure_models  # noqa: E402
+from quant import Rknnc  # noqa: E402  (wall time and peak RSS of one conversion, run latency)
 
 ALGORITHMS = ("normal", "kl_divergence", "mmse")
 
@@ -59,42 +58,19 @@ def config_variant(models, name, listing, algorithm, out_dir):
     return path
 
 
-def timed(cmd, env=None):
-    """(seconds, peak RSS in MB, stderr) of one process."""
-    start = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-    _, status, usage = os.wait4(p.pid, 0)
-    seconds = time.perf_counter() - start
-    err = p.stderr.read()
-    p.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(cmd)}: {err.strip()}")
-    return seconds, usage.ru_maxrss / 1024.0, err
-
-
-def run_latency_ms(binary, model, inputs, repeat, out_dir, env=None):
-    """Mean latency `rknnc run` prints for `repeat` runs."""
-    cmd = [binary, "run", model, "-o", out_dir, "--repeat", str(repeat)]
-    for i in inputs:
-        cmd += ["--input", i]
-    _, _, err = timed(cmd, env)
-    return float(err.split("mean ")[1].split(" ms")[0])
-
-
-def measure(binary, models, images=100, repeat=10, env=None, names=None):
+def measure(binary, models, images=100, repeat=10, names=None):
     """Rows: {model, algorithm, convert_s, rss_mb, int8_ms} for each model and algorithm."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        rknnc = Rknnc(binary, tmp)
         for name in names or PUBLISHED:
             listing = calibration_set(models, name, images)
             sample = os.path.join(models, name + ".npy")
             for algorithm in ALGORITHMS:
                 yml = config_variant(models, name, listing, algorithm, tmp)
                 out = os.path.join(tmp, f"{name}.{algorithm}")
-                seconds, rss, _ = timed([binary, "-t", "rk3588", "-i", yml, "-o", out], env)
-                rknn = os.path.join(out, name + ".rknn")
-                int8 = run_latency_ms(binary, rknn, [sample], repeat, out + ".run", env) \
-                    if algorithm == "normal" else None
+                rknn, seconds, rss = rknnc.convert(yml, out)
+                int8 = rknnc.run(rknn, [sample], out + ".run", repeat=repeat)[1] if algorithm == "normal" else None
                 rows.append({"model": name, "algorithm": algorithm, "convert_s": seconds, "rss_mb": rss,
                              "int8_ms": int8})
                 print(f"  {name} {algorithm}: {seconds:.1f} s, {rss:.0f} MB", file=sys.stderr, flush=True)
@@ -116,12 +92,10 @@ def main():
     ap.add_argument("--models", default=os.path.join(ROOT, "build", "cost_models"))
     ap.add_argument("--images", type=int, default=100)
     ap.add_argument("--model", action="append", help="only this model (repeatable)")
-    ap.add_argument("--threads", type=int, help="RKNNC_THREADS for rknnc")
     a = ap.parse_args()
     a.models = os.path.abspath(a.models)
     ensure_models(a.models, True)
-    env = dict(os.environ, RKNNC_THREADS=str(a.threads)) if a.threads else None
-    print_rows(measure(a.binary, a.models, a.images, env=env, names=a.model), a.images)
+    print_rows(measure(a.binary, a.models, a.images, names=a.model), a.images)
 
 
 if __name__ == "__main__":
