@@ -32,7 +32,7 @@ void valid_range(const Window& w, int64_t kw, int64_t& lo, int64_t& hi) {
 }  // namespace
 
 template <typename T>
-void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* pool) {
+void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* pool, T pad) {
   const int64_t taps = w.kernel_size(), out = w.out_size(), in = w.in_size();
   auto body = [&](int64_t b, int64_t e) {
     for (int64_t row = b; row < e; ++row) {
@@ -41,15 +41,15 @@ void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* p
       for_tap_rows(w, row % taps, [&](int64_t kw, int64_t o, int64_t i) {
         T* d = dst + o;
         if (i < 0) {
-          std::fill_n(d, w.out[2], T{0});
+          std::fill_n(d, w.out[2], pad);
           return;
         }
         int64_t lo, hi;
         valid_range(w, kw, lo, hi);
-        std::fill_n(d, lo, T{0});
+        std::fill_n(d, lo, pad);
         const int64_t base = i + kw * w.dilation[2] - w.pad_begin[2];
         for (int64_t ow = lo; ow < hi; ++ow) d[ow] = xc[base + ow * w.stride[2]];
-        std::fill(d + hi, d + w.out[2], T{0});
+        std::fill(d + hi, d + w.out[2], pad);
       });
     }
   };
@@ -105,8 +105,9 @@ void depthwise_conv(const TX* x, const TX* weight, const TAcc* bias, const Windo
 
 template void col2im<float>(const float*, int64_t, const Window&, float*, ThreadPool*);
 template void col2im<int32_t>(const int32_t*, int64_t, const Window&, int32_t*, ThreadPool*);
-template void im2col<float>(const float*, int64_t, const Window&, float*, ThreadPool*);
-template void im2col<int16_t>(const int16_t*, int64_t, const Window&, int16_t*, ThreadPool*);
+template void im2col<float>(const float*, int64_t, const Window&, float*, ThreadPool*, float);
+template void im2col<int16_t>(const int16_t*, int64_t, const Window&, int16_t*, ThreadPool*, int16_t);
+template void im2col<int8_t>(const int8_t*, int64_t, const Window&, int8_t*, ThreadPool*, int8_t);
 template void depthwise_conv<float, float>(const float*, const float*, const float*, const Window&, float*, int64_t,
                                            int64_t);
 template void depthwise_conv<int16_t, int32_t>(const int16_t*, const int16_t*, const int32_t*, const Window&,

@@ -9,9 +9,10 @@
 namespace rknnc::runtime::kernels {
 
 // col[(c*K + k), o] = x[c, window tap k of output o] (0 in padding); K = w.kernel_size(), o < w.out_size().
-// Instantiated for float (fp32 conv) and int16 (int8 conv, values minus zero point).
+// Instantiated for float (fp32 conv), int16 (int8 conv, values minus zero point) and
+// int8 (raw int8 values; `pad` is then the input's zero point, the value of a padded tap).
 template <typename T>
-void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* pool);
+void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* pool, T pad = T{0});
 // Adjoint of im2col: img[c, i] += col[(c*K + k), o] for every tap that lands inside.
 // Instantiated for float (fp32 ConvTranspose) and int32 (int8 ConvTranspose, exact sums).
 template <typename T>
