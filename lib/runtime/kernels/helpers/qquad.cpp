@@ -16,7 +16,7 @@ inline uint8_t to_u8(int8_t v) { return static_cast<uint8_t>(v ^ 0x80); }  // v 
 
 void allocate(QuadPixels& out, int64_t k, int64_t p) {
   out.k = k, out.quads = (k + 3) / 4, out.pixels = p, out.panels = (p + kQuadPanel - 1) / kQuadPanel;
-  out.data.reset(new uint8_t[static_cast<size_t>(out.panels * out.quads * 4 * kQuadPanel)]);
+  out.data.resize(static_cast<size_t>(out.panels * out.quads * 4 * kQuadPanel));
 }
 
 template <typename Body>
@@ -28,22 +28,23 @@ void over_panels(const QuadPixels& out, ThreadPool* pool, Body&& body) {
 }
 
 // One panel element by element: the last, partial panel, and builds without SSE2.
-void pack_panel_scalar(const int8_t* x, int64_t k, int64_t p, int64_t panel, int64_t quads, uint8_t* dst) {
+void pack_panel_scalar(const int8_t* x, int64_t k, int64_t p, int64_t stride, int64_t panel, int64_t quads,
+                       uint8_t* dst) {
   for (int64_t q = 0; q < quads; ++q)
     for (int64_t i = 0; i < kQuadPanel; ++i)
       for (int64_t j = 0; j < 4; ++j) {
         const int64_t row = 4 * q + j, px = panel * kQuadPanel + i;
-        dst[(q * kQuadPanel + i) * 4 + j] = row < k && px < p ? to_u8(x[row * p + px]) : uint8_t{0};
+        dst[(q * kQuadPanel + i) * 4 + j] = row < k && px < p ? to_u8(x[row * stride + px]) : uint8_t{0};
       }
 }
 
 #if defined(__SSE2__)
 // Four rows of 16 pixels, transposed to 16 quads (four 16-byte stores).
-void pack_panel_sse2(const int8_t* x, int64_t k, int64_t p, int64_t panel, int64_t quads, uint8_t* dst) {
+void pack_panel_sse2(const int8_t* x, int64_t k, int64_t stride, int64_t panel, int64_t quads, uint8_t* dst) {
   const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80));
   const int8_t* col = x + panel * kQuadPanel;
   auto row = [&](int64_t r) {
-    return r < k ? _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(col + r * p)), flip)
+    return r < k ? _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(col + r * stride)), flip)
                  : _mm_setzero_si128();
   };
   for (int64_t q = 0; q < quads; ++q) {
@@ -98,18 +99,18 @@ QuadWeights pack_quad_weights(const int8_t* w, int64_t m, int64_t k, int32_t zx)
   return out;
 }
 
-void pack_quad_pixels(const int8_t* x, int64_t k, int64_t p, QuadPixels& out, ThreadPool* pool) {
+void pack_quad_pixels(const int8_t* x, int64_t k, int64_t p, int64_t stride, QuadPixels& out, ThreadPool* pool) {
   allocate(out, k, p);
   over_panels(out, pool, [&](int64_t b, int64_t e) {
     for (int64_t panel = b; panel < e; ++panel) {
-      uint8_t* dst = out.data.get() + panel * out.quads * 4 * kQuadPanel;
+      uint8_t* dst = out.data.data() + panel * out.quads * 4 * kQuadPanel;
 #if defined(__SSE2__)
       if ((panel + 1) * kQuadPanel <= p) {
-        pack_panel_sse2(x, k, p, panel, out.quads, dst);
+        pack_panel_sse2(x, k, stride, panel, out.quads, dst);
         continue;
       }
 #endif
-      pack_panel_scalar(x, k, p, panel, out.quads, dst);
+      pack_panel_scalar(x, k, p, stride, panel, out.quads, dst);
     }
   });
 }
@@ -118,7 +119,7 @@ void pack_quad_rows(const int8_t* x, int64_t p, int64_t k, QuadPixels& out, Thre
   allocate(out, k, p);
   over_panels(out, pool, [&](int64_t b, int64_t e) {
     for (int64_t panel = b; panel < e; ++panel) {
-      uint8_t* dst = out.data.get() + panel * out.quads * 4 * kQuadPanel;
+      uint8_t* dst = out.data.data() + panel * out.quads * 4 * kQuadPanel;
       for (int64_t q = 0; q < out.quads; ++q)
         for (int64_t i = 0; i < kQuadPanel; ++i)
           for (int64_t j = 0; j < 4; ++j) {

@@ -7,7 +7,6 @@
 // int32 sums wrap modulo 2^32 on the way, which changes nothing: the final
 // value is the exact sum, as in the reference kernels.
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 #include "runtime/thread_pool.h"
@@ -37,11 +36,12 @@ QuadWeights pack_quad_weights(const int8_t* w, int64_t m, int64_t k, int32_t zx)
 // x as unsigned bytes in panels of 16 pixels:
 // data[((panel·quads + q)·16 + i)·4 + j] = x[4q + j][16·panel + i] + 128 (0 beyond K and P).
 struct QuadPixels {
-  std::unique_ptr<uint8_t[]> data;  // every byte written by the packers (no zero fill of megabytes)
+  std::vector<uint8_t> data;  // reused: packing again into the same value allocates nothing
   int64_t k = 0, quads = 0, pixels = 0, panels = 0;
 };
-// From K rows of P int8 values (channels × pixels, or an int8 im2col matrix).
-void pack_quad_pixels(const int8_t* x, int64_t k, int64_t p, QuadPixels& out, ThreadPool* pool);
+// From K rows of P int8 values, rows `stride` apart (channels × pixels, or an
+// int8 im2col matrix).
+void pack_quad_pixels(const int8_t* x, int64_t k, int64_t p, int64_t stride, QuadPixels& out, ThreadPool* pool);
 // From P rows of K int8 values (Gemm's A: pixels × reduction).
 void pack_quad_rows(const int8_t* x, int64_t p, int64_t k, QuadPixels& out, ThreadPool* pool);
 

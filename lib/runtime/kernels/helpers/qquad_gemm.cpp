@@ -24,7 +24,7 @@ void qquad_gemm(const QuadWeights& w, const QuadPixels& x, QuadIsa isa, const Qu
       const int64_t p0 = s * kQuadPanel, n = std::min(se * kQuadPanel, x.pixels) - p0;
       for (int64_t block = bb; block < be; ++block) {
         for (int64_t panel = s; panel < se; panel += kPanelsPerTile)
-          tile(x.data.get() + panel * panel_bytes, panel_bytes, static_cast<int>(std::min(kPanelsPerTile, se - panel)),
+          tile(x.data.data() + panel * panel_bytes, panel_bytes, static_cast<int>(std::min(kPanelsPerTile, se - panel)),
                w.data.data() + block * block_bytes, w.quads, w.corr.data() + block * kQuadBlock,
                rows.data() + (panel - s) * kQuadPanel, stride);
         for (int64_t r = 0, c = block * kQuadBlock; r < kQuadBlock && c < w.m; ++r, ++c)

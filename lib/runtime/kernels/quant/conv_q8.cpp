@@ -2,7 +2,9 @@
 // node: the requantisation plan and, per group, the weights packed in quads
 // with their zero-point correction. Depthwise convs run the reference direct
 // loop on the prepared plan; the others im2col (int8, padded with zx) and the
-// quad product on AVX-512 VNNI or AVX2, requantised one channel row at a time.
+// quad product on AVX-512 VNNI or AVX2, band by band of output rows,
+// requantised one channel row at a time.
+#include <algorithm>
 #include <vector>
 
 #include "runtime/kernels/helpers/conv_loops.h"
@@ -14,6 +16,8 @@
 
 namespace rknnc::runtime::kernels {
 namespace {
+
+constexpr int64_t kBandBytes = 96 * 1024;  // packed pixels of one band of output rows
 
 struct ConvQ8State : PreparedState {
   bool valid = false;  // the weight fits the node; otherwise conv_shape fails first
@@ -69,23 +73,49 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
     return;
   }
   if (zx < -128 || zx > 127) ctx.fail("input zero point {} is outside int8", zx);
-  std::vector<int8_t> col(s.pointwise() ? 0 : static_cast<size_t>(k_len * out));
-  QuadPixels xq;
-  for (int64_t img = 0; img < s.n; ++img) {
-    int8_t* yi = py + img * s.m * out;
+  // Bands of output rows, each packed and multiplied by one thread while its
+  // im2col and quads stay in L2; with few pixels (late layers) the threads
+  // split the channel blocks of one packed image instead.
+  const int64_t rows = w.out[0] * w.out[1], width = w.out[2], quad_bytes = (k_len + 3) / 4 * 4;
+  const int64_t threads = ctx.pool.size();
+  const int64_t band = std::clamp<int64_t>(kBandBytes / std::max<int64_t>(quad_bytes * width, 1), 1,
+                                           std::max<int64_t>(rows / (4 * threads), 1));
+  const int64_t bands = (rows + band - 1) / band;
+  const auto pad = static_cast<int8_t>(zx);
+  for (int64_t img = 0; img < s.n; ++img)
     for (int64_t g = 0; g < s.group; ++g) {
       const int8_t* xg = px + (img * s.c + g * s.cg) * in;
-      if (!s.pointwise()) im2col(xg, s.cg, w, col.data(), &ctx.pool, static_cast<int8_t>(zx));
-      pack_quad_pixels(s.pointwise() ? xg : col.data(), k_len, out, xq, &ctx.pool);
-      int8_t* yg = yi + g * s.mg * out;
-      const int64_t c0 = g * s.mg;
-      qquad_gemm(st.groups[static_cast<size_t>(g)], xq, isa,
-                 [&](int64_t c, const int32_t* acc, int64_t p0, int64_t n) {
-                   requant_row(st.plan, c0 + c, acc, n, yg + c * out + p0);
-                 },
-                 &ctx.pool);
+      int8_t* yg = py + img * s.m * out + g * s.mg * out;
+      const QuadWeights& wg = st.groups[static_cast<size_t>(g)];
+      auto sink_at = [&, g](int64_t first) -> QuadSink {
+        return [&, g, first](int64_t c, const int32_t* acc, int64_t p0, int64_t n) {
+          requant_row(st.plan, g * s.mg + c, acc, n, yg + c * out + first + p0);
+        };
+      };
+      if (bands < 2 * threads) {
+        std::vector<int8_t> col(s.pointwise() ? 0 : static_cast<size_t>(k_len * out));
+        if (!s.pointwise()) im2col(xg, s.cg, w, col.data(), &ctx.pool, pad);
+        QuadPixels xq;
+        pack_quad_pixels(s.pointwise() ? xg : col.data(), k_len, out, out, xq, &ctx.pool);
+        qquad_gemm(wg, xq, isa, sink_at(0), &ctx.pool);
+        continue;
+      }
+      ctx.pool.parallel_for(bands, band * width * s.mg * k_len, [&](int64_t b, int64_t e) {
+        std::vector<int8_t> col;
+        QuadPixels xq;
+        for (int64_t i = b; i < e; ++i) {
+          const int64_t r0 = i * band, r1 = std::min(rows, r0 + band), p0 = r0 * width, n = (r1 - r0) * width;
+          if (s.pointwise()) {
+            pack_quad_pixels(xg + p0, k_len, n, out, xq, nullptr);
+          } else {
+            col.resize(static_cast<size_t>(k_len * n));
+            im2col_rows(xg, s.cg, w, r0, r1, col.data(), pad);
+            pack_quad_pixels(col.data(), k_len, n, n, xq, nullptr);
+          }
+          qquad_gemm(wg, xq, isa, sink_at(p0), nullptr);
+        }
+      });
     }
-  }
 }
 
 RKNNC_PREPARED_QUANT_KERNEL("Conv", conv_q8, prepare_conv_q8, 0b110);
