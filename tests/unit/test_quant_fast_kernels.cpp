@@ -215,3 +215,40 @@ TEST_CASE("fast int8 Gemm equals the reference") {
     quad_test::check_paths(q, runtime::kernels::gemm_q8_reference, runtime::kernels::gemm_q8_quad);
   }
 }
+
+TEST_CASE("int8 Add, Sub and Mul on a broadcast per-channel operand equal the expanded operand") {
+  // Long rows against one value run through a byte table; expanding the
+  // operand to the full shape takes the element-by-element loop.
+  std::mt19937 rng(20);
+  const int64_t c = 5, h = 23, w = 29;  // rows of 667 values
+  const ir::Tensor full = ir::Tensor::from<int8_t>({1, c, h, w}, quad_test::random_int8(c * h * w, rng, 0.1));
+  const std::vector<int8_t> per_channel = quad_test::random_int8(c, rng, 0.4);
+  std::vector<int8_t> expanded;
+  for (int64_t i = 0; i < c; ++i) expanded.insert(expanded.end(), h * w, per_channel[i]);
+  const ir::Tensor small = ir::Tensor::from<int8_t>({1, c, 1, 1}, per_channel);
+  const ir::Tensor wide = ir::Tensor::from<int8_t>({1, c, h, w}, expanded);
+  runtime::ThreadPool pool(2);
+  for (const char* op : {"Add", "Sub", "Mul"})
+    for (bool constant_first : {false, true}) {
+      CAPTURE(op, constant_first);
+      quad_test::QuantNode q;
+      q.node.name = "n";
+      q.node.op_type = op;
+      q.node.inputs = {"a", "b"};
+      q.node.outputs = {"y"};
+      q.node.attrs.set("activation", std::string("Relu"));
+      q.quant["a"] = ir::QuantParams::per_tensor(0.04f, constant_first ? 17 : -9);
+      q.quant["b"] = ir::QuantParams::per_tensor(0.07f, constant_first ? -9 : 17);
+      q.quant["y"] = ir::QuantParams::per_tensor(0.05f, -20);
+      if (std::string(op) == "Mul") q.node.attrs = {};
+      auto run_with = [&](const ir::Tensor& operand) {
+        q.tensors = constant_first ? std::vector<ir::Tensor>{operand, full} : std::vector<ir::Tensor>{full, operand};
+        return quad_test::run(q, pool, [&](runtime::KernelContext& ctx) {
+          runtime::KernelRegistry::instance().find(op, ir::DataType::Int8, true)(ctx);
+        });
+      };
+      const ir::Tensor got = run_with(small), want = run_with(wide);
+      REQUIRE(got.nbytes() == want.nbytes());
+      CHECK(std::memcmp(got.raw(), want.raw(), want.nbytes()) == 0);
+    }
+}
