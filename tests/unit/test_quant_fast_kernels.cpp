@@ -79,6 +79,7 @@ struct ConvCase {
   int32_t zx, zy;
   double extreme;  // share of -128 / 127 in x and w
   std::string activation;
+  float y_scale = 1.f;  // times the output scale that spreads outputs over int8
 };
 
 QuantNode conv_node(const ConvCase& t, std::mt19937& rng) {
@@ -109,7 +110,8 @@ QuantNode conv_node(const ConvCase& t, std::mt19937& rng) {
   q.quant["x"] = ir::QuantParams::per_tensor(0.05f, t.zx);
   q.quant["w"] = ir::QuantParams{ir::kAsymmetricInt8, t.per_channel ? 0 : -1, sw, {0}};
   // An output scale near the typical accumulator, so outputs spread over int8 and some saturate.
-  q.quant["y"] = ir::QuantParams::per_tensor(0.05f * 0.01f * 40.f * static_cast<float>(std::sqrt(cg * t.kh * t.kw)), t.zy);
+  q.quant["y"] = ir::QuantParams::per_tensor(
+      t.y_scale * 0.05f * 0.01f * 40.f * static_cast<float>(std::sqrt(cg * t.kh * t.kw)), t.zy);
   return q;
 }
 
@@ -160,6 +162,10 @@ TEST_CASE("fast int8 Conv equals the reference on the shapes of real networks") 
       {1, 300, 5, 5, 40, 3, 3, 1, 1, 1, 1, 1, {1, 1, 1, 1}, true, true, 10, 0, 0.0, ""},        // K = 2700
       {1, 40, 9, 9, 20, 1, 1, 1, 2, 2, 1, 1, {0, 0, 0, 0}, true, true, 7, 0, 0.0, ""},          // strided 1x1 shortcut
       {1, 16, 5, 5, 8, 1, 1, 4, 1, 1, 1, 1, {0, 0, 0, 0}, true, true, 7, 0, 0.0, ""},           // grouped 1x1
+      {1, 20, 6, 6, 9, 3, 3, 1, 1, 1, 1, 1, {1, 1, 1, 1}, true, true, 7, 0, 0.5, "", 1e-9f},     // multiplier >= 2^31
+      {1, 20, 6, 6, 9, 3, 3, 1, 1, 1, 1, 1, {1, 1, 1, 1}, true, true, 7, 0, 0.5, "", 1e-5f},     // huge multiplier
+      {1, 20, 6, 6, 9, 1, 1, 1, 1, 1, 1, 1, {0, 0, 0, 0}, false, true, 7, 0, 0.5, "", 1e4f},    // tiny multiplier
+      {1, 9, 6, 6, 9, 3, 3, 9, 1, 1, 1, 1, {1, 1, 1, 1}, true, true, -7, 3, 0.5, "", 1e-6f},    // depthwise, huge
   };
   for (const quad_test::ConvCase& t : cases) {
     CAPTURE(t.c, t.h, t.w, t.m, t.kh, t.kw, t.group, t.sh);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "runtime/kernels/helpers/conv_loops.h"
+#include "runtime/kernels/helpers/qrequant_avx512.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -116,7 +117,7 @@ void generic_channel(const int8_t* x, int32_t zx, const int8_t* w, const Window&
 }  // namespace
 
 void qdepthwise(const int8_t* x, int32_t zx, const int8_t* w, const Window& win, const RequantPlan& plan, int8_t* y,
-                int64_t c0, int64_t c1) {
+                int64_t c0, int64_t c1, QuadIsa isa) {
   const int64_t in = win.in_size(), out = win.out_size(), taps = win.kernel_size();
   if (out == 0) return;
   std::vector<int32_t> acc(static_cast<size_t>(out + kStep));
@@ -128,7 +129,7 @@ void qdepthwise(const int8_t* x, int32_t zx, const int8_t* w, const Window& win,
     } else {
       generic_channel(x + c * in, zx, w + c * taps, win, acc.data());
     }
-    requant_row(plan, c, acc.data(), out, y + c * out);
+    requant_row_on(isa, plan, c, acc.data(), out, y + c * out);
   }
 }
 

@@ -11,7 +11,7 @@
 #include "runtime/kernels/helpers/conv_shape.h"
 #include "runtime/kernels/helpers/qdepthwise.h"
 #include "runtime/kernels/helpers/qquad_gemm.h"
-#include "runtime/kernels/helpers/qrequant.h"
+#include "runtime/kernels/helpers/qrequant_avx512.h"
 #include "runtime/kernels/quant/q8_kernels.h"
 
 namespace rknnc::runtime::kernels {
@@ -68,7 +68,7 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
     const int8_t* pw = ctx.in(1).data<int8_t>();
     for (int64_t img = 0; img < s.n; ++img)
       ctx.pool.parallel_for(s.m, out * w.kernel_size(), [&](int64_t b, int64_t e) {
-        qdepthwise(px + img * s.c * in, zx, pw, w, st.plan, py + img * s.m * out, b, e);
+        qdepthwise(px + img * s.c * in, zx, pw, w, st.plan, py + img * s.m * out, b, e, isa);
       });
     return;
   }
@@ -89,7 +89,7 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
       const QuadWeights& wg = st.groups[static_cast<size_t>(g)];
       auto sink_at = [&, g](int64_t first) -> QuadSink {
         return [&, g, first](int64_t c, const int32_t* acc, int64_t p0, int64_t n) {
-          requant_row(st.plan, g * s.mg + c, acc, n, yg + c * out + first + p0);
+          requant_row_on(isa, st.plan, g * s.mg + c, acc, n, yg + c * out + first + p0);
         };
       };
       if (bands < 2 * threads) {

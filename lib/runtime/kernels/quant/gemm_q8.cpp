@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "runtime/kernels/helpers/qquad_gemm.h"
-#include "runtime/kernels/helpers/qrequant.h"
+#include "runtime/kernels/helpers/qrequant_avx512.h"
 #include "runtime/kernels/quant/q8_kernels.h"
 
 namespace rknnc::runtime::kernels {
@@ -53,7 +53,7 @@ void gemm_q8_quad(KernelContext& ctx, QuadIsa isa) {
   qquad_gemm(st.b, xq, isa,
              [&](int64_t c, const int32_t* acc, int64_t p0, int64_t len) {
                std::vector<int8_t> row(static_cast<size_t>(len));
-               requant_row(st.plan, c, acc, len, row.data());
+               requant_row_on(isa, st.plan, c, acc, len, row.data());
                for (int64_t i = 0; i < len; ++i) y[(p0 + i) * n + c] = row[i];
              },
              &ctx.pool);
