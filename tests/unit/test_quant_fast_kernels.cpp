@@ -10,6 +10,7 @@
 #include <random>
 
 #include "runtime/cpu_features.h"
+#include "runtime/executor.h"
 #include "runtime/kernels/quant/q8_kernels.h"
 
 using namespace rknnc;
@@ -257,4 +258,33 @@ TEST_CASE("int8 Add, Sub and Mul on a broadcast per-channel operand equal the ex
       REQUIRE(got.nbytes() == want.nbytes());
       CHECK(std::memcmp(got.raw(), want.raw(), want.nbytes()) == 0);
     }
+}
+
+TEST_CASE("int8 nearest Resize gathers the same bytes as the fp32 Resize") {
+  std::mt19937 rng(21);
+  const ir::Tensor x8 = ir::Tensor::from<int8_t>({1, 3, 7, 10}, quad_test::random_int8(3 * 7 * 10, rng, 0.2));
+  std::vector<float> xf;
+  for (int8_t v : x8.values<int8_t>()) xf.push_back(v);
+  const ir::Tensor x32 = ir::Tensor::from<float>({1, 3, 7, 10}, xf);
+  runtime::ThreadPool pool(2);
+  for (const auto& [scales, ctm] : std::vector<std::pair<std::vector<float>, std::string>>{
+           {{1.f, 1.f, 2.f, 2.f}, "asymmetric"}, {{1.f, 1.f, 1.5f, 0.7f}, "half_pixel"}, {{1.f, 2.f, 3.f, 1.f}, "asymmetric"}}) {
+    CAPTURE(scales, ctm);
+    ir::Node node;
+    node.name = "resize";
+    node.op_type = "Resize";
+    node.inputs = {"x", "", "scales"};
+    node.outputs = {"y"};
+    node.attrs.set("mode", std::string("nearest"));
+    node.attrs.set("coordinate_transformation_mode", ctm);
+    const ir::Tensor s = ir::Tensor::from<float>({4}, scales);
+    const std::map<std::string, ir::QuantParams> quant{{"x", ir::QuantParams::per_tensor(0.1f, 3)},
+                                                       {"y", ir::QuantParams::per_tensor(0.1f, 3)}};
+    const ir::Tensor y8 = runtime::Executor::run_node(node, {&x8, nullptr, &s}, pool, &quant)[0];
+    const ir::Tensor y32 = runtime::Executor::run_node(node, {&x32, nullptr, &s}, pool)[0];
+    REQUIRE(y8.shape() == y32.shape());
+    const auto got = y8.values<int8_t>();
+    const auto want = y32.values<float>();
+    for (size_t i = 0; i < want.size(); ++i) REQUIRE(float(got[i]) == want[i]);
+  }
 }

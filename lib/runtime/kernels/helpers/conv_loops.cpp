@@ -50,7 +50,10 @@ void im2col_band(const T* x, const Window& w, int64_t r0, int64_t r1, T* col, T 
       valid_range(w, kw, lo, hi);
       std::fill_n(d, lo, pad);
       const int64_t base = i + kw * w.dilation[2] - w.pad_begin[2];
-      for (int64_t ow = lo; ow < hi; ++ow) d[ow] = xc[base + ow * w.stride[2]];
+      if (w.stride[2] == 1)
+        std::copy(xc + base + lo, xc + base + hi, d + lo);
+      else
+        for (int64_t ow = lo; ow < hi; ++ow) d[ow] = xc[base + ow * w.stride[2]];
       std::fill(d + hi, d + w.out[2], pad);
     });
   }
