@@ -288,3 +288,38 @@ TEST_CASE("int8 nearest Resize gathers the same bytes as the fp32 Resize") {
     for (size_t i = 0; i < want.size(); ++i) REQUIRE(float(got[i]) == want[i]);
   }
 }
+
+TEST_CASE("int8 MaxPool (separable) equals the fp32 MaxPool") {
+  std::mt19937 rng(22);
+  struct PoolCase {
+    int64_t h, w, k, stride, pad, dil, ceil;
+  };
+  const PoolCase cases[] = {{20, 20, 5, 1, 2, 1, 0}, {13, 17, 3, 2, 1, 1, 0}, {13, 17, 3, 2, 1, 1, 1},
+                            {9, 11, 2, 2, 0, 1, 1}, {12, 10, 3, 1, 2, 2, 0}, {5, 6, 4, 3, 1, 1, 1}};
+  runtime::ThreadPool pool(2);
+  for (const PoolCase& t : cases) {
+    CAPTURE(t.h, t.w, t.k, t.stride, t.pad, t.dil, t.ceil);
+    const ir::Tensor x8 = ir::Tensor::from<int8_t>({1, 3, t.h, t.w}, quad_test::random_int8(3 * t.h * t.w, rng, 0.3));
+    std::vector<float> xf;
+    for (int8_t v : x8.values<int8_t>()) xf.push_back(v);
+    const ir::Tensor x32 = ir::Tensor::from<float>({1, 3, t.h, t.w}, xf);
+    ir::Node node;
+    node.name = "pool";
+    node.op_type = "MaxPool";
+    node.inputs = {"x"};
+    node.outputs = {"y"};
+    node.attrs.set("kernel_shape", std::vector<int64_t>{t.k, t.k});
+    node.attrs.set("strides", std::vector<int64_t>{t.stride, t.stride});
+    node.attrs.set("pads", std::vector<int64_t>{t.pad, t.pad, t.pad, t.pad});
+    node.attrs.set("dilations", std::vector<int64_t>{t.dil, t.dil});
+    node.attrs.set("ceil_mode", t.ceil);
+    const std::map<std::string, ir::QuantParams> quant{{"x", ir::QuantParams::per_tensor(0.1f, -4)},
+                                                       {"y", ir::QuantParams::per_tensor(0.1f, -4)}};
+    const ir::Tensor y8 = runtime::Executor::run_node(node, {&x8}, pool, &quant)[0];
+    const ir::Tensor y32 = runtime::Executor::run_node(node, {&x32}, pool)[0];
+    REQUIRE(y8.shape() == y32.shape());
+    const auto got = y8.values<int8_t>();
+    const auto want = y32.values<float>();
+    for (size_t i = 0; i < want.size(); ++i) REQUIRE(float(got[i]) == want[i]);
+  }
+}
