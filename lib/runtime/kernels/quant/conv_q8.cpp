@@ -44,14 +44,6 @@ std::unique_ptr<PreparedState> prepare_conv_q8(const KernelContext& ctx) {
   return st;
 }
 
-void conv_q8(KernelContext& ctx) {
-  const QuadIsa isa = quad_isa();
-  if (isa == QuadIsa::Reference)
-    conv_q8_reference(ctx);
-  else
-    conv_q8_quad(ctx, isa);
-}
-
 }  // namespace
 
 void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
@@ -118,6 +110,7 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
     }
 }
 
-RKNNC_PREPARED_QUANT_KERNEL("Conv", conv_q8, prepare_conv_q8, 0b110);
+RKNNC_PREPARED_QUANT_KERNEL("Conv", (by_quad_isa<conv_q8_reference, conv_q8_quad>), prepare_conv_q8,
+                            0b110);
 
 }  // namespace rknnc::runtime::kernels

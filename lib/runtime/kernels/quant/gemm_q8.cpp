@@ -31,14 +31,6 @@ std::unique_ptr<PreparedState> prepare_gemm_q8(const KernelContext& ctx) {
   return st;
 }
 
-void gemm_q8(KernelContext& ctx) {
-  const QuadIsa isa = quad_isa();
-  if (isa == QuadIsa::Reference)
-    gemm_q8_reference(ctx);
-  else
-    gemm_q8_quad(ctx, isa);
-}
-
 }  // namespace
 
 void gemm_q8_quad(KernelContext& ctx, QuadIsa isa) {
@@ -59,6 +51,7 @@ void gemm_q8_quad(KernelContext& ctx, QuadIsa isa) {
              &ctx.pool);
 }
 
-RKNNC_PREPARED_QUANT_KERNEL("Gemm", gemm_q8, prepare_gemm_q8, 0b110);
+RKNNC_PREPARED_QUANT_KERNEL("Gemm", (by_quad_isa<gemm_q8_reference, gemm_q8_quad>), prepare_gemm_q8,
+                            0b110);
 
 }  // namespace rknnc::runtime::kernels

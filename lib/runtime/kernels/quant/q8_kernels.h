@@ -18,4 +18,14 @@ GemmDims gemm_q8_dims(const KernelContext& ctx);
 void gemm_q8_reference(KernelContext& ctx);
 void gemm_q8_quad(KernelContext& ctx, QuadIsa isa);
 
+// The registered kernel: the quad path on quad_isa(), else the reference.
+template <void (*Reference)(KernelContext&), void (*Quad)(KernelContext&, QuadIsa)>
+void by_quad_isa(KernelContext& ctx) {
+  const QuadIsa isa = quad_isa();
+  if (isa == QuadIsa::Reference)
+    Reference(ctx);
+  else
+    Quad(ctx, isa);
+}
+
 }  // namespace rknnc::runtime::kernels
