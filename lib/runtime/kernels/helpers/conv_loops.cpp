@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace rknnc::runtime::kernels {
 namespace {
 
@@ -33,6 +37,26 @@ void valid_range(const Window& w, int64_t kw, int64_t& lo, int64_t& hi) {
   lo = std::min(lo, hi);
 }
 
+// d[o] = s[2·o] for o from lo while 32 bytes from s + 2·o stay below
+// s + limit (inside the input row); returns the first o not done. SSE2:
+// the low byte of each 16-bit pair, packed with unsigned saturation (exact
+// for 0..255), is the even byte.
+template <typename T>
+int64_t gather_even_bytes(const T* s, int64_t limit, int64_t lo, int64_t hi, T* d) {
+  int64_t o = lo;
+#if defined(__SSE2__)
+  const __m128i low = _mm_set1_epi16(0x00FF);
+  for (; o + 16 <= hi && 2 * o + 32 <= limit; o += 16) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 2 * o));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 2 * o + 16));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + o), _mm_packus_epi16(_mm_and_si128(a, low), _mm_and_si128(b, low)));
+  }
+#else
+  (void)s, (void)limit, (void)hi, (void)d;
+#endif
+  return o;
+}
+
 // Rows [b, e) of the im2col matrix of output rows [r0, r1).
 template <typename T>
 void im2col_band(const T* x, const Window& w, int64_t r0, int64_t r1, T* col, T pad, int64_t b, int64_t e) {
@@ -50,10 +74,14 @@ void im2col_band(const T* x, const Window& w, int64_t r0, int64_t r1, T* col, T 
       valid_range(w, kw, lo, hi);
       std::fill_n(d, lo, pad);
       const int64_t base = i + kw * w.dilation[2] - w.pad_begin[2];
-      if (w.stride[2] == 1)
+      if (w.stride[2] == 1) {
         std::copy(xc + base + lo, xc + base + hi, d + lo);
-      else
-        for (int64_t ow = lo; ow < hi; ++ow) d[ow] = xc[base + ow * w.stride[2]];
+      } else {
+        int64_t ow = lo;
+        if constexpr (sizeof(T) == 1)
+          if (w.stride[2] == 2) ow = gather_even_bytes(xc + base, i + w.in[2] - base, lo, hi, d);
+        for (; ow < hi; ++ow) d[ow] = xc[base + ow * w.stride[2]];
+      }
       std::fill(d + hi, d + w.out[2], pad);
     });
   }
