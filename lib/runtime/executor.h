@@ -41,11 +41,12 @@ class Executor {
                                           const std::map<std::string, ir::QuantParams>* quant = nullptr);
   // Names of ops in `graph` with no kernel, empty when all are supported.
   static std::vector<const ir::Node*> unsupported_nodes(const ir::Graph& graph);
-
- private:
+  // run_node with the node's prepared-state slot (ProgramRunner keeps one per step).
   static std::vector<ir::Tensor> run_node(const ir::Node& node, const std::vector<const ir::Tensor*>& inputs,
                                           ThreadPool& pool, const std::map<std::string, ir::QuantParams>* quant,
                                           PreparedSlot* slot);
+
+ private:
   void check_inputs(const TensorMap& inputs) const;
   const ir::Graph& graph_;
   ThreadPool& pool_;

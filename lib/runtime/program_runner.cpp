@@ -129,8 +129,10 @@ ProgramRunner::ProgramRunner(const ir::Graph& graph, const compiler::Program& pr
     fail("node '{}': no kernel for op {}", missing.front()->name, missing.front()->op_type);
   for (const Step& s : program.steps) on_blocks_.push_back(runs_on_blocks(program, graph, s));
   for (const Step& s : program.steps) {
+    slots_.push_back(std::make_unique<PreparedSlot>());
     if (s.kind != Step::Kind::Compute) continue;
     const ir::Node& n = *graph.nodes[static_cast<size_t>(s.node)];
+    for (const auto& in : n.inputs) slots_.back()->constant.push_back(!in.empty() && graph.is_constant(in));
     for (size_t i = 0; i < n.inputs.size(); ++i)
       if (s.inputs[i] < 0 && !n.inputs[i].empty() && !graph.is_constant(n.inputs[i]))
         fail("program step '{}': input '{}' is neither a buffer nor a constant; re-convert the model", s.name,
@@ -168,7 +170,7 @@ TensorMap ProgramRunner::run(const TensorMap& inputs) const {
         args[i] = graph_.constant(node.inputs[i]);
       }
     }
-    const auto outs = Executor::run_node(node, args, pool_, &graph_.quant);
+    const auto outs = Executor::run_node(node, args, pool_, &graph_.quant, slots_[k].get());
     if (on_blocks_[k]) {
       mem.store_raw(s.outputs[0], outs[0]);
       continue;

@@ -7,6 +7,7 @@
 // element-wise NPU ops run straight on the NC1HWC2 blocks, padding included;
 // the others read NC1HWC2 through unpacking. A wrong memory plan or layout shows up as
 // a difference from Executor::run on the same graph.
+#include <memory>
 #include <vector>
 
 #include "compiler/program.h"
@@ -28,6 +29,7 @@ class ProgramRunner {
   const compiler::Program& program_;
   ThreadPool& pool_;
   std::vector<char> on_blocks_;  // per step: runs on the raw NC1HWC2 blocks
+  std::vector<std::unique_ptr<PreparedSlot>> slots_;  // per step: the kernel's prepared state (packed weights)
 };
 
 }  // namespace rknnc::runtime

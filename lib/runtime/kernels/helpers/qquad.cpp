@@ -85,14 +85,16 @@ const char* quad_isa_name(QuadIsa isa) {
 QuadWeights pack_quad_weights(const int8_t* w, int64_t m, int64_t k, int32_t zx) {
   QuadWeights out;
   out.m = m, out.k = k, out.quads = (k + 3) / 4, out.blocks = (m + kQuadBlock - 1) / kQuadBlock;
-  out.data.assign(static_cast<size_t>(out.blocks * out.quads * 4 * kQuadBlock), 0);
+  out.data.resize(static_cast<size_t>(out.blocks * out.quads * 4 * kQuadBlock));
   out.corr.assign(static_cast<size_t>(out.blocks * kQuadBlock), 0);
+  int8_t* dst = out.data.data();
+  for (int64_t block = 0; block < out.blocks; ++block)
+    for (int64_t q = 0; q < out.quads; ++q)
+      for (int64_t r = 0, c = block * kQuadBlock; r < kQuadBlock; ++r, ++c)
+        for (int64_t j = 0, i = 4 * q; j < 4; ++j, ++i) *dst++ = c < m && i < k ? w[c * k + i] : int8_t{0};
   for (int64_t c = 0; c < m; ++c) {
     int64_t sum = 0;
-    for (int64_t i = 0; i < k; ++i) {
-      out.data[((c / kQuadBlock * out.quads + i / 4) * kQuadBlock + c % kQuadBlock) * 4 + i % 4] = w[c * k + i];
-      sum += w[c * k + i];
-    }
+    for (int64_t i = 0; i < k; ++i) sum += w[c * k + i];
     // Modulo 2^32 like the sums it corrects (exact whenever the result fits int32).
     out.corr[c] = static_cast<int32_t>(static_cast<uint32_t>((128 + zx) * sum));
   }
