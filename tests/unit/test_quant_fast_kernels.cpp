@@ -5,9 +5,13 @@
 // -128 / 127 (where pmaddubsw would saturate). 1 and 2 threads.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "runtime/cpu_features.h"
 #include "runtime/executor.h"
