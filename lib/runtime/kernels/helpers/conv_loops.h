@@ -9,9 +9,15 @@
 namespace rknnc::runtime::kernels {
 
 // col[(c*K + k), o] = x[c, window tap k of output o] (0 in padding); K = w.kernel_size(), o < w.out_size().
-// Instantiated for float (fp32 conv) and int16 (int8 conv, values minus zero point).
+// Instantiated for float (fp32 conv), int16 (int8 conv, values minus zero point) and
+// int8 (raw int8 values; `pad` is then the input's zero point, the value of a padded tap).
 template <typename T>
-void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* pool);
+void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* pool, T pad = T{0});
+// The columns of output rows [r0, r1) only (a row: one (depth, height) pair of
+// the output), on the calling thread: col[(c*K + k), o] for o < (r1 - r0) * out_w.
+// Instantiated for int8.
+template <typename T>
+void im2col_rows(const T* x, int64_t channels, const Window& w, int64_t r0, int64_t r1, T* col, T pad);
 // Adjoint of im2col: img[c, i] += col[(c*K + k), o] for every tap that lands inside.
 // Instantiated for float (fp32 ConvTranspose) and int32 (int8 ConvTranspose, exact sums).
 template <typename T>

@@ -1,6 +1,7 @@
 #pragma once
 // Element-wise kernel bodies shared by all unary, binary (numpy broadcasting)
 // and variadic ops. A kernel file only supplies the scalar function.
+#include <type_traits>
 #include <vector>
 
 #include "runtime/kernels/helpers/broadcast.h"
@@ -19,6 +20,20 @@ void unary(KernelContext& ctx, F f) {
   });
 }
 
+// Rows of at least this many int8 values against one broadcast int8 value
+// (a per-channel constant) go through a 256-entry table of f for that value.
+constexpr int64_t kByteTableRow = 512;
+
+// o[i] = f(x[i], y) (or f(y, x[i]) when `swapped`) through the table of f(·, y):
+// the same bytes as calling f on every element.
+template <typename F>
+void byte_table_row(int8_t* o, const int8_t* x, int8_t y, int64_t n, bool swapped, F& f) {
+  int8_t table[256];
+  for (int v = -128; v < 128; ++v)
+    table[static_cast<uint8_t>(v)] = swapped ? f(y, static_cast<int8_t>(v)) : f(static_cast<int8_t>(v), y);
+  for (int64_t i = 0; i < n; ++i) o[i] = table[static_cast<uint8_t>(x[i])];
+}
+
 // out = f(a, b) over the broadcast of a and b; output shape computed here.
 template <typename TA, typename TB, typename TO, typename F>
 void binary_into(KernelContext& ctx, const ir::Tensor& a, const ir::Tensor& b, ir::Tensor& out, F f) {
@@ -31,6 +46,11 @@ void binary_into(KernelContext& ctx, const ir::Tensor& a, const ir::Tensor& b, i
       TO* o = po + off[0];
       const TA* x = pa + off[1];
       const TB* y = pb + off[2];
+      constexpr bool bytes = std::is_same_v<TA, int8_t> && std::is_same_v<TB, int8_t> && std::is_same_v<TO, int8_t>;
+      if constexpr (bytes) {
+        if (n >= kByteTableRow && st[1] == 1 && st[2] == 0) return byte_table_row(o, x, *y, n, false, f);
+        if (n >= kByteTableRow && st[1] == 0 && st[2] == 1) return byte_table_row(o, y, *x, n, true, f);
+      }
       if (st[1] == 1 && st[2] == 1)
         for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
       else if (st[1] == 1 && st[2] == 0)

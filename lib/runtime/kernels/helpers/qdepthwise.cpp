@@ -4,15 +4,20 @@
 #include <vector>
 
 #include "runtime/kernels/helpers/conv_loops.h"
+#include "runtime/kernels/helpers/qrequant_avx512.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 namespace rknnc::runtime::kernels {
 namespace {
 
-constexpr int64_t kStep = 8;  // outputs per step of the direct loop
+constexpr int64_t kStep = 8;        // outputs per step of the direct loop
+constexpr int64_t kWideStep = 32;   // outputs per step of its AVX-512 form
 
 bool direct_fits(const Window& w) {
   return w.in[0] == 1 && w.out[0] == 1 && w.kernel[0] == 1 && w.pad_begin[0] == 0 && w.dilation[1] == 1 &&
@@ -27,10 +32,10 @@ struct Plane {
   int64_t width = 0;
 };
 
-void fill_plane(const int8_t* x, int32_t zx, const Window& w, Plane& pl) {
-  const int64_t out8 = (w.out[2] + kStep - 1) / kStep * kStep;
+void fill_plane(const int8_t* x, int32_t zx, const Window& w, Plane& pl, int64_t step) {
+  const int64_t out8 = (w.out[2] + step - 1) / step * step;
   const int64_t rows = (w.out[1] - 1) * w.stride[1] + w.kernel[1];
-  pl.width = out8 * w.stride[2] + w.kernel[2] + kStep;
+  pl.width = out8 * w.stride[2] + w.kernel[2] + step;
   pl.data.assign(static_cast<size_t>(rows * pl.width), 0);
   const int64_t cols = std::min(w.in[2], pl.width - w.pad_begin[2]);
   for (int64_t r = 0; r < rows; ++r) {
@@ -91,6 +96,50 @@ void direct_channel(const Plane& pl, const int8_t* w, const Window& win, int32_t
     for (int64_t ow = 0; ow < win.out[2]; ow += kStep) step8(src, pl.width, wp, win, ow, acc + oh * win.out[2] + ow);
   }
 }
+
+#if defined(__x86_64__)
+// step8 on zmm, 32 outputs a step. With stride 1 the 16-bit unpacks work per
+// 128-bit lane, so lo holds outputs 0-3, 8-11, 16-19, 24-27 and hi the four
+// after each; they are stored back in order lane by lane.
+__attribute__((target("avx512f,avx512bw"))) void direct_channel_avx512(const Plane& pl, const int8_t* w,
+                                                                       const Window& win, int32_t* acc) {
+  const std::vector<int32_t> wp = weight_pairs(w, win);
+  const int64_t kh = win.kernel[1], jp = (win.kernel[2] + 1) / 2, stride = win.stride[2];
+  for (int64_t oh = 0; oh < win.out[1]; ++oh) {
+    const int16_t* src = pl.data.data() + oh * win.stride[1] * pl.width;
+    for (int64_t ow = 0; ow < win.out[2]; ow += kWideStep) {
+      __m512i lo = _mm512_setzero_si512(), hi = lo;
+      for (int64_t r = 0; r < kh; ++r) {
+        const int16_t* row = src + r * pl.width + ow * stride;
+        for (int64_t j = 0; j < jp; ++j) {
+          const __m512i wv = _mm512_set1_epi32(wp[r * jp + j]);
+          const __m512i a = _mm512_loadu_si512(row + 2 * j);
+          if (stride == 1) {
+            const __m512i b = _mm512_loadu_si512(row + 2 * j + 1);
+            lo = _mm512_add_epi32(lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(a, b), wv));
+            hi = _mm512_add_epi32(hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(a, b), wv));
+          } else {
+            const __m512i b = _mm512_loadu_si512(row + 2 * j + kWideStep);
+            lo = _mm512_add_epi32(lo, _mm512_madd_epi16(a, wv));
+            hi = _mm512_add_epi32(hi, _mm512_madd_epi16(b, wv));
+          }
+        }
+      }
+      int32_t* out = acc + oh * win.out[2] + ow;
+      if (stride == 1) {
+        alignas(64) int32_t l[16], h[16];
+        _mm512_store_si512(l, lo);
+        _mm512_store_si512(h, hi);
+        for (int q = 0; q < 4; ++q)
+          for (int i = 0; i < 4; ++i) out[8 * q + i] = l[4 * q + i], out[8 * q + 4 + i] = h[4 * q + i];
+      } else {
+        _mm512_storeu_si512(out, lo);
+        _mm512_storeu_si512(out + 16, hi);
+      }
+    }
+  }
+}
+#endif
 #else
 void direct_channel(const Plane& pl, const int8_t* w, const Window& win, int32_t* acc) {
   const int64_t kh = win.kernel[1], kw = win.kernel[2];
@@ -116,19 +165,27 @@ void generic_channel(const int8_t* x, int32_t zx, const int8_t* w, const Window&
 }  // namespace
 
 void qdepthwise(const int8_t* x, int32_t zx, const int8_t* w, const Window& win, const RequantPlan& plan, int8_t* y,
-                int64_t c0, int64_t c1) {
+                int64_t c0, int64_t c1, QuadIsa isa) {
   const int64_t in = win.in_size(), out = win.out_size(), taps = win.kernel_size();
   if (out == 0) return;
-  std::vector<int32_t> acc(static_cast<size_t>(out + kStep));
+  std::vector<int32_t> acc(static_cast<size_t>(out + kWideStep));
   Plane plane;
   for (int64_t c = c0; c < c1; ++c) {
     if (direct_fits(win)) {
-      fill_plane(x + c * in, zx, win, plane);
+#if defined(__x86_64__)
+      if (isa == QuadIsa::Vnni) {
+        fill_plane(x + c * in, zx, win, plane, kWideStep);
+        direct_channel_avx512(plane, w + c * taps, win, acc.data());
+        requant_row_on(isa, plan, c, acc.data(), out, y + c * out);
+        continue;
+      }
+#endif
+      fill_plane(x + c * in, zx, win, plane, kStep);
       direct_channel(plane, w + c * taps, win, acc.data());
     } else {
       generic_channel(x + c * in, zx, w + c * taps, win, acc.data());
     }
-    requant_row(plan, c, acc.data(), out, y + c * out);
+    requant_row_on(isa, plan, c, acc.data(), out, y + c * out);
   }
 }
 

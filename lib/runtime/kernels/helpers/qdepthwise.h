@@ -6,14 +6,16 @@
 // windows the generic depthwise_conv. Both give exact int32 sums.
 #include <cstdint>
 
+#include "runtime/kernels/helpers/qquad.h"
 #include "runtime/kernels/helpers/qrequant.h"
 #include "runtime/kernels/helpers/window.h"
 
 namespace rknnc::runtime::kernels {
 
 // y[c] for channels [c0, c1): x int8 planes with zero point zx, w[c·taps + k]
-// symmetric int8 weights, plan as built for those weights.
+// symmetric int8 weights, plan as built for those weights; `isa` picks the
+// requantisation loop (requant_row_on), all giving the same bytes.
 void qdepthwise(const int8_t* x, int32_t zx, const int8_t* w, const Window& win, const RequantPlan& plan, int8_t* y,
-                int64_t c0, int64_t c1);
+                int64_t c0, int64_t c1, QuadIsa isa = QuadIsa::Reference);
 
 }  // namespace rknnc::runtime::kernels

@@ -1,50 +1,116 @@
-// Quantised Conv: int8 input (zero point zx), symmetric int8 weights (per
-// output channel or per tensor), int32 bias on scale sx·sw. Exact int32 sums
-// of (x - zx)·w, then y = clamp(zy + requant(acc + bias, sx·sw[c]/sy)).
-// Depthwise runs a direct loop; everything else a pair-packed integer product
-// on the input channels (pointwise) or an im2col matrix.
+// Quantised Conv (arithmetic in conv_q8_reference.cpp). Prepared once per
+// node: the requantisation plan and, per group, the weights packed in quads
+// with their zero-point correction. Depthwise convs run the reference direct
+// loop on the prepared plan; the others im2col (int8, padded with zx) and the
+// quad product on AVX-512 VNNI or AVX2, band by band of output rows,
+// requantised one channel row at a time.
+#include <algorithm>
 #include <vector>
 
 #include "runtime/kernels/helpers/conv_loops.h"
 #include "runtime/kernels/helpers/conv_shape.h"
 #include "runtime/kernels/helpers/qdepthwise.h"
-#include "runtime/kernels/helpers/qpair_gemm.h"
-#include "runtime/kernels/helpers/quant_tensor.h"
+#include "runtime/kernels/helpers/qquad_gemm.h"
+#include "runtime/kernels/helpers/qrequant_avx512.h"
+#include "runtime/kernels/quant/q8_kernels.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
 
-void conv_q8(KernelContext& ctx) {
-  const ConvShape s = conv_shape(ctx, ir::DataType::Int8);
-  const int32_t zx = tensor_zero_point(ctx, 0);
-  const int8_t* px = ctx.in(0).data<int8_t>();
-  const int8_t* pw = ctx.in(1).data<int8_t>();
-  const Window& w = s.w;
-  const int64_t taps = w.kernel_size(), in = w.in_size(), out = w.out_size(), k_len = s.cg * taps;
-  const RequantPlan plan = requant_plan(ctx, pw, s.m, k_len);
-  int8_t* py = ctx.outputs[0].data<int8_t>();
-  const bool direct = s.depthwise() || s.pointwise();
-  const std::vector<int16_t> x16 = direct ? std::vector<int16_t>{} : centered(ctx.in(0), zx);
-  std::vector<int16_t> col(direct ? 0 : static_cast<size_t>(k_len * out));
-  for (int64_t img = 0; img < s.n; ++img) {
-    int8_t* yi = py + img * s.m * out;
-    if (s.depthwise()) {
-      ctx.pool.parallel_for(s.m, out * taps, [&](int64_t b, int64_t e) {
-        qdepthwise(px + img * s.c * in, zx, pw, w, plan, yi, b, e);
-      });
-      continue;
-    }
-    for (int64_t g = 0; g < s.group; ++g) {
-      const int64_t x0 = (img * s.c + g * s.cg) * in;
-      if (!s.pointwise()) im2col(x16.data() + x0, s.cg, w, col.data(), &ctx.pool);
-      const PackedPixels xp = s.pointwise() ? pack_pixels(px + x0, zx, s.cg, out, &ctx.pool)
-                                            : pack_pixels(col.data(), k_len, out, &ctx.pool);
-      qpair_gemm(pw + g * s.mg * k_len, s.mg, xp, plan, g * s.mg, yi + g * s.mg * out, &ctx.pool);
-    }
+constexpr int64_t kBandBytes = 96 * 1024;  // packed pixels of one band of output rows
+
+struct ConvQ8State : PreparedState {
+  bool valid = false;  // the weight fits the node; otherwise conv_shape fails first
+  RequantPlan plan;
+  std::vector<QuadWeights> groups;  // empty for depthwise
+};
+
+std::unique_ptr<PreparedState> prepare_conv_q8(const KernelContext& ctx) {
+  auto st = std::make_unique<ConvQ8State>();
+  const ir::Tensor* wt = ctx.opt(1);
+  const ir::Tensor* bias = ctx.opt(2);
+  const int64_t group = ctx.attrs().get_int("group", 1);
+  if (!wt || wt->dtype() != ir::DataType::Int8 || wt->shape().size() < 3 || group <= 0) return st;
+  const int64_t m = wt->shape()[0], cg = wt->shape()[1], k_len = wt->numel() / std::max<int64_t>(m, 1);
+  if (m == 0 || m % group != 0 || (bias && bias->numel() != m)) return st;
+  const int8_t* pw = wt->data<int8_t>();
+  st->plan = requant_plan(ctx, pw, m, k_len);
+  const int64_t mg = m / group;
+  if (!(cg == 1 && mg == 1)) {
+    const int32_t zx = tensor_zero_point(ctx, 0);
+    for (int64_t g = 0; g < group; ++g) st->groups.push_back(pack_quad_weights(pw + g * mg * k_len, mg, k_len, zx));
   }
+  st->valid = true;
+  return st;
 }
 
-RKNNC_QUANT_KERNEL("Conv", conv_q8);
-
 }  // namespace
+
+void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
+  const ConvShape s = conv_shape(ctx, ir::DataType::Int8);
+  std::unique_ptr<PreparedState> local;
+  const ConvQ8State& st = ctx.prepared<ConvQ8State>(prepare_conv_q8, local);
+  if (!st.valid) ctx.fail("int8 Conv needs an int8 weight");
+  const int32_t zx = tensor_zero_point(ctx, 0);
+  const int8_t* px = ctx.in(0).data<int8_t>();
+  const Window& w = s.w;
+  const int64_t in = w.in_size(), out = w.out_size(), k_len = s.cg * w.kernel_size();
+  int8_t* py = ctx.outputs[0].data<int8_t>();
+  if (s.depthwise()) {
+    const int8_t* pw = ctx.in(1).data<int8_t>();
+    for (int64_t img = 0; img < s.n; ++img)
+      ctx.pool.parallel_for(s.m, out * w.kernel_size(), [&](int64_t b, int64_t e) {
+        qdepthwise(px + img * s.c * in, zx, pw, w, st.plan, py + img * s.m * out, b, e, isa);
+      });
+    return;
+  }
+  if (zx < -128 || zx > 127) ctx.fail("input zero point {} is outside int8", zx);
+  // Bands of output rows, each packed and multiplied by one thread while its
+  // im2col and quads stay in L2; with few pixels (late layers) the threads
+  // split the channel blocks of one packed image instead.
+  const int64_t rows = w.out[0] * w.out[1], width = w.out[2], quad_bytes = (k_len + 3) / 4 * 4;
+  const int64_t threads = ctx.pool.size();
+  const int64_t band = std::clamp<int64_t>(kBandBytes / std::max<int64_t>(quad_bytes * width, 1), 1,
+                                           std::max<int64_t>(rows / (4 * threads), 1));
+  const int64_t bands = (rows + band - 1) / band;
+  const auto pad = static_cast<int8_t>(zx);
+  for (int64_t img = 0; img < s.n; ++img)
+    for (int64_t g = 0; g < s.group; ++g) {
+      const int8_t* xg = px + (img * s.c + g * s.cg) * in;
+      int8_t* yg = py + img * s.m * out + g * s.mg * out;
+      const QuadWeights& wg = st.groups[static_cast<size_t>(g)];
+      auto sink_at = [&, g](int64_t first) -> QuadSink {
+        return [&, g, first](int64_t c, const int32_t* acc, int64_t p0, int64_t n) {
+          requant_row_on(isa, st.plan, g * s.mg + c, acc, n, yg + c * out + first + p0);
+        };
+      };
+      if (bands < 2 * threads) {
+        std::vector<int8_t> col(s.pointwise() ? 0 : static_cast<size_t>(k_len * out));
+        if (!s.pointwise()) im2col(xg, s.cg, w, col.data(), &ctx.pool, pad);
+        QuadPixels xq;
+        pack_quad_pixels(s.pointwise() ? xg : col.data(), k_len, out, out, xq, &ctx.pool);
+        qquad_gemm(wg, xq, isa, sink_at(0), &ctx.pool);
+        continue;
+      }
+      ctx.pool.parallel_for(bands, band * width * s.mg * k_len, [&](int64_t b, int64_t e) {
+        std::vector<int8_t> col;
+        QuadPixels xq;
+        for (int64_t i = b; i < e; ++i) {
+          const int64_t r0 = i * band, r1 = std::min(rows, r0 + band), p0 = r0 * width, n = (r1 - r0) * width;
+          if (s.pointwise()) {
+            pack_quad_pixels(xg + p0, k_len, n, out, xq, nullptr);
+          } else {
+            col.resize(static_cast<size_t>(k_len * n));
+            im2col_rows(xg, s.cg, w, r0, r1, col.data(), pad);
+            pack_quad_pixels(col.data(), k_len, n, n, xq, nullptr);
+          }
+          qquad_gemm(wg, xq, isa, sink_at(p0), nullptr);
+        }
+      });
+    }
+}
+
+RKNNC_PREPARED_QUANT_KERNEL("Conv", (by_quad_isa<conv_q8_reference, conv_q8_quad>), prepare_conv_q8,
+                            0b110);
+
 }  // namespace rknnc::runtime::kernels

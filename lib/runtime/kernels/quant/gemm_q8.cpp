@@ -1,39 +1,57 @@
-// Quantised Gemm Y = A·Bᵀ + C: A int8 [M, K] (zero point za), B symmetric int8
-// weights [N, K] (the quantiser stores them transposed, transB = 1; per output
-// channel or per tensor), C int32 [N] on scale sa·sb. Same arithmetic as the
-// int8 Conv: exact int32 sums, one requantisation per output.
-#include "runtime/kernels/helpers/qgemm.h"
-#include "runtime/kernels/helpers/quant_tensor.h"
-#include "runtime/kernels/helpers/requant.h"
+// Quantised Gemm (arithmetic in gemm_q8_reference.cpp) as the quad product:
+// the rows of A are the pixels, B's rows the channels. Prepared once per
+// node: B packed in quads with its zero-point correction, and the
+// requantisation plan (the Conv's, whose rows give the same bytes as the
+// reference's per-element formula).
+#include <vector>
+
+#include "runtime/kernels/helpers/qquad_gemm.h"
+#include "runtime/kernels/helpers/qrequant_avx512.h"
+#include "runtime/kernels/quant/q8_kernels.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
 
-void gemm_q8(KernelContext& ctx) {
-  const ir::Tensor& a = ctx.in(0);
-  const ir::Tensor& b = ctx.in(1);
-  const auto& attrs = ctx.attrs();
-  if (attrs.get_int("transA", 0) != 0 || attrs.get_int("transB", 0) != 1 || attrs.get_float("alpha", 1.f) != 1.f ||
-      attrs.get_float("beta", 1.f) != 1.f)
-    ctx.fail("int8 Gemm needs transA 0, transB 1, alpha 1 and beta 1 (the quantiser normalises them)");
-  if (a.shape().size() != 2 || b.shape().size() != 2 || a.shape()[1] != b.shape()[1])
-    ctx.fail("shapes {} and {} do not fit A·Bᵀ", ir::shape_str(a.shape()), ir::shape_str(b.shape()));
-  const int64_t m = a.shape()[0], k = a.shape()[1], n = b.shape()[0];
-  const std::vector<int16_t> pa = centered(a, tensor_zero_point(ctx, 0));
-  const std::vector<int16_t> pb = centered(b, 0);
-  const std::vector<int32_t> bias = int32_values(ctx.opt(2), n);
-  if (static_cast<int64_t>(bias.size()) != n) ctx.fail("bias has {} values for {} outputs", bias.size(), n);
-  const auto mult = channel_multipliers(ctx, 0, 1, n);
-  const OutputClamp clamp = output_clamp(ctx);
-  const int32_t zy = ctx.qout(0).zero_point_at(0);
-  std::vector<int32_t> acc(static_cast<size_t>(m * n));
-  qgemm_nt(pb.data(), n, pa.data(), m, k, acc.data(), &ctx.pool);  // acc[j·m + i] = row i of A · row j of B
-  int8_t* y = ctx.set_output(0, ir::DataType::Int8, {m, n}).data<int8_t>();
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j) y[i * n + j] = clamp(zy + mult[j].apply(int64_t{acc[j * m + i]} + bias[j]));
+struct GemmQ8State : PreparedState {
+  bool valid = false;  // B and C fit each other; otherwise gemm_q8_dims fails first
+  RequantPlan plan;
+  QuadWeights b;
+};
+
+std::unique_ptr<PreparedState> prepare_gemm_q8(const KernelContext& ctx) {
+  auto st = std::make_unique<GemmQ8State>();
+  const ir::Tensor* b = ctx.opt(1);
+  const ir::Tensor* c = ctx.opt(2);
+  if (!b || b->dtype() != ir::DataType::Int8 || b->shape().size() != 2 || (c && c->numel() != b->shape()[0]))
+    return st;
+  const int64_t n = b->shape()[0], k = b->shape()[1];
+  st->plan = requant_plan(ctx, b->data<int8_t>(), n, k);
+  st->b = pack_quad_weights(b->data<int8_t>(), n, k, tensor_zero_point(ctx, 0));
+  st->valid = true;
+  return st;
 }
 
-RKNNC_QUANT_KERNEL("Gemm", gemm_q8);
-
 }  // namespace
+
+void gemm_q8_quad(KernelContext& ctx, QuadIsa isa) {
+  const auto [m, k, n] = gemm_q8_dims(ctx);
+  std::unique_ptr<PreparedState> local;
+  const GemmQ8State& st = ctx.prepared<GemmQ8State>(prepare_gemm_q8, local);
+  const int32_t za = tensor_zero_point(ctx, 0);
+  if (!st.valid || za < -128 || za > 127) return gemm_q8_reference(ctx);
+  QuadPixels xq;
+  pack_quad_rows(ctx.in(0).data<int8_t>(), m, k, xq, &ctx.pool);
+  int8_t* y = ctx.set_output(0, ir::DataType::Int8, {m, n}).data<int8_t>();
+  qquad_gemm(st.b, xq, isa,
+             [&](int64_t c, const int32_t* acc, int64_t p0, int64_t len) {
+               std::vector<int8_t> row(static_cast<size_t>(len));
+               requant_row_on(isa, st.plan, c, acc, len, row.data());
+               for (int64_t i = 0; i < len; ++i) y[(p0 + i) * n + c] = row[i];
+             },
+             &ctx.pool);
+}
+
+RKNNC_PREPARED_QUANT_KERNEL("Gemm", (by_quad_isa<gemm_q8_reference, gemm_q8_quad>), prepare_gemm_q8,
+                            0b110);
+
 }  // namespace rknnc::runtime::kernels

@@ -15,7 +15,8 @@ void passthrough_q8(KernelContext& ctx) {
   ctx.outputs = run_plain_kernel(ctx, ctx.inputs, ir::DataType::Int8);
 }
 
-// MaxPool picks input values; the rest only move bytes (Resize and Pad: resize_q8, pad_q8).
+// GlobalMaxPool picks input values; the rest only move bytes (MaxPool, Resize
+// and Pad: max_pool_q8, resize_q8, pad_q8).
 RKNNC_QUANT_KERNEL("Reshape", passthrough_q8);
 RKNNC_QUANT_KERNEL("Flatten", passthrough_q8);
 RKNNC_QUANT_KERNEL("Transpose", passthrough_q8);
@@ -29,7 +30,6 @@ RKNNC_QUANT_KERNEL("Expand", passthrough_q8);
 RKNNC_QUANT_KERNEL("Tile", passthrough_q8);
 RKNNC_QUANT_KERNEL("DepthToSpace", passthrough_q8);
 RKNNC_QUANT_KERNEL("SpaceToDepth", passthrough_q8);
-RKNNC_QUANT_KERNEL("MaxPool", passthrough_q8);
 RKNNC_QUANT_KERNEL("GlobalMaxPool", passthrough_q8);
 
 }  // namespace

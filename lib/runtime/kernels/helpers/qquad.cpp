@@ -1,0 +1,135 @@
+#include "runtime/kernels/helpers/qquad.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "runtime/cpu_features.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace rknnc::runtime::kernels {
+namespace {
+
+inline uint8_t to_u8(int8_t v) { return static_cast<uint8_t>(v ^ 0x80); }  // v + 128
+
+void allocate(QuadPixels& out, int64_t k, int64_t p) {
+  out.k = k, out.quads = (k + 3) / 4, out.pixels = p, out.panels = (p + kQuadPanel - 1) / kQuadPanel;
+  out.data.resize(static_cast<size_t>(out.panels * out.quads * 4 * kQuadPanel));
+}
+
+template <typename Body>
+void over_panels(const QuadPixels& out, ThreadPool* pool, Body&& body) {
+  if (pool)
+    pool->parallel_for(out.panels, out.quads * 4 * kQuadPanel, body);
+  else
+    body(0, out.panels);
+}
+
+// One panel element by element: the last, partial panel, and builds without SSE2.
+void pack_panel_scalar(const int8_t* x, int64_t k, int64_t p, int64_t stride, int64_t panel, int64_t quads,
+                       uint8_t* dst) {
+  for (int64_t q = 0; q < quads; ++q)
+    for (int64_t i = 0; i < kQuadPanel; ++i)
+      for (int64_t j = 0; j < 4; ++j) {
+        const int64_t row = 4 * q + j, px = panel * kQuadPanel + i;
+        dst[(q * kQuadPanel + i) * 4 + j] = row < k && px < p ? to_u8(x[row * stride + px]) : uint8_t{0};
+      }
+}
+
+#if defined(__SSE2__)
+// Four rows of 16 pixels, transposed to 16 quads (four 16-byte stores).
+void pack_panel_sse2(const int8_t* x, int64_t k, int64_t stride, int64_t panel, int64_t quads, uint8_t* dst) {
+  const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80));
+  const int8_t* col = x + panel * kQuadPanel;
+  auto row = [&](int64_t r) {
+    return r < k ? _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(col + r * stride)), flip)
+                 : _mm_setzero_si128();
+  };
+  for (int64_t q = 0; q < quads; ++q) {
+    const __m128i a = row(4 * q), b = row(4 * q + 1), c = row(4 * q + 2), d = row(4 * q + 3);
+    const __m128i ab_lo = _mm_unpacklo_epi8(a, b), ab_hi = _mm_unpackhi_epi8(a, b);
+    const __m128i cd_lo = _mm_unpacklo_epi8(c, d), cd_hi = _mm_unpackhi_epi8(c, d);
+    __m128i* o = reinterpret_cast<__m128i*>(dst + q * 4 * kQuadPanel);
+    _mm_storeu_si128(o, _mm_unpacklo_epi16(ab_lo, cd_lo));
+    _mm_storeu_si128(o + 1, _mm_unpackhi_epi16(ab_lo, cd_lo));
+    _mm_storeu_si128(o + 2, _mm_unpacklo_epi16(ab_hi, cd_hi));
+    _mm_storeu_si128(o + 3, _mm_unpackhi_epi16(ab_hi, cd_hi));
+  }
+}
+#endif
+
+}  // namespace
+
+QuadIsa quad_isa() {
+  const CpuFeatures& f = cpu_features();
+#if defined(__x86_64__)
+  if (f.avx512_vnni) return QuadIsa::Vnni;
+  if (f.avx2_fma) return QuadIsa::Avx2;
+#else
+  (void)f;
+#endif
+  return QuadIsa::Reference;
+}
+
+const char* quad_isa_name(QuadIsa isa) {
+  switch (isa) {
+    case QuadIsa::Vnni: return "avx512-vnni";
+    case QuadIsa::Avx2: return "avx2";
+    case QuadIsa::Reference: break;
+  }
+  return "reference";
+}
+
+QuadWeights pack_quad_weights(const int8_t* w, int64_t m, int64_t k, int32_t zx) {
+  QuadWeights out;
+  out.m = m, out.k = k, out.quads = (k + 3) / 4, out.blocks = (m + kQuadBlock - 1) / kQuadBlock;
+  out.data.resize(static_cast<size_t>(out.blocks * out.quads * 4 * kQuadBlock));
+  out.corr.assign(static_cast<size_t>(out.blocks * kQuadBlock), 0);
+  int8_t* dst = out.data.data();
+  for (int64_t block = 0; block < out.blocks; ++block)
+    for (int64_t q = 0; q < out.quads; ++q)
+      for (int64_t r = 0, c = block * kQuadBlock; r < kQuadBlock; ++r, ++c)
+        for (int64_t j = 0, i = 4 * q; j < 4; ++j, ++i) *dst++ = c < m && i < k ? w[c * k + i] : int8_t{0};
+  for (int64_t c = 0; c < m; ++c) {
+    int64_t sum = 0;
+    for (int64_t i = 0; i < k; ++i) sum += w[c * k + i];
+    // Modulo 2^32 like the sums it corrects (exact whenever the result fits int32).
+    out.corr[c] = static_cast<int32_t>(static_cast<uint32_t>((128 + zx) * sum));
+  }
+  return out;
+}
+
+void pack_quad_pixels(const int8_t* x, int64_t k, int64_t p, int64_t stride, QuadPixels& out, ThreadPool* pool) {
+  allocate(out, k, p);
+  over_panels(out, pool, [&](int64_t b, int64_t e) {
+    for (int64_t panel = b; panel < e; ++panel) {
+      uint8_t* dst = out.data.data() + panel * out.quads * 4 * kQuadPanel;
+#if defined(__SSE2__)
+      if ((panel + 1) * kQuadPanel <= p) {
+        pack_panel_sse2(x, k, stride, panel, out.quads, dst);
+        continue;
+      }
+#endif
+      pack_panel_scalar(x, k, p, stride, panel, out.quads, dst);
+    }
+  });
+}
+
+void pack_quad_rows(const int8_t* x, int64_t p, int64_t k, QuadPixels& out, ThreadPool* pool) {
+  allocate(out, k, p);
+  over_panels(out, pool, [&](int64_t b, int64_t e) {
+    for (int64_t panel = b; panel < e; ++panel) {
+      uint8_t* dst = out.data.data() + panel * out.quads * 4 * kQuadPanel;
+      for (int64_t q = 0; q < out.quads; ++q)
+        for (int64_t i = 0; i < kQuadPanel; ++i)
+          for (int64_t j = 0; j < 4; ++j) {
+            const int64_t px = panel * kQuadPanel + i, col = 4 * q + j;
+            dst[(q * kQuadPanel + i) * 4 + j] = px < p && col < k ? to_u8(x[px * k + col]) : uint8_t{0};
+          }
+    }
+  });
+}
+
+}  // namespace rknnc::runtime::kernels

@@ -1,0 +1,44 @@
+#include "runtime/kernels/helpers/qquad_gemm.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace rknnc::runtime::kernels {
+namespace {
+
+constexpr int64_t kPanelsPerTile = 2;
+constexpr int64_t kChunkBytes = 192 * 1024;  // packed pixels of one chunk stay in L2 across channel blocks
+constexpr int64_t kMaxChunkPanels = 32;
+
+}  // namespace
+
+void qquad_gemm(const QuadWeights& w, const QuadPixels& x, QuadIsa isa, const QuadSink& sink, ThreadPool* pool) {
+  const QuadTileFn tile = quad_tile(isa);
+  const int64_t panel_bytes = x.quads * 4 * kQuadPanel, block_bytes = w.quads * 4 * kQuadBlock;
+  const int64_t chunk = std::clamp<int64_t>(kChunkBytes / std::max<int64_t>(panel_bytes, 1), 1, kMaxChunkPanels);
+  // Panels [pb, pe) × channel blocks [bb, be).
+  auto run = [&](int64_t pb, int64_t pe, int64_t bb, int64_t be) {
+    std::vector<int32_t> rows(static_cast<size_t>(kQuadBlock * chunk * kQuadPanel));
+    for (int64_t s = pb; s < pe; s += chunk) {
+      const int64_t se = std::min(pe, s + chunk), stride = (se - s) * kQuadPanel;
+      const int64_t p0 = s * kQuadPanel, n = std::min(se * kQuadPanel, x.pixels) - p0;
+      for (int64_t block = bb; block < be; ++block) {
+        for (int64_t panel = s; panel < se; panel += kPanelsPerTile)
+          tile(x.data.data() + panel * panel_bytes, panel_bytes, static_cast<int>(std::min(kPanelsPerTile, se - panel)),
+               w.data.data() + block * block_bytes, w.quads, w.corr.data() + block * kQuadBlock,
+               rows.data() + (panel - s) * kQuadPanel, stride);
+        for (int64_t r = 0, c = block * kQuadBlock; r < kQuadBlock && c < w.m; ++r, ++c)
+          sink(c, rows.data() + r * stride, p0, n);
+      }
+    }
+  };
+  const int64_t tile_cost = w.quads * 4 * kQuadPanel * kQuadBlock;
+  const int threads = pool ? pool->size() : 1;
+  if (!pool || x.panels >= 2 * threads)
+    pool ? pool->parallel_for(x.panels, tile_cost * w.blocks, [&](int64_t b, int64_t e) { run(b, e, 0, w.blocks); })
+         : run(0, x.panels, 0, w.blocks);
+  else
+    pool->parallel_for(w.blocks, tile_cost * x.panels, [&](int64_t b, int64_t e) { run(0, x.panels, b, e); });
+}
+
+}  // namespace rknnc::runtime::kernels

@@ -1,0 +1,50 @@
+#include "runtime/kernels/helpers/qrequant_avx512.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace rknnc::runtime::kernels {
+namespace {
+
+#if defined(__x86_64__)
+// GCC 12's AVX-512 headers fill the unused half of a result with
+// _mm512_undefined_epi32(), which -Wmaybe-uninitialized reports at -O3.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+// |acc + bias| < 2^32 and mantissa < 2^31, so vpmullq's low 64 bits are the
+// exact product; (v + half + (v >> 63)) >> shift is FixedMultiplier's
+// round_shift_branchless, equal to round_shift.
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void requant_row_avx512(
+    const RequantPlan& plan, int64_t c, const int32_t* acc, int64_t n, int8_t* y) {
+  const ChannelRequant& ch = plan.channel[static_cast<size_t>(c)];
+  const int shift = ch.mult.shift;
+  const __m512i bias = _mm512_set1_epi64(ch.bias), mantissa = _mm512_set1_epi64(ch.mult.mantissa);
+  const __m512i half = _mm512_set1_epi64(shift ? int64_t{1} << (shift - 1) : 0);
+  const __m128i count = _mm_cvtsi32_si128(shift);
+  const __m512i zy = _mm512_set1_epi64(plan.zy), lo = _mm512_set1_epi64(plan.clamp.lo),
+                hi = _mm512_set1_epi64(plan.clamp.hi);
+  int64_t i = 0;
+  for (; i < n; i += 8) {
+    const __mmask8 k = static_cast<__mmask8>(n - i >= 8 ? 0xFF : (1u << (n - i)) - 1);
+    const __m256i a = _mm256_maskz_loadu_epi32(k, acc + i);
+    const __m512i v = _mm512_mullo_epi64(_mm512_add_epi64(_mm512_cvtepi32_epi64(a), bias), mantissa);
+    __m512i r = _mm512_sra_epi64(_mm512_add_epi64(_mm512_add_epi64(v, half), _mm512_srai_epi64(v, 63)), count);
+    if (shift == 0) r = v;
+    r = _mm512_min_epi64(_mm512_max_epi64(_mm512_add_epi64(r, zy), lo), hi);
+    _mm512_mask_cvtepi64_storeu_epi8(y + i, k, r);
+  }
+}
+#pragma GCC diagnostic pop
+#endif
+
+}  // namespace
+
+void requant_row_on(QuadIsa isa, const RequantPlan& plan, int64_t c, const int32_t* acc, int64_t n, int8_t* y) {
+#if defined(__x86_64__)
+  if (isa == QuadIsa::Vnni) return requant_row_avx512(plan, c, acc, n, y);
+#endif
+  requant_row(plan, c, acc, n, y);
+}
+
+}  // namespace rknnc::runtime::kernels

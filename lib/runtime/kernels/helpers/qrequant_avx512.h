@@ -1,0 +1,14 @@
+#pragma once
+// requant_row on AVX-512 (F, BW, DQ): eight outputs per step in 64-bit lanes
+// with the scalar formula itself (acc + bias, times the mantissa, branch-free
+// round half away from zero, zy, clamp), so every channel, narrow or not,
+// gives the bytes requant_row gives.
+#include "runtime/kernels/helpers/qquad.h"
+#include "runtime/kernels/helpers/qrequant.h"
+
+namespace rknnc::runtime::kernels {
+
+// requant_row, on AVX-512 when isa is Vnni (which implies it).
+void requant_row_on(QuadIsa isa, const RequantPlan& plan, int64_t c, const int32_t* acc, int64_t n, int8_t* y);
+
+}  // namespace rknnc::runtime::kernels
