@@ -105,10 +105,7 @@ void depthwise_conv(const TX* x, const TX* weight, const TAcc* bias, const Windo
 
 template void col2im<float>(const float*, int64_t, const Window&, float*, ThreadPool*);
 template void col2im<int32_t>(const int32_t*, int64_t, const Window&, int32_t*, ThreadPool*);
-template void im2col<float>(const float*, int64_t, const Window&, float*, ThreadPool*);
 template void im2col<int16_t>(const int16_t*, int64_t, const Window&, int16_t*, ThreadPool*);
-template void depthwise_conv<float, float>(const float*, const float*, const float*, const Window&, float*, int64_t,
-                                           int64_t);
 template void depthwise_conv<int16_t, int32_t>(const int16_t*, const int16_t*, const int32_t*, const Window&,
                                                int32_t*, int64_t, int64_t);
 

@@ -9,7 +9,8 @@
 namespace rknnc::runtime::kernels {
 
 // col[(c*K + k), o] = x[c, window tap k of output o] (0 in padding); K = w.kernel_size(), o < w.out_size().
-// Instantiated for float (fp32 conv) and int16 (int8 conv, values minus zero point).
+// Instantiated for int16 (int8 conv, values minus zero point); fp32 conv packs
+// its panels straight from the image (im2col_panels.h).
 template <typename T>
 void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* pool);
 // Adjoint of im2col: img[c, i] += col[(c*K + k), o] for every tap that lands inside.
@@ -17,7 +18,7 @@ void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* p
 template <typename T>
 void col2im(const T* col, int64_t channels, const Window& w, T* img, ThreadPool* pool);
 // y[c] = sum_k x[c, tap k] * weight[c, k] (+ bias[c]) for channels [c0, c1).
-// Instantiated for <float, float> and <int16_t, int32_t> (exact integer sums).
+// Instantiated for <int16_t, int32_t> (exact integer sums); fp32 has depthwise_f32.h.
 template <typename TX, typename TAcc>
 void depthwise_conv(const TX* x, const TX* weight, const TAcc* bias, const Window& w, TAcc* y, int64_t c0,
                     int64_t c1);

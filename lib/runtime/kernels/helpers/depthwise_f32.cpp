@@ -1,0 +1,44 @@
+#include "runtime/kernels/helpers/depthwise_f32.h"
+
+#include <algorithm>
+
+namespace rknnc::runtime::kernels {
+namespace {
+
+RowFmaFn row_fma_for(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512: return row_fma_avx512;
+    case Isa::Avx2: return row_fma_avx2;
+    case Isa::Generic: break;
+  }
+  return row_fma_generic;
+}
+
+}  // namespace
+
+void depthwise_conv_f32(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
+                        int64_t c1, Isa isa) {
+  const RowFmaFn row_fma = row_fma_for(isa);
+  const int64_t taps = w.kernel_size(), in = w.in_size(), ow_n = w.out[2], s = w.stride[2];
+  for (int64_t c = c0; c < c1; ++c) {
+    const float* xc = x + c * in;
+    const float* wc = weight + c * taps;
+    for (int64_t od = 0; od < w.out[0]; ++od)
+      for (int64_t oh = 0; oh < w.out[1]; ++oh) {
+        float* d = y + c * w.out_size() + (od * w.out[1] + oh) * ow_n;
+        std::fill_n(d, ow_n, bias ? bias[c] : 0.0f);
+        for (int64_t k = 0; k < taps; ++k) {
+          const int64_t kw = k % w.kernel[2], kh = (k / w.kernel[2]) % w.kernel[1], kd = k / (w.kernel[2] * w.kernel[1]);
+          const int64_t id = window_start(w, 0, od) + kd * w.dilation[0], ih = window_start(w, 1, oh) + kh * w.dilation[1];
+          if (id < 0 || id >= w.in[0] || ih < 0 || ih >= w.in[1]) continue;
+          // outputs ow with iw = ow*s + off inside [0, in[2])
+          const int64_t off = kw * w.dilation[2] - w.pad_begin[2];
+          const int64_t lo = std::min(ow_n, off >= 0 ? 0 : (-off + s - 1) / s);
+          const int64_t hi = std::max(lo, std::min(ow_n, w.in[2] - off <= 0 ? 0 : (w.in[2] - off + s - 1) / s));
+          row_fma(d + lo, xc + (id * w.in[1] + ih) * w.in[2] + off + lo * s, s, wc[k], hi - lo);
+        }
+      }
+  }
+}
+
+}  // namespace rknnc::runtime::kernels
