@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <vector>
 
 #include "runtime/kernels/helpers/conv_shape.h"
@@ -43,9 +44,10 @@ void conv_f32(KernelContext& ctx) {
     const float* pw = ctx.in(1).data<float>();
     const Isa isa = gemm_isa();
     ctx.pool.parallel_for(s.n * s.m, out * w.kernel_size(), [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; ++i) {
-        const int64_t img = i / s.m, ch = i % s.m;
-        depthwise_conv_f32(px + img * s.c * in, pw, pb, w, py + img * s.m * out, ch, ch + 1, isa);
+      for (int64_t i = b; i < e;) {  // runs of channels of one image
+        const int64_t img = i / s.m, ch = i % s.m, end = std::min(e - i, s.m - ch) + ch;
+        depthwise_conv_f32(px + img * s.c * in, pw, pb, w, py + img * s.m * out, ch, end, isa);
+        i += end - ch;
       }
     });
     return;

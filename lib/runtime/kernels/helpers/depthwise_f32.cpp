@@ -1,6 +1,7 @@
 #include "runtime/kernels/helpers/depthwise_f32.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace rknnc::runtime::kernels {
 namespace {
@@ -20,6 +21,17 @@ void depthwise_conv_f32(const float* x, const float* weight, const float* bias, 
                         int64_t c1, Isa isa) {
   const RowFmaFn row_fma = row_fma_for(isa);
   const int64_t taps = w.kernel_size(), in = w.in_size(), ow_n = w.out[2], s = w.stride[2];
+  struct Tap {
+    int64_t dd, dh, off, lo, hi;  // depth / height offsets, width offset, outputs [lo, hi) inside the row
+  };
+  std::vector<Tap> tap(static_cast<size_t>(taps));
+  for (int64_t k = 0; k < taps; ++k) {
+    const int64_t kw = k % w.kernel[2], kh = (k / w.kernel[2]) % w.kernel[1], kd = k / (w.kernel[2] * w.kernel[1]);
+    const int64_t off = kw * w.dilation[2] - w.pad_begin[2];
+    const int64_t lo = std::min(ow_n, off >= 0 ? 0 : (-off + s - 1) / s);
+    const int64_t hi = std::max(lo, std::min(ow_n, w.in[2] - off <= 0 ? 0 : (w.in[2] - off + s - 1) / s));
+    tap[static_cast<size_t>(k)] = {kd * w.dilation[0], kh * w.dilation[1], off, lo, hi};
+  }
   for (int64_t c = c0; c < c1; ++c) {
     const float* xc = x + c * in;
     const float* wc = weight + c * taps;
@@ -28,14 +40,10 @@ void depthwise_conv_f32(const float* x, const float* weight, const float* bias, 
         float* d = y + c * w.out_size() + (od * w.out[1] + oh) * ow_n;
         std::fill_n(d, ow_n, bias ? bias[c] : 0.0f);
         for (int64_t k = 0; k < taps; ++k) {
-          const int64_t kw = k % w.kernel[2], kh = (k / w.kernel[2]) % w.kernel[1], kd = k / (w.kernel[2] * w.kernel[1]);
-          const int64_t id = window_start(w, 0, od) + kd * w.dilation[0], ih = window_start(w, 1, oh) + kh * w.dilation[1];
-          if (id < 0 || id >= w.in[0] || ih < 0 || ih >= w.in[1]) continue;
-          // outputs ow with iw = ow*s + off inside [0, in[2])
-          const int64_t off = kw * w.dilation[2] - w.pad_begin[2];
-          const int64_t lo = std::min(ow_n, off >= 0 ? 0 : (-off + s - 1) / s);
-          const int64_t hi = std::max(lo, std::min(ow_n, w.in[2] - off <= 0 ? 0 : (w.in[2] - off + s - 1) / s));
-          row_fma(d + lo, xc + (id * w.in[1] + ih) * w.in[2] + off + lo * s, s, wc[k], hi - lo);
+          const Tap& t = tap[static_cast<size_t>(k)];
+          const int64_t id = window_start(w, 0, od) + t.dd, ih = window_start(w, 1, oh) + t.dh;
+          if (id < 0 || id >= w.in[0] || ih < 0 || ih >= w.in[1] || t.hi == t.lo) continue;
+          row_fma(d + t.lo, xc + (id * w.in[1] + ih) * w.in[2] + t.off + t.lo * s, s, wc[k], t.hi - t.lo);
         }
       }
   }

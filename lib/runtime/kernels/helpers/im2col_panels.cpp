@@ -30,6 +30,8 @@ void Im2colPanels::pack(int64_t nr, int64_t p0, int64_t kc, int64_t j0, int64_t 
         std::fill(d, d + (in_lo - a), 0.0f);
         if (in_hi > in_lo && sw == 1)
           std::memcpy(d + (in_lo - a), src + in_lo, sizeof(float) * static_cast<size_t>(in_hi - in_lo));
+        else if (sw == 2)  // a constant stride vectorises
+          for (int64_t q = in_lo; q < in_hi; ++q) d[q - a] = src[q * 2];
         else
           for (int64_t q = in_lo; q < in_hi; ++q) d[q - a] = src[q * sw];
         std::fill(d + (in_hi - a), d + run, 0.0f);
