@@ -14,29 +14,65 @@ constexpr int64_t kWholeB = int64_t{1} << 20;  // pack all of B first when it ha
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // One tile; partial tiles go through a zero-padded copy of their part of C.
-void run_tile(const TileKernel& t, int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t rows,
-              int64_t cols) {
+void run_tile(const TileKernel& t, int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc,
+              int64_t rows, int64_t cols) {
   if (rows == t.mr && cols == t.nr) {
-    t.fn(kc, a, b, c, ldc);
+    t.fn(kc, a, b, ldb, c, ldc);
     return;
   }
   float tmp[16 * 32] = {};
   for (int64_t r = 0; r < rows; ++r) std::memcpy(tmp + r * t.nr, c + r * ldc, sizeof(float) * static_cast<size_t>(cols));
-  t.fn(kc, a, b, tmp, t.nr);
+  t.fn(kc, a, b, ldb, tmp, t.nr);
   for (int64_t r = 0; r < rows; ++r) std::memcpy(c + r * ldc, tmp + r * t.nr, sizeof(float) * static_cast<size_t>(cols));
 }
 
-// C[panels [panel0, panel1), columns [j0, j0+nc)] += A · B for one K block,
-// B given as its packed panels (kc x nr each) for these columns.
-void multiply_block(const PackedA& a, int64_t p0, int64_t kc, const float* packed, int64_t panel0, int64_t panel1,
-                    int64_t j0, int64_t nc, float* c, int64_t ldc) {
+// C[panels [panel0, panel1), columns [j0, j0+nc)] += A · B for one K block;
+// B's panel i (kc x nr, rows ldb apart) for these columns starts at b + i * panel_stride.
+struct BPanels {
+  const float* b;
+  int64_t panel_stride, ldb;
+};
+BPanels packed_panels(const float* packed, int64_t kc, int64_t nr) { return {packed, kc * nr, nr}; }
+
+void multiply_block(const PackedA& a, int64_t p0, int64_t kc, BPanels b, int64_t panel0, int64_t panel1, int64_t j0,
+                    int64_t nc, float* c, int64_t ldc) {
   const TileKernel& t = *a.tile;
   for (int64_t jp = 0; jp < nc; jp += t.nr)
     for (int64_t ip = panel0; ip < panel1; ++ip) {
       const int64_t i0 = ip * t.mr;
-      run_tile(t, kc, a.panel(ip) + p0 * t.mr, packed + jp * kc, c + i0 * ldc + j0 + jp, ldc, std::min(t.mr, a.m - i0),
-               std::min(t.nr, nc - jp));
+      run_tile(t, kc, a.panel(ip) + p0 * t.mr, b.b + (jp / t.nr) * b.panel_stride, b.ldb, c + i0 * ldc + j0 + jp, ldc,
+               std::min(t.mr, a.m - i0), std::min(t.nr, nc - jp));
     }
+}
+
+// B read where it is (1x1 convolutions, plain matrices): whole panels in
+// place, the last partial panel packed; split C over rows and columns.
+void gemm_in_place(const PackedA& a, const BSource& b, const float* data, int64_t ld, int64_t n, float* c, int64_t ldc,
+                   ThreadPool* pool) {
+  const TileKernel& t = *a.tile;
+  const int64_t panels = ceil_div(a.m, t.mr), col_panels = ceil_div(n, t.nr);
+  const int64_t row_tasks = ceil_div(panels, kRowPanels);
+  const int64_t col_chunk = ceil_div(col_panels, ceil_div(kTasks, row_tasks)) * t.nr;
+  const int64_t col_tasks = ceil_div(n, col_chunk);
+  auto body = [&](int64_t lo, int64_t hi) {
+    thread_local std::vector<float> tail;
+    tail.resize(static_cast<size_t>(t.kc * t.nr));
+    for (int64_t task = lo; task < hi; ++task) {
+      const int64_t pr = task / col_tasks, j0 = (task % col_tasks) * col_chunk, nc = std::min(col_chunk, n - j0);
+      const int64_t panel0 = pr * kRowPanels, panel1 = std::min(panels, panel0 + kRowPanels), whole = nc / t.nr * t.nr;
+      for (int64_t p0 = 0; p0 < a.k; p0 += t.kc) {
+        const int64_t kc = std::min(t.kc, a.k - p0);
+        if (whole > 0) multiply_block(a, p0, kc, {data + p0 * ld + j0, t.nr, ld}, panel0, panel1, j0, whole, c, ldc);
+        if (whole < nc) {
+          b.pack(t.nr, p0, kc, j0 + whole, nc - whole, tail.data());
+          multiply_block(a, p0, kc, packed_panels(tail.data(), kc, t.nr), panel0, panel1, j0 + whole, nc - whole, c,
+                         ldc);
+        }
+      }
+    }
+  };
+  if (pool) pool->parallel_for(row_tasks * col_tasks, std::min(a.m, kRowPanels * t.mr) * col_chunk * a.k, body);
+  else body(0, row_tasks * col_tasks);
 }
 
 // Large B: each task packs its own column block, K block by K block, and
@@ -54,7 +90,7 @@ void gemm_column_blocks(const PackedA& a, const BSource& b, int64_t n, float* c,
       for (int64_t p0 = 0; p0 < a.k; p0 += t.kc) {
         const int64_t kc = std::min(t.kc, a.k - p0);
         b.pack(t.nr, p0, kc, j0, nc, packed.data());
-        multiply_block(a, p0, kc, packed.data(), 0, panels, j0, nc, c, ldc);
+        multiply_block(a, p0, kc, packed_panels(packed.data(), kc, t.nr), 0, panels, j0, nc, c, ldc);
       }
     }
   };
@@ -84,8 +120,8 @@ void gemm_whole_b(const PackedA& a, const BSource& b, int64_t n, float* c, int64
       const int64_t pr = task / col_tasks, j0 = (task % col_tasks) * col_chunk, nc = std::min(col_chunk, n - j0);
       for (int64_t kb = 0; kb < kblocks; ++kb) {
         const int64_t p0 = kb * t.kc, kc = std::min(t.kc, a.k - p0);
-        multiply_block(a, p0, kc, packed + kb * t.kc * col_panels * t.nr + j0 * kc, pr * kRowPanels,
-                       std::min(panels, (pr + 1) * kRowPanels), j0, nc, c, ldc);
+        const BPanels panels_b = packed_panels(packed + kb * t.kc * col_panels * t.nr + j0 * kc, kc, t.nr);
+        multiply_block(a, p0, kc, panels_b, pr * kRowPanels, std::min(panels, (pr + 1) * kRowPanels), j0, nc, c, ldc);
       }
     }
   };
@@ -136,7 +172,9 @@ PackedA pack_a(const float* a, int64_t m, int64_t k, int64_t lda, bool trans, Is
 
 void gemm_packed(const PackedA& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
   if (a.m <= 0 || n <= 0 || a.k <= 0) return;
-  if (a.k * n <= kWholeB) gemm_whole_b(a, b, n, c, ldc, pool);
+  int64_t ld = 0;
+  if (const float* data = b.in_place(ld)) gemm_in_place(a, b, data, ld, n, c, ldc, pool);
+  else if (a.k * n <= kWholeB) gemm_whole_b(a, b, n, c, ldc, pool);
   else gemm_column_blocks(a, b, n, c, ldc, pool);
 }
 

@@ -31,6 +31,11 @@ Isa gemm_isa();
 struct BSource {
   virtual ~BSource() = default;
   virtual void pack(int64_t nr, int64_t p0, int64_t kc, int64_t j0, int64_t nc, float* dst) const = 0;
+  // Row-major B that the tiles can read where it is (whole panels only): its data and row length.
+  virtual const float* in_place(int64_t& ld) const {
+    ld = 0;
+    return nullptr;
+  }
 };
 
 // A row-major matrix.
@@ -40,6 +45,10 @@ struct BMatrix final : BSource {
   bool trans = false;  // element (p, j) at data[j*ld + p]
   BMatrix(const float* d, int64_t l, bool t) : data(d), ld(l), trans(t) {}
   void pack(int64_t nr, int64_t p0, int64_t kc, int64_t j0, int64_t nc, float* dst) const override;
+  const float* in_place(int64_t& l) const override {
+    l = ld;
+    return trans ? nullptr : data;
+  }
 };
 
 // pool == nullptr runs on the calling thread.

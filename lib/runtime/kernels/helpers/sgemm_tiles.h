@@ -1,7 +1,8 @@
 #pragma once
 // Register-tile micro-kernels of the fp32 gemm, one per instruction set:
 //   C[mr x nr] (ldc) = fma chain over p < kc of A[r][p] * B[p][c], starting from C,
-// with A packed as kc steps of mr values and B as kc steps of nr values.
+// with A packed as kc steps of mr values and B as kc rows of nr values, ldb apart
+// (nr for a packed panel, the row length when B is read in place).
 // Every element is one fused multiply-add per k, in k order, so all paths
 // (and every blocking of K) give bit-identical results; only the tile shape
 // and the vector width differ.
@@ -11,7 +12,7 @@
 
 namespace rknnc::runtime::kernels {
 
-using TileFn = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc);
+using TileFn = void (*)(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc);
 
 struct TileKernel {
   Isa isa;
@@ -24,8 +25,8 @@ struct TileKernel {
 const TileKernel& tile_kernel(Isa isa);
 
 // Per-ISA definitions (sgemm_tiles_<isa>.cpp).
-void tile_generic(int64_t kc, const float* a, const float* b, float* c, int64_t ldc);
-void tile_avx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc);
-void tile_avx512(int64_t kc, const float* a, const float* b, float* c, int64_t ldc);
+void tile_generic(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc);
+void tile_avx2(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc);
+void tile_avx512(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc);
 
 }  // namespace rknnc::runtime::kernels
