@@ -9,7 +9,7 @@ namespace {
 constexpr int64_t kTasks = 8;               // split the work at least this finely (two cores, uneven loads)
 constexpr int64_t kMaxColumnBlock = 256;     // columns of C per task when B is packed per task
 constexpr int64_t kRowPanels = 8;            // A panels per task when the whole B is packed first
-constexpr int64_t kWholeB = int64_t{1} << 20;  // pack all of B first when it has at most this many floats
+constexpr int64_t kWholeB = 1 << 20;             // pack all of B first when it has at most this many floats
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
