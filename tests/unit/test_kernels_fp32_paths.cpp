@@ -13,19 +13,13 @@
 #include "runtime/kernels/helpers/depthwise_f32.h"
 #include "runtime/kernels/helpers/gemm.h"
 #include "runtime/kernels/helpers/im2col_panels.h"
+#include "random_floats.h"
 
 using namespace rknnc;
 using runtime::Isa;
 using runtime::kernels::GemmArgs;
 
 namespace {
-
-std::vector<float> fp32_uniform(size_t n, std::mt19937& rng) {
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (auto& x : v) x = dist(rng);
-  return v;
-}
 
 // The instruction sets this CPU runs (capped by RKNNC_ISA).
 std::vector<Isa> usable_fp32_isas() {
@@ -161,8 +155,8 @@ TEST_CASE("packed sgemm equals one fma chain per element on every ISA and thread
     const int flags = static_cast<int>(rng() % 8);
     const bool ta = flags & 1, tb = flags & 2, acc = flags & 4;
     CAPTURE(m, n, k, ta, tb, acc);
-    const auto a = fp32_uniform(static_cast<size_t>(m * k), rng), b = fp32_uniform(static_cast<size_t>(k * n), rng);
-    const auto c0 = fp32_uniform(static_cast<size_t>(m * n), rng);
+    const auto a = random_floats(static_cast<size_t>(m * k), rng), b = random_floats(static_cast<size_t>(k * n), rng);
+    const auto c0 = random_floats(static_cast<size_t>(m * n), rng);
     GemmArgs g;
     g.m = m, g.n = n, g.k = k, g.accumulate = acc;
     g.a = a.data(), g.lda = ta ? m : k, g.trans_a = ta;
@@ -193,10 +187,10 @@ TEST_CASE("fp32 Conv on random shapes equals the fma-chain direct conv on every 
     // the last: an im2col matrix over a million floats, packed per column block
     const Fp32ConvCase t = iter < 60 ? random_fp32_conv(rng) : Fp32ConvCase{16, 90, 120, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true};
     CAPTURE(iter, t.c, t.h, t.w, t.m, t.kh, t.kw, t.group, t.sh, t.sw, t.dh, t.dw, t.pt, t.pl, t.pb, t.pr, t.bias);
-    ir::Tensor x = ir::Tensor::from<float>({1, t.c, t.h, t.w}, fp32_uniform(static_cast<size_t>(t.c * t.h * t.w), rng));
+    ir::Tensor x = ir::Tensor::from<float>({1, t.c, t.h, t.w}, random_floats(static_cast<size_t>(t.c * t.h * t.w), rng));
     ir::Tensor w = ir::Tensor::from<float>({t.m, t.c / t.group, t.kh, t.kw},
-                                           fp32_uniform(static_cast<size_t>(t.m * t.c / t.group * t.kh * t.kw), rng));
-    ir::Tensor b = ir::Tensor::from<float>({t.m}, fp32_uniform(static_cast<size_t>(t.m), rng));
+                                           random_floats(static_cast<size_t>(t.m * t.c / t.group * t.kh * t.kw), rng));
+    ir::Tensor b = ir::Tensor::from<float>({t.m}, random_floats(static_cast<size_t>(t.m), rng));
     const float* pb = t.bias ? b.data<float>() : nullptr;
     const auto want = fp32_fma_chain_conv(t, x.data<float>(), w.data<float>(), pb);
     const ir::Node node = fp32_conv_node(t);
@@ -222,9 +216,9 @@ TEST_CASE("fp32 Gemm with constant weights equals the fma chain for every transp
       const bool ta = flags & 1, tb = flags & 2;
       const int64_t n = 37, k = 70;
       ir::Tensor a = ir::Tensor::from<float>(ta ? ir::Shape{k, m} : ir::Shape{m, k},
-                                             fp32_uniform(static_cast<size_t>(m * k), rng));
+                                             random_floats(static_cast<size_t>(m * k), rng));
       ir::Tensor b = ir::Tensor::from<float>(tb ? ir::Shape{n, k} : ir::Shape{k, n},
-                                             fp32_uniform(static_cast<size_t>(k * n), rng));
+                                             random_floats(static_cast<size_t>(k * n), rng));
       ir::Node node;
       node.name = "gemm";
       node.op_type = "Gemm";
