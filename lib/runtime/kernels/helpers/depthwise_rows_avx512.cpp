@@ -13,7 +13,8 @@ __attribute__((target("avx512f,fma"))) void row_fma_avx512(float* d, const float
       _mm512_storeu_ps(d + i, _mm512_fmadd_ps(w, _mm512_loadu_ps(s + i), _mm512_loadu_ps(d + i)));
     if (i < n) {
       const __mmask16 m = static_cast<__mmask16>((1u << (n - i)) - 1);
-      _mm512_mask_storeu_ps(d + i, m, _mm512_fmadd_ps(w, _mm512_maskz_loadu_ps(m, s + i), _mm512_maskz_loadu_ps(m, d + i)));
+      const __m512 x = _mm512_maskz_loadu_ps(m, s + i);
+      _mm512_mask_storeu_ps(d + i, m, _mm512_fmadd_ps(w, x, _mm512_maskz_loadu_ps(m, d + i)));
     }
     return;
   }

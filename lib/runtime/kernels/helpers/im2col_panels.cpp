@@ -16,11 +16,12 @@ struct ColumnRun {
 void column_runs(const Window& w, int64_t nr, int64_t j0, int64_t nc, std::vector<ColumnRun>& runs) {
   runs.clear();
   const int64_t ow_n = w.out[2];
-  int64_t o = j0, ow = j0 % ow_n, orow = j0 / ow_n;
+  int64_t ow = j0 % ow_n, orow = j0 / ow_n;
   for (int64_t jj = 0; jj < nc;) {
     const int64_t len = std::min({nc - jj, ow_n - ow, nr - jj % nr});
-    runs.push_back({jj / nr, jj % nr, len, ow, window_start(w, 0, orow / w.out[1]), window_start(w, 1, orow % w.out[1])});
-    jj += len, o += len, ow += len;
+    const int64_t od = orow / w.out[1], oh = orow % w.out[1];
+    runs.push_back({jj / nr, jj % nr, len, ow, window_start(w, 0, od), window_start(w, 1, oh)});
+    jj += len, ow += len;
     if (ow == ow_n) ow = 0, ++orow;
   }
 }

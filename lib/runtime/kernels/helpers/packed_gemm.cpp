@@ -21,9 +21,10 @@ void run_tile(const TileKernel& t, int64_t kc, const float* a, const float* b, i
     return;
   }
   float tmp[16 * 32] = {};
-  for (int64_t r = 0; r < rows; ++r) std::memcpy(tmp + r * t.nr, c + r * ldc, sizeof(float) * static_cast<size_t>(cols));
+  const auto bytes = sizeof(float) * static_cast<size_t>(cols);
+  for (int64_t r = 0; r < rows; ++r) std::memcpy(tmp + r * t.nr, c + r * ldc, bytes);
   t.fn(kc, a, b, ldb, tmp, t.nr);
-  for (int64_t r = 0; r < rows; ++r) std::memcpy(c + r * ldc, tmp + r * t.nr, sizeof(float) * static_cast<size_t>(cols));
+  for (int64_t r = 0; r < rows; ++r) std::memcpy(c + r * ldc, tmp + r * t.nr, bytes);
 }
 
 // C[panels [panel0, panel1), columns [j0, j0+nc)] += A · B for one K block;
