@@ -20,7 +20,7 @@ void run_tile(const TileKernel& t, int64_t kc, const float* a, const float* b, i
     t.fn(kc, a, b, ldb, c, ldc);
     return;
   }
-  float tmp[16 * 32] = {};
+  float tmp[16 * 64] = {};
   const auto bytes = sizeof(float) * static_cast<size_t>(cols);
   for (int64_t r = 0; r < rows; ++r) std::memcpy(tmp + r * t.nr, c + r * ldc, bytes);
   t.fn(kc, a, b, ldb, tmp, t.nr);
@@ -81,7 +81,7 @@ void gemm_in_place(const PackedA& a, const BSource& b, const float* data, int64_
 void gemm_column_blocks(const PackedA& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
   const TileKernel& t = *a.tile;
   const int64_t panels = ceil_div(a.m, t.mr);
-  const int64_t block = std::clamp(ceil_div(ceil_div(n, kTasks), t.nr) * t.nr, t.nr, kMaxColumnBlock);
+  const int64_t block = std::clamp(ceil_div(ceil_div(n, kTasks), t.nr) * t.nr, t.nr, kMaxColumnBlock / t.nr * t.nr);
   const int64_t tasks = ceil_div(n, block);
   auto body = [&](int64_t lo, int64_t hi) {
     thread_local std::vector<float> packed;

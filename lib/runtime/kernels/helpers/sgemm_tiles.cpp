@@ -5,7 +5,7 @@ namespace rknnc::runtime::kernels {
 const TileKernel& tile_kernel(Isa isa) {
   static const TileKernel generic{Isa::Generic, 4, 8, 256, tile_generic};
   static const TileKernel avx2{Isa::Avx2, 6, 16, 256, tile_avx2};
-  static const TileKernel avx512{Isa::Avx512, 8, 32, 128, tile_avx512};
+  static const TileKernel avx512{Isa::Avx512, 8, 48, 192, tile_avx512};
   switch (isa) {
     case Isa::Avx512: return avx512;
     case Isa::Avx2: return avx2;
