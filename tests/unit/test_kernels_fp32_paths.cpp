@@ -183,9 +183,15 @@ TEST_CASE("fp32 Conv on random shapes equals the fma-chain direct conv on every 
           "[kernels][fp32]") {
   std::mt19937 rng(23);
   runtime::ThreadPool one(1), two(2);
-  for (int iter = 0; iter < 61; ++iter) {
-    // the last: an im2col matrix over a million floats, packed per column block
-    const Fp32ConvCase t = iter < 60 ? random_fp32_conv(rng) : Fp32ConvCase{16, 90, 120, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true};
+  const Fp32ConvCase fixed[] = {
+      {16, 90, 120, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true},  // im2col over a million floats: column blocks
+      {17, 20, 37, 17, 3, 3, 17, 1, 1, 1, 1, 1, 1, 1, 1, true},  // depthwise 3x3: three taps per pass
+      {9, 23, 41, 9, 3, 3, 9, 1, 1, 2, 2, 2, 0, 1, 2, false},    // ... dilated, uneven padding
+      {5, 8, 4, 5, 3, 3, 5, 1, 1, 1, 2, 0, 3, 0, 3, true},       // ... no output inside all three taps
+  };
+  const int random_cases = 60, cases = random_cases + static_cast<int>(std::size(fixed));
+  for (int iter = 0; iter < cases; ++iter) {
+    const Fp32ConvCase t = iter < random_cases ? random_fp32_conv(rng) : fixed[iter - random_cases];
     CAPTURE(iter, t.c, t.h, t.w, t.m, t.kh, t.kw, t.group, t.sh, t.sw, t.dh, t.dw, t.pt, t.pl, t.pb, t.pr, t.bias);
     ir::Tensor x = ir::Tensor::from<float>({1, t.c, t.h, t.w}, random_floats(static_cast<size_t>(t.c * t.h * t.w), rng));
     ir::Tensor w = ir::Tensor::from<float>({t.m, t.c / t.group, t.kh, t.kw},

@@ -19,5 +19,11 @@ using RowFmaFn = void (*)(float* d, const float* s, int64_t stride, float wk, in
 void row_fma_generic(float* d, const float* s, int64_t stride, float wk, int64_t n);
 void row_fma_avx2(float* d, const float* s, int64_t stride, float wk, int64_t n);
 void row_fma_avx512(float* d, const float* s, int64_t stride, float wk, int64_t n);
+// Three taps of one kernel row at once (d loaded and stored once), same order:
+// d[i] = fma(w[2], s[i*stride + 2*dil], fma(w[1], s[i*stride + dil], fma(w[0], s[i*stride], d[i]))).
+using RowFma3Fn = void (*)(float* d, const float* s, int64_t stride, int64_t dil, const float* w, int64_t n);
+void row_fma3_generic(float* d, const float* s, int64_t stride, int64_t dil, const float* w, int64_t n);
+void row_fma3_avx2(float* d, const float* s, int64_t stride, int64_t dil, const float* w, int64_t n);
+void row_fma3_avx512(float* d, const float* s, int64_t stride, int64_t dil, const float* w, int64_t n);
 
 }  // namespace rknnc::runtime::kernels

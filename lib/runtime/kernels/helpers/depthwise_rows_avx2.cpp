@@ -20,4 +20,21 @@ __attribute__((target("avx2,fma"))) void row_fma_avx2(float* d, const float* s, 
   for (; i < n; ++i) d[i] = __builtin_fmaf(wk, s[i * stride], d[i]);
 }
 
+__attribute__((target("avx2,fma"))) void row_fma3_avx2(float* d, const float* s, int64_t stride, int64_t dil,
+                                                       const float* w, int64_t n) {
+  int64_t i = 0;
+  if (stride == 1) {
+    const __m256 w0 = _mm256_set1_ps(w[0]), w1 = _mm256_set1_ps(w[1]), w2 = _mm256_set1_ps(w[2]);
+    for (; i + 8 <= n; i += 8) {
+      __m256 acc = _mm256_fmadd_ps(w0, _mm256_loadu_ps(s + i), _mm256_loadu_ps(d + i));
+      acc = _mm256_fmadd_ps(w1, _mm256_loadu_ps(s + i + dil), acc);
+      _mm256_storeu_ps(d + i, _mm256_fmadd_ps(w2, _mm256_loadu_ps(s + i + 2 * dil), acc));
+    }
+  }
+  for (; i < n; ++i) {
+    const float* x = s + i * stride;
+    d[i] = __builtin_fmaf(w[2], x[2 * dil], __builtin_fmaf(w[1], x[dil], __builtin_fmaf(w[0], x[0], d[i])));
+  }
+}
+
 }  // namespace rknnc::runtime::kernels
