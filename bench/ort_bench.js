@@ -1,13 +1,14 @@
 'use strict';
 // Peer timing for bench/run.sh: onnxruntime-node (CPU, default graph
-// optimisations, as many intra-op threads as rknnc uses) on the same inputs.
+// optimisations, BENCH_THREADS intra-op threads (default: every core), as
+// rknnc with RKNNC_THREADS) on the same inputs.
 //   node ort_bench.js MODEL.onnx REPEAT IN1.npy [IN2.npy ...]  → "mean_ms min_ms"
 const path = require('path');
 const ort = require(path.join(__dirname, '..', 'tests', 'ort', 'node_modules', 'onnxruntime-node'));
 const { readNpy } = require(path.join(__dirname, '..', 'tests', 'ort', 'npy'));
 
 async function main([model, repeat, ...inputs]) {
-  const threads = require('os').cpus().length;
+  const threads = Number(process.env.BENCH_THREADS) || require('os').cpus().length;
   const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], intraOpNumThreads: threads });
   const feeds = {};
   session.inputNames.forEach((name, i) => {

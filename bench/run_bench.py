@@ -1,9 +1,17 @@
 #!/usr/bin/env python3
-"""Benchmarks (not tests): for every sample config, conversion wall time and
-CPU inference latency of `rknnc run` on the converted .rknn against
-onnxruntime-node on the source .onnx, measured in the same run; prints ratios.
+"""Benchmarks (not tests), measured in one run against onnxruntime-node:
+
+  1. for every sample config: conversion wall time and CPU latency of
+     `rknnc run` on the converted .rknn vs onnxruntime-node on the source .onnx;
+  2. the three generated graphs of bench/models/make_cost_models.py
+     (mobilenetv2 224, resnet50-v2 224, yolov5s 640, generated into
+     build/cost_models as `make bench-cost` does): fp32 `rknnc run` of the
+     .onnx vs onnxruntime-node, both at BENCH_THREADS threads (default 2).
 
     bench/run.sh [path/to/rknnc]   (or: make bench)
+
+Each table is a list of row dicts printed by print_table(); a new measurement
+is a new column (a key plus a format) or a new row.
 """
 import glob
 import json
@@ -18,6 +26,9 @@ import numpy as np
 SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 BIN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(SRC, "build", "rknnc")
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+GENERATED = ["mobilenetv2-12", "resnet50-v2-7", "yolov5s_relu"]
+sys.path.insert(0, os.path.join(SRC, "bench"))
 
 
 def best_of(n, fn):
@@ -29,43 +40,93 @@ def best_of(n, fn):
     return min(times)
 
 
-def main():
+def print_table(title, columns, rows, note=""):
+    """columns: (key, header, format) triples; a row without a key prints '-'."""
+    print(f"\n{title}")
+    cells = [[h for _, h, _ in columns]]
+    for row in rows:
+        cells.append([fmt.format(row[k]) if row.get(k) is not None else "-" for k, _, fmt in columns])
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    for r in cells:
+        print("  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r)))
+    if note:
+        print(note)
+
+
+def rknnc_run_ms(model, inputs, out, extra=()):
+    """Mean latency that `rknnc run --repeat` prints on stderr."""
+    args = [BIN, "run", model, "-o", out, "--repeat", str(REPEAT), *extra]
+    for path in inputs:
+        args += ["--input", path]
+    env = dict(os.environ, RKNNC_THREADS=str(THREADS))
+    err = subprocess.run(args, check=True, capture_output=True, text=True, env=env).stderr
+    return float(err.split("mean ")[1].split(" ms")[0])
+
+
+def ort_ms(model, inputs):
+    out = subprocess.run(["node", os.path.join(SRC, "bench", "ort_bench.js"), model, str(REPEAT), *inputs],
+                         check=True, capture_output=True, text=True, env=dict(os.environ, BENCH_THREADS=str(THREADS)))
+    return float(out.stdout.split()[0])
+
+
+def sample_rows(tmp):
     rows = []
+    for cfg in sorted(glob.glob(os.path.join(SRC, "configs", "*.yml"))):
+        name = os.path.splitext(os.path.basename(cfg))[0]
+        out = os.path.join(tmp, name)
+        convert = lambda: subprocess.run([BIN, "-t", "rk3588", "-i", cfg, "-o", out], check=True, capture_output=True)
+        convert_s = best_of(3, convert)
+        rknn = glob.glob(os.path.join(out, "*.rknn"))[0]
+        info = json.loads(subprocess.run([BIN, "inspect", "--json", rknn], check=True, capture_output=True, text=True).stdout)
+        source = os.path.join(os.path.dirname(cfg), info["config"]["model_file_path"])
+        rng = np.random.default_rng(0)
+        raw, norm = [], []
+        for i, inp in enumerate(info["inputs"]):
+            x = rng.uniform(0, 255, inp["shape"]).astype(np.float32)
+            pre = info["preprocess"][i] if i < len(info["preprocess"]) else {}
+            shape = [1] * len(inp["shape"])
+            shape[1] = -1
+            mean = np.array(pre.get("mean") or [0.0], np.float32).reshape(shape)
+            std = np.array(pre.get("std") or [1.0], np.float32).reshape(shape)
+            raw.append(os.path.join(tmp, f"{name}_raw{i}.npy"))
+            norm.append(os.path.join(tmp, f"{name}_norm{i}.npy"))
+            np.save(raw[-1], x)
+            np.save(norm[-1], ((x - mean) / std).astype(np.float32))
+        ours = rknnc_run_ms(rknn, raw, os.path.join(tmp, name + "_run"))
+        peer = ort_ms(source, norm)
+        rows.append({"model": name, "convert_ms": convert_s * 1e3, "ours_ms": ours, "ort_ms": peer,
+                     "ratio": peer / ours})
+    return rows
+
+
+def generated_rows(tmp):
+    from cost_model import ensure_models  # the cost-model test's generator and cache
+    models = os.path.join(SRC, "build", "cost_models")
+    ensure_models(models, single_core=True)
+    rows = []
+    for name in GENERATED:
+        onnx = os.path.join(models, name + ".onnx")
+        image = os.path.join(models, name + ".npy")
+        ours = rknnc_run_ms(onnx, [image], os.path.join(tmp, name + "_fp32"))
+        peer = ort_ms(onnx, [image])
+        rows.append({"model": name, "fp32_ms": ours, "ort_fp32_ms": peer, "fp32_ratio": peer / ours})
+    return rows
+
+
+def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for cfg in sorted(glob.glob(os.path.join(SRC, "configs", "*.yml"))):
-            name = os.path.splitext(os.path.basename(cfg))[0]
-            out = os.path.join(tmp, name)
-            convert = lambda: subprocess.run([BIN, "-t", "rk3588", "-i", cfg, "-o", out], check=True, capture_output=True)
-            convert_s = best_of(3, convert)
-            rknn = glob.glob(os.path.join(out, "*.rknn"))[0]
-            info = json.loads(subprocess.run([BIN, "inspect", "--json", rknn], check=True, capture_output=True, text=True).stdout)
-            source = os.path.join(os.path.dirname(cfg), info["config"]["model_file_path"])
-            rng = np.random.default_rng(0)
-            raw, norm = [], []
-            for i, inp in enumerate(info["inputs"]):
-                x = rng.uniform(0, 255, inp["shape"]).astype(np.float32)
-                pre = info["preprocess"][i] if i < len(info["preprocess"]) else {}
-                shape = [1] * len(inp["shape"])
-                shape[1] = -1
-                mean = np.array(pre.get("mean") or [0.0], np.float32).reshape(shape)
-                std = np.array(pre.get("std") or [1.0], np.float32).reshape(shape)
-                raw.append(os.path.join(tmp, f"{name}_raw{i}.npy"))
-                norm.append(os.path.join(tmp, f"{name}_norm{i}.npy"))
-                np.save(raw[-1], x)
-                np.save(norm[-1], ((x - mean) / std).astype(np.float32))
-            args = [BIN, "run", rknn, "-o", os.path.join(tmp, name + "_run"), "--repeat", str(REPEAT)]
-            for r in raw:
-                args += ["--input", r]
-            err = subprocess.run(args, check=True, capture_output=True, text=True).stderr
-            ours = float(err.split("mean ")[1].split(" ms")[0])
-            peer = subprocess.run(["node", os.path.join(SRC, "bench", "ort_bench.js"), source, str(REPEAT)] + norm,
-                                  check=True, capture_output=True, text=True).stdout.split()
-            rows.append((name, convert_s * 1e3, ours, float(peer[0])))
-    print(f"{'model':<20} {'convert ms':>11} {'rknnc run ms':>13} {'onnxruntime ms':>15} {'ort/rknnc':>10}")
-    for name, conv, ours, peer in rows:
-        print(f"{name:<20} {conv:>11.1f} {ours:>13.3f} {peer:>15.3f} {peer / ours:>10.2f}x")
-    print(f"(latency: mean of {REPEAT} runs after load; onnxruntime-node with default graph optimisations and "
-          f"{os.cpu_count()} threads runs the full source model, incl. any tail that the config cuts off)")
+        samples = sample_rows(tmp)
+        generated = generated_rows(tmp)
+    print_table("Sample configs (rk3588 .rknn on the CPU simulator)",
+                [("model", "model", "{}"), ("convert_ms", "convert ms", "{:.1f}"), ("ours_ms", "rknnc run ms", "{:.3f}"),
+                 ("ort_ms", "onnxruntime ms", "{:.3f}"), ("ratio", "ort/rknnc", "{:.2f}x")], samples,
+                f"(latency: mean of {REPEAT} runs after load, {THREADS} threads each; onnxruntime-node with default "
+                "graph optimisations runs the full source model, incl. any tail that the config cuts off)")
+    print_table(f"Generated graphs, fp32 .onnx, {THREADS} threads",
+                [("model", "model", "{}"), ("fp32_ms", "rknnc fp32 ms", "{:.2f}"), ("ort_fp32_ms", "onnxruntime ms", "{:.2f}"),
+                 ("fp32_ratio", "ort/rknnc", "{:.2f}x")], generated,
+                f"(`rknnc run model.onnx --repeat {REPEAT}` vs bench/ort_bench.js; ratio >= 1 means rknnc is as fast "
+                "or faster)")
 
 
 if __name__ == "__main__":

@@ -8,19 +8,13 @@
 #include "runtime/executor.h"
 #include "runtime/kernels/helpers/broadcast.h"
 #include "runtime/kernels/helpers/gemm.h"
+#include "random_floats.h"
 #include "util/error.h"
 
 using namespace rknnc;
 using runtime::kernels::GemmArgs;
 
 namespace {
-
-std::vector<float> random_floats(size_t n, std::mt19937& rng) {
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (auto& x : v) x = dist(rng);
-  return v;
-}
 
 ir::Tensor random_tensor(ir::Shape shape, std::mt19937& rng) {
   auto n = static_cast<size_t>(ir::shape_numel(shape));

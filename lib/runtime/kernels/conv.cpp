@@ -1,54 +1,73 @@
+#include <algorithm>
 #include <vector>
 
-#include "runtime/kernels/helpers/conv_loops.h"
 #include "runtime/kernels/helpers/conv_shape.h"
-#include "runtime/kernels/helpers/gemm.h"
+#include "runtime/kernels/helpers/depthwise_f32.h"
 #include "runtime/kernels/helpers/fused_activation.h"
+#include "runtime/kernels/helpers/im2col_panels.h"
+#include "runtime/kernels/helpers/packed_gemm.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
 
+// The weights of each group as gemm panels, packed once per node.
+struct ConvWeights final : PreparedState {
+  std::vector<PackedA> groups;
+};
+
+std::unique_ptr<PreparedState> pack_conv_weights(const KernelContext& ctx) {
+  auto state = std::make_unique<ConvWeights>();
+  const ir::Tensor& w = ctx.in(1);
+  const int64_t group = ctx.attrs().get_int("group", 1);
+  if (w.dtype() != ir::DataType::Float32 || w.shape().empty() || group <= 0 || w.shape()[0] % group != 0 ||
+      w.shape()[0] == 0)
+    return state;  // conv_shape names what is wrong
+  const int64_t m = w.shape()[0], mg = m / group, per = ir::shape_numel(w.shape()) / m;
+  if (mg == 1 && w.shape().size() > 1 && w.shape()[1] == 1) return state;  // depthwise reads them as they are
+  for (int64_t g = 0; g < group; ++g)
+    state->groups.push_back(pack_a(w.data<float>() + g * mg * per, mg, per, per, false, gemm_isa()));
+  return state;
+}
+
 // Conv(X[N,C,spatial], W[M,C/group,k...], B[M]?): depthwise runs a direct
-// loop, everything else im2col + sgemm per image and group.
+// loop, everything else a gemm of the packed weights with the image's im2col
+// panels (or the image itself for 1x1 stride 1), starting from the bias.
 void conv_f32(KernelContext& ctx) {
   const ConvShape s = conv_shape(ctx, ir::DataType::Float32);
   const ir::Tensor* bias = ctx.opt(2);
   const Window& w = s.w;
-  const int64_t taps = w.kernel_size(), in = w.in_size(), out = w.out_size();
+  const int64_t in = w.in_size(), out = w.out_size();
   const float* px = ctx.in(0).data<float>();
-  const float* pw = ctx.in(1).data<float>();
   const float* pb = bias ? bias->data<float>() : nullptr;
   float* py = ctx.outputs[0].data<float>();
   if (s.depthwise()) {
-    ctx.pool.parallel_for(s.n * s.m, out * taps, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; ++i) {
-        const int64_t img = i / s.m, ch = i % s.m;
-        depthwise_conv(px + img * s.c * in, pw, pb, w, py + img * s.m * out, ch, ch + 1);
+    const float* pw = ctx.in(1).data<float>();
+    const Isa isa = gemm_isa();
+    ctx.pool.parallel_for(s.n * s.m, out * w.kernel_size(), [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e;) {  // runs of channels of one image
+        const int64_t img = i / s.m, ch = i % s.m, end = std::min(e - i, s.m - ch) + ch;
+        depthwise_conv_f32(px + img * s.c * in, pw, pb, w, py + img * s.m * out, ch, end, isa);
+        i += end - ch;
       }
     });
     return;
   }
-  const bool pointwise = s.pointwise();
-  std::vector<float> col(pointwise ? 0 : static_cast<size_t>(s.cg * taps * out));
+  if (s.mg == 0 || out == 0) return;
+  std::unique_ptr<PreparedState> local;
+  const auto& weights = ctx.prepared<ConvWeights>(pack_conv_weights, local);
   for (int64_t img = 0; img < s.n; ++img)
     for (int64_t g = 0; g < s.group; ++g) {
       const float* xg = px + (img * s.c + g * s.cg) * in;
-      if (!pointwise) im2col(xg, s.cg, w, col.data(), &ctx.pool);
       float* yg = py + (img * s.m + g * s.mg) * out;
-      GemmArgs a;
-      a.m = s.mg, a.n = out, a.k = s.cg * taps;
-      a.a = pw + g * s.mg * s.cg * taps, a.lda = s.cg * taps;
-      a.b = pointwise ? xg : col.data(), a.ldb = out;
-      a.c = yg, a.ldc = out;
-      if (pb) {
+      if (pb)
         for (int64_t o = 0; o < s.mg; ++o) std::fill_n(yg + o * out, out, pb[g * s.mg + o]);
-        a.accumulate = true;
-      }
-      sgemm(a, &ctx.pool);
+      const PackedA& a = weights.groups[static_cast<size_t>(g)];
+      if (s.pointwise()) gemm_packed(a, BMatrix(xg, out, false), out, yg, out, &ctx.pool);
+      else gemm_packed(a, Im2colPanels(xg, w), out, yg, out, &ctx.pool);
     }
 }
 
-RKNNC_KERNEL("Conv", ir::DataType::Float32, with_fused_activation<conv_f32>);
+RKNNC_PREPARED_KERNEL("Conv", ir::DataType::Float32, with_fused_activation<conv_f32>, pack_conv_weights, 0b10);
 
 }  // namespace
 }  // namespace rknnc::runtime::kernels

@@ -1,9 +1,27 @@
+#include <vector>
+
 #include "runtime/kernels/helpers/broadcast.h"
-#include "runtime/kernels/helpers/gemm.h"
 #include "runtime/kernels/helpers/fused_activation.h"
+#include "runtime/kernels/helpers/packed_gemm.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
+
+// B'^T [N, K] as gemm panels (B' = transB ? B^T : B), packed once when B is a
+// constant: the weights are the packed side and Y^T = B'^T · A'^T is computed.
+struct GemmWeights final : PreparedState {
+  PackedA bt;
+};
+
+std::unique_ptr<PreparedState> pack_gemm_weights(const KernelContext& ctx) {
+  auto state = std::make_unique<GemmWeights>();
+  const ir::Tensor& b = ctx.in(1);
+  if (b.dtype() != ir::DataType::Float32 || b.shape().size() != 2) return state;  // gemm_f32 names what is wrong
+  const bool tb = ctx.attrs().get_int("transB", 0) != 0;
+  const int64_t n = tb ? b.shape()[0] : b.shape()[1], k = tb ? b.shape()[1] : b.shape()[0];
+  state->bt = pack_a(b.data<float>(), n, k, b.shape()[1], !tb, gemm_isa());
+  return state;
+}
 
 // Gemm: Y = alpha * A' · B' + beta * C, A' = transA ? A^T : A, C broadcasts to [M,N].
 void gemm_f32(KernelContext& ctx) {
@@ -18,13 +36,18 @@ void gemm_f32(KernelContext& ctx) {
   const int64_t kb = tb ? b.shape()[1] : b.shape()[0], n = tb ? b.shape()[0] : b.shape()[1];
   if (k != kb) ctx.fail("inner dims differ: A {} and B {}", ir::shape_str(a.shape()), ir::shape_str(b.shape()));
   ir::Tensor& y = ctx.set_output(0, a.dtype(), {m, n});
-  GemmArgs g;
-  g.m = m, g.n = n, g.k = k;
-  g.a = a.data<float>(), g.lda = a.shape()[1], g.trans_a = ta;
-  g.b = b.data<float>(), g.ldb = b.shape()[1], g.trans_b = tb;
-  g.c = y.data<float>(), g.ldc = n;
-  sgemm(g, &ctx.pool);
   float* py = y.data<float>();
+  std::unique_ptr<PreparedState> local;
+  const auto& weights = ctx.prepared<GemmWeights>(pack_gemm_weights, local);
+  const BMatrix at(a.data<float>(), a.shape()[1], !ta);  // A'^T [K, M]
+  if (m == 1) {
+    gemm_packed(weights.bt, at, m, py, m, &ctx.pool);  // Y^T [N, 1] is Y
+  } else {
+    std::vector<float> yt(static_cast<size_t>(n * m), 0.0f);
+    gemm_packed(weights.bt, at, m, yt.data(), m, &ctx.pool);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) py[i * n + j] = yt[static_cast<size_t>(j * m + i)];
+  }
   if (alpha != 1.0f)
     for (int64_t i = 0; i < m * n; ++i) py[i] *= alpha;
   if (c && beta != 0.0f) {
@@ -38,7 +61,7 @@ void gemm_f32(KernelContext& ctx) {
   }
 }
 
-RKNNC_KERNEL("Gemm", ir::DataType::Float32, with_fused_activation<gemm_f32>);
+RKNNC_PREPARED_KERNEL("Gemm", ir::DataType::Float32, with_fused_activation<gemm_f32>, pack_gemm_weights, 0b10);
 
 }  // namespace
 }  // namespace rknnc::runtime::kernels

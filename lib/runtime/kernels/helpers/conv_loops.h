@@ -9,8 +9,9 @@
 namespace rknnc::runtime::kernels {
 
 // col[(c*K + k), o] = x[c, window tap k of output o] (0 in padding); K = w.kernel_size(), o < w.out_size().
-// Instantiated for float (fp32 conv), int16 (int8 conv, values minus zero point) and
-// int8 (raw int8 values; `pad` is then the input's zero point, the value of a padded tap).
+// Instantiated for int16 (int8 conv, values minus zero point) and int8 (raw
+// int8 values; `pad` is then the input's zero point, the value of a padded
+// tap); fp32 conv packs its panels straight from the image (im2col_panels.h).
 template <typename T>
 void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* pool, T pad = T{0});
 // The columns of output rows [r0, r1) only (a row: one (depth, height) pair of
@@ -23,7 +24,7 @@ void im2col_rows(const T* x, int64_t channels, const Window& w, int64_t r0, int6
 template <typename T>
 void col2im(const T* col, int64_t channels, const Window& w, T* img, ThreadPool* pool);
 // y[c] = sum_k x[c, tap k] * weight[c, k] (+ bias[c]) for channels [c0, c1).
-// Instantiated for <float, float> and <int16_t, int32_t> (exact integer sums).
+// Instantiated for <int16_t, int32_t> (exact integer sums); fp32 has depthwise_f32.h.
 template <typename TX, typename TAcc>
 void depthwise_conv(const TX* x, const TX* weight, const TAcc* bias, const Window& w, TAcc* y, int64_t c0,
                     int64_t c1);

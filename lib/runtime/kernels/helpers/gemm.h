@@ -1,11 +1,11 @@
 #pragma once
-// Single-precision matrix multiply used by Conv (im2col), ConvTranspose,
-// Gemm and MatMul: C[M,N] (+)= A[M,K] · B[K,N], all row-major with leading
-// dimensions. Cache-blocked with packed panels and a 4x8 register tile;
-// parallel over output tiles when a pool is given.
+// Single-precision matrix multiply used by Gemm and MatMul (and by Conv /
+// ConvTranspose when their weights are not constants): C[M,N] (+)= A[M,K] · B[K,N],
+// all row-major with leading dimensions. Packs A and runs packed_gemm.h, so
+// results are per-element fma chains in k order whatever the threads or ISA.
 #include <cstdint>
 
-#include "runtime/thread_pool.h"
+#include "runtime/kernels/helpers/packed_gemm.h"
 
 namespace rknnc::runtime::kernels {
 
@@ -23,7 +23,7 @@ struct GemmArgs {
 };
 
 // pool == nullptr runs on the calling thread (callers already inside a parallel_for).
-void sgemm(const GemmArgs& g, ThreadPool* pool);
+void sgemm(const GemmArgs& g, ThreadPool* pool, Isa isa = gemm_isa());
 
 // Plain triple loop, the oracle the unit tests compare sgemm with.
 void sgemm_reference(const GemmArgs& g);

@@ -1,0 +1,182 @@
+#include "runtime/kernels/helpers/packed_gemm.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace rknnc::runtime::kernels {
+namespace {
+
+constexpr int64_t kTasks = 8;               // split the work at least this finely (two cores, uneven loads)
+constexpr int64_t kMaxColumnBlock = 256;     // columns of C per task when B is packed per task
+constexpr int64_t kRowPanels = 8;            // A panels per task when the whole B is packed first
+constexpr int64_t kWholeB = 1 << 20;             // pack all of B first when it has at most this many floats
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// One tile; partial tiles go through a zero-padded copy of their part of C.
+void run_tile(const TileKernel& t, int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc,
+              int64_t rows, int64_t cols) {
+  if (rows == t.mr && cols == t.nr) {
+    t.fn(kc, a, b, ldb, c, ldc);
+    return;
+  }
+  float tmp[16 * 64] = {};
+  const auto bytes = sizeof(float) * static_cast<size_t>(cols);
+  for (int64_t r = 0; r < rows; ++r) std::memcpy(tmp + r * t.nr, c + r * ldc, bytes);
+  t.fn(kc, a, b, ldb, tmp, t.nr);
+  for (int64_t r = 0; r < rows; ++r) std::memcpy(c + r * ldc, tmp + r * t.nr, bytes);
+}
+
+// C[panels [panel0, panel1), columns [j0, j0+nc)] += A · B for one K block;
+// B's panel i (kc x nr, rows ldb apart) for these columns starts at b + i * panel_stride.
+struct BPanels {
+  const float* b;
+  int64_t panel_stride, ldb;
+};
+BPanels packed_panels(const float* packed, int64_t kc, int64_t nr) { return {packed, kc * nr, nr}; }
+
+void multiply_block(const PackedA& a, int64_t p0, int64_t kc, BPanels b, int64_t panel0, int64_t panel1, int64_t j0,
+                    int64_t nc, float* c, int64_t ldc) {
+  const TileKernel& t = *a.tile;
+  for (int64_t jp = 0; jp < nc; jp += t.nr)
+    for (int64_t ip = panel0; ip < panel1; ++ip) {
+      const int64_t i0 = ip * t.mr;
+      run_tile(t, kc, a.panel(ip) + p0 * t.mr, b.b + (jp / t.nr) * b.panel_stride, b.ldb, c + i0 * ldc + j0 + jp, ldc,
+               std::min(t.mr, a.m - i0), std::min(t.nr, nc - jp));
+    }
+}
+
+// B read where it is (1x1 convolutions, plain matrices): whole panels in
+// place, the last partial panel packed; split C over rows and columns.
+void gemm_in_place(const PackedA& a, const BSource& b, const float* data, int64_t ld, int64_t n, float* c, int64_t ldc,
+                   ThreadPool* pool) {
+  const TileKernel& t = *a.tile;
+  const int64_t panels = ceil_div(a.m, t.mr), col_panels = ceil_div(n, t.nr);
+  const int64_t row_tasks = ceil_div(panels, kRowPanels);
+  const int64_t col_chunk = ceil_div(col_panels, ceil_div(kTasks, row_tasks)) * t.nr;
+  const int64_t col_tasks = ceil_div(n, col_chunk);
+  auto body = [&](int64_t lo, int64_t hi) {
+    thread_local std::vector<float> tail;
+    tail.resize(static_cast<size_t>(t.kc * t.nr));
+    for (int64_t task = lo; task < hi; ++task) {
+      const int64_t pr = task / col_tasks, j0 = (task % col_tasks) * col_chunk, nc = std::min(col_chunk, n - j0);
+      const int64_t panel0 = pr * kRowPanels, panel1 = std::min(panels, panel0 + kRowPanels), whole = nc / t.nr * t.nr;
+      for (int64_t p0 = 0; p0 < a.k; p0 += t.kc) {
+        const int64_t kc = std::min(t.kc, a.k - p0);
+        if (whole > 0) multiply_block(a, p0, kc, {data + p0 * ld + j0, t.nr, ld}, panel0, panel1, j0, whole, c, ldc);
+        if (whole < nc) {
+          b.pack(t.nr, p0, kc, j0 + whole, nc - whole, tail.data());
+          multiply_block(a, p0, kc, packed_panels(tail.data(), kc, t.nr), panel0, panel1, j0 + whole, nc - whole, c,
+                         ldc);
+        }
+      }
+    }
+  };
+  if (pool) pool->parallel_for(row_tasks * col_tasks, std::min(a.m, kRowPanels * t.mr) * col_chunk * a.k, body);
+  else body(0, row_tasks * col_tasks);
+}
+
+// Large B: each task packs its own column block, K block by K block, and
+// multiplies it with every row of A (B is packed exactly once).
+void gemm_column_blocks(const PackedA& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
+  const TileKernel& t = *a.tile;
+  const int64_t panels = ceil_div(a.m, t.mr);
+  const int64_t block = std::clamp(ceil_div(ceil_div(n, kTasks), t.nr) * t.nr, t.nr, kMaxColumnBlock / t.nr * t.nr);
+  const int64_t tasks = ceil_div(n, block);
+  auto body = [&](int64_t lo, int64_t hi) {
+    thread_local std::vector<float> packed;
+    packed.resize(static_cast<size_t>(t.kc * block));
+    for (int64_t task = lo; task < hi; ++task) {
+      const int64_t j0 = task * block, nc = std::min(block, n - j0);
+      for (int64_t p0 = 0; p0 < a.k; p0 += t.kc) {
+        const int64_t kc = std::min(t.kc, a.k - p0);
+        b.pack(t.nr, p0, kc, j0, nc, packed.data());
+        multiply_block(a, p0, kc, packed_panels(packed.data(), kc, t.nr), 0, panels, j0, nc, c, ldc);
+      }
+    }
+  };
+  if (pool) pool->parallel_for(tasks, a.m * block * a.k, body);
+  else body(0, tasks);
+}
+
+// Small B (late layers: few columns, long K): pack all of it once, in
+// parallel, then split C over rows and columns.
+void gemm_whole_b(const PackedA& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
+  const TileKernel& t = *a.tile;
+  const int64_t panels = ceil_div(a.m, t.mr), col_panels = ceil_div(n, t.nr), kblocks = ceil_div(a.k, t.kc);
+  thread_local std::vector<float> whole;  // K block kb at kb * kc * col_panels * nr, panels inside
+  whole.resize(static_cast<size_t>(kblocks * t.kc * col_panels * t.nr));
+  float* packed = whole.data();  // the lambdas run on other threads: not their own thread_local
+  auto pack = [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) {
+      const int64_t kb = i / col_panels, jp = (i % col_panels) * t.nr, p0 = kb * t.kc, kc = std::min(t.kc, a.k - p0);
+      b.pack(t.nr, p0, kc, jp, std::min(t.nr, n - jp), packed + kb * t.kc * col_panels * t.nr + jp * kc);
+    }
+  };
+  const int64_t row_tasks = ceil_div(panels, kRowPanels);
+  const int64_t col_chunk = ceil_div(col_panels, ceil_div(kTasks, row_tasks)) * t.nr;  // columns per task
+  const int64_t col_tasks = ceil_div(n, col_chunk);
+  auto body = [&](int64_t lo, int64_t hi) {
+    for (int64_t task = lo; task < hi; ++task) {
+      const int64_t pr = task / col_tasks, j0 = (task % col_tasks) * col_chunk, nc = std::min(col_chunk, n - j0);
+      for (int64_t kb = 0; kb < kblocks; ++kb) {
+        const int64_t p0 = kb * t.kc, kc = std::min(t.kc, a.k - p0);
+        const BPanels panels_b = packed_panels(packed + kb * t.kc * col_panels * t.nr + j0 * kc, kc, t.nr);
+        multiply_block(a, p0, kc, panels_b, pr * kRowPanels, std::min(panels, (pr + 1) * kRowPanels), j0, nc, c, ldc);
+      }
+    }
+  };
+  if (pool) {
+    pool->parallel_for(kblocks * col_panels, t.kc * t.nr, pack);
+    pool->parallel_for(row_tasks * col_tasks, std::min(a.m, kRowPanels * t.mr) * col_chunk * a.k, body);
+  } else {
+    pack(0, kblocks * col_panels);
+    body(0, row_tasks * col_tasks);
+  }
+}
+
+}  // namespace
+
+void BMatrix::pack(int64_t nr, int64_t p0, int64_t kc, int64_t j0, int64_t nc, float* dst) const {
+  for (int64_t jp = 0; jp < nc; jp += nr) {
+    const int64_t w = std::min(nr, nc - jp);
+    if (trans) {
+      for (int64_t p = 0; p < kc; ++p)
+        for (int64_t c = 0; c < nr; ++c) dst[p * nr + c] = c < w ? data[(j0 + jp + c) * ld + p0 + p] : 0.0f;
+    } else {
+      for (int64_t p = 0; p < kc; ++p) {
+        std::memcpy(dst + p * nr, data + (p0 + p) * ld + j0 + jp, sizeof(float) * static_cast<size_t>(w));
+        std::fill(dst + p * nr + w, dst + (p + 1) * nr, 0.0f);
+      }
+    }
+    dst += kc * nr;
+  }
+}
+
+Isa gemm_isa() { return cpu_features().best(); }
+
+PackedA pack_a(const float* a, int64_t m, int64_t k, int64_t lda, bool trans, Isa isa) {
+  PackedA p;
+  p.tile = &tile_kernel(isa);
+  p.m = m, p.k = k;
+  const int64_t mr = p.tile->mr, panels = (m + mr - 1) / mr;
+  p.data.assign(static_cast<size_t>(panels * mr * k), 0.0f);
+  for (int64_t ip = 0; ip < panels; ++ip) {
+    float* dst = p.data.data() + ip * k * mr;
+    for (int64_t r = 0; r < mr && ip * mr + r < m; ++r) {
+      const int64_t i = ip * mr + r;
+      for (int64_t q = 0; q < k; ++q) dst[q * mr + r] = trans ? a[q * lda + i] : a[i * lda + q];
+    }
+  }
+  return p;
+}
+
+void gemm_packed(const PackedA& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
+  if (a.m <= 0 || n <= 0 || a.k <= 0) return;
+  int64_t ld = 0;
+  if (const float* data = b.in_place(ld)) gemm_in_place(a, b, data, ld, n, c, ldc, pool);
+  else if (a.k * n <= kWholeB) gemm_whole_b(a, b, n, c, ldc, pool);
+  else gemm_column_blocks(a, b, n, c, ldc, pool);
+}
+
+}  // namespace rknnc::runtime::kernels

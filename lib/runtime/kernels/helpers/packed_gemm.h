@@ -1,0 +1,57 @@
+#pragma once
+// The fp32 gemm behind Conv, ConvTranspose, Gemm and MatMul:
+//   C[m x n] (ldc) = C + A[m x k] · B[k x n]
+// with A packed once (a layer's weights, at prepare) into panels of the
+// tile height of one instruction set, B packed per call into L1-sized panels.
+// Each C element is one fma chain over k in order, starting from C, so the
+// result does not depend on the thread count (work is split over rows and
+// columns, never over K), the cache blocking, or the AVX2 / AVX-512 path.
+#include <cstdint>
+#include <vector>
+
+#include "runtime/kernels/helpers/sgemm_tiles.h"
+#include "runtime/thread_pool.h"
+
+namespace rknnc::runtime::kernels {
+
+struct PackedA {
+  const TileKernel* tile = nullptr;
+  int64_t m = 0, k = 0;
+  std::vector<float> data;  // ceil(m / mr) panels of k steps x mr rows, zero padded
+  const float* panel(int64_t i) const { return data.data() + i * k * tile->mr; }
+};
+
+// A[i][p] = a[i*lda + p], or a[p*lda + i] when `trans`.
+PackedA pack_a(const float* a, int64_t m, int64_t k, int64_t lda, bool trans, Isa isa);
+// The instruction set the fast kernels use on this machine (RKNNC_ISA caps it).
+Isa gemm_isa();
+
+// Where B comes from: pack() writes B[p0:p0+kc, j0:j0+nc] as panels of nr
+// columns, dst[panel][p][c], zero padded to a whole panel.
+struct BSource {
+  virtual ~BSource() = default;
+  virtual void pack(int64_t nr, int64_t p0, int64_t kc, int64_t j0, int64_t nc, float* dst) const = 0;
+  // Row-major B that the tiles can read where it is (whole panels only): its data and row length.
+  virtual const float* in_place(int64_t& ld) const {
+    ld = 0;
+    return nullptr;
+  }
+};
+
+// A row-major matrix.
+struct BMatrix final : BSource {
+  const float* data = nullptr;
+  int64_t ld = 0;
+  bool trans = false;  // element (p, j) at data[j*ld + p]
+  BMatrix(const float* d, int64_t l, bool t) : data(d), ld(l), trans(t) {}
+  void pack(int64_t nr, int64_t p0, int64_t kc, int64_t j0, int64_t nc, float* dst) const override;
+  const float* in_place(int64_t& l) const override {
+    l = ld;
+    return trans ? nullptr : data;
+  }
+};
+
+// pool == nullptr runs on the calling thread.
+void gemm_packed(const PackedA& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool);
+
+}  // namespace rknnc::runtime::kernels
