@@ -6,7 +6,11 @@
   2. the three generated graphs of bench/models/make_cost_models.py
      (mobilenetv2 224, resnet50-v2 224, yolov5s 640, generated into
      build/cost_models as `make bench-cost` does): fp32 `rknnc run` of the
-     .onnx vs onnxruntime-node, both at BENCH_THREADS threads (default 2).
+     .onnx vs onnxruntime-node, both at BENCH_THREADS threads (default 2),
+     and int8 `rknnc run` of the converted .rknn;
+  3. the same graphs converted to int8 with BENCH_IMAGES (default 100) random
+     calibration images, for each quantized_algorithm: wall time and peak RSS
+     (bench/conversion_time.py).
 
     bench/run.sh [path/to/rknnc]   (or: make bench)
 
@@ -27,6 +31,7 @@ SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 BIN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(SRC, "build", "rknnc")
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+IMAGES = int(os.environ.get("BENCH_IMAGES", "100"))
 GENERATED = ["mobilenetv2-12", "resnet50-v2-7", "yolov5s_relu"]
 sys.path.insert(0, os.path.join(SRC, "bench"))
 
@@ -100,33 +105,52 @@ def sample_rows(tmp):
 
 
 def generated_rows(tmp):
+    """(latency rows, conversion rows) of the generated graphs."""
+    from conversion_time import measure
     from cost_model import ensure_models  # the cost-model test's generator and cache
     models = os.path.join(SRC, "build", "cost_models")
     ensure_models(models, single_core=True)
-    rows = []
+    latency, conversion = [], []
     for name in GENERATED:
         onnx = os.path.join(models, name + ".onnx")
         image = os.path.join(models, name + ".npy")
         ours = rknnc_run_ms(onnx, [image], os.path.join(tmp, name + "_fp32"))
         peer = ort_ms(onnx, [image])
-        rows.append({"model": name, "fp32_ms": ours, "ort_fp32_ms": peer, "fp32_ratio": peer / ours})
-    return rows
+        converted = measure(BIN, models, images=IMAGES, repeat=REPEAT, names=[name])
+        int8 = next(r["int8_ms"] for r in converted if r["algorithm"] == "normal")
+        latency.append({"model": name, "fp32_ms": ours, "ort_fp32_ms": peer, "fp32_ratio": peer / ours,
+                        "int8_ms": int8, "int8_speedup": ours / int8})
+        row = {"model": name}
+        for r in converted:
+            row[r["algorithm"] + "_s"] = r["convert_s"]
+            row[r["algorithm"] + "_x"] = r["convert_s"] / converted[0]["convert_s"]
+            row[r["algorithm"] + "_mb"] = r["rss_mb"]
+        conversion.append(row)
+    return latency, conversion
 
 
 def main():
+    os.environ["RKNNC_THREADS"] = str(THREADS)  # every rknnc this script starts
     with tempfile.TemporaryDirectory() as tmp:
         samples = sample_rows(tmp)
-        generated = generated_rows(tmp)
+        generated, conversion = generated_rows(tmp)
     print_table("Sample configs (rk3588 .rknn on the CPU simulator)",
                 [("model", "model", "{}"), ("convert_ms", "convert ms", "{:.1f}"), ("ours_ms", "rknnc run ms", "{:.3f}"),
                  ("ort_ms", "onnxruntime ms", "{:.3f}"), ("ratio", "ort/rknnc", "{:.2f}x")], samples,
                 f"(latency: mean of {REPEAT} runs after load, {THREADS} threads each; onnxruntime-node with default "
                 "graph optimisations runs the full source model, incl. any tail that the config cuts off)")
-    print_table(f"Generated graphs, fp32 .onnx, {THREADS} threads",
+    print_table(f"Generated graphs, latency, {THREADS} threads",
                 [("model", "model", "{}"), ("fp32_ms", "rknnc fp32 ms", "{:.2f}"), ("ort_fp32_ms", "onnxruntime ms", "{:.2f}"),
-                 ("fp32_ratio", "ort/rknnc", "{:.2f}x")], generated,
-                f"(`rknnc run model.onnx --repeat {REPEAT}` vs bench/ort_bench.js; ratio >= 1 means rknnc is as fast "
-                "or faster)")
+                 ("fp32_ratio", "ort/rknnc", "{:.2f}x"), ("int8_ms", "rknnc int8 ms", "{:.2f}"),
+                 ("int8_speedup", "fp32/int8", "{:.2f}x")], generated,
+                f"(`rknnc run model.onnx --repeat {REPEAT}` vs bench/ort_bench.js, ort/rknnc >= 1 means rknnc is as fast "
+                "or faster; int8: `rknnc run` of the .rknn converted with quantized_algorithm normal)")
+    columns = [("model", "model", "{}")]
+    for algorithm in ("normal", "kl_divergence", "mmse"):
+        columns += [(algorithm + "_s", algorithm + " s", "{:.1f}"), (algorithm + "_x", "x normal", "{:.2f}x"),
+                    (algorithm + "_mb", "peak MB", "{:.0f}")]
+    print_table(f"Generated graphs, int8 conversion with {IMAGES} calibration images, {THREADS} threads", columns,
+                conversion, "(one `rknnc -t rk3588` process each: wall time and peak RSS; bench/conversion_time.py)")
 
 
 if __name__ == "__main__":

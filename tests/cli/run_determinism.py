@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Converting the same config twice, once on 1 thread and once on 2
-(RKNNC_THREADS), gives byte-identical outputs (.rknn, perf / memory reports),
-except build.json, which may differ only in its "timings" field. Every
+"""Converting the same config three times, on 1 thread, on 2 (RKNNC_THREADS)
+and on 2 with the AVX2 kernels (RKNNC_ISA=avx2; the same as the others on a
+machine without AVX-512), gives byte-identical outputs (.rknn, perf / memory
+reports), except build.json, which may differ only in its "timings" field. Every
 sample config, and outlier_act with each quantized_algorithm (the histogram
 algorithms gather statistics in parts on the thread pool)."""
 import glob
@@ -19,8 +20,10 @@ SRC = os.environ["RKNNC_SOURCE_DIR"]
 BIN = os.environ["RKNNC_BIN"]
 
 
-def convert(cfg, out, threads):
+def convert(cfg, out, threads, isa=None):
     env = dict(os.environ, RKNNC_THREADS=str(threads))
+    if isa:
+        env["RKNNC_ISA"] = isa
     p = subprocess.run([BIN, "-t", "rk3588", "-i", cfg, "-o", out], capture_output=True, text=True, timeout=300,
                        env=env)
     if p.returncode != 0 or CRASH.search(p.stderr):
@@ -29,9 +32,14 @@ def convert(cfg, out, threads):
 
 def check(cfg, tmp):
     name = os.path.splitext(os.path.basename(cfg))[0]
-    a, b = os.path.join(tmp, name, "a"), os.path.join(tmp, name, "b")
+    a, b, c = (os.path.join(tmp, name, x) for x in "abc")
     convert(cfg, a, 1)
     convert(cfg, b, 2)
+    convert(cfg, c, 2, "avx2")
+    return same_outputs(a, b, "1 and 2 threads") or same_outputs(a, c, "the default and the AVX2 kernels")
+
+
+def same_outputs(a, b, between):
     files = sorted(os.listdir(a))
     if files != sorted(os.listdir(b)):
         return f"different file sets {files} vs {sorted(os.listdir(b))}"
@@ -43,9 +51,9 @@ def check(cfg, tmp):
                 return f"{f} has no timings field"
             ja.pop("timings"), jb.pop("timings")
             if ja != jb:
-                return f"{f} differs outside timings"
+                return f"{f} differs outside timings between {between}"
         elif da != db:
-            return f"{f} differs between 1 and 2 threads"
+            return f"{f} differs between {between}"
     return None
 
 
