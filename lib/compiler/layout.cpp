@@ -1,8 +1,13 @@
 #include "compiler/layout.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "ir/shape.h"
 #include "util/error.h"
@@ -17,18 +22,75 @@ namespace {
 template <size_t kSize>
 void copy_blocked_t(const std::byte* src, std::byte* dst, int64_t outer, int64_t channels, int64_t inner, int64_t c2,
                     bool to_blocked) {
+  // Tiles of kTile pixels: the c2 channels of a block are read (or written)
+  // a tile at a time, so both sides of the copy stay in L1 instead of
+  // striding through the whole image once per channel.
+  constexpr int64_t kTile = 256;
   const int64_t c1 = ceil_div(channels, c2);
   const auto at = [](int64_t index) { return static_cast<size_t>(index) * kSize; };
   for (int64_t o = 0; o < outer; ++o)
-    for (int64_t c = 0; c < channels; ++c) {
-      const int64_t dense = (o * channels + c) * inner;
-      const int64_t blocked = (o * c1 + c / c2) * inner * c2 + c % c2;
-      if (to_blocked)
-        for (int64_t i = 0; i < inner; ++i) std::memcpy(dst + at(blocked + i * c2), src + at(dense + i), kSize);
-      else
-        for (int64_t i = 0; i < inner; ++i) std::memcpy(dst + at(dense + i), src + at(blocked + i * c2), kSize);
+    for (int64_t b = 0; b < c1; ++b) {
+      const int64_t c_end = std::min(channels, (b + 1) * c2);
+      const int64_t block = (o * c1 + b) * inner * c2;
+      for (int64_t i0 = 0; i0 < inner; i0 += kTile) {
+        const int64_t i1 = std::min(inner, i0 + kTile);
+        for (int64_t c = b * c2; c < c_end; ++c) {
+          const int64_t dense = (o * channels + c) * inner, blocked = block + c % c2;
+          if (to_blocked)
+            for (int64_t i = i0; i < i1; ++i) std::memcpy(dst + at(blocked + i * c2), src + at(dense + i), kSize);
+          else
+            for (int64_t i = i0; i < i1; ++i) std::memcpy(dst + at(dense + i), src + at(blocked + i * c2), kSize);
+        }
+      }
     }
 }
+
+#if defined(__SSE2__)
+// A 16 x 16 byte transpose: four rounds of interleaving row i with row i + 8
+// (a perfect shuffle) turn rows into columns.
+void transpose16(const std::byte* src, int64_t src_stride, std::byte* dst, int64_t dst_stride) {
+  __m128i r[16], t[16];
+  for (int i = 0; i < 16; ++i) r[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i * src_stride));
+  for (int round = 0; round < 4; ++round) {
+    for (int i = 0; i < 8; ++i) {
+      t[2 * i] = _mm_unpacklo_epi8(r[i], r[i + 8]);
+      t[2 * i + 1] = _mm_unpackhi_epi8(r[i], r[i + 8]);
+    }
+    std::copy(t, t + 16, r);
+  }
+  for (int i = 0; i < 16; ++i) _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i * dst_stride), r[i]);
+}
+
+// int8 with C2 = 16 (the common NPU case): whole blocks of 16 channels x 16
+// pixels are transposed in registers; the rest goes through copy_blocked_t.
+void copy_blocked_bytes16(const std::byte* src, std::byte* dst, int64_t outer, int64_t channels, int64_t inner,
+                          bool to_blocked) {
+  const int64_t full = channels / 16, c1 = ceil_div(channels, 16), whole = inner / 16 * 16;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t b = 0; b < full; ++b) {
+      const int64_t planes = (o * channels + b * 16) * inner, block = (o * c1 + b) * inner * 16;
+      for (int64_t i = 0; i < whole; i += 16) {
+        if (to_blocked)
+          transpose16(src + planes + i, inner, dst + block + i * 16, 16);
+        else
+          transpose16(src + block + i * 16, 16, dst + planes + i, inner);
+      }
+    }
+  if (whole == inner && full == c1) return;
+  // Pixel tails of the whole blocks and the last partial block.
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t c = 0; c < channels; ++c) {
+      const int64_t from = c < full * 16 ? whole : 0;
+      const int64_t dense = (o * channels + c) * inner, blocked = (o * c1 + c / 16) * inner * 16 + c % 16;
+      for (int64_t i = from; i < inner; ++i) {
+        if (to_blocked)
+          dst[blocked + i * 16] = src[dense + i];
+        else
+          dst[dense + i] = src[blocked + i * 16];
+      }
+    }
+}
+#endif
 
 template <size_t kSize>
 void copy_as(const void* src, void* dst, int64_t outer, int64_t channels, int64_t inner, int c2, bool to_blocked) {
@@ -38,6 +100,11 @@ void copy_as(const void* src, void* dst, int64_t outer, int64_t channels, int64_
 
 void copy_blocked(const void* src, void* dst, int64_t outer, int64_t channels, int64_t inner, int c2, size_t es,
                   bool to_blocked) {
+#if defined(__SSE2__)
+  if (es == 1 && c2 == 16)
+    return copy_blocked_bytes16(static_cast<const std::byte*>(src), static_cast<std::byte*>(dst), outer, channels, inner,
+                                to_blocked);
+#endif
   switch (es) {
     case 1: return copy_as<1>(src, dst, outer, channels, inner, c2, to_blocked);
     case 2: return copy_as<2>(src, dst, outer, channels, inner, c2, to_blocked);

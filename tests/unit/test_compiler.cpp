@@ -415,3 +415,24 @@ TEST_CASE("a float op of the model reading a graph input is a CPU fallback with 
 }
 
 }  // namespace rknnc
+
+TEST_CASE("NC1HWC2 int8 with C2 = 16 (the register-transpose path) equals the element-by-element layout", "[compiler]") {
+  // Whole and partial channel blocks, pixel counts with and without a tail of 16.
+  for (const std::vector<int64_t>& s : {std::vector<int64_t>{1, 32, 4, 8}, {2, 21, 3, 7}, {1, 16, 1, 16}, {1, 5, 5, 5}}) {
+    const int64_t n = s[0] * s[1] * s[2] * s[3];
+    const auto src = iota_bytes(n);
+    std::vector<int8_t> packed(static_cast<size_t>(compiler::nc1hwc2_bytes(s, 16, 1)), 99);
+    compiler::pack_nc1hwc2(src.data(), packed.data(), s, 16, 1);
+    const int64_t c1 = (s[1] + 15) / 16, hw = s[2] * s[3];
+    for (int64_t b = 0; b < s[0]; ++b)
+      for (int64_t c = 0; c < c1 * 16; ++c)
+        for (int64_t i = 0; i < hw; ++i) {
+          const auto at = static_cast<size_t>(((b * c1 + c / 16) * hw + i) * 16 + c % 16);
+          const int8_t want = c < s[1] ? src[static_cast<size_t>((b * s[1] + c) * hw + i)] : 0;
+          REQUIRE(packed[at] == want);
+        }
+    std::vector<int8_t> back(src.size());
+    compiler::unpack_nc1hwc2(packed.data(), back.data(), s, 16, 1);
+    CHECK(back == src);
+  }
+}
