@@ -10,10 +10,6 @@ namespace {
 
 constexpr int64_t kMinPart = 1 << 16;  // values per part worth a hand-off
 
-// Splits a large tensor over the thread pool: each part gathers its own
-// min / max and bin counts, which combine exactly, so the statistics do not
-// depend on the number of threads. The histogram grid is grown once per
-// tensor from the merged range, before the parts count into it.
 int64_t parts_of(int64_t n) {
   return std::max<int64_t>(1, std::min<int64_t>(runtime::ThreadPool::shared().size(), n / kMinPart));
 }
@@ -26,6 +22,10 @@ void in_parts(int64_t n, Fn fn) {
   });
 }
 
+// Splits a large tensor over the thread pool: each part gathers its own
+// min / max and bin counts, which combine exactly, so the statistics do not
+// depend on the number of threads. The histogram grid is grown once per
+// tensor from the merged range, before the parts count into it.
 void observe(Calibration& cal, const std::string& name, const ir::Tensor& t, bool histogram) {
   if (name.empty() || t.dtype() != ir::DataType::Float32 || t.empty()) return;
   TensorStats& stats = cal.stats[name];
@@ -41,7 +41,7 @@ void observe(Calibration& cal, const std::string& name, const ir::Tensor& t, boo
   for (const TensorStats& c : part) stats.add_counts(c);
 }
 
-void run_pass(const ir::Graph& graph, size_t samples, const SampleLoader& load, const CalibrationOptions& options,
+void run_samples(const ir::Graph& graph, size_t samples, const SampleLoader& load, const CalibrationOptions& options,
               Calibration& cal) {
   const bool histogram = needs_histogram(options.algorithm);
   const runtime::Executor exec(graph);
@@ -73,7 +73,7 @@ Calibration calibrate(const ir::Graph& graph, size_t samples, const SampleLoader
   Calibration cal;
   cal.samples = samples;
   cal.algorithm = options.algorithm;
-  run_pass(graph, samples, load, options, cal);
+  run_samples(graph, samples, load, options, cal);
   return cal;
 }
 

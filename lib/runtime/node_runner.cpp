@@ -22,7 +22,10 @@ bool is_half(const ir::Tensor* t) { return t && t->dtype() == ir::DataType::Floa
 
 NodeRunner::NodeRunner(const ir::Node& node, const ir::Graph* graph,
                        const std::map<std::string, ir::QuantParams>* quant)
-    : node_(node), cache_(graph != nullptr), in_quant_(quant_of(node.inputs, quant)), out_quant_(quant_of(node.outputs, quant)) {
+    : node_(node),
+      cache_(graph != nullptr),
+      in_quant_(quant_of(node.inputs, quant)),
+      out_quant_(quant_of(node.outputs, quant)) {
   // An absent optional input is as fixed as a constant.
   for (const auto& in : node.inputs) constant_.push_back(graph && (in.empty() || graph->is_constant(in)));
 }
