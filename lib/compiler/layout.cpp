@@ -102,8 +102,8 @@ void copy_blocked(const void* src, void* dst, int64_t outer, int64_t channels, i
                   bool to_blocked) {
 #if defined(__SSE2__)
   if (es == 1 && c2 == 16)
-    return copy_blocked_bytes16(static_cast<const std::byte*>(src), static_cast<std::byte*>(dst), outer, channels, inner,
-                                to_blocked);
+    return copy_blocked_bytes16(static_cast<const std::byte*>(src), static_cast<std::byte*>(dst), outer, channels,
+                                inner, to_blocked);
 #endif
   switch (es) {
     case 1: return copy_as<1>(src, dst, outer, channels, inner, c2, to_blocked);

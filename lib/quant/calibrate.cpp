@@ -32,7 +32,9 @@ void observe(Calibration& cal, const std::string& name, const ir::Tensor& t, boo
   const float* data = t.data<float>();
   const int64_t n = t.numel();
   std::vector<TensorStats> part(static_cast<size_t>(parts_of(n)));
-  in_parts(n, [&](int64_t p, int64_t lo, int64_t hi) { part[static_cast<size_t>(p)].observe_range(data + lo, hi - lo); });
+  in_parts(n, [&](int64_t p, int64_t lo, int64_t hi) {
+    part[static_cast<size_t>(p)].observe_range(data + lo, hi - lo);
+  });
   for (const TensorStats& r : part) stats.merge_range(r);
   if (!histogram) return;
   stats.cover_range();

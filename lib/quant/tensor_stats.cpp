@@ -59,7 +59,8 @@ void TensorStats::cover_range() {
   if (!seen_ || !(max_ > min_)) return;  // one value: counted in pending_ until the range opens
   if (width_ == 0) {
     // The widest power of two that still gives at least kMaxBins / 2 bins.
-    width_ = std::ldexp(1.0, static_cast<int>(std::floor(std::log2((static_cast<double>(max_) - min_) / (kMaxBins / 2)))));
+    const double range = static_cast<double>(max_) - min_;
+    width_ = std::ldexp(1.0, static_cast<int>(std::floor(std::log2(range / (kMaxBins / 2)))));
     first_bin_ = bin_of(min_);
     bins_.assign(1, 0);
   }

@@ -129,9 +129,9 @@ ProgramRunner::ProgramRunner(const ir::Graph& graph, const compiler::Program& pr
     fail("node '{}': no kernel for op {}", missing.front()->name, missing.front()->op_type);
   for (const Step& s : program.steps) {
     on_blocks_.push_back(runs_on_blocks(program, graph, s));
-    runners_.push_back(s.kind == Step::Kind::Compute
-                           ? std::make_unique<NodeRunner>(*graph.nodes[static_cast<size_t>(s.node)], &graph, &graph.quant)
-                           : nullptr);
+    const bool compute = s.kind == Step::Kind::Compute;
+    const ir::Node* node = compute ? graph.nodes[static_cast<size_t>(s.node)].get() : nullptr;
+    runners_.push_back(compute ? std::make_unique<NodeRunner>(*node, &graph, &graph.quant) : nullptr);
   }
   for (const Step& s : program.steps) {
     if (s.kind != Step::Kind::Compute) continue;
