@@ -309,9 +309,6 @@ TEST_CASE("float16 simulation rounds to half and overflows to inf") {
   CHECK(std::abs(v[3] - 3.14159f) < 2e-3f);
 }
 
-}  // namespace
-}  // namespace rknnc
-
 // Every value in the bin its own value gives on the final grid: growing the
 // range (pairs of bins merging) never moves a count to a wrong bin.
 void check_counts_on_final_grid(const quant::TensorStats& s, const std::vector<std::vector<float>>& samples) {
@@ -381,3 +378,6 @@ TEST_CASE("a tensor counted in parts gives the histogram of counting it whole") 
   CHECK(parted.bin_width() == whole.bin_width());
   CHECK(parted.histogram() == whole.histogram());
 }
+
+}  // namespace
+}  // namespace rknnc
