@@ -414,8 +414,6 @@ TEST_CASE("a float op of the model reading a graph input is a CPU fallback with 
   }));
 }
 
-}  // namespace rknnc
-
 TEST_CASE("NC1HWC2 int8 with C2 = 16 (the register-transpose path) equals the element-by-element layout", "[compiler]") {
   // Whole and partial channel blocks, pixel counts with and without a tail of 16.
   for (const std::vector<int64_t>& s : {std::vector<int64_t>{1, 32, 4, 8}, {2, 21, 3, 7}, {1, 16, 1, 16}, {1, 5, 5, 5}}) {
@@ -436,3 +434,5 @@ TEST_CASE("NC1HWC2 int8 with C2 = 16 (the register-transpose path) equals the el
     CHECK(back == src);
   }
 }
+
+}  // namespace rknnc
