@@ -62,13 +62,16 @@ void TensorStats::cover_range() {
     const double range = static_cast<double>(max_) - min_;
     width_ = std::ldexp(1.0, static_cast<int>(std::floor(std::log2(range / (kMaxBins / 2)))));
     first_bin_ = bin_of(min_);
-    bins_.assign(1, 0);
+    bins_.assign(1, 0);  // grown below
   }
+  // In double: a range far wider than the first sample's would overflow
+  // int64 bin indices on the old, fine grid.
   for (;;) {
-    const int64_t lo = std::min(first_bin_, bin_of(min_));
-    const int64_t hi = std::max(first_bin_ + static_cast<int64_t>(bins_.size()) - 1, bin_of(max_));
+    const double lo = std::min(static_cast<double>(first_bin_), std::floor(min_ / width_));
+    const double hi = std::max(static_cast<double>(first_bin_) + static_cast<double>(bins_.size()) - 1,
+                               std::floor(max_ / width_));
     if (hi - lo + 1 <= kMaxBins) {
-      place(lo, hi);
+      place(static_cast<int64_t>(lo), static_cast<int64_t>(hi));
       break;
     }
     coarsen();

@@ -349,6 +349,16 @@ TEST_CASE("the one-pass histogram grows with the range and keeps every count in 
   CHECK(s.hist_lo() + s.bin_width() * static_cast<double>(s.histogram().size()) > s.max());
 }
 
+TEST_CASE("the histogram follows a range that grows by 30 orders of magnitude") {
+  std::vector<std::vector<float>> samples = {{1.0f, 1.0001f, 1.0002f}, {-3e30f, 2e30f, 5.0f}};
+  quant::TensorStats s;
+  for (const auto& v : samples) {
+    s.observe_range(v.data(), static_cast<int64_t>(v.size()));
+    s.observe_histogram(v.data(), static_cast<int64_t>(v.size()));
+  }
+  check_counts_on_final_grid(s, samples);
+}
+
 TEST_CASE("a tensor counted in parts gives the histogram of counting it whole") {
   std::mt19937 rng(12);
   std::normal_distribution<float> d(1.f, 3.f);
