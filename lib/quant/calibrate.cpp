@@ -14,9 +14,9 @@ int64_t parts_of(int64_t n) {
   return std::max<int64_t>(1, std::min<int64_t>(runtime::ThreadPool::shared().size(), n / kMinPart));
 }
 
+// fn(part, begin, end) for `parts` equal slices of [0, n), on the pool.
 template <class Fn>
-void in_parts(int64_t n, Fn fn) {
-  const int64_t parts = parts_of(n);
+void in_parts(int64_t n, int64_t parts, Fn fn) {
   runtime::ThreadPool::shared().parallel_for(parts, n / parts, [&](int64_t b, int64_t e) {
     for (int64_t p = b; p < e; ++p) fn(p, n * p / parts, n * (p + 1) / parts);
   });
@@ -31,15 +31,18 @@ void observe(Calibration& cal, const std::string& name, const ir::Tensor& t, boo
   TensorStats& stats = cal.stats[name];
   const float* data = t.data<float>();
   const int64_t n = t.numel();
-  std::vector<TensorStats> part(static_cast<size_t>(parts_of(n)));
-  in_parts(n, [&](int64_t p, int64_t lo, int64_t hi) {
+  const int64_t parts = parts_of(n);
+  std::vector<TensorStats> part(static_cast<size_t>(parts));
+  in_parts(n, parts, [&](int64_t p, int64_t lo, int64_t hi) {
     part[static_cast<size_t>(p)].observe_range(data + lo, hi - lo);
   });
   for (const TensorStats& r : part) stats.merge_range(r);
   if (!histogram) return;
   stats.cover_range();
   std::fill(part.begin(), part.end(), stats.counts_like());
-  in_parts(n, [&](int64_t p, int64_t lo, int64_t hi) { part[static_cast<size_t>(p)].count(data + lo, hi - lo); });
+  in_parts(n, parts, [&](int64_t p, int64_t lo, int64_t hi) {
+    part[static_cast<size_t>(p)].count(data + lo, hi - lo);
+  });
   for (const TensorStats& c : part) stats.add_counts(c);
 }
 
