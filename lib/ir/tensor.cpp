@@ -6,15 +6,20 @@
 
 namespace rknnc::ir {
 
-Tensor::Tensor(DataType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
+Tensor::Tensor(DataType dtype, Shape shape) : Tensor(dtype, std::move(shape), true) {}
+
+Tensor::Tensor(DataType dtype, Shape shape, bool zero) : dtype_(dtype), shape_(std::move(shape)) {
   numel_ = shape_numel(shape_);
   if (numel_ < 0) fail("cannot allocate a tensor of dynamic shape {}", shape_str(shape_));
   check_tensor_size(shape_, "a tensor");
-  storage_ = std::make_shared<std::vector<std::byte>>(static_cast<size_t>(numel_) * dtype_size(dtype));
+  const size_t bytes = static_cast<size_t>(numel_) * dtype_size(dtype);
+  storage_ = zero ? std::make_shared<Bytes>(bytes, std::byte{0}) : std::make_shared<Bytes>(bytes);
 }
 
+Tensor Tensor::unfilled(DataType dtype, Shape shape) { return Tensor(dtype, std::move(shape), false); }
+
 Tensor Tensor::from_bytes(DataType dtype, Shape shape, const void* data, size_t nbytes) {
-  Tensor t(dtype, std::move(shape));
+  Tensor t = unfilled(dtype, std::move(shape));
   if (nbytes != t.nbytes())
     fail("tensor data has {} bytes, shape {} of {} needs {}", nbytes, shape_str(t.shape()),
          dtype_name(dtype), t.nbytes());
@@ -32,7 +37,7 @@ Tensor Tensor::reshaped(Shape shape) const {
 
 Tensor Tensor::clone() const {
   Tensor t = *this;
-  if (storage_) t.storage_ = std::make_shared<std::vector<std::byte>>(*storage_);
+  if (storage_) t.storage_ = std::make_shared<Bytes>(*storage_);
   return t;
 }
 

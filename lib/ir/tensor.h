@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "ir/datatype.h"
@@ -17,9 +18,12 @@ class Tensor {
  public:
   Tensor() = default;
   Tensor(DataType dtype, Shape shape);  // zero-filled
+  // Bytes left as they come from the allocator: for a producer that writes
+  // every element before anything reads it (kernel outputs, copies).
+  static Tensor unfilled(DataType dtype, Shape shape);
   template <typename T>
   static Tensor from(Shape shape, const std::vector<T>& values) {
-    Tensor t(dtype_of<T>(), std::move(shape));
+    Tensor t = unfilled(dtype_of<T>(), std::move(shape));
     if (t.nbytes()) std::memcpy(t.raw(), values.data(), t.nbytes());
     return t;
   }
@@ -51,7 +55,21 @@ class Tensor {
   DataType dtype_ = DataType::Undefined;
   Shape shape_;
   int64_t numel_ = 0;
-  std::shared_ptr<std::vector<std::byte>> storage_;
+  // Default-initialising: vector(n) leaves the bytes unset, zeroing is asked for.
+  template <typename T>
+  struct NoInitAllocator : std::allocator<T> {
+    template <typename U>
+    void construct(U* p) {
+      ::new (static_cast<void*>(p)) U;
+    }
+    template <typename U, typename... Args>
+    void construct(U* p, Args&&... args) {
+      ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+  };
+  using Bytes = std::vector<std::byte, NoInitAllocator<std::byte>>;
+  Tensor(DataType dtype, Shape shape, bool zero);
+  std::shared_ptr<Bytes> storage_;
 };
 
 }  // namespace rknnc::ir

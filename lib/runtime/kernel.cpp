@@ -13,11 +13,17 @@ const ir::Tensor& KernelContext::in(size_t i) const {
 }
 
 ir::Tensor& KernelContext::set_output(size_t i, ir::DataType dtype, ir::Shape shape) {
+  ir::Tensor& t = set_output_unfilled(i, dtype, std::move(shape));
+  if (t.nbytes()) std::memset(t.raw(), 0, t.nbytes());
+  return t;
+}
+
+ir::Tensor& KernelContext::set_output_unfilled(size_t i, ir::DataType dtype, ir::Shape shape) {
   if (i >= outputs.size()) fail("kernel wrote output {} but the node has {}", i, outputs.size());
   for (int64_t d : shape)
     if (d < 0) fail("computed a negative output dimension {}", ir::shape_str(shape));
   ir::check_tensor_size(shape, fmt::format("node '{}' ({}) output {}", node.name, node.op_type, i));
-  outputs[i] = ir::Tensor(dtype, std::move(shape));
+  outputs[i] = ir::Tensor::unfilled(dtype, std::move(shape));
   return outputs[i];
 }
 

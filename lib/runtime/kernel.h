@@ -45,6 +45,8 @@ struct KernelContext {
   const ir::Tensor* opt(size_t i) const { return has(i) ? inputs[i] : nullptr; }
   const ir::Attributes& attrs() const { return node.attrs; }
   ir::Tensor& set_output(size_t i, ir::DataType dtype, ir::Shape shape);  // allocates zeroed
+  // Allocates without zeroing: for kernels that write every element.
+  ir::Tensor& set_output_unfilled(size_t i, ir::DataType dtype, ir::Shape shape);
   // Quantisation parameters of input / output i; fails naming the node when absent.
   const ir::QuantParams& qin(size_t i) const;
   const ir::QuantParams& qout(size_t i) const;

@@ -18,7 +18,7 @@ void concat_any(KernelContext& ctx) {
     if (!ok) ctx.fail("input {} has shape {}, incompatible with {} on axis {}", i, ir::shape_str(t.shape()), ir::shape_str(first.shape()), axis);
     out[static_cast<size_t>(axis)] += t.shape()[static_cast<size_t>(axis)];
   }
-  ir::Tensor& y = ctx.set_output(0, first.dtype(), out);
+  ir::Tensor& y = ctx.set_output_unfilled(0, first.dtype(), out);
   const AxisSplit ys = split_at_axis(out, axis);
   int64_t col = 0;
   for (size_t i = 0; i < ctx.num_inputs(); ++i) {

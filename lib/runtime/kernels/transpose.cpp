@@ -20,7 +20,7 @@ void transpose_any(KernelContext& ctx) {
     out.push_back(x.shape()[static_cast<size_t>(p)]);
     src_strides.push_back(strides[static_cast<size_t>(p)]);
   }
-  ir::Tensor& y = ctx.set_output(0, x.dtype(), out);
+  ir::Tensor& y = ctx.set_output_unfilled(0, x.dtype(), out);
   copy_strided(ctx.pool, y.raw(), x.raw(), ir::dtype_size(x.dtype()), out, src_strides);
 }
 

@@ -8,7 +8,7 @@ bool ConvShape::pointwise() const {
   return p;
 }
 
-ConvShape conv_shape(KernelContext& ctx, ir::DataType dtype) {
+ConvShape conv_shape(KernelContext& ctx, ir::DataType dtype, bool zeroed) {
   const ir::Tensor& x = ctx.in(0);
   const ir::Tensor& wt = ctx.in(1);
   const ir::Tensor* bias = ctx.opt(2);
@@ -26,7 +26,9 @@ ConvShape conv_shape(KernelContext& ctx, ir::DataType dtype) {
   const auto given = ctx.attrs().get_ints("kernel_shape");
   if (!given.empty() && given != kernel) ctx.fail("kernel_shape does not match the weight shape");
   s.w = sliding_window(ctx, spatial, kernel, false);
-  ctx.set_output(0, dtype, window_output_shape(s.n, s.m, s.w));
+  const ir::Shape shape = window_output_shape(s.n, s.m, s.w);
+  if (zeroed) ctx.set_output(0, dtype, shape);
+  else ctx.set_output_unfilled(0, dtype, shape);
   return s;
 }
 

@@ -14,7 +14,8 @@ struct ConvShape {
 };
 
 // Conv(X[N,C,spatial], W[M,C/group,k...], B[M]?): validates the shapes and
-// attributes (ctx.fail names the node) and sets output 0 to N,M,out... of `dtype`.
-ConvShape conv_shape(KernelContext& ctx, ir::DataType dtype);
+// attributes (ctx.fail names the node) and sets output 0 to N,M,out... of
+// `dtype`, zero-filled unless `zeroed` is false (the caller writes every element).
+ConvShape conv_shape(KernelContext& ctx, ir::DataType dtype, bool zeroed = true);
 
 }  // namespace rknnc::runtime::kernels

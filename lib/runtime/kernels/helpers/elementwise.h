@@ -12,7 +12,7 @@ namespace rknnc::runtime::kernels {
 template <typename TI, typename TO = TI, typename F>
 void unary(KernelContext& ctx, F f) {
   const ir::Tensor& x = ctx.in(0);
-  ir::Tensor& y = ctx.set_output(0, ir::dtype_of<TO>(), x.shape());
+  ir::Tensor& y = ctx.set_output_unfilled(0, ir::dtype_of<TO>(), x.shape());
   const TI* src = x.data<TI>();
   TO* dst = y.data<TO>();
   ctx.pool.parallel_for(x.numel(), 8, [&](int64_t b, int64_t e) {
@@ -67,7 +67,7 @@ template <typename TA, typename TB = TA, typename TO = TA, typename F>
 void binary(KernelContext& ctx, F f) {
   const ir::Tensor& a = ctx.in(0);
   const ir::Tensor& b = ctx.in(1);
-  ir::Tensor& out = ctx.set_output(0, ir::dtype_of<TO>(), broadcast_shapes(ctx, {a.shape(), b.shape()}));
+  ir::Tensor& out = ctx.set_output_unfilled(0, ir::dtype_of<TO>(), broadcast_shapes(ctx, {a.shape(), b.shape()}));
   binary_into<TA, TB, TO>(ctx, a, b, out, f);
 }
 
