@@ -113,7 +113,7 @@ std::vector<float> fp32_conv_on(Isa isa, const Fp32ConvCase& t, const float* x, 
   for (int64_t g = 0; g < t.group; ++g) {
     float* yg = y.data() + g * mg * out;
     for (int64_t o = 0; o < mg; ++o) std::fill_n(yg + o * out, out, b ? b[g * mg + o] : 0.0f);
-    const PackedA a = pack_a(w + g * mg * cg * taps, mg, cg * taps, cg * taps, false, isa);
+    const AMatrix a = a_matrix(w + g * mg * cg * taps, mg, cg * taps, cg * taps, false, isa);
     gemm_packed(a, Im2colPanels(x + g * cg * win.in_size(), win), out, yg, out, &pool);
   }
   return y;
@@ -148,8 +148,11 @@ TEST_CASE("packed sgemm equals one fma chain per element on every ISA and thread
     int64_t m, n, k;
   };
   std::vector<Dims> dims{{13, 2100, 600}, {70, 40, 4100}};  // B over a million floats: packed per column block
-  for (int64_t m : {1, 5, 6, 8, 13, 70})
-    for (int64_t n : {1, 15, 33, 257, 300})
+  // m around the tile heights (6 on AVX2, 8 on AVX-512: A read in place, the last
+  // partial panel packed); n around the tile widths (8 / 16 / 48 and the narrower
+  // tiles of the last columns), both transposes of A.
+  for (int64_t m : {1, 5, 6, 7, 8, 9, 13, 70})
+    for (int64_t n : {1, 15, 16, 17, 33, 40, 100, 257, 300})
       for (int64_t k : {1, 3, 129, 300}) dims.push_back({m, n, k});
   for (const auto& [m, n, k] : dims) {
     const int flags = static_cast<int>(rng() % 8);

@@ -10,12 +10,14 @@
 namespace rknnc::runtime::kernels {
 namespace {
 
-// The weights of each group as gemm panels, packed once per node.
+// The weights of each group as the gemm's A operand, set up once per node;
+// `w` keeps the bytes they read alive.
 struct ConvWeights final : PreparedState {
-  std::vector<PackedA> groups;
+  ir::Tensor w;
+  std::vector<AMatrix> groups;
 };
 
-std::unique_ptr<PreparedState> pack_conv_weights(const KernelContext& ctx) {
+std::unique_ptr<PreparedState> conv_weight_panels(const KernelContext& ctx) {
   auto state = std::make_unique<ConvWeights>();
   const ir::Tensor& w = ctx.in(1);
   const int64_t group = ctx.attrs().get_int("group", 1);
@@ -24,16 +26,17 @@ std::unique_ptr<PreparedState> pack_conv_weights(const KernelContext& ctx) {
     return state;  // conv_shape names what is wrong
   const int64_t m = w.shape()[0], mg = m / group, per = ir::shape_numel(w.shape()) / m;
   if (mg == 1 && w.shape().size() > 1 && w.shape()[1] == 1) return state;  // depthwise reads them as they are
+  state->w = w;
   for (int64_t g = 0; g < group; ++g)
-    state->groups.push_back(pack_a(w.data<float>() + g * mg * per, mg, per, per, false, gemm_isa()));
+    state->groups.push_back(a_matrix(w.data<float>() + g * mg * per, mg, per, per, false, gemm_isa()));
   return state;
 }
 
 // Conv(X[N,C,spatial], W[M,C/group,k...], B[M]?): depthwise runs a direct
-// loop, everything else a gemm of the packed weights with the image's im2col
+// loop, everything else a gemm of the weights with the image's im2col
 // panels (or the image itself for 1x1 stride 1), starting from the bias.
 void conv_f32(KernelContext& ctx) {
-  const ConvShape s = conv_shape(ctx, ir::DataType::Float32);
+  const ConvShape s = conv_shape(ctx, ir::DataType::Float32, false);  // every output starts from the bias or 0
   const ir::Tensor* bias = ctx.opt(2);
   const Window& w = s.w;
   const int64_t in = w.in_size(), out = w.out_size();
@@ -54,20 +57,19 @@ void conv_f32(KernelContext& ctx) {
   }
   if (s.mg == 0 || out == 0) return;
   std::unique_ptr<PreparedState> local;
-  const auto& weights = ctx.prepared<ConvWeights>(pack_conv_weights, local);
+  const auto& weights = ctx.prepared<ConvWeights>(conv_weight_panels, local);
   for (int64_t img = 0; img < s.n; ++img)
     for (int64_t g = 0; g < s.group; ++g) {
       const float* xg = px + (img * s.c + g * s.cg) * in;
       float* yg = py + (img * s.m + g * s.mg) * out;
-      if (pb)
-        for (int64_t o = 0; o < s.mg; ++o) std::fill_n(yg + o * out, out, pb[g * s.mg + o]);
-      const PackedA& a = weights.groups[static_cast<size_t>(g)];
+      for (int64_t o = 0; o < s.mg; ++o) std::fill_n(yg + o * out, out, pb ? pb[g * s.mg + o] : 0.0f);
+      const AMatrix& a = weights.groups[static_cast<size_t>(g)];
       if (s.pointwise()) gemm_packed(a, BMatrix(xg, out, false), out, yg, out, &ctx.pool);
       else gemm_packed(a, Im2colPanels(xg, w), out, yg, out, &ctx.pool);
     }
 }
 
-RKNNC_PREPARED_KERNEL("Conv", ir::DataType::Float32, with_fused_activation<conv_f32>, pack_conv_weights, 0b10);
+RKNNC_PREPARED_KERNEL("Conv", ir::DataType::Float32, with_fused_activation<conv_f32>, conv_weight_panels, 0b10);
 
 }  // namespace
 }  // namespace rknnc::runtime::kernels

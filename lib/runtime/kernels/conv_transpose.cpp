@@ -8,12 +8,14 @@
 namespace rknnc::runtime::kernels {
 namespace {
 
-// W_g^T [mg*taps, cg] of each group as gemm panels, packed once per node.
+// W_g^T [mg*taps, cg] of each group as the gemm's A operand, set up once per
+// node; `w` keeps the bytes they read alive.
 struct TransposedWeights final : PreparedState {
-  std::vector<PackedA> groups;
+  ir::Tensor w;
+  std::vector<AMatrix> groups;
 };
 
-std::unique_ptr<PreparedState> pack_transposed_weights(const KernelContext& ctx) {
+std::unique_ptr<PreparedState> transposed_weight_panels(const KernelContext& ctx) {
   auto state = std::make_unique<TransposedWeights>();
   const ir::Tensor& w = ctx.in(1);
   const int64_t group = ctx.attrs().get_int("group", 1);
@@ -21,8 +23,9 @@ std::unique_ptr<PreparedState> pack_transposed_weights(const KernelContext& ctx)
       w.shape()[0] == 0)
     return state;  // conv_transpose_shape names what is wrong
   const int64_t cg = w.shape()[0] / group, rows = ir::shape_numel(w.shape()) / w.shape()[0];  // mg * taps
+  state->w = w;
   for (int64_t g = 0; g < group; ++g)
-    state->groups.push_back(pack_a(w.data<float>() + g * cg * rows, rows, cg, rows, true, gemm_isa()));
+    state->groups.push_back(a_matrix(w.data<float>() + g * cg * rows, rows, cg, rows, true, gemm_isa()));
   return state;
 }
 
@@ -34,7 +37,7 @@ void conv_transpose_f32(KernelContext& ctx) {
   const int64_t taps = w.kernel_size(), xin = w.out_size(), yout = w.in_size();
   if (s.cg == 0 || s.mg == 0) return;
   std::unique_ptr<PreparedState> local;
-  const auto& weights = ctx.prepared<TransposedWeights>(pack_transposed_weights, local);
+  const auto& weights = ctx.prepared<TransposedWeights>(transposed_weight_panels, local);
   std::vector<float> col(static_cast<size_t>(s.mg * taps * xin));
   const float* px = ctx.in(0).data<float>();
   float* py = ctx.outputs[0].data<float>();
@@ -51,7 +54,7 @@ void conv_transpose_f32(KernelContext& ctx) {
 }
 
 RKNNC_PREPARED_KERNEL("ConvTranspose", ir::DataType::Float32, with_fused_activation<conv_transpose_f32>,
-                      pack_transposed_weights, 0b10);
+                      transposed_weight_panels, 0b10);
 
 }  // namespace
 }  // namespace rknnc::runtime::kernels

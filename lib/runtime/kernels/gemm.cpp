@@ -7,19 +7,22 @@
 namespace rknnc::runtime::kernels {
 namespace {
 
-// B'^T [N, K] as gemm panels (B' = transB ? B^T : B), packed once when B is a
-// constant: the weights are the packed side and Y^T = B'^T · A'^T is computed.
+// B'^T [N, K] as the gemm's A operand (B' = transB ? B^T : B), set up once
+// when B is a constant: the weights are the A side and Y^T = B'^T · A'^T is
+// computed. `b` keeps the bytes bt reads alive.
 struct GemmWeights final : PreparedState {
-  PackedA bt;
+  ir::Tensor b;
+  AMatrix bt;
 };
 
-std::unique_ptr<PreparedState> pack_gemm_weights(const KernelContext& ctx) {
+std::unique_ptr<PreparedState> gemm_weight_panels(const KernelContext& ctx) {
   auto state = std::make_unique<GemmWeights>();
   const ir::Tensor& b = ctx.in(1);
   if (b.dtype() != ir::DataType::Float32 || b.shape().size() != 2) return state;  // gemm_f32 names what is wrong
   const bool tb = ctx.attrs().get_int("transB", 0) != 0;
   const int64_t n = tb ? b.shape()[0] : b.shape()[1], k = tb ? b.shape()[1] : b.shape()[0];
-  state->bt = pack_a(b.data<float>(), n, k, b.shape()[1], !tb, gemm_isa());
+  state->b = b;
+  state->bt = a_matrix(b.data<float>(), n, k, b.shape()[1], !tb, gemm_isa());
   return state;
 }
 
@@ -38,7 +41,7 @@ void gemm_f32(KernelContext& ctx) {
   ir::Tensor& y = ctx.set_output(0, a.dtype(), {m, n});
   float* py = y.data<float>();
   std::unique_ptr<PreparedState> local;
-  const auto& weights = ctx.prepared<GemmWeights>(pack_gemm_weights, local);
+  const auto& weights = ctx.prepared<GemmWeights>(gemm_weight_panels, local);
   const BMatrix at(a.data<float>(), a.shape()[1], !ta);  // A'^T [K, M]
   if (m == 1) {
     gemm_packed(weights.bt, at, m, py, m, &ctx.pool);  // Y^T [N, 1] is Y
@@ -61,7 +64,7 @@ void gemm_f32(KernelContext& ctx) {
   }
 }
 
-RKNNC_PREPARED_KERNEL("Gemm", ir::DataType::Float32, with_fused_activation<gemm_f32>, pack_gemm_weights, 0b10);
+RKNNC_PREPARED_KERNEL("Gemm", ir::DataType::Float32, with_fused_activation<gemm_f32>, gemm_weight_panels, 0b10);
 
 }  // namespace
 }  // namespace rknnc::runtime::kernels

@@ -9,7 +9,7 @@ void sgemm(const GemmArgs& g, ThreadPool* pool, Isa isa) {
   if (!g.accumulate)
     for (int64_t i = 0; i < g.m; ++i) std::fill_n(g.c + i * g.ldc, g.n, 0.0f);
   if (g.k <= 0) return;
-  const PackedA a = pack_a(g.a, g.m, g.k, g.lda, g.trans_a, isa);
+  const AMatrix a = a_matrix(g.a, g.m, g.k, g.lda, g.trans_a, isa);
   gemm_packed(a, BMatrix(g.b, g.ldb, g.trans_b), g.n, g.c, g.ldc, pool);
 }
 

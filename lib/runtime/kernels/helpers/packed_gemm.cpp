@@ -13,18 +13,22 @@ constexpr int64_t kWholeB = 1 << 20;             // pack all of B first when it 
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// One tile; partial tiles go through a zero-padded copy of their part of C.
-void run_tile(const TileKernel& t, int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc,
+// One tile, as narrow as the columns allow; tiles of fewer rows, or of
+// columns that are not a whole vector, go through a zero-padded copy of
+// their part of C.
+void run_tile(const TileKernel& t, int64_t kc, APanel a, const float* b, int64_t ldb, float* c, int64_t ldc,
               int64_t rows, int64_t cols) {
-  if (rows == t.mr && cols == t.nr) {
-    t.fn(kc, a, b, ldb, c, ldc);
+  int64_t width = 0;
+  const TileFn fn = t.for_columns(cols, width);
+  if (rows == t.mr && cols == width) {
+    fn(kc, a.a, a.rs, a.ps, b, ldb, c, ldc);
     return;
   }
   float tmp[16 * 64] = {};
   const auto bytes = sizeof(float) * static_cast<size_t>(cols);
-  for (int64_t r = 0; r < rows; ++r) std::memcpy(tmp + r * t.nr, c + r * ldc, bytes);
-  t.fn(kc, a, b, ldb, tmp, t.nr);
-  for (int64_t r = 0; r < rows; ++r) std::memcpy(c + r * ldc, tmp + r * t.nr, bytes);
+  for (int64_t r = 0; r < rows; ++r) std::memcpy(tmp + r * width, c + r * ldc, bytes);
+  fn(kc, a.a, a.rs, a.ps, b, ldb, tmp, width);
+  for (int64_t r = 0; r < rows; ++r) std::memcpy(c + r * ldc, tmp + r * width, bytes);
 }
 
 // C[panels [panel0, panel1), columns [j0, j0+nc)] += A · B for one K block;
@@ -35,20 +39,21 @@ struct BPanels {
 };
 BPanels packed_panels(const float* packed, int64_t kc, int64_t nr) { return {packed, kc * nr, nr}; }
 
-void multiply_block(const PackedA& a, int64_t p0, int64_t kc, BPanels b, int64_t panel0, int64_t panel1, int64_t j0,
+void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t panel0, int64_t panel1, int64_t j0,
                     int64_t nc, float* c, int64_t ldc) {
   const TileKernel& t = *a.tile;
   for (int64_t jp = 0; jp < nc; jp += t.nr)
     for (int64_t ip = panel0; ip < panel1; ++ip) {
       const int64_t i0 = ip * t.mr;
-      run_tile(t, kc, a.panel(ip) + p0 * t.mr, b.b + (jp / t.nr) * b.panel_stride, b.ldb, c + i0 * ldc + j0 + jp, ldc,
+      run_tile(t, kc, a.panel(ip, p0), b.b + (jp / t.nr) * b.panel_stride, b.ldb, c + i0 * ldc + j0 + jp, ldc,
                std::min(t.mr, a.m - i0), std::min(t.nr, nc - jp));
     }
 }
 
-// B read where it is (1x1 convolutions, plain matrices): whole panels in
-// place, the last partial panel packed; split C over rows and columns.
-void gemm_in_place(const PackedA& a, const BSource& b, const float* data, int64_t ld, int64_t n, float* c, int64_t ldc,
+// B read where it is (1x1 convolutions, plain matrices): whole vectors of
+// columns in place, the last few columns (fewer than a vector) packed; split
+// C over rows and columns.
+void gemm_in_place(const AMatrix& a, const BSource& b, const float* data, int64_t ld, int64_t n, float* c, int64_t ldc,
                    ThreadPool* pool) {
   const TileKernel& t = *a.tile;
   const int64_t panels = ceil_div(a.m, t.mr), col_panels = ceil_div(n, t.nr);
@@ -60,7 +65,8 @@ void gemm_in_place(const PackedA& a, const BSource& b, const float* data, int64_
     tail.resize(static_cast<size_t>(t.kc * t.nr));
     for (int64_t task = lo; task < hi; ++task) {
       const int64_t pr = task / col_tasks, j0 = (task % col_tasks) * col_chunk, nc = std::min(col_chunk, n - j0);
-      const int64_t panel0 = pr * kRowPanels, panel1 = std::min(panels, panel0 + kRowPanels), whole = nc / t.nr * t.nr;
+      const int64_t panel0 = pr * kRowPanels, panel1 = std::min(panels, panel0 + kRowPanels);
+      const int64_t whole = nc / t.lanes * t.lanes;
       for (int64_t p0 = 0; p0 < a.k; p0 += t.kc) {
         const int64_t kc = std::min(t.kc, a.k - p0);
         if (whole > 0) multiply_block(a, p0, kc, {data + p0 * ld + j0, t.nr, ld}, panel0, panel1, j0, whole, c, ldc);
@@ -78,7 +84,7 @@ void gemm_in_place(const PackedA& a, const BSource& b, const float* data, int64_
 
 // Large B: each task packs its own column block, K block by K block, and
 // multiplies it with every row of A (B is packed exactly once).
-void gemm_column_blocks(const PackedA& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
+void gemm_column_blocks(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
   const TileKernel& t = *a.tile;
   const int64_t panels = ceil_div(a.m, t.mr);
   const int64_t block = std::clamp(ceil_div(ceil_div(n, kTasks), t.nr) * t.nr, t.nr, kMaxColumnBlock / t.nr * t.nr);
@@ -101,7 +107,7 @@ void gemm_column_blocks(const PackedA& a, const BSource& b, int64_t n, float* c,
 
 // Small B (late layers: few columns, long K): pack all of it once, in
 // parallel, then split C over rows and columns.
-void gemm_whole_b(const PackedA& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
+void gemm_whole_b(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
   const TileKernel& t = *a.tile;
   const int64_t panels = ceil_div(a.m, t.mr), col_panels = ceil_div(n, t.nr), kblocks = ceil_div(a.k, t.kc);
   thread_local std::vector<float> whole;  // K block kb at kb * kc * col_panels * nr, panels inside
@@ -155,23 +161,27 @@ void BMatrix::pack(int64_t nr, int64_t p0, int64_t kc, int64_t j0, int64_t nc, f
 
 Isa gemm_isa() { return cpu_features().best(); }
 
-PackedA pack_a(const float* a, int64_t m, int64_t k, int64_t lda, bool trans, Isa isa) {
-  PackedA p;
+AMatrix a_matrix(const float* a, int64_t m, int64_t k, int64_t lda, bool trans, Isa isa) {
+  AMatrix p;
   p.tile = &tile_kernel(isa);
-  p.m = m, p.k = k;
-  const int64_t mr = p.tile->mr, panels = (m + mr - 1) / mr;
-  p.data.assign(static_cast<size_t>(panels * mr * k), 0.0f);
-  for (int64_t ip = 0; ip < panels; ++ip) {
-    float* dst = p.data.data() + ip * k * mr;
-    for (int64_t r = 0; r < mr && ip * mr + r < m; ++r) {
-      const int64_t i = ip * mr + r;
-      for (int64_t q = 0; q < k; ++q) dst[q * mr + r] = trans ? a[q * lda + i] : a[i * lda + q];
-    }
-  }
+  p.m = m, p.k = k, p.a = a;
+  p.rs = trans ? 1 : lda;
+  p.ps = trans ? lda : 1;
+  const int64_t mr = p.tile->mr, whole = m / mr * mr;
+  if (whole == m) return p;
+  p.tail.assign(static_cast<size_t>(mr * k), 0.0f);
+  for (int64_t i = whole; i < m; ++i)
+    for (int64_t q = 0; q < k; ++q) p.tail[static_cast<size_t>(q * mr + i - whole)] = a[i * p.rs + q * p.ps];
   return p;
 }
 
-void gemm_packed(const PackedA& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
+APanel AMatrix::panel(int64_t ip, int64_t p0) const {
+  const int64_t mr = tile->mr;
+  if ((ip + 1) * mr > m) return {tail.data() + p0 * mr, 1, mr};
+  return {a + ip * mr * rs + p0 * ps, rs, ps};
+}
+
+void gemm_packed(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
   if (a.m <= 0 || n <= 0 || a.k <= 0) return;
   int64_t ld = 0;
   if (const float* data = b.in_place(ld)) gemm_in_place(a, b, data, ld, n, c, ldc, pool);

@@ -1,8 +1,9 @@
 #pragma once
 // The fp32 gemm behind Conv, ConvTranspose, Gemm and MatMul:
 //   C[m x n] (ldc) = C + A[m x k] · B[k x n]
-// with A packed once (a layer's weights, at prepare) into panels of the
-// tile height of one instruction set, B packed per call into L1-sized panels.
+// with A (a layer's weights) read where it is, in panels of the tile height
+// of one instruction set (only a last, partial panel is copied, zero padded),
+// and B packed per call into L1-sized panels.
 // Each C element is one fma chain over k in order, starting from C, so the
 // result does not depend on the thread count (work is split over rows and
 // columns, never over K), the cache blocking, or the AVX2 / AVX-512 path.
@@ -14,15 +15,25 @@
 
 namespace rknnc::runtime::kernels {
 
-struct PackedA {
-  const TileKernel* tile = nullptr;
-  int64_t m = 0, k = 0;
-  std::vector<float> data;  // ceil(m / mr) panels of k steps x mr rows, zero padded
-  const float* panel(int64_t i) const { return data.data() + i * k * tile->mr; }
+// A panel of rows as the tiles read it: A[r][p] at a[r * rs + p * ps].
+struct APanel {
+  const float* a;
+  int64_t rs, ps;
 };
 
-// A[i][p] = a[i*lda + p], or a[p*lda + i] when `trans`.
-PackedA pack_a(const float* a, int64_t m, int64_t k, int64_t lda, bool trans, Isa isa);
+// A[i][p] = a[i*lda + p], or a[p*lda + i] when `trans`; it must outlive the
+// AMatrix (weights: the graph's constants, alive as long as the executor).
+struct AMatrix {
+  const TileKernel* tile = nullptr;
+  int64_t m = 0, k = 0;
+  const float* a = nullptr;
+  int64_t rs = 0, ps = 0;   // element (i, p) at a[i * rs + p * ps]
+  std::vector<float> tail;  // the last m % mr rows as a packed panel (k steps x mr), zero padded
+  // Panel ip (rows ip*mr ..), from K step p0.
+  APanel panel(int64_t ip, int64_t p0) const;
+};
+
+AMatrix a_matrix(const float* a, int64_t m, int64_t k, int64_t lda, bool trans, Isa isa);
 // The instruction set the fast kernels use on this machine (RKNNC_ISA caps it).
 Isa gemm_isa();
 
@@ -52,6 +63,6 @@ struct BMatrix final : BSource {
 };
 
 // pool == nullptr runs on the calling thread.
-void gemm_packed(const PackedA& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool);
+void gemm_packed(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool);
 
 }  // namespace rknnc::runtime::kernels
