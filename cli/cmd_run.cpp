@@ -56,6 +56,10 @@ Command add_run(CLI::App& app) {
                   "master .rknn whose weights a model converted with remove_weight uses (same source model)");
   sub->add_flag("--ir-graph", args->options.ir_graph,
                 "run the .rknn's IR graph on the simulator instead of its compiled NPU program (the reference)");
+  sub->add_option("--optimization-level", args->options.optimization_level,
+                  "graph optimisations of a source model before it runs, as configs.optimization_level: 0 runs every "
+                  "node as written, 3 (default) folds BatchNormalization and fuses activations")
+      ->check(CLI::Range(0, 3));
   add_key_file_option(sub, args->key_file);
   return [args] { return run(*args); };
 }

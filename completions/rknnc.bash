@@ -36,13 +36,15 @@ _rknnc() {
     --depfile | -a | --accuracy | --key-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --level)
       [[ $sub == encrypt ]] && COMPREPLY=($(compgen -W "1 2 3" -- "$cur"))
+      [[ $sub == passes ]] && COMPREPLY=($(compgen -W "0 1 2 3" -- "$cur"))
       return ;;
+    --optimization-level) COMPREPLY=($(compgen -W "0 1 2 3" -- "$cur")); return ;;
     -j | --jobs | --repeat | -d | --device) return ;;
   esac
 
   local flags
   case $sub in
-    run) flags="--input -o --output --pass-through --nhwc --batch --repeat --ir-graph --weights-from --key-file --help" ;;
+    run) flags="--input -o --output --pass-through --nhwc --batch --repeat --optimization-level --ir-graph --weights-from --key-file --help" ;;
     inspect) flags="--json --ops --input-size --key-file --help" ;;
     encrypt) flags="-o --output --level --key-file --help" ;;
     targets) flags="--json --help" ;;

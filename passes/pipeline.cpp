@@ -56,6 +56,12 @@ std::vector<std::string> pipeline_for_level(int level) {
   return names;
 }
 
+std::vector<std::string> cpu_pipeline_for_level(int level) {
+  std::vector<std::string> names = pipeline_for_level(level);
+  std::erase(names, "batchnorm_to_mul_add");
+  return names;
+}
+
 std::vector<PassRecord> run_passes(ir::Graph& graph, const std::vector<std::string>& names, PassContext& ctx) {
   std::vector<PassRecord> records;
   for (const auto& name : names) {

@@ -141,6 +141,9 @@ std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesy
     if (!frontends::records_input_shapes(platform))
       for (const auto& t : inputs) load.input_shapes.push_back(input_shape_of(t, options));
     graph = frontends::load_model(platform, path, load);
+    passes::PassContext ctx;
+    ctx.verify_each = false;
+    passes::run_passes(graph, passes::cpu_pipeline_for_level(options.optimization_level), ctx);
   }
   if (inputs.size() != graph.inputs.size())
     fail_config("{} has {} input(s), {} --input file(s) given", path.string(), graph.inputs.size(), inputs.size());

@@ -24,6 +24,12 @@ struct RunOptions {
   // Run the .rknn's IR graph on the simulator instead of its compiled Program
   // (the reference the Program must match bit for bit).
   bool ir_graph = false;
+  // A source model (.onnx, .pt, .tflite) first goes through the conversion's
+  // graph optimisations of this level (configs.optimization_level, 0–3), as
+  // onnxruntime applies its own by default: BatchNormalization folded into
+  // Conv, activations fused, and so on. Outputs then differ from the graph as
+  // written by fp32 rounding only; level 0 keeps every node as written.
+  int optimization_level = 3;
   // A removed-weights .rknn (configs.remove_weight) takes its constants from
   // this master .rknn, converted from the same model with its weights.
   std::filesystem::path weights_from;

@@ -12,6 +12,8 @@ Checks per config (JUnit class ort.NAME):
   ort_reference     onnxruntime on the ORIGINAL .onnx (normalised input), fp32;
                     cut outputs (subgraphs.outputs) become extra graph outputs
   onnx_run          `rknnc run MODEL.onnx` vs ort, every graph output, rel err <= 1e-4
+                    (the graph optimised first, as onnxruntime does by default)
+  onnx_run_level0   the same with `--optimization-level 0` (every node as written)
   convert_T         the config as is (int8, quantize: true) converts for every
                     target of `rknnc targets --json` (two conversions at a time)
   int8_run          `rknnc run` of rk3588's int8 .rknn on the raw inputs
@@ -477,12 +479,14 @@ def run_sample(cfg, targets, report, tmp_root):
         st["ref"] = load_outputs(d, all_outputs, "onnxruntime")
     report.check(cls, "ort_reference", ort_reference)
 
-    def onnx_run():
-        need("ref")
-        d = rknnc_run(s.model_path, norm_files, os.path.join(tmp, "onnx_run"))
-        return compare(load_outputs(d, s.graph_outputs, "rknnc run .onnx"), st["ref"], s.graph_outputs,
-                       "rknnc run .onnx vs onnxruntime", TOL_FP32, errs["onnx"])
-    report.check(cls, "onnx_run", onnx_run)
+    for label, flags in (("onnx_run", []), ("onnx_run_level0", ["--optimization-level", "0"])):
+        def onnx_run(label=label, flags=flags):
+            need("ref")
+            d = rknnc_run(s.model_path, norm_files, os.path.join(tmp, label), flags)
+            what = f"rknnc run .onnx {' '.join(flags)}".strip()
+            return compare(load_outputs(d, s.graph_outputs, what), st["ref"], s.graph_outputs,
+                           what + " vs onnxruntime", TOL_FP32, errs["onnx"] if not flags else {})
+        report.check(cls, label, onnx_run)
 
     # --- int8: the config as is, for every target (two conversions at a time); rk3588's is run below
     def convert_target(t):
