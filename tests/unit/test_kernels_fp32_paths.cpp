@@ -191,6 +191,8 @@ TEST_CASE("fp32 Conv on random shapes equals the fma-chain direct conv on every 
       {17, 20, 37, 17, 3, 3, 17, 1, 1, 1, 1, 1, 1, 1, 1, true},  // depthwise 3x3: three taps per pass
       {9, 23, 41, 9, 3, 3, 9, 1, 1, 2, 2, 2, 0, 1, 2, false},    // ... dilated, uneven padding
       {5, 8, 4, 5, 3, 3, 5, 1, 1, 1, 2, 0, 3, 0, 3, true},       // ... no output inside all three taps
+      {40, 15, 13, 40, 5, 5, 40, 2, 2, 1, 1, 2, 2, 2, 1, true},   // ... 5x5 stride 2: channel blocks + a partial one
+      {24, 7, 7, 24, 3, 3, 24, 1, 1, 1, 1, 1, 1, 1, 1, false},    // ... a 7x7 plane (pixel-major vector path)
   };
   const int random_cases = 60, cases = random_cases + static_cast<int>(std::size(fixed));
   for (int iter = 0; iter < cases; ++iter) {

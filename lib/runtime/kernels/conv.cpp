@@ -46,11 +46,11 @@ void conv_f32(KernelContext& ctx) {
   if (s.depthwise()) {
     const float* pw = ctx.in(1).data<float>();
     const Isa isa = gemm_isa();
-    ctx.pool.parallel_for(s.n * s.m, out * w.kernel_size(), [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e;) {  // runs of channels of one image
-        const int64_t img = i / s.m, ch = i % s.m, end = std::min(e - i, s.m - ch) + ch;
-        depthwise_conv_f32(px + img * s.c * in, pw, pb, w, py + img * s.m * out, ch, end, isa);
-        i += end - ch;
+    const int64_t block = depthwise_channel_block(isa), blocks = (s.m + block - 1) / block;
+    ctx.pool.parallel_for(s.n * blocks, block * out * w.kernel_size(), [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) {  // channel block i % blocks of image i / blocks
+        const int64_t img = i / blocks, c0 = i % blocks * block;
+        depthwise_conv_f32(px + img * s.c * in, pw, pb, w, py + img * s.m * out, c0, std::min(s.m, c0 + block), isa);
       }
     });
     return;

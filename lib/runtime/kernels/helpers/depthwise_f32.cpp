@@ -1,7 +1,10 @@
 #include "runtime/kernels/helpers/depthwise_f32.h"
 
 #include <algorithm>
+#include <limits>
 #include <vector>
+
+#include "runtime/kernels/helpers/scratch.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
@@ -24,25 +27,55 @@ RowFma3Fn row_fma3_for(Isa isa) {
   return row_fma3_generic;
 }
 
-}  // namespace
+struct BlockPath {
+  int64_t lanes;
+  DwPixelsFn pixels;
+  PixelMajorFn to_pixels, from_pixels;
+};
 
-void depthwise_conv_f32(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
-                        int64_t c1, Isa isa) {
-  const RowFmaFn row_fma = row_fma_for(isa);
-  const RowFma3Fn row_fma3 = row_fma3_for(isa);
-  const int64_t taps = w.kernel_size(), in = w.in_size(), ow_n = w.out[2], s = w.stride[2];
-  struct Tap {
-    int64_t dd, dh, off, lo, hi;  // depth / height offsets, width offset, outputs [lo, hi) inside the row
-  };
-  std::vector<Tap> tap(static_cast<size_t>(taps));
-  const bool rows_of_3 = w.kernel[2] == 3 && s == 1;  // the common 3-wide kernel: three taps per pass
-  for (int64_t k = 0; k < taps; ++k) {
+BlockPath block_path(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512: return {16, dw_pixels_avx512, to_pixel_major_avx512, from_pixel_major_avx512};
+    case Isa::Avx2: return {8, dw_pixels_avx2, to_pixel_major_avx2, from_pixel_major_avx2};
+    case Isa::Generic: break;
+  }
+  return {1, nullptr, nullptr, nullptr};
+}
+
+// A tap of the window: depth / height offsets, width offset, and the outputs
+// [lo, hi) of a row whose input column it finds inside the input.
+struct Tap {
+  int64_t dd, dh, off, lo, hi;
+};
+
+std::vector<Tap> window_taps(const Window& w) {
+  const int64_t ow_n = w.out[2], s = w.stride[2];
+  std::vector<Tap> tap(static_cast<size_t>(w.kernel_size()));
+  for (int64_t k = 0; k < w.kernel_size(); ++k) {
     const int64_t kw = k % w.kernel[2], kh = (k / w.kernel[2]) % w.kernel[1], kd = k / (w.kernel[2] * w.kernel[1]);
     const int64_t off = kw * w.dilation[2] - w.pad_begin[2];
     const int64_t lo = std::min(ow_n, off >= 0 ? 0 : (-off + s - 1) / s);
     const int64_t hi = std::max(lo, std::min(ow_n, w.in[2] - off <= 0 ? 0 : (w.in[2] - off + s - 1) / s));
     tap[static_cast<size_t>(k)] = {kd * w.dilation[0], kh * w.dilation[1], off, lo, hi};
   }
+  return tap;
+}
+
+// Input row (depth, height) of tap t for output row (od, oh), or -1 outside the input.
+int64_t tap_row(const Window& w, const Tap& t, int64_t od, int64_t oh) {
+  const int64_t id = window_start(w, 0, od) + t.dd, ih = window_start(w, 1, oh) + t.dh;
+  if (id < 0 || id >= w.in[0] || ih < 0 || ih >= w.in[1]) return -1;
+  return id * w.in[1] + ih;
+}
+
+// Output row by output row, vectors along the row (the generic path).
+void depthwise_rows(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
+                    int64_t c1, Isa isa) {
+  const RowFmaFn row_fma = row_fma_for(isa);
+  const RowFma3Fn row_fma3 = row_fma3_for(isa);
+  const int64_t taps = w.kernel_size(), in = w.in_size(), ow_n = w.out[2], s = w.stride[2];
+  const std::vector<Tap> tap = window_taps(w);
+  const bool rows_of_3 = w.kernel[2] == 3 && s == 1;  // the common 3-wide kernel: three taps per pass
   for (int64_t c = c0; c < c1; ++c) {
     const float* xc = x + c * in;
     const float* wc = weight + c * taps;
@@ -52,9 +85,9 @@ void depthwise_conv_f32(const float* x, const float* weight, const float* bias, 
         std::fill_n(d, ow_n, bias ? bias[c] : 0.0f);
         for (int64_t k = 0; k < taps; k += rows_of_3 ? 3 : 1) {
           const Tap* t = &tap[static_cast<size_t>(k)];
-          const int64_t id = window_start(w, 0, od) + t->dd, ih = window_start(w, 1, oh) + t->dh;
-          if (id < 0 || id >= w.in[0] || ih < 0 || ih >= w.in[1]) continue;  // the same for a row of 3
-          const float* src = xc + (id * w.in[1] + ih) * w.in[2];
+          const int64_t row = tap_row(w, *t, od, oh);
+          if (row < 0) continue;  // the same for a row of 3
+          const float* src = xc + row * w.in[2];
           auto one_tap = [&](int64_t j, int64_t lo, int64_t hi) {  // tap k + j on outputs [lo, hi)
             if (hi > lo) row_fma(d + lo, src + t[j].off + lo * s, s, wc[k + j], hi - lo);
           };
@@ -76,6 +109,69 @@ void depthwise_conv_f32(const float* x, const float* weight, const float* bias, 
         }
       }
   }
+}
+
+// Blocks of L channels, pixel-major (DwPixelsFn). Per output row, the outputs
+// inside every tap of the row run in one call; the edge outputs one by one with
+// the taps that reach them, so each output sees the in-input taps in order.
+void depthwise_blocks(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
+                      int64_t c1, const BlockPath& path) {
+  const int64_t L = path.lanes, taps = w.kernel_size(), in = w.in_size(), out = w.out_size();
+  const int64_t ow_n = w.out[2], s = w.stride[2];
+  const std::vector<Tap> tap = window_taps(w);
+  thread_local Scratch scratch;
+  float* xt = scratch.floats(static_cast<size_t>((in + out + taps + 1) * L));
+  float* yt = xt + in * L;
+  float* wt = yt + out * L;
+  float* bt = wt + taps * L;
+  std::vector<DwTap> row(static_cast<size_t>(taps)), edge(static_cast<size_t>(taps));
+  std::vector<size_t> row_tap(static_cast<size_t>(taps));  // index into `tap` of each row tap
+  for (int64_t c = c0; c < c1; c += L) {
+    const int64_t ch = std::min(L, c1 - c);
+    path.to_pixels(x + c * in, ch, in, xt);
+    path.to_pixels(weight + c * taps, ch, taps, wt);
+    for (int64_t l = 0; l < L; ++l) bt[l] = bias && l < ch ? bias[c + l] : 0.0f;
+    for (int64_t od = 0; od < w.out[0]; ++od)
+      for (int64_t oh = 0; oh < w.out[1]; ++oh) {
+        int64_t nt = 0, lo = 0, hi = ow_n;
+        for (size_t k = 0; k < tap.size(); ++k) {
+          const int64_t r = tap_row(w, tap[k], od, oh);
+          if (r < 0) continue;
+          row[static_cast<size_t>(nt)] = {r * w.in[2] + tap[k].off, static_cast<int64_t>(k)};
+          row_tap[static_cast<size_t>(nt++)] = k;
+          lo = std::max(lo, tap[k].lo);
+          hi = std::min(hi, tap[k].hi);
+        }
+        float* yr = yt + (od * w.out[1] + oh) * ow_n * L;
+        hi = std::max(lo, hi);
+        if (hi > lo) path.pixels(yr + lo * L, xt + lo * s * L, row.data(), nt, wt, bt, s, hi - lo);
+        for (int64_t o = 0; o < ow_n; ++o) {
+          if (o >= lo && o < hi) {
+            o = hi - 1;
+            continue;
+          }
+          int64_t ne = 0;
+          for (int64_t t = 0; t < nt; ++t) {
+            const Tap& k = tap[row_tap[static_cast<size_t>(t)]];
+            if (o >= k.lo && o < k.hi) edge[static_cast<size_t>(ne++)] = row[static_cast<size_t>(t)];
+          }
+          path.pixels(yr + o * L, xt + o * s * L, edge.data(), ne, wt, bt, s, 1);
+        }
+      }
+    path.from_pixels(yt, ch, out, y + c * out);
+  }
+}
+
+}  // namespace
+
+int64_t depthwise_channel_block(Isa isa) { return block_path(isa).lanes; }
+
+void depthwise_conv_f32(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
+                        int64_t c1, Isa isa) {
+  const BlockPath path = block_path(isa);
+  const int64_t plane = std::max(w.in_size(), w.out_size());
+  if (path.pixels && plane * path.lanes <= std::numeric_limits<int32_t>::max()) depthwise_blocks(x, weight, bias, w, y, c0, c1, path);
+  else depthwise_rows(x, weight, bias, w, y, c0, c1, isa);
 }
 
 }  // namespace rknnc::runtime::kernels

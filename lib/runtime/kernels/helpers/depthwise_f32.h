@@ -13,6 +13,33 @@ namespace rknnc::runtime::kernels {
 // y[c] = bias[c] + sum_k x[c, tap k] * weight[c, k] for channels [c0, c1).
 void depthwise_conv_f32(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
                         int64_t c1, Isa isa);
+// Channels per block of the vector path of `isa` (1: output rows, no blocks);
+// callers split the channels at multiples of it.
+int64_t depthwise_channel_block(Isa isa);
+
+// The vector path: a block of L channels (one vector) is copied pixel-major,
+// x[pixel][L], so each output pixel is one vector of L fma chains whatever
+// the plane's width (a 7x7 plane fills the vectors as well as a 112x112 one).
+// A tap: pixel offset from the output's first input pixel, and weight row.
+struct DwTap {
+  int64_t off, k;
+};
+// Outputs i < n of a row: y[i] = bias, then fma(w[t.k], x[t.off + i * stride], y[i]) for each tap in
+// order; x, w, bias, y hold L floats per pixel / tap (depthwise_pixels_<isa>).
+using DwPixelsFn = void (*)(float* y, const float* x, const DwTap* taps, int64_t ntaps, const float* w,
+                            const float* bias, int64_t stride, int64_t n);
+// Block copies: to_pixel_major dst[p][l] = src[l * size + p] for l < ch (0 for
+// ch <= l < L); from_pixel_major dst[l * size + p] = src[p][l] for l < ch.
+// size * L must fit in int32 (the gathers' indices).
+using PixelMajorFn = void (*)(const float* src, int64_t ch, int64_t size, float* dst);
+void to_pixel_major_avx2(const float* src, int64_t ch, int64_t size, float* dst);
+void from_pixel_major_avx2(const float* src, int64_t ch, int64_t size, float* dst);
+void to_pixel_major_avx512(const float* src, int64_t ch, int64_t size, float* dst);
+void from_pixel_major_avx512(const float* src, int64_t ch, int64_t size, float* dst);
+void dw_pixels_avx2(float* y, const float* x, const DwTap* taps, int64_t ntaps, const float* w, const float* bias,
+                    int64_t stride, int64_t n);
+void dw_pixels_avx512(float* y, const float* x, const DwTap* taps, int64_t ntaps, const float* w, const float* bias,
+                      int64_t stride, int64_t n);
 
 // d[i] = fma(wk, s[i * stride], d[i]) for i < n, per instruction set (depthwise_rows_<isa>.cpp).
 using RowFmaFn = void (*)(float* d, const float* s, int64_t stride, float wk, int64_t n);

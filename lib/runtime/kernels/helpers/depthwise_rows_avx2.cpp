@@ -38,3 +38,57 @@ __attribute__((target("avx2,fma"))) void row_fma3_avx2(float* d, const float* s,
 }
 
 }  // namespace rknnc::runtime::kernels
+
+namespace rknnc::runtime::kernels {
+
+// Eight pixels at a time, as dw_pixels_avx512 (8 channels per vector).
+__attribute__((target("avx2,fma"))) void dw_pixels_avx2(float* y, const float* x, const DwTap* taps, int64_t ntaps,
+                                                        const float* w, const float* bias, int64_t stride,
+                                                        int64_t n) {
+  constexpr int64_t L = 8, P = 8;
+  const __m256 b = _mm256_loadu_ps(bias);
+  const int64_t step = stride * L;
+  int64_t i = 0;
+  for (; i + P <= n; i += P) {
+    __m256 acc[P];
+    for (int64_t p = 0; p < P; ++p) acc[p] = b;
+    const float* xi = x + i * step;
+    for (int64_t t = 0; t < ntaps; ++t) {
+      const __m256 wt = _mm256_loadu_ps(w + taps[t].k * L);
+      const float* xt = xi + taps[t].off * L;
+      for (int64_t p = 0; p < P; ++p) acc[p] = _mm256_fmadd_ps(wt, _mm256_loadu_ps(xt + p * step), acc[p]);
+    }
+    for (int64_t p = 0; p < P; ++p) _mm256_storeu_ps(y + (i + p) * L, acc[p]);
+  }
+  for (; i < n; ++i) {
+    __m256 acc = b;
+    const float* xi = x + i * step;
+    for (int64_t t = 0; t < ntaps; ++t)
+      acc = _mm256_fmadd_ps(_mm256_loadu_ps(w + taps[t].k * L), _mm256_loadu_ps(xi + taps[t].off * L), acc);
+    _mm256_storeu_ps(y + i * L, acc);
+  }
+}
+
+}  // namespace rknnc::runtime::kernels
+
+namespace rknnc::runtime::kernels {
+
+__attribute__((target("avx2"))) void to_pixel_major_avx2(const float* src, int64_t ch, int64_t size, float* dst) {
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i rows = _mm256_mullo_epi32(lane, _mm256_set1_epi32(static_cast<int>(size)));
+  const __m256 live = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(ch)), lane));
+  for (int64_t p = 0; p < size; ++p)
+    _mm256_storeu_ps(dst + p * 8, _mm256_mask_i32gather_ps(_mm256_setzero_ps(), src + p, rows, live, 4));
+}
+
+__attribute__((target("avx2"))) void from_pixel_major_avx2(const float* src, int64_t ch, int64_t size, float* dst) {
+  const __m256i pixels = _mm256_setr_epi32(0, 8, 16, 24, 32, 40, 48, 56);
+  for (int64_t l = 0; l < ch; ++l) {
+    float* d = dst + l * size;
+    int64_t p = 0;
+    for (; p + 8 <= size; p += 8) _mm256_storeu_ps(d + p, _mm256_i32gather_ps(src + p * 8 + l, pixels, 4));
+    for (; p < size; ++p) d[p] = src[p * 8 + l];
+  }
+}
+
+}  // namespace rknnc::runtime::kernels

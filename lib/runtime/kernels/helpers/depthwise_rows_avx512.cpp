@@ -48,3 +48,61 @@ __attribute__((target("avx512f,fma"))) void row_fma3_avx512(float* d, const floa
 }
 
 }  // namespace rknnc::runtime::kernels
+
+namespace rknnc::runtime::kernels {
+
+// Eight pixels at a time: eight independent fma chains hide the fma latency,
+// and each tap's weight vector is loaded once for all eight.
+__attribute__((target("avx512f,fma"))) void dw_pixels_avx512(float* y, const float* x, const DwTap* taps,
+                                                             int64_t ntaps, const float* w, const float* bias,
+                                                             int64_t stride, int64_t n) {
+  constexpr int64_t L = 16, P = 8;
+  const __m512 b = _mm512_loadu_ps(bias);
+  const int64_t step = stride * L;
+  int64_t i = 0;
+  for (; i + P <= n; i += P) {
+    __m512 acc[P];
+    for (int64_t p = 0; p < P; ++p) acc[p] = b;
+    const float* xi = x + i * step;
+    for (int64_t t = 0; t < ntaps; ++t) {
+      const __m512 wt = _mm512_loadu_ps(w + taps[t].k * L);
+      const float* xt = xi + taps[t].off * L;
+      for (int64_t p = 0; p < P; ++p) acc[p] = _mm512_fmadd_ps(wt, _mm512_loadu_ps(xt + p * step), acc[p]);
+    }
+    for (int64_t p = 0; p < P; ++p) _mm512_storeu_ps(y + (i + p) * L, acc[p]);
+  }
+  for (; i < n; ++i) {
+    __m512 acc = b;
+    const float* xi = x + i * step;
+    for (int64_t t = 0; t < ntaps; ++t)
+      acc = _mm512_fmadd_ps(_mm512_loadu_ps(w + taps[t].k * L), _mm512_loadu_ps(xi + taps[t].off * L), acc);
+    _mm512_storeu_ps(y + i * L, acc);
+  }
+}
+
+}  // namespace rknnc::runtime::kernels
+
+namespace rknnc::runtime::kernels {
+
+__attribute__((target("avx512f"))) void to_pixel_major_avx512(const float* src, int64_t ch, int64_t size,
+                                                               float* dst) {
+  const __m512i rows = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                          _mm512_set1_epi32(static_cast<int>(size)));
+  const __mmask16 live = ch >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << ch) - 1);
+  for (int64_t p = 0; p < size; ++p)
+    _mm512_storeu_ps(dst + p * 16, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), live, rows, src + p, 4));
+}
+
+__attribute__((target("avx512f"))) void from_pixel_major_avx512(const float* src, int64_t ch, int64_t size,
+                                                                 float* dst) {
+  const __m512i pixels = _mm512_setr_epi32(0, 16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240);
+  for (int64_t l = 0; l < ch; ++l) {
+    float* d = dst + l * size;
+    int64_t p = 0;
+    for (; p + 16 <= size; p += 16)  // the masked form: GCC 12's unmasked one reads an unset register
+      _mm512_storeu_ps(d + p, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, pixels, src + p * 16 + l, 4));
+    for (; p < size; ++p) d[p] = src[p * 16 + l];
+  }
+}
+
+}  // namespace rknnc::runtime::kernels

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "runtime/kernels/helpers/scratch.h"
+
 namespace rknnc::runtime::kernels {
 namespace {
 
@@ -61,8 +63,8 @@ void gemm_in_place(const AMatrix& a, const BSource& b, const float* data, int64_
   const int64_t col_chunk = ceil_div(col_panels, ceil_div(kTasks, row_tasks)) * t.nr;
   const int64_t col_tasks = ceil_div(n, col_chunk);
   auto body = [&](int64_t lo, int64_t hi) {
-    thread_local std::vector<float> tail;
-    tail.resize(static_cast<size_t>(t.kc * t.nr));
+    thread_local Scratch scratch;
+    float* tail = scratch.floats(static_cast<size_t>(t.kc * t.nr));
     for (int64_t task = lo; task < hi; ++task) {
       const int64_t pr = task / col_tasks, j0 = (task % col_tasks) * col_chunk, nc = std::min(col_chunk, n - j0);
       const int64_t panel0 = pr * kRowPanels, panel1 = std::min(panels, panel0 + kRowPanels);
@@ -71,8 +73,8 @@ void gemm_in_place(const AMatrix& a, const BSource& b, const float* data, int64_
         const int64_t kc = std::min(t.kc, a.k - p0);
         if (whole > 0) multiply_block(a, p0, kc, {data + p0 * ld + j0, t.nr, ld}, panel0, panel1, j0, whole, c, ldc);
         if (whole < nc) {
-          b.pack(t.nr, p0, kc, j0 + whole, nc - whole, tail.data());
-          multiply_block(a, p0, kc, packed_panels(tail.data(), kc, t.nr), panel0, panel1, j0 + whole, nc - whole, c,
+          b.pack(t.nr, p0, kc, j0 + whole, nc - whole, tail);
+          multiply_block(a, p0, kc, packed_panels(tail, kc, t.nr), panel0, panel1, j0 + whole, nc - whole, c,
                          ldc);
         }
       }
@@ -90,14 +92,14 @@ void gemm_column_blocks(const AMatrix& a, const BSource& b, int64_t n, float* c,
   const int64_t block = std::clamp(ceil_div(ceil_div(n, kTasks), t.nr) * t.nr, t.nr, kMaxColumnBlock / t.nr * t.nr);
   const int64_t tasks = ceil_div(n, block);
   auto body = [&](int64_t lo, int64_t hi) {
-    thread_local std::vector<float> packed;
-    packed.resize(static_cast<size_t>(t.kc * block));
+    thread_local Scratch scratch;
+    float* packed = scratch.floats(static_cast<size_t>(t.kc * block));
     for (int64_t task = lo; task < hi; ++task) {
       const int64_t j0 = task * block, nc = std::min(block, n - j0);
       for (int64_t p0 = 0; p0 < a.k; p0 += t.kc) {
         const int64_t kc = std::min(t.kc, a.k - p0);
-        b.pack(t.nr, p0, kc, j0, nc, packed.data());
-        multiply_block(a, p0, kc, packed_panels(packed.data(), kc, t.nr), 0, panels, j0, nc, c, ldc);
+        b.pack(t.nr, p0, kc, j0, nc, packed);
+        multiply_block(a, p0, kc, packed_panels(packed, kc, t.nr), 0, panels, j0, nc, c, ldc);
       }
     }
   };
@@ -110,9 +112,8 @@ void gemm_column_blocks(const AMatrix& a, const BSource& b, int64_t n, float* c,
 void gemm_whole_b(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
   const TileKernel& t = *a.tile;
   const int64_t panels = ceil_div(a.m, t.mr), col_panels = ceil_div(n, t.nr), kblocks = ceil_div(a.k, t.kc);
-  thread_local std::vector<float> whole;  // K block kb at kb * kc * col_panels * nr, panels inside
-  whole.resize(static_cast<size_t>(kblocks * t.kc * col_panels * t.nr));
-  float* packed = whole.data();  // the lambdas run on other threads: not their own thread_local
+  thread_local Scratch whole;  // K block kb at kb * kc * col_panels * nr, panels inside
+  float* packed = whole.floats(static_cast<size_t>(kblocks * t.kc * col_panels * t.nr));  // shared with the workers
   auto pack = [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) {
       const int64_t kb = i / col_panels, jp = (i % col_panels) * t.nr, p0 = kb * t.kc, kc = std::min(t.kc, a.k - p0);
