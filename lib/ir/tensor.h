@@ -55,9 +55,17 @@ class Tensor {
   DataType dtype_ = DataType::Undefined;
   Shape shape_;
   int64_t numel_ = 0;
-  // Default-initialising: vector(n) leaves the bytes unset, zeroing is asked for.
-  template <typename T>
-  struct NoInitAllocator : std::allocator<T> {
+  // Default-initialising: vector(n) leaves the bytes unset, zeroing is asked
+  // for. Large buffers go on transparent huge pages (tensor_storage.cpp).
+  struct StorageAllocator {
+    using value_type = std::byte;
+    template <typename U>
+    struct rebind {  // std::vector rebinds to its own element type only
+      using other = StorageAllocator;
+    };
+    StorageAllocator() = default;
+    std::byte* allocate(size_t n);
+    void deallocate(std::byte* p, size_t n) noexcept;
     template <typename U>
     void construct(U* p) {
       ::new (static_cast<void*>(p)) U;
@@ -66,8 +74,9 @@ class Tensor {
     void construct(U* p, Args&&... args) {
       ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
     }
+    bool operator==(const StorageAllocator&) const { return true; }
   };
-  using Bytes = std::vector<std::byte, NoInitAllocator<std::byte>>;
+  using Bytes = std::vector<std::byte, StorageAllocator>;
   Tensor(DataType dtype, Shape shape, bool zero);
   std::shared_ptr<Bytes> storage_;
 };
