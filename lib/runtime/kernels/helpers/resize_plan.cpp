@@ -177,6 +177,16 @@ std::vector<float> full_roi(const KernelContext& ctx, size_t rank) {
 
 }  // namespace
 
+bool resize_is_nearest(const ResizePlan& p) {
+  for (size_t d : p.interp) {
+    const auto& taps = p.maps[d].taps;
+    if (taps.empty()) return false;
+    for (const Taps& t : taps)
+      if (t.n != 1 || t.outside || t.w[0] != taps[0].w[0] || t.q[0] != taps[0].q[0]) return false;
+  }
+  return true;
+}
+
 ResizePlan resize_plan(const KernelContext& ctx) {
   const ir::Tensor& x = ctx.in(0);
   const size_t rank = x.shape().size();

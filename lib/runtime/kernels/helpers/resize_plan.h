@@ -50,9 +50,55 @@ Acc tap_weight(const Taps& t, int k) {
 // tap per interpolated dim of Π weights · (x[tap] - zero), then put(o, acc);
 // outputs outside the roi (tf_crop_and_resize) get put_outside(o). An integer
 // Acc carries kResizeWeightBits fraction bits per interpolated dim.
+// True when every output has one tap of the same weight per interpolated dim
+// and none is outside (nearest): the sums are then one product each, and
+// nearest_weight() is that product.
+bool resize_is_nearest(const ResizePlan& p);
+template <typename Acc>
+Acc nearest_weight(const ResizePlan& p) {
+  Acc wgt = 1;
+  for (size_t d : p.interp) wgt *= tap_weight<Acc>(p.maps[d].taps[0], 0);
+  return wgt;
+}
+
+// for_each_resize_output for a nearest plan, output row by output row: the
+// same sum per output (0 + wgt · (x - zero)), without decoding every index.
+template <typename T, typename Acc, typename Put>
+void for_each_nearest_output(KernelContext& ctx, const ResizePlan& p, const ir::Tensor& x, Acc zero, Put put) {
+  const size_t rank = x.shape().size(), last = rank - 1;
+  const auto in_strides = ir::shape_strides(x.shape());
+  const T* src = x.data<T>();
+  const Acc wgt = nearest_weight<Acc>(p);
+  auto offset = [&](size_t d, int64_t i) {  // input offset of output index i along dim d
+    return (p.maps[d].identity ? i : p.maps[d].taps[static_cast<size_t>(i)].i[0]) * in_strides[d];
+  };
+  const int64_t width = p.out[last], rows = width ? ir::shape_numel(p.out) / width : 0;
+  std::vector<int64_t> col(static_cast<size_t>(width));
+  for (int64_t j = 0; j < width; ++j) col[static_cast<size_t>(j)] = offset(last, j);
+  ctx.pool.parallel_for(rows, width * 2, [&](int64_t b, int64_t e) {
+    for (int64_t r = b; r < e; ++r) {
+      int64_t rem = r, base = 0;
+      for (size_t d = last; d-- > 0;) {
+        base += offset(d, rem % p.out[d]);
+        rem /= p.out[d];
+      }
+      const T* row = src + base;
+      for (int64_t j = 0; j < width; ++j) {
+        Acc acc = 0;
+        acc += wgt * (static_cast<Acc>(row[col[static_cast<size_t>(j)]]) - zero);
+        put(r * width + j, acc);
+      }
+    }
+  });
+}
+
 template <typename T, typename Acc, typename Put, typename PutOutside>
 void for_each_resize_output(KernelContext& ctx, const ResizePlan& p, const ir::Tensor& x, Acc zero, Put put,
                             PutOutside put_outside) {
+  if (resize_is_nearest(p) && !x.shape().empty()) {
+    for_each_nearest_output<T, Acc>(ctx, p, x, zero, put);
+    return;
+  }
   const size_t rank = x.shape().size();
   const auto in_strides = ir::shape_strides(x.shape());
   const T* src = x.data<T>();
