@@ -42,39 +42,13 @@ BlockPath block_path(Isa isa) {
   return {1, nullptr, nullptr, nullptr};
 }
 
-// A tap of the window: depth / height offsets, width offset, and the outputs
-// [lo, hi) of a row whose input column it finds inside the input.
-struct Tap {
-  int64_t dd, dh, off, lo, hi;
-};
-
-std::vector<Tap> window_taps(const Window& w) {
-  const int64_t ow_n = w.out[2], s = w.stride[2];
-  std::vector<Tap> tap(static_cast<size_t>(w.kernel_size()));
-  for (int64_t k = 0; k < w.kernel_size(); ++k) {
-    const int64_t kw = k % w.kernel[2], kh = (k / w.kernel[2]) % w.kernel[1], kd = k / (w.kernel[2] * w.kernel[1]);
-    const int64_t off = kw * w.dilation[2] - w.pad_begin[2];
-    const int64_t lo = std::min(ow_n, off >= 0 ? 0 : (-off + s - 1) / s);
-    const int64_t hi = std::max(lo, std::min(ow_n, w.in[2] - off <= 0 ? 0 : (w.in[2] - off + s - 1) / s));
-    tap[static_cast<size_t>(k)] = {kd * w.dilation[0], kh * w.dilation[1], off, lo, hi};
-  }
-  return tap;
-}
-
-// Input row (depth, height) of tap t for output row (od, oh), or -1 outside the input.
-int64_t tap_row(const Window& w, const Tap& t, int64_t od, int64_t oh) {
-  const int64_t id = window_start(w, 0, od) + t.dd, ih = window_start(w, 1, oh) + t.dh;
-  if (id < 0 || id >= w.in[0] || ih < 0 || ih >= w.in[1]) return -1;
-  return id * w.in[1] + ih;
-}
-
 // Output row by output row, vectors along the row (the generic path).
 void depthwise_rows(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
                     int64_t c1, Isa isa) {
   const RowFmaFn row_fma = row_fma_for(isa);
   const RowFma3Fn row_fma3 = row_fma3_for(isa);
   const int64_t taps = w.kernel_size(), in = w.in_size(), ow_n = w.out[2], s = w.stride[2];
-  const std::vector<Tap> tap = window_taps(w);
+  const std::vector<WindowTap> tap = window_taps(w);
   const bool rows_of_3 = w.kernel[2] == 3 && s == 1;  // the common 3-wide kernel: three taps per pass
   for (int64_t c = c0; c < c1; ++c) {
     const float* xc = x + c * in;
@@ -84,8 +58,8 @@ void depthwise_rows(const float* x, const float* weight, const float* bias, cons
         float* d = y + c * w.out_size() + (od * w.out[1] + oh) * ow_n;
         std::fill_n(d, ow_n, bias ? bias[c] : 0.0f);
         for (int64_t k = 0; k < taps; k += rows_of_3 ? 3 : 1) {
-          const Tap* t = &tap[static_cast<size_t>(k)];
-          const int64_t row = tap_row(w, *t, od, oh);
+          const WindowTap* t = &tap[static_cast<size_t>(k)];
+          const int64_t row = window_tap_row(w, *t, od, oh);
           if (row < 0) continue;  // the same for a row of 3
           const float* src = xc + row * w.in[2];
           auto one_tap = [&](int64_t j, int64_t lo, int64_t hi) {  // tap k + j on outputs [lo, hi)
@@ -118,7 +92,7 @@ void depthwise_blocks(const float* x, const float* weight, const float* bias, co
                       int64_t c1, const BlockPath& path) {
   const int64_t L = path.lanes, taps = w.kernel_size(), in = w.in_size(), out = w.out_size();
   const int64_t ow_n = w.out[2], s = w.stride[2];
-  const std::vector<Tap> tap = window_taps(w);
+  const std::vector<WindowTap> tap = window_taps(w);
   thread_local Scratch scratch;
   float* xt = scratch.floats(static_cast<size_t>((in + out + taps + 1) * L));
   float* yt = xt + in * L;
@@ -135,7 +109,7 @@ void depthwise_blocks(const float* x, const float* weight, const float* bias, co
       for (int64_t oh = 0; oh < w.out[1]; ++oh) {
         int64_t nt = 0, lo = 0, hi = ow_n;
         for (size_t k = 0; k < tap.size(); ++k) {
-          const int64_t r = tap_row(w, tap[k], od, oh);
+          const int64_t r = window_tap_row(w, tap[k], od, oh);
           if (r < 0) continue;
           row[static_cast<size_t>(nt)] = {r * w.in[2] + tap[k].off, static_cast<int64_t>(k)};
           row_tap[static_cast<size_t>(nt++)] = k;
@@ -152,7 +126,7 @@ void depthwise_blocks(const float* x, const float* weight, const float* bias, co
           }
           int64_t ne = 0;
           for (int64_t t = 0; t < nt; ++t) {
-            const Tap& k = tap[row_tap[static_cast<size_t>(t)]];
+            const WindowTap& k = tap[row_tap[static_cast<size_t>(t)]];
             if (o >= k.lo && o < k.hi) edge[static_cast<size_t>(ne++)] = row[static_cast<size_t>(t)];
           }
           path.pixels(yr + o * L, xt + o * s * L, edge.data(), ne, wt, bt, s, 1);

@@ -65,4 +65,23 @@ Window sliding_window(const KernelContext& ctx, const std::vector<int64_t>& in_s
   return w;
 }
 
+std::vector<WindowTap> window_taps(const Window& w) {
+  const int64_t ow_n = w.out[2], s = w.stride[2];
+  std::vector<WindowTap> tap(static_cast<size_t>(w.kernel_size()));
+  for (int64_t k = 0; k < w.kernel_size(); ++k) {
+    const int64_t kw = k % w.kernel[2], kh = (k / w.kernel[2]) % w.kernel[1], kd = k / (w.kernel[2] * w.kernel[1]);
+    const int64_t off = kw * w.dilation[2] - w.pad_begin[2];
+    const int64_t lo = std::min(ow_n, off >= 0 ? 0 : (-off + s - 1) / s);
+    const int64_t hi = std::max(lo, std::min(ow_n, w.in[2] - off <= 0 ? 0 : (w.in[2] - off + s - 1) / s));
+    tap[static_cast<size_t>(k)] = {kd * w.dilation[0], kh * w.dilation[1], off, lo, hi};
+  }
+  return tap;
+}
+
+int64_t window_tap_row(const Window& w, const WindowTap& t, int64_t od, int64_t oh) {
+  const int64_t id = window_start(w, 0, od) + t.dd, ih = window_start(w, 1, oh) + t.dh;
+  if (id < 0 || id >= w.in[0] || ih < 0 || ih >= w.in[1]) return -1;
+  return id * w.in[1] + ih;
+}
+
 }  // namespace rknnc::runtime::kernels

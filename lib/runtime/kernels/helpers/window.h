@@ -35,4 +35,14 @@ ir::Shape window_output_shape(int64_t n, int64_t c, const Window& w);
 // Per output index along dim d, the first input index (may be negative).
 inline int64_t window_start(const Window& w, int d, int64_t o) { return o * w.stride[d] - w.pad_begin[d]; }
 
+// A tap of the window (kernel offset k, in order kd, kh, kw): its depth /
+// height offsets, its width offset from an output's first input column, and
+// the outputs [lo, hi) of a row for which its input column is inside the input.
+struct WindowTap {
+  int64_t dd, dh, off, lo, hi;
+};
+std::vector<WindowTap> window_taps(const Window& w);
+// The input row (depth * in height + height) tap t reads for output row (od, oh), or -1 outside the input.
+int64_t window_tap_row(const Window& w, const WindowTap& t, int64_t od, int64_t oh);
+
 }  // namespace rknnc::runtime::kernels
