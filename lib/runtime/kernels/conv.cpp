@@ -62,7 +62,9 @@ void conv_f32(KernelContext& ctx) {
     for (int64_t g = 0; g < s.group; ++g) {
       const float* xg = px + (img * s.c + g * s.cg) * in;
       float* yg = py + (img * s.m + g * s.mg) * out;
-      for (int64_t o = 0; o < s.mg; ++o) std::fill_n(yg + o * out, out, pb ? pb[g * s.mg + o] : 0.0f);
+      ctx.pool.parallel_for(s.mg, out, [&](int64_t b, int64_t e) {  // every output starts from its bias
+        for (int64_t o = b; o < e; ++o) std::fill_n(yg + o * out, out, pb ? pb[g * s.mg + o] : 0.0f);
+      });
       const AMatrix& a = weights.groups[static_cast<size_t>(g)];
       if (s.pointwise()) gemm_packed(a, BMatrix(xg, out, false), out, yg, out, &ctx.pool);
       else gemm_packed(a, Im2colPanels(xg, w), out, yg, out, &ctx.pool);

@@ -14,9 +14,10 @@
 
 namespace rknnc::runtime {
 
-// Applies the node's fused activation to data[0..n) in place; no-op when the
-// node has none. Throws rknnc::Error for an unknown activation name.
-void apply_fused_activation(const ir::Attributes& attrs, float* data, int64_t n);
+// Applies the node's fused activation to data[0..n) in place, on the pool
+// when one is given; no-op when the node has none. Throws rknnc::Error for an
+// unknown activation name.
+void apply_fused_activation(const ir::Attributes& attrs, float* data, int64_t n, ThreadPool* pool = nullptr);
 // Applies the node's fused activation to ctx.outputs[0] (float32 only; a
 // fused activation on another dtype is an error naming the node).
 void apply_fused_activation(KernelContext& ctx);
