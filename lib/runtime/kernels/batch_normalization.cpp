@@ -32,7 +32,10 @@ void batch_normalization_f32(KernelContext& ctx) {
   ctx.pool.parallel_for(n * c, inner, [&](int64_t b, int64_t e) {
     for (int64_t p = b; p < e; ++p) {
       const auto ch = static_cast<size_t>(p % c);
-      for (int64_t i = 0; i < inner; ++i) py[p * inner + i] = px[p * inner + i] * mul[ch] + add[ch];
+      const float m = mul[ch], a = add[ch];  // in registers: py may alias mul / add for all the compiler knows
+      const float* xp = px + p * inner;
+      float* yp = py + p * inner;
+      for (int64_t i = 0; i < inner; ++i) yp[i] = xp[i] * m + a;
     }
   });
 }
