@@ -296,9 +296,13 @@ ir::Graph load_onnx_model(onnx::ModelProto model, const std::filesystem::path& p
   g.metadata["source"] = path.filename().string();
   apply_input_options(*model.mutable_graph(), options, file);
   run_shape_inference(model, g.opset, file);
-  const onnx::GraphProto& gp = model.graph();
-  for (const auto& t : gp.initializer())
+  for (auto& t : *model.mutable_graph()->mutable_initializer()) {
     g.add_constant(t.name(), to_ir_tensor(t, fmt::format("{}: initializer '{}'", file, t.name())));
+    // The graph holds the bytes now: free the file's copy, so the next
+    // constants can reuse its memory instead of the model living twice.
+    if (t.has_raw_data()) std::string().swap(*t.mutable_raw_data());
+  }
+  const onnx::GraphProto& gp = model.graph();
   add_value_infos(g, gp, file);
   for (const auto& in : graph_input_names(gp)) {
     if (!g.values.count(in)) fail("{}: input '{}' has no tensor type", file, in);
