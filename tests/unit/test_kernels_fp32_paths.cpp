@@ -151,9 +151,9 @@ TEST_CASE("packed sgemm equals one fma chain per element on every ISA and thread
   // m around the tile heights (6 on AVX2, 8 on AVX-512: A read in place, the last
   // partial panel packed); n around the tile widths (8 / 16 / 48 and the narrower
   // tiles of the last columns), both transposes of A.
-  for (int64_t m : {1, 5, 6, 7, 8, 9, 13, 70})
-    for (int64_t n : {1, 15, 16, 17, 33, 40, 100, 257, 300})
-      for (int64_t k : {1, 3, 129, 300}) dims.push_back({m, n, k});
+  for (int64_t m : {1, 5, 6, 7, 8, 9, 70})
+    for (int64_t n : {1, 15, 16, 17, 33, 100, 300})
+      for (int64_t k : {1, 3, 300}) dims.push_back({m, n, k});  // 300: more than one K block
   for (const auto& [m, n, k] : dims) {
     const int flags = static_cast<int>(rng() % 8);
     const bool ta = flags & 1, tb = flags & 2, acc = flags & 4;
