@@ -1,36 +1,23 @@
 #include "ir/tensor.h"
 
+#include <new>
+
 #include "ir/size_limit.h"
 #include "util/error.h"
 #include "util/half.h"
-
-#include <cstdint>
-#include <new>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
+#include "util/huge_pages.h"
 
 namespace rknnc::ir {
 
 namespace {
-// Weights and activations of megabytes: on 2 MB pages they take 512 times
-// fewer page faults when first touched (loading resnet50's 100 MB of weights
-// faulted 25,000 pages, which cost more than copying them).
-constexpr size_t kHugePage = size_t{2} << 20;
+// Weights and activations of megabytes go on 2 MB pages: loading resnet50's
+// 100 MB of weights faulted 25,000 small pages, which cost more than copying them.
 constexpr size_t kHugeFrom = size_t{4} << 20;
 }  // namespace
 
 std::byte* Tensor::StorageAllocator::allocate(size_t n) {
   auto* p = static_cast<std::byte*>(::operator new(n));
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  // The whole 2 MB pages inside the buffer (nothing outside it: peak RSS does
-  // not grow). A hint: without transparent huge pages it does nothing.
-  if (n >= kHugeFrom) {
-    const auto begin = (reinterpret_cast<uintptr_t>(p) + kHugePage - 1) / kHugePage * kHugePage;
-    const auto end = (reinterpret_cast<uintptr_t>(p) + n) / kHugePage * kHugePage;
-    if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-  }
-#endif
+  if (n >= kHugeFrom) advise_huge_pages(p, n);
   return p;
 }
 
