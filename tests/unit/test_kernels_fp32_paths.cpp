@@ -188,6 +188,7 @@ TEST_CASE("fp32 Conv on random shapes equals the fma-chain direct conv on every 
   runtime::ThreadPool one(1), two(2);
   const Fp32ConvCase fixed[] = {
       {16, 90, 120, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true},  // im2col over a million floats: column blocks
+      {6, 11, 30, 8, 7, 7, 1, 1, 1, 1, 1, 5, 6, 4, 9, false},    // im2col: padding runs of 1 to 9 floats
       {17, 20, 37, 17, 3, 3, 17, 1, 1, 1, 1, 1, 1, 1, 1, true},  // depthwise 3x3: three taps per pass
       {9, 23, 41, 9, 3, 3, 9, 1, 1, 2, 2, 2, 0, 1, 2, false},    // ... dilated, uneven padding
       {5, 8, 4, 5, 3, 3, 5, 1, 1, 1, 2, 0, 3, 0, 3, true},       // ... no output inside all three taps

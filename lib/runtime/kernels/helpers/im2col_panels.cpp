@@ -26,10 +26,35 @@ void column_runs(const Window& w, int64_t nr, int64_t j0, int64_t nc, std::vecto
   }
 }
 
-// Runs are at most one panel wide: fixed-size copies inline, a libc call per run would not.
+// Runs are at most one panel wide and mostly a few floats (one output row of
+// a small image, a padding edge): fixed-size copies and stores inline, the
+// last ones overlapping those before, where a libc call per run would cost
+// more than the floats it moves.
 void copy_run(float* d, const float* s, int64_t n) {
-  for (; n >= 8; n -= 8, d += 8, s += 8) std::memcpy(d, s, 8 * sizeof(float));
-  for (; n > 0; --n) *d++ = *s++;
+  if (n >= 8) {
+    for (; n > 8; n -= 8, d += 8, s += 8) std::memcpy(d, s, 8 * sizeof(float));
+    std::memcpy(d + n - 8, s + n - 8, 8 * sizeof(float));
+  } else if (n >= 4) {
+    std::memcpy(d, s, 4 * sizeof(float));
+    std::memcpy(d + n - 4, s + n - 4, 4 * sizeof(float));
+  } else {
+    for (int64_t i = 0; i < n; ++i) d[i] = s[i];
+  }
+}
+
+void zero_run(float* d, int64_t n) {
+  static constexpr float kZeros[8] = {};
+  if (n >= 8) {
+    for (; n > 8; n -= 8, d += 8) std::memcpy(d, kZeros, sizeof kZeros);
+    std::memcpy(d + n - 8, kZeros, sizeof kZeros);
+  } else if (n >= 4) {
+    std::memcpy(d, kZeros, 4 * sizeof(float));
+    std::memcpy(d + n - 4, kZeros, 4 * sizeof(float));
+  } else {
+    if (n > 0) d[0] = 0.0f;
+    if (n > 1) d[1] = 0.0f;
+    if (n > 2) d[2] = 0.0f;
+  }
 }
 
 }  // namespace
@@ -51,7 +76,7 @@ void Im2colPanels::pack(int64_t nr, int64_t p0, int64_t kc, int64_t j0, int64_t 
       const int64_t id = r.id0 + dd, ih = r.ih0 + dh, a = r.ow0, b = a + r.len;
       const bool row_inside = id >= 0 && id < w.in[0] && ih >= 0 && ih < w.in[1];
       const int64_t in_lo = row_inside ? std::clamp(lo, a, b) : b, in_hi = row_inside ? std::clamp(hi, in_lo, b) : b;
-      std::fill(d, d + (in_lo - a), 0.0f);
+      zero_run(d, in_lo - a);
       if (in_hi > in_lo) {
         const float* src = xc + (id * w.in[1] + ih) * w.in[2] + woff;
         if (sw == 1) copy_run(d + (in_lo - a), src + in_lo, in_hi - in_lo);
@@ -60,7 +85,7 @@ void Im2colPanels::pack(int64_t nr, int64_t p0, int64_t kc, int64_t j0, int64_t 
         else
           for (int64_t q = in_lo; q < in_hi; ++q) d[q - a] = src[q * sw];
       }
-      std::fill(d + (in_hi - a), d + r.len, 0.0f);
+      zero_run(d + (in_hi - a), r.len - (in_hi - a));
     }
   }
   // zero columns of the last panel beyond nc
@@ -68,7 +93,7 @@ void Im2colPanels::pack(int64_t nr, int64_t p0, int64_t kc, int64_t j0, int64_t 
   if (tail)
     for (int64_t p = 0; p < kc; ++p) {
       float* d = dst + (nc / nr) * kc * nr + p * nr;
-      std::fill(d + tail, d + nr, 0.0f);
+      zero_run(d + tail, nr - tail);
     }
 }
 
