@@ -1,5 +1,7 @@
 #include <immintrin.h>
 
+#include <algorithm>
+
 #include "runtime/kernels/helpers/depthwise_f32.h"
 
 namespace rknnc::runtime::kernels {
@@ -84,24 +86,66 @@ __attribute__((target("avx512f,fma"))) void dw_pixels_avx512(float* y, const flo
 
 namespace rknnc::runtime::kernels {
 
+namespace {
+
+// GCC 12's unmasked unpack / shuffle_f32x4 intrinsics read an unset register
+// (-Wmaybe-uninitialized); the all-lanes masked forms compile to the same instructions.
+constexpr __mmask16 kAllLanes16 = 0xFFFF;
+
+// r[i][j] -> r[j][i] for a 16 x 16 block in registers: pairs, then quads
+// inside 128-bit lanes, then lanes across registers (64 shuffles, no gathers).
+__attribute__((target("avx512f"))) inline void transpose16(__m512 r[16]) {
+  __m512 t[16], u[16];
+  for (int i = 0; i < 8; ++i) {
+    t[2 * i] = _mm512_maskz_unpacklo_ps(kAllLanes16, r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_maskz_unpackhi_ps(kAllLanes16, r[2 * i], r[2 * i + 1]);
+  }
+  // u[4g + c], lane k: rows 4g..4g+3 of column 4k + c
+  for (int g = 0; g < 4; ++g) {
+    u[4 * g + 0] = _mm512_shuffle_ps(t[4 * g], t[4 * g + 2], 0x44);
+    u[4 * g + 1] = _mm512_shuffle_ps(t[4 * g], t[4 * g + 2], 0xEE);
+    u[4 * g + 2] = _mm512_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0x44);
+    u[4 * g + 3] = _mm512_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0xEE);
+  }
+  for (int c = 0; c < 4; ++c) {
+    const __m512 even_ab = _mm512_maskz_shuffle_f32x4(kAllLanes16, u[c], u[4 + c], 0x88), odd_ab = _mm512_maskz_shuffle_f32x4(kAllLanes16, u[c], u[4 + c], 0xDD);
+    const __m512 even_cd = _mm512_maskz_shuffle_f32x4(kAllLanes16, u[8 + c], u[12 + c], 0x88);
+    const __m512 odd_cd = _mm512_maskz_shuffle_f32x4(kAllLanes16, u[8 + c], u[12 + c], 0xDD);
+    r[c] = _mm512_maskz_shuffle_f32x4(kAllLanes16, even_ab, even_cd, 0x88);
+    r[4 + c] = _mm512_maskz_shuffle_f32x4(kAllLanes16, odd_ab, odd_cd, 0x88);
+    r[8 + c] = _mm512_maskz_shuffle_f32x4(kAllLanes16, even_ab, even_cd, 0xDD);
+    r[12 + c] = _mm512_maskz_shuffle_f32x4(kAllLanes16, odd_ab, odd_cd, 0xDD);
+  }
+}
+
+__attribute__((target("avx512f"))) inline __mmask16 first_lanes16(int64_t n) {
+  return n >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << n) - 1);
+}
+
+}  // namespace
+
 __attribute__((target("avx512f"))) void to_pixel_major_avx512(const float* src, int64_t ch, int64_t size,
                                                                float* dst) {
-  const __m512i rows = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                                          _mm512_set1_epi32(static_cast<int>(size)));
-  const __mmask16 live = ch >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << ch) - 1);
-  for (int64_t p = 0; p < size; ++p)
-    _mm512_storeu_ps(dst + p * 16, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), live, rows, src + p, 4));
+  for (int64_t p = 0; p < size; p += 16) {
+    const int64_t n = std::min<int64_t>(16, size - p);
+    const __mmask16 pixels = first_lanes16(n);
+    __m512 r[16];
+    for (int64_t l = 0; l < 16; ++l)
+      r[l] = l < ch ? _mm512_maskz_loadu_ps(pixels, src + l * size + p) : _mm512_setzero_ps();
+    transpose16(r);
+    for (int64_t i = 0; i < n; ++i) _mm512_storeu_ps(dst + (p + i) * 16, r[i]);
+  }
 }
 
 __attribute__((target("avx512f"))) void from_pixel_major_avx512(const float* src, int64_t ch, int64_t size,
                                                                  float* dst) {
-  const __m512i pixels = _mm512_setr_epi32(0, 16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240);
-  for (int64_t l = 0; l < ch; ++l) {
-    float* d = dst + l * size;
-    int64_t p = 0;
-    for (; p + 16 <= size; p += 16)  // the masked form: GCC 12's unmasked one reads an unset register
-      _mm512_storeu_ps(d + p, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, pixels, src + p * 16 + l, 4));
-    for (; p < size; ++p) d[p] = src[p * 16 + l];
+  for (int64_t p = 0; p < size; p += 16) {
+    const int64_t n = std::min<int64_t>(16, size - p);
+    __m512 r[16];
+    for (int64_t i = 0; i < 16; ++i) r[i] = i < n ? _mm512_loadu_ps(src + (p + i) * 16) : _mm512_setzero_ps();
+    transpose16(r);
+    const __mmask16 pixels = first_lanes16(n);
+    for (int64_t l = 0; l < ch; ++l) _mm512_mask_storeu_ps(dst + l * size + p, pixels, r[l]);
   }
 }
 
