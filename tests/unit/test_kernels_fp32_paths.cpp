@@ -12,6 +12,7 @@
 #include "runtime/executor.h"
 #include "runtime/kernels/helpers/depthwise_f32.h"
 #include "runtime/kernels/helpers/gemm.h"
+#include "runtime/kernels/helpers/gemv_f32.h"
 #include "runtime/kernels/helpers/im2col_panels.h"
 #include "random_floats.h"
 
@@ -224,9 +225,9 @@ TEST_CASE("fp32 Gemm with constant weights equals the fma chain for every transp
   std::mt19937 rng(31);
   runtime::ThreadPool two(2);
   for (int64_t m : {1, 3, 9}) {
-    for (int flags = 0; flags < 4; ++flags) {
+    for (int flags = 0; flags < 8; ++flags) {
       const bool ta = flags & 1, tb = flags & 2;
-      const int64_t n = 37, k = 70;
+      const int64_t n = flags & 4 ? 150 : 37, k = 70;  // 150: whole blocks of the matrix-vector path and a tail
       ir::Tensor a = ir::Tensor::from<float>(ta ? ir::Shape{k, m} : ir::Shape{m, k},
                                              random_floats(static_cast<size_t>(m * k), rng));
       ir::Tensor b = ir::Tensor::from<float>(tb ? ir::Shape{n, k} : ir::Shape{k, n},
@@ -248,6 +249,16 @@ TEST_CASE("fp32 Gemm with constant weights equals the fma chain for every transp
       fp32_fma_chain_gemm(g);
       REQUIRE(y.shape() == ir::Shape{m, n});
       REQUIRE(std::memcmp(y.raw(), want.data(), y.nbytes()) == 0);
+      if (m != 1) continue;
+      std::vector<float> bk(static_cast<size_t>(k * n));  // the matrix-vector path on each instruction set
+      for (int64_t p = 0; p < k; ++p)
+        for (int64_t j = 0; j < n; ++j) bk[static_cast<size_t>(p * n + j)] = b.data<float>()[tb ? j * k + p : p * n + j];
+      for (Isa isa : usable_fp32_isas()) {
+        CAPTURE(runtime::isa_name(isa));
+        std::vector<float> got(static_cast<size_t>(n), 0.0f);
+        runtime::kernels::gemv_f32(a.data<float>(), bk.data(), k, n, got.data(), &two, isa);
+        REQUIRE(std::memcmp(got.data(), want.data(), got.size() * sizeof(float)) == 0);
+      }
     }
   }
 }

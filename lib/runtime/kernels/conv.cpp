@@ -10,15 +10,17 @@
 namespace rknnc::runtime::kernels {
 namespace {
 
-// The weights of each group as the gemm's A operand, set up once per node;
-// `w` keeps the bytes they read alive.
+// The weights of each group as the gemm's A operand and the fused
+// activation, set up once per node; `w` keeps the bytes they read alive.
 struct ConvWeights final : PreparedState {
   ir::Tensor w;
   std::vector<AMatrix> groups;
+  FusedActivation act;
 };
 
 std::unique_ptr<PreparedState> conv_weight_panels(const KernelContext& ctx) {
   auto state = std::make_unique<ConvWeights>();
+  state->act = fused_activation_of(ctx.attrs());
   const ir::Tensor& w = ctx.in(1);
   const int64_t group = ctx.attrs().get_int("group", 1);
   if (w.dtype() != ir::DataType::Float32 || w.shape().empty() || group <= 0 || w.shape()[0] % group != 0 ||
@@ -35,6 +37,8 @@ std::unique_ptr<PreparedState> conv_weight_panels(const KernelContext& ctx) {
 // Conv(X[N,C,spatial], W[M,C/group,k...], B[M]?): depthwise runs a direct
 // loop, everything else a gemm of the weights with the image's im2col
 // panels (or the image itself for 1x1 stride 1), starting from the bias.
+// The fused activation follows each channel block / gemm tile while it is
+// still in cache.
 void conv_f32(KernelContext& ctx) {
   const ConvShape s = conv_shape(ctx, ir::DataType::Float32, false);  // every output starts from the bias or 0
   const ir::Tensor* bias = ctx.opt(2);
@@ -43,35 +47,36 @@ void conv_f32(KernelContext& ctx) {
   const float* px = ctx.in(0).data<float>();
   const float* pb = bias ? bias->data<float>() : nullptr;
   float* py = ctx.outputs[0].data<float>();
+  std::unique_ptr<PreparedState> local;
+  const auto& prepared = ctx.prepared<ConvWeights>(conv_weight_panels, local);
+  const FusedActivation& act = prepared.act;
   if (s.depthwise()) {
     const float* pw = ctx.in(1).data<float>();
     const Isa isa = gemm_isa();
     const int64_t block = depthwise_channel_block(isa), blocks = (s.m + block - 1) / block;
     ctx.pool.parallel_for(s.n * blocks, block * out * w.kernel_size(), [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) {  // channel block i % blocks of image i / blocks
-        const int64_t img = i / blocks, c0 = i % blocks * block;
-        depthwise_conv_f32(px + img * s.c * in, pw, pb, w, py + img * s.m * out, c0, std::min(s.m, c0 + block), isa);
+        const int64_t img = i / blocks, c0 = i % blocks * block, c1 = std::min(s.m, c0 + block);
+        float* y = py + img * s.m * out;
+        depthwise_conv_f32(px + img * s.c * in, pw, pb, w, y, c0, c1, isa);
+        act.apply(y + c0 * out, (c1 - c0) * out);
       }
     });
     return;
   }
   if (s.mg == 0 || out == 0) return;
-  std::unique_ptr<PreparedState> local;
-  const auto& weights = ctx.prepared<ConvWeights>(conv_weight_panels, local);
   for (int64_t img = 0; img < s.n; ++img)
     for (int64_t g = 0; g < s.group; ++g) {
       const float* xg = px + (img * s.c + g * s.cg) * in;
       float* yg = py + (img * s.m + g * s.mg) * out;
-      ctx.pool.parallel_for(s.mg, out, [&](int64_t b, int64_t e) {  // every output starts from its bias
-        for (int64_t o = b; o < e; ++o) std::fill_n(yg + o * out, out, pb ? pb[g * s.mg + o] : 0.0f);
-      });
-      const AMatrix& a = weights.groups[static_cast<size_t>(g)];
-      if (s.pointwise()) gemm_packed(a, BMatrix(xg, out, false), out, yg, out, &ctx.pool);
-      else gemm_packed(a, Im2colPanels(xg, w), out, yg, out, &ctx.pool);
+      const GemmEpilogue epilogue{true, pb ? pb + g * s.mg : nullptr, act ? &act : nullptr};
+      const AMatrix& a = prepared.groups[static_cast<size_t>(g)];
+      if (s.pointwise()) gemm_packed(a, BMatrix(xg, out, false), out, yg, out, &ctx.pool, epilogue);
+      else gemm_packed(a, Im2colPanels(xg, w), out, yg, out, &ctx.pool, epilogue);
     }
 }
 
-RKNNC_PREPARED_KERNEL("Conv", ir::DataType::Float32, with_fused_activation<conv_f32>, conv_weight_panels, 0b10);
+RKNNC_PREPARED_KERNEL("Conv", ir::DataType::Float32, conv_f32, conv_weight_panels, 0b10);
 
 }  // namespace
 }  // namespace rknnc::runtime::kernels

@@ -2,6 +2,7 @@
 
 #include "runtime/kernels/helpers/broadcast.h"
 #include "runtime/kernels/helpers/fused_activation.h"
+#include "runtime/kernels/helpers/gemv_f32.h"
 #include "runtime/kernels/helpers/packed_gemm.h"
 
 namespace rknnc::runtime::kernels {
@@ -9,10 +10,12 @@ namespace {
 
 // B'^T [N, K] as the gemm's A operand (B' = transB ? B^T : B), set up once
 // when B is a constant: the weights are the A side and Y^T = B'^T · A'^T is
-// computed. `b` keeps the bytes bt reads alive.
+// computed. `b` keeps the bytes bt reads alive. At batch 1 the weights are
+// also kept K x N (`bk`) for the matrix-vector product.
 struct GemmWeights final : PreparedState {
   ir::Tensor b;
   AMatrix bt;
+  std::vector<float> bk;
 };
 
 std::unique_ptr<PreparedState> gemm_weight_panels(const KernelContext& ctx) {
@@ -23,6 +26,14 @@ std::unique_ptr<PreparedState> gemm_weight_panels(const KernelContext& ctx) {
   const int64_t n = tb ? b.shape()[0] : b.shape()[1], k = tb ? b.shape()[1] : b.shape()[0];
   state->b = b;
   state->bt = a_matrix(b.data<float>(), n, k, b.shape()[1], !tb, gemm_isa());
+  const ir::Tensor& a = ctx.in(0);
+  const bool ta = ctx.attrs().get_int("transA", 0) != 0;
+  if (a.shape().size() == 2 && a.shape()[ta ? 1 : 0] == 1) {
+    state->bk.resize(static_cast<size_t>(k * n));
+    const float* pb = b.data<float>();
+    for (int64_t p = 0; p < k; ++p)
+      for (int64_t j = 0; j < n; ++j) state->bk[static_cast<size_t>(p * n + j)] = tb ? pb[j * k + p] : pb[p * n + j];
+  }
   return state;
 }
 
@@ -43,7 +54,9 @@ void gemm_f32(KernelContext& ctx) {
   std::unique_ptr<PreparedState> local;
   const auto& weights = ctx.prepared<GemmWeights>(gemm_weight_panels, local);
   const BMatrix at(a.data<float>(), a.shape()[1], !ta);  // A'^T [K, M]
-  if (m == 1) {
+  if (m == 1 && static_cast<int64_t>(weights.bk.size()) == k * n) {
+    gemv_f32(a.data<float>(), weights.bk.data(), k, n, py, &ctx.pool, gemm_isa());
+  } else if (m == 1) {
     gemm_packed(weights.bt, at, m, py, m, &ctx.pool);  // Y^T [N, 1] is Y
   } else {
     std::vector<float> yt(static_cast<size_t>(n * m), 0.0f);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "runtime/kernels/helpers/fused_activation.h"
 #include "runtime/kernels/helpers/scratch.h"
 
 namespace rknnc::runtime::kernels {
@@ -41,14 +42,25 @@ struct BPanels {
 };
 BPanels packed_panels(const float* packed, int64_t kc, int64_t nr) { return {packed, kc * nr, nr}; }
 
+// C[rows x cols] (ldc) of one tile before its first product / after its last.
+void start_tile(const GemmEpilogue& ep, int64_t i0, float* c, int64_t ldc, int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; ++r) std::fill_n(c + r * ldc, cols, ep.bias ? ep.bias[i0 + r] : 0.0f);
+}
+void finish_tile(const GemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; ++r) ep.act->apply(c + r * ldc, cols);
+}
+
 void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t panel0, int64_t panel1, int64_t j0,
-                    int64_t nc, float* c, int64_t ldc) {
+                    int64_t nc, float* c, int64_t ldc, const GemmEpilogue& ep) {
   const TileKernel& t = *a.tile;
+  const bool first = p0 == 0 && ep.start_from_bias, last = p0 + kc == a.k && ep.act;
   for (int64_t jp = 0; jp < nc; jp += t.nr)
     for (int64_t ip = panel0; ip < panel1; ++ip) {
-      const int64_t i0 = ip * t.mr;
-      run_tile(t, kc, a.panel(ip, p0), b.b + (jp / t.nr) * b.panel_stride, b.ldb, c + i0 * ldc + j0 + jp, ldc,
-               std::min(t.mr, a.m - i0), std::min(t.nr, nc - jp));
+      const int64_t i0 = ip * t.mr, rows = std::min(t.mr, a.m - i0), cols = std::min(t.nr, nc - jp);
+      float* ct = c + i0 * ldc + j0 + jp;
+      if (first) start_tile(ep, i0, ct, ldc, rows, cols);
+      run_tile(t, kc, a.panel(ip, p0), b.b + (jp / t.nr) * b.panel_stride, b.ldb, ct, ldc, rows, cols);
+      if (last) finish_tile(ep, ct, ldc, rows, cols);
     }
 }
 
@@ -56,7 +68,7 @@ void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t
 // columns in place, the last few columns (fewer than a vector) packed; split
 // C over rows and columns.
 void gemm_in_place(const AMatrix& a, const BSource& b, const float* data, int64_t ld, int64_t n, float* c, int64_t ldc,
-                   ThreadPool* pool) {
+                   ThreadPool* pool, const GemmEpilogue& ep) {
   const TileKernel& t = *a.tile;
   const int64_t panels = ceil_div(a.m, t.mr), col_panels = ceil_div(n, t.nr);
   const int64_t row_tasks = ceil_div(panels, kRowPanels);
@@ -71,11 +83,11 @@ void gemm_in_place(const AMatrix& a, const BSource& b, const float* data, int64_
       const int64_t whole = nc / t.lanes * t.lanes;
       for (int64_t p0 = 0; p0 < a.k; p0 += t.kc) {
         const int64_t kc = std::min(t.kc, a.k - p0);
-        if (whole > 0) multiply_block(a, p0, kc, {data + p0 * ld + j0, t.nr, ld}, panel0, panel1, j0, whole, c, ldc);
+        if (whole > 0) multiply_block(a, p0, kc, {data + p0 * ld + j0, t.nr, ld}, panel0, panel1, j0, whole, c, ldc, ep);
         if (whole < nc) {
           b.pack(t.nr, p0, kc, j0 + whole, nc - whole, tail);
           multiply_block(a, p0, kc, packed_panels(tail, kc, t.nr), panel0, panel1, j0 + whole, nc - whole, c,
-                         ldc);
+                         ldc, ep);
         }
       }
     }
@@ -86,7 +98,8 @@ void gemm_in_place(const AMatrix& a, const BSource& b, const float* data, int64_
 
 // Large B: each task packs its own column block, K block by K block, and
 // multiplies it with every row of A (B is packed exactly once).
-void gemm_column_blocks(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
+void gemm_column_blocks(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool,
+                        const GemmEpilogue& ep) {
   const TileKernel& t = *a.tile;
   const int64_t panels = ceil_div(a.m, t.mr);
   const int64_t block = std::clamp(ceil_div(ceil_div(n, kTasks), t.nr) * t.nr, t.nr, kMaxColumnBlock / t.nr * t.nr);
@@ -99,7 +112,7 @@ void gemm_column_blocks(const AMatrix& a, const BSource& b, int64_t n, float* c,
       for (int64_t p0 = 0; p0 < a.k; p0 += t.kc) {
         const int64_t kc = std::min(t.kc, a.k - p0);
         b.pack(t.nr, p0, kc, j0, nc, packed);
-        multiply_block(a, p0, kc, packed_panels(packed, kc, t.nr), 0, panels, j0, nc, c, ldc);
+        multiply_block(a, p0, kc, packed_panels(packed, kc, t.nr), 0, panels, j0, nc, c, ldc, ep);
       }
     }
   };
@@ -109,7 +122,8 @@ void gemm_column_blocks(const AMatrix& a, const BSource& b, int64_t n, float* c,
 
 // Small B (late layers: few columns, long K): pack all of it once, in
 // parallel, then split C over rows and columns.
-void gemm_whole_b(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
+void gemm_whole_b(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool,
+                  const GemmEpilogue& ep) {
   const TileKernel& t = *a.tile;
   const int64_t panels = ceil_div(a.m, t.mr), col_panels = ceil_div(n, t.nr), kblocks = ceil_div(a.k, t.kc);
   thread_local Scratch whole;  // K block kb at kb * kc * col_panels * nr, panels inside
@@ -129,7 +143,8 @@ void gemm_whole_b(const AMatrix& a, const BSource& b, int64_t n, float* c, int64
       for (int64_t kb = 0; kb < kblocks; ++kb) {
         const int64_t p0 = kb * t.kc, kc = std::min(t.kc, a.k - p0);
         const BPanels panels_b = packed_panels(packed + kb * t.kc * col_panels * t.nr + j0 * kc, kc, t.nr);
-        multiply_block(a, p0, kc, panels_b, pr * kRowPanels, std::min(panels, (pr + 1) * kRowPanels), j0, nc, c, ldc);
+        multiply_block(a, p0, kc, panels_b, pr * kRowPanels, std::min(panels, (pr + 1) * kRowPanels), j0, nc, c, ldc,
+                       ep);
       }
     }
   };
@@ -182,12 +197,18 @@ APanel AMatrix::panel(int64_t ip, int64_t p0) const {
   return {a + ip * mr * rs + p0 * ps, rs, ps};
 }
 
-void gemm_packed(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool) {
-  if (a.m <= 0 || n <= 0 || a.k <= 0) return;
+void gemm_packed(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool,
+                 const GemmEpilogue& ep) {
+  if (a.m <= 0 || n <= 0) return;
+  if (a.k <= 0) {  // no products: C is its start and activation
+    if (ep.start_from_bias) start_tile(ep, 0, c, ldc, a.m, n);
+    if (ep.act) finish_tile(ep, c, ldc, a.m, n);
+    return;
+  }
   int64_t ld = 0;
-  if (const float* data = b.in_place(ld)) gemm_in_place(a, b, data, ld, n, c, ldc, pool);
-  else if (a.k * n <= kWholeB) gemm_whole_b(a, b, n, c, ldc, pool);
-  else gemm_column_blocks(a, b, n, c, ldc, pool);
+  if (const float* data = b.in_place(ld)) gemm_in_place(a, b, data, ld, n, c, ldc, pool, ep);
+  else if (a.k * n <= kWholeB) gemm_whole_b(a, b, n, c, ldc, pool, ep);
+  else gemm_column_blocks(a, b, n, c, ldc, pool, ep);
 }
 
 }  // namespace rknnc::runtime::kernels

@@ -13,6 +13,10 @@
 #include "runtime/kernels/helpers/sgemm_tiles.h"
 #include "runtime/thread_pool.h"
 
+namespace rknnc::runtime {
+struct FusedActivation;
+}
+
 namespace rknnc::runtime::kernels {
 
 // A panel of rows as the tiles read it: A[r][p] at a[r * rs + p * ps].
@@ -62,7 +66,19 @@ struct BMatrix final : BSource {
   }
 };
 
+// What happens to C around the products, tile by tile while the tile is in
+// L1 (a Conv's bias and fused activation, which would otherwise be passes
+// over the whole output): with `start_from_bias`, element (i, j) starts from
+// bias[i] (0 when bias is null) instead of from C's contents; `act`, when
+// set, is applied to each element after its last product.
+struct GemmEpilogue {
+  bool start_from_bias = false;
+  const float* bias = nullptr;
+  const FusedActivation* act = nullptr;
+};
+
 // pool == nullptr runs on the calling thread.
-void gemm_packed(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool);
+void gemm_packed(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool,
+                 const GemmEpilogue& epilogue = {});
 
 }  // namespace rknnc::runtime::kernels
