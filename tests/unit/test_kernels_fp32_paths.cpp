@@ -11,9 +11,11 @@
 #include "runtime/cpu_features.h"
 #include "runtime/executor.h"
 #include "runtime/kernels/helpers/depthwise_f32.h"
+#include "runtime/kernels/helpers/fused_activation.h"
 #include "runtime/kernels/helpers/gemm.h"
 #include "runtime/kernels/helpers/gemv_f32.h"
 #include "runtime/kernels/helpers/im2col_panels.h"
+#include "runtime/kernels/helpers/padded_image.h"
 #include "random_floats.h"
 
 using namespace rknnc;
@@ -113,9 +115,17 @@ std::vector<float> fp32_conv_on(Isa isa, const Fp32ConvCase& t, const float* x, 
   }
   for (int64_t g = 0; g < t.group; ++g) {
     float* yg = y.data() + g * mg * out;
-    for (int64_t o = 0; o < mg; ++o) std::fill_n(yg + o * out, out, b ? b[g * mg + o] : 0.0f);
     const AMatrix a = a_matrix(w + g * mg * cg * taps, mg, cg * taps, cg * taps, false, isa);
-    gemm_packed(a, Im2colPanels(x + g * cg * win.in_size(), win), out, yg, out, &pool);
+    const float* xg = x + g * cg * win.in_size();
+    const GemmEpilogue from_bias{true, b ? b + g * mg : nullptr, nullptr};
+    if (PaddedImage::suits(win)) {  // the image's padded phases read in place, as the Conv kernel does
+      const PaddedImage image(xg, cg, win, a.tile->lanes);
+      std::vector<float> c(static_cast<size_t>(mg * image.columns()));
+      gemm_packed(a, image, image.columns(), c.data(), image.columns(), &pool, from_bias);
+      image.compact(c.data(), mg, yg, &pool);
+    } else {
+      gemm_packed(a, Im2colPanels(xg, win), out, yg, out, &pool, from_bias);
+    }
   }
   return y;
 }
@@ -189,7 +199,10 @@ TEST_CASE("fp32 Conv on random shapes equals the fma-chain direct conv on every 
   runtime::ThreadPool one(1), two(2);
   const Fp32ConvCase fixed[] = {
       {16, 90, 120, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true},  // im2col over a million floats: column blocks
-      {6, 11, 30, 8, 7, 7, 1, 1, 1, 1, 1, 5, 6, 4, 9, false},    // im2col: padding runs of 1 to 9 floats
+      {6, 11, 30, 8, 7, 7, 1, 1, 1, 1, 1, 5, 6, 4, 9, false},    // padding runs of 1 to 9 floats
+      {3, 64, 64, 16, 6, 6, 1, 2, 2, 1, 1, 2, 2, 2, 2, true},    // 6x6 stride 2 (yolov5's stem): two phases a dim
+      {5, 31, 29, 20, 3, 3, 1, 3, 2, 2, 1, 1, 0, 2, 1, true},    // stride 3 x 2, dilated rows, uneven padding
+      {4, 7, 7, 11, 7, 7, 1, 1, 1, 1, 1, 3, 3, 3, 3, true},      // 7x7 kernel on 7x7: too many padded columns, im2col
       {17, 20, 37, 17, 3, 3, 17, 1, 1, 1, 1, 1, 1, 1, 1, true},  // depthwise 3x3: three taps per pass
       {9, 23, 41, 9, 3, 3, 9, 1, 1, 2, 2, 2, 0, 1, 2, false},    // ... dilated, uneven padding
       {5, 8, 4, 5, 3, 3, 5, 1, 1, 1, 2, 0, 3, 0, 3, true},       // ... no output inside all three taps
@@ -261,4 +274,41 @@ TEST_CASE("fp32 Gemm with constant weights equals the fma chain for every transp
       }
     }
   }
+}
+
+// The gemm's epilogue (bias start, fused activation clamped in the tiles or
+// applied per tile) equals a bias fill, the gemm from C, then the activation
+// as a pass, bit for bit: on every ISA, with partial tiles, several K blocks,
+// NaN, -0 and values on the Clip bounds.
+TEST_CASE("fp32 gemm epilogue equals bias fill, gemm and activation pass on every ISA", "[kernels][fp32]") {
+  using namespace runtime::kernels;
+  std::mt19937 rng(41);
+  runtime::ThreadPool two(2);
+  const std::vector<std::vector<std::pair<std::string, float>>> activations = {
+      {{"Relu", 0}}, {{"Clip", 0}, {"activation_min", 0.0f}, {"activation_max", 6.0f}},
+      {{"Clip", 0}, {"activation_min", -0.25f}}, {{"LeakyRelu", 0}, {"activation_alpha", 0.1f}}, {{"SiLU", 0}}};
+  for (const int64_t m : {13, 24})
+    for (const int64_t k : {5, 300})
+      for (const auto& spec : activations) {
+        const int64_t n = 70;
+        std::vector<float> a = random_floats(static_cast<size_t>(m * k), rng), b = random_floats(static_cast<size_t>(k * n), rng),
+                           bias = random_floats(static_cast<size_t>(m), rng);
+        b[3] = std::nanf(""), b[static_cast<size_t>(n + 5)] = -0.0f;  // NaN and -0 reach some outputs
+        for (size_t i = 0; i < bias.size(); i += 3) bias[i] = 6.0f;
+        ir::Attributes attrs;
+        attrs.set("activation", spec[0].first);
+        for (size_t i = 1; i < spec.size(); ++i) attrs.set(spec[i].first, spec[i].second);
+        const runtime::FusedActivation act = runtime::fused_activation_of(attrs);
+        CAPTURE(m, k, spec[0].first);
+        for (Isa isa : usable_fp32_isas()) {
+          CAPTURE(runtime::isa_name(isa));
+          const AMatrix am = a_matrix(a.data(), m, k, k, false, isa);
+          std::vector<float> want(static_cast<size_t>(m * n)), got(static_cast<size_t>(m * n), 1e30f);
+          for (int64_t i = 0; i < m; ++i) std::fill_n(want.data() + i * n, n, bias[static_cast<size_t>(i)]);
+          gemm_packed(am, BMatrix(b.data(), n, false), n, want.data(), n, &two);
+          act.apply(want.data(), m * n);
+          gemm_packed(am, BMatrix(b.data(), n, false), n, got.data(), n, &two, GemmEpilogue{true, bias.data(), &act});
+          REQUIRE(std::memcmp(got.data(), want.data(), want.size() * sizeof(float)) == 0);
+        }
+      }
 }

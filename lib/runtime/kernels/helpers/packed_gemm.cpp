@@ -16,36 +16,52 @@ constexpr int64_t kWholeB = 1 << 20;             // pack all of B first when it 
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// One tile, as narrow as the columns allow; tiles of fewer rows, or of
-// columns that are not a whole vector, go through a zero-padded copy of
-// their part of C.
-void run_tile(const TileKernel& t, int64_t kc, APanel a, const float* b, int64_t ldb, float* c, int64_t ldc,
-              int64_t rows, int64_t cols) {
-  int64_t width = 0;
-  const TileFn fn = t.for_columns(cols, width);
-  if (rows == t.mr && cols == width) {
-    fn(kc, a.a, a.rs, a.ps, b, ldb, c, ldc);
-    return;
-  }
-  float tmp[16 * 64] = {};
-  const auto bytes = sizeof(float) * static_cast<size_t>(cols);
-  for (int64_t r = 0; r < rows; ++r) std::memcpy(tmp + r * width, c + r * ldc, bytes);
-  fn(kc, a.a, a.rs, a.ps, b, ldb, tmp, width);
-  for (int64_t r = 0; r < rows; ++r) std::memcpy(c + r * ldc, tmp + r * width, bytes);
-}
-
 // C[panels [panel0, panel1), columns [j0, j0+nc)] += A · B for one K block;
-// B's panel i (kc x nr, rows ldb apart) for these columns starts at b + i * panel_stride.
+// B's panel i (kc x nr, rows ldb apart, or row p at + off[p]) for these
+// columns starts at b + i * panel_stride.
 struct BPanels {
   const float* b;
   int64_t panel_stride, ldb;
+  const int64_t* off = nullptr;
 };
 BPanels packed_panels(const float* packed, int64_t kc, int64_t nr) { return {packed, kc * nr, nr}; }
 
-// C[rows x cols] (ldc) of one tile before its first product / after its last.
-void start_tile(const GemmEpilogue& ep, int64_t i0, float* c, int64_t ldc, int64_t rows, int64_t cols) {
-  for (int64_t r = 0; r < rows; ++r) std::fill_n(c + r * ldc, cols, ep.bias ? ep.bias[i0 + r] : 0.0f);
+// One tile, as narrow as the columns allow; tiles of fewer rows, or of
+// columns that are not a whole vector, go through a zero-padded copy of
+// their part of C (and of their bias).
+void run_tile(const TileKernel& t, int64_t kc, APanel a, const float* b, const BPanels& bp, float* c, int64_t ldc,
+              int64_t rows, int64_t cols, const TileEdges& edges) {
+  int64_t width = 0;
+  const TileFn fn = t.for_columns(cols, width, bp.off != nullptr);
+  if (rows == t.mr && cols == width) {
+    fn(kc, a.a, a.rs, a.ps, b, bp.ldb, bp.off, c, ldc, edges);
+    return;
+  }
+  float tmp[16 * 64] = {}, bias[16] = {};
+  TileEdges e = edges;
+  if (e.bias) {
+    std::copy(e.bias, e.bias + rows, bias);
+    e.bias = bias;
+  }
+  const auto bytes = sizeof(float) * static_cast<size_t>(cols);
+  for (int64_t r = 0; r < rows; ++r) std::memcpy(tmp + r * width, c + r * ldc, bytes);
+  fn(kc, a.a, a.rs, a.ps, b, bp.ldb, bp.off, tmp, width, e);
+  for (int64_t r = 0; r < rows; ++r) std::memcpy(c + r * ldc, tmp + r * width, bytes);
 }
+
+// The edges of the tiles of one K block: the bias start on the first, a
+// Relu / Clip clamp on the last (other activations: finish_tile).
+TileEdges block_edges(const GemmEpilogue& ep, bool first, bool last) {
+  TileEdges e;
+  e.from_bias = first && ep.start_from_bias;
+  if (!last || !ep.act) return e;
+  using Kind = FusedActivation::Kind;
+  if (ep.act->kind == Kind::Relu) e.clamp = TileEdges::Clamp::Relu;
+  if (ep.act->kind == Kind::Clip) e.clamp = TileEdges::Clamp::Clip, e.lo = ep.act->lo, e.hi = ep.act->hi;
+  return e;
+}
+
+// C[rows x cols] (ldc) of one tile after its last product: an activation the tiles do not clamp.
 void finish_tile(const GemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, int64_t cols) {
   for (int64_t r = 0; r < rows; ++r) ep.act->apply(c + r * ldc, cols);
 }
@@ -53,16 +69,43 @@ void finish_tile(const GemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, in
 void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t panel0, int64_t panel1, int64_t j0,
                     int64_t nc, float* c, int64_t ldc, const GemmEpilogue& ep) {
   const TileKernel& t = *a.tile;
-  const bool first = p0 == 0 && ep.start_from_bias, last = p0 + kc == a.k && ep.act;
+  const bool last = p0 + kc == a.k;
+  TileEdges edges = block_edges(ep, p0 == 0, last);
+  const bool finish = last && ep.act && edges.clamp == TileEdges::Clamp::None;
   for (int64_t jp = 0; jp < nc; jp += t.nr)
     for (int64_t ip = panel0; ip < panel1; ++ip) {
       const int64_t i0 = ip * t.mr, rows = std::min(t.mr, a.m - i0), cols = std::min(t.nr, nc - jp);
       float* ct = c + i0 * ldc + j0 + jp;
-      if (first) start_tile(ep, i0, ct, ldc, rows, cols);
-      run_tile(t, kc, a.panel(ip, p0), b.b + (jp / t.nr) * b.panel_stride, b.ldb, ct, ldc, rows, cols);
-      if (last) finish_tile(ep, ct, ldc, rows, cols);
+      edges.bias = edges.from_bias && ep.bias ? ep.bias + i0 : nullptr;
+      run_tile(t, kc, a.panel(ip, p0), b.b + (jp / t.nr) * b.panel_stride, b, ct, ldc, rows, cols, edges);
+      if (finish) finish_tile(ep, ct, ldc, rows, cols);
     }
 }
+
+// C split into tasks of at most kRowPanels A panels by a chunk of whole
+// column tiles, at least kTasks of them where the columns allow.
+struct TaskGrid {
+  int64_t panels, col_chunk, col_tasks, tasks, cost;
+  TaskGrid(const AMatrix& a, int64_t n) {
+    const TileKernel& t = *a.tile;
+    panels = ceil_div(a.m, t.mr);
+    const int64_t row_tasks = ceil_div(panels, kRowPanels);
+    col_chunk = ceil_div(ceil_div(n, t.nr), ceil_div(kTasks, row_tasks)) * t.nr;
+    col_tasks = ceil_div(n, col_chunk);
+    tasks = row_tasks * col_tasks;
+    cost = std::min(a.m, kRowPanels * t.mr) * col_chunk * a.k;
+  }
+  // Task i: A panels [panel0, panel1) by columns [j0, j0 + nc).
+  void task(int64_t i, int64_t n, int64_t& panel0, int64_t& panel1, int64_t& j0, int64_t& nc) const {
+    panel0 = i / col_tasks * kRowPanels, panel1 = std::min(panels, panel0 + kRowPanels);
+    j0 = i % col_tasks * col_chunk, nc = std::min(col_chunk, n - j0);
+  }
+  template <typename Body>
+  void run(ThreadPool* pool, Body body) const {
+    if (pool) pool->parallel_for(tasks, cost, body);
+    else body(0, tasks);
+  }
+};
 
 // B read where it is (1x1 convolutions, plain matrices): whole vectors of
 // columns in place, the last few columns (fewer than a vector) packed; split
@@ -70,16 +113,13 @@ void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t
 void gemm_in_place(const AMatrix& a, const BSource& b, const float* data, int64_t ld, int64_t n, float* c, int64_t ldc,
                    ThreadPool* pool, const GemmEpilogue& ep) {
   const TileKernel& t = *a.tile;
-  const int64_t panels = ceil_div(a.m, t.mr), col_panels = ceil_div(n, t.nr);
-  const int64_t row_tasks = ceil_div(panels, kRowPanels);
-  const int64_t col_chunk = ceil_div(col_panels, ceil_div(kTasks, row_tasks)) * t.nr;
-  const int64_t col_tasks = ceil_div(n, col_chunk);
-  auto body = [&](int64_t lo, int64_t hi) {
+  const TaskGrid grid(a, n);
+  grid.run(pool, [&](int64_t lo, int64_t hi) {
     thread_local Scratch scratch;
     float* tail = scratch.floats(static_cast<size_t>(t.kc * t.nr));
     for (int64_t task = lo; task < hi; ++task) {
-      const int64_t pr = task / col_tasks, j0 = (task % col_tasks) * col_chunk, nc = std::min(col_chunk, n - j0);
-      const int64_t panel0 = pr * kRowPanels, panel1 = std::min(panels, panel0 + kRowPanels);
+      int64_t panel0, panel1, j0, nc;
+      grid.task(task, n, panel0, panel1, j0, nc);
       const int64_t whole = nc / t.lanes * t.lanes;
       for (int64_t p0 = 0; p0 < a.k; p0 += t.kc) {
         const int64_t kc = std::min(t.kc, a.k - p0);
@@ -91,9 +131,7 @@ void gemm_in_place(const AMatrix& a, const BSource& b, const float* data, int64_
         }
       }
     }
-  };
-  if (pool) pool->parallel_for(row_tasks * col_tasks, std::min(a.m, kRowPanels * t.mr) * col_chunk * a.k, body);
-  else body(0, row_tasks * col_tasks);
+  });
 }
 
 // Large B: each task packs its own column block, K block by K block, and
@@ -125,7 +163,7 @@ void gemm_column_blocks(const AMatrix& a, const BSource& b, int64_t n, float* c,
 void gemm_whole_b(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool,
                   const GemmEpilogue& ep) {
   const TileKernel& t = *a.tile;
-  const int64_t panels = ceil_div(a.m, t.mr), col_panels = ceil_div(n, t.nr), kblocks = ceil_div(a.k, t.kc);
+  const int64_t col_panels = ceil_div(n, t.nr), kblocks = ceil_div(a.k, t.kc);
   thread_local Scratch whole;  // K block kb at kb * kc * col_panels * nr, panels inside
   float* packed = whole.floats(static_cast<size_t>(kblocks * t.kc * col_panels * t.nr));  // shared with the workers
   auto pack = [&](int64_t lo, int64_t hi) {
@@ -134,27 +172,40 @@ void gemm_whole_b(const AMatrix& a, const BSource& b, int64_t n, float* c, int64
       b.pack(t.nr, p0, kc, jp, std::min(t.nr, n - jp), packed + kb * t.kc * col_panels * t.nr + jp * kc);
     }
   };
-  const int64_t row_tasks = ceil_div(panels, kRowPanels);
-  const int64_t col_chunk = ceil_div(col_panels, ceil_div(kTasks, row_tasks)) * t.nr;  // columns per task
-  const int64_t col_tasks = ceil_div(n, col_chunk);
+  const TaskGrid grid(a, n);
   auto body = [&](int64_t lo, int64_t hi) {
     for (int64_t task = lo; task < hi; ++task) {
-      const int64_t pr = task / col_tasks, j0 = (task % col_tasks) * col_chunk, nc = std::min(col_chunk, n - j0);
+      int64_t panel0, panel1, j0, nc;
+      grid.task(task, n, panel0, panel1, j0, nc);
       for (int64_t kb = 0; kb < kblocks; ++kb) {
         const int64_t p0 = kb * t.kc, kc = std::min(t.kc, a.k - p0);
         const BPanels panels_b = packed_panels(packed + kb * t.kc * col_panels * t.nr + j0 * kc, kc, t.nr);
-        multiply_block(a, p0, kc, panels_b, pr * kRowPanels, std::min(panels, (pr + 1) * kRowPanels), j0, nc, c, ldc,
-                       ep);
+        multiply_block(a, p0, kc, panels_b, panel0, panel1, j0, nc, c, ldc, ep);
       }
     }
   };
-  if (pool) {
-    pool->parallel_for(kblocks * col_panels, t.kc * t.nr, pack);
-    pool->parallel_for(row_tasks * col_tasks, std::min(a.m, kRowPanels * t.mr) * col_chunk * a.k, body);
-  } else {
-    pack(0, kblocks * col_panels);
-    body(0, row_tasks * col_tasks);
-  }
+  if (pool) pool->parallel_for(kblocks * col_panels, t.kc * t.nr, pack);
+  else pack(0, kblocks * col_panels);
+  grid.run(pool, body);
+}
+
+// B as rows at b + off[p], read where they are for whole tiles (n is a
+// multiple of the vector width; the caller makes every row readable that
+// far); C split over rows and columns as for an in-place B.
+void gemm_row_offsets(const AMatrix& a, const float* b, const int64_t* off, int64_t n, float* c, int64_t ldc,
+                      ThreadPool* pool, const GemmEpilogue& ep) {
+  const TileKernel& t = *a.tile;
+  const TaskGrid grid(a, n);
+  grid.run(pool, [&](int64_t lo, int64_t hi) {
+    for (int64_t task = lo; task < hi; ++task) {
+      int64_t panel0, panel1, j0, nc;
+      grid.task(task, n, panel0, panel1, j0, nc);
+      for (int64_t p0 = 0; p0 < a.k; p0 += t.kc) {
+        const int64_t kc = std::min(t.kc, a.k - p0);
+        multiply_block(a, p0, kc, {b + j0, t.nr, 0, off + p0}, panel0, panel1, j0, nc, c, ldc, ep);
+      }
+    }
+  });
 }
 
 }  // namespace
@@ -201,12 +252,15 @@ void gemm_packed(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_
                  const GemmEpilogue& ep) {
   if (a.m <= 0 || n <= 0) return;
   if (a.k <= 0) {  // no products: C is its start and activation
-    if (ep.start_from_bias) start_tile(ep, 0, c, ldc, a.m, n);
+    if (ep.start_from_bias)
+      for (int64_t i = 0; i < a.m; ++i) std::fill_n(c + i * ldc, n, ep.bias ? ep.bias[i] : 0.0f);
     if (ep.act) finish_tile(ep, c, ldc, a.m, n);
     return;
   }
   int64_t ld = 0;
-  if (const float* data = b.in_place(ld)) gemm_in_place(a, b, data, ld, n, c, ldc, pool, ep);
+  const int64_t* off = nullptr;
+  if (const float* rows = b.row_offsets(off)) gemm_row_offsets(a, rows, off, n, c, ldc, pool, ep);
+  else if (const float* data = b.in_place(ld)) gemm_in_place(a, b, data, ld, n, c, ldc, pool, ep);
   else if (a.k * n <= kWholeB) gemm_whole_b(a, b, n, c, ldc, pool, ep);
   else gemm_column_blocks(a, b, n, c, ldc, pool, ep);
 }

@@ -51,6 +51,12 @@ struct BSource {
     ld = 0;
     return nullptr;
   }
+  // B whose row p the tiles read at data + off[p] (k offsets), for n columns
+  // rounded up to whole vectors (the gemm then never packs B).
+  virtual const float* row_offsets(const int64_t*& off) const {
+    off = nullptr;
+    return nullptr;
+  }
 };
 
 // A row-major matrix.

@@ -3,10 +3,13 @@
 namespace rknnc::runtime::kernels {
 
 const TileKernel& tile_kernel(Isa isa) {
-  static const TileKernel generic{Isa::Generic, 4, 8, 256, 8, {nullptr, kGenericTiles[1], nullptr, nullptr}};
-  static const TileKernel avx2{Isa::Avx2, 6, 16, 256, 8, {nullptr, kAvx2Tiles[1], kAvx2Tiles[2], nullptr}};
+  static const TileKernel generic{Isa::Generic, 4, 8, 256, 8, {nullptr, kGenericTiles[1], nullptr, nullptr},
+                                  {nullptr, kGenericOffsetTiles[1], nullptr, nullptr}};
+  static const TileKernel avx2{Isa::Avx2, 6, 16, 256, 8, {nullptr, kAvx2Tiles[1], kAvx2Tiles[2], nullptr},
+                               {nullptr, kAvx2OffsetTiles[1], kAvx2OffsetTiles[2], nullptr}};
   static const TileKernel avx512{Isa::Avx512, 8, 48, 192, 16,
-                                 {nullptr, kAvx512Tiles[1], kAvx512Tiles[2], kAvx512Tiles[3]}};
+                                 {nullptr, kAvx512Tiles[1], kAvx512Tiles[2], kAvx512Tiles[3]},
+                                 {nullptr, kAvx512OffsetTiles[1], kAvx512OffsetTiles[2], kAvx512OffsetTiles[3]}};
   switch (isa) {
     case Isa::Avx512: return avx512;
     case Isa::Avx2: return avx2;

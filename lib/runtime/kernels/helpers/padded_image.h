@@ -1,0 +1,51 @@
+#pragma once
+// The im2col matrix of a convolution read in place from a zero-padded copy
+// of the image (no im2col copy at all). The padded image is split into
+// stride phases (for stride s along a dim, s planes of every s-th row /
+// column; one phase for stride 1), so that along each dim consecutive
+// outputs read consecutive floats of one phase. Output (od, oh, ow) is
+// column od*Hq*Wq + oh*Wq + ow, Dq x Hq x Wq being the phase planes' shape,
+// and row (c, tap) of the matrix is the floats from
+//   phases + c * channel stride + (tap's phase and offset inside it).
+// The columns between two output rows (ow >= out width) compute values
+// nobody reads; compact() keeps the real outputs. Rows stay in the im2col
+// order (channel outer, tap inner), so each output is the same fma chain as
+// through Im2colPanels.
+#include <array>
+#include <vector>
+
+#include "runtime/kernels/helpers/packed_gemm.h"
+#include "runtime/kernels/helpers/window.h"
+
+namespace rknnc::runtime::kernels {
+
+class PaddedImage final : public BSource {
+ public:
+  // `channels` planes of w.in_size() floats; columns() is rounded up to `lanes`.
+  PaddedImage(const float* image, int64_t channels, const Window& w, int64_t lanes);
+
+  // Whether this beats packing im2col panels for a window: a kernel wider
+  // than 1x1 whose padded columns are not many more than its outputs.
+  static bool suits(const Window& w);
+
+  int64_t columns() const { return columns_; }
+  // y[r][output o] = c[r][column of o] for rows r < rows (c: rows x columns()).
+  void compact(const float* c, int64_t rows, float* y, ThreadPool* pool) const;
+
+  const float* row_offsets(const int64_t*& off) const override {
+    off = offsets_.data();
+    return phases_.data();
+  }
+  void pack(int64_t nr, int64_t p0, int64_t kc, int64_t j0, int64_t nc, float* dst) const override;
+
+ private:
+  void copy_row(const float* src, int64_t channel, int64_t d, int64_t h);
+
+  const Window& w_;
+  std::array<int64_t, 3> q_{};  // a phase plane's shape (Dq, Hq, Wq)
+  int64_t phase_ = 0, channel_ = 0, columns_ = 0;  // floats of a phase plane, of a channel's phases
+  std::vector<float> phases_;     // channels x phases x plane, then zeros to read whole vectors past the last column
+  std::vector<int64_t> offsets_;  // per im2col row (channel, tap)
+};
+
+}  // namespace rknnc::runtime::kernels
