@@ -127,7 +127,11 @@ int64_t nc1hwc2_bytes(const std::vector<int64_t>& s, int c2, size_t es) {
 }
 
 void pack_nc1hwc2(const void* src, void* dst, const std::vector<int64_t>& s, int c2, size_t es) {
-  std::memset(dst, 0, static_cast<size_t>(nc1hwc2_bytes(s, c2, es)));
+  // Only the last channel block of each image has lanes no channel fills: zero those blocks, not the whole buffer.
+  const int64_t c1 = ceil_div(s[1], c2), block = s[2] * s[3] * c2 * static_cast<int64_t>(es);
+  if (s[1] % c2 != 0)
+    for (int64_t n = 0; n < s[0]; ++n)
+      std::memset(static_cast<std::byte*>(dst) + (n * c1 + c1 - 1) * block, 0, static_cast<size_t>(block));
   copy_blocked(src, dst, s[0], s[1], s[2] * s[3], c2, es, true);
 }
 

@@ -29,7 +29,7 @@ class Memory {
   // The logical (NCHW / plain) tensor held by buffer `index`.
   ir::Tensor load(int index) const {
     const Buffer& b = buffer(index);
-    ir::Tensor t(dtype(b), b.shape);
+    ir::Tensor t = ir::Tensor::unfilled(dtype(b), b.shape);  // every element is copied below
     const std::byte* src = address(b);
     if (b.layout == compiler::kNc1hwc2)
       compiler::unpack_nc1hwc2(src, t.raw(), b.shape, b.c2, static_cast<size_t>(b.elem_size));

@@ -16,7 +16,8 @@ inline uint8_t to_u8(int8_t v) { return static_cast<uint8_t>(v ^ 0x80); }  // v 
 
 void allocate(QuadPixels& out, int64_t k, int64_t p) {
   out.k = k, out.quads = (k + 3) / 4, out.pixels = p, out.panels = (p + kQuadPanel - 1) / kQuadPanel;
-  out.data.resize(static_cast<size_t>(out.panels * out.quads * 4 * kQuadPanel));
+  const auto bytes = static_cast<size_t>(out.panels * out.quads * 4 * kQuadPanel);
+  if (out.data.size() < bytes) out.data.resize(bytes);  // every panel is written whole: no need to clear
 }
 
 template <typename Body>

@@ -36,7 +36,7 @@ QuadWeights pack_quad_weights(const int8_t* w, int64_t m, int64_t k, int32_t zx)
 // x as unsigned bytes in panels of 16 pixels:
 // data[((panel·quads + q)·16 + i)·4 + j] = x[4q + j][16·panel + i] + 128 (0 beyond K and P).
 struct QuadPixels {
-  std::vector<uint8_t> data;  // reused: packing again into the same value allocates nothing
+  std::vector<uint8_t> data;  // reused: packing again into the same value allocates nothing (may be longer than used)
   int64_t k = 0, quads = 0, pixels = 0, panels = 0;
 };
 // From K rows of P int8 values, rows `stride` apart (channels × pixels, or an

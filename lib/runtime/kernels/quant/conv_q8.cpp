@@ -19,6 +19,11 @@ namespace {
 
 constexpr int64_t kBandBytes = 96 * 1024;  // packed pixels of one band of output rows
 
+// At least n values; what they hold is unspecified (every user writes them all first).
+void grow(std::vector<int8_t>& v, int64_t n) {
+  if (v.size() < static_cast<size_t>(n)) v.resize(static_cast<size_t>(n));
+}
+
 struct ConvQ8State : PreparedState {
   bool valid = false;  // the weight fits the node; otherwise conv_shape fails first
   RequantPlan plan;
@@ -47,7 +52,7 @@ std::unique_ptr<PreparedState> prepare_conv_q8(const KernelContext& ctx) {
 }  // namespace
 
 void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
-  const ConvShape s = conv_shape(ctx, ir::DataType::Int8);
+  const ConvShape s = conv_shape(ctx, ir::DataType::Int8, false);  // every output is requantised from its sum
   std::unique_ptr<PreparedState> local;
   const ConvQ8State& st = ctx.prepared<ConvQ8State>(prepare_conv_q8, local);
   if (!st.valid) ctx.fail("int8 Conv needs an int8 weight");
@@ -84,23 +89,22 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
           requant_row_on(isa, st.plan, g * s.mg + c, acc, n, yg + c * out + first + p0);
         };
       };
+      // Per thread, reused by every layer: growing them is their only cost (no zeroing, no page faults).
+      thread_local std::vector<int8_t> col;
+      thread_local QuadPixels xq;
       if (bands < 2 * threads) {
-        std::vector<int8_t> col(s.pointwise() ? 0 : static_cast<size_t>(k_len * out));
-        if (!s.pointwise()) im2col(xg, s.cg, w, col.data(), &ctx.pool, pad);
-        QuadPixels xq;
+        if (!s.pointwise()) grow(col, k_len * out), im2col(xg, s.cg, w, col.data(), &ctx.pool, pad);
         pack_quad_pixels(s.pointwise() ? xg : col.data(), k_len, out, out, xq, &ctx.pool);
         qquad_gemm(wg, xq, isa, sink_at(0), &ctx.pool);
         continue;
       }
       ctx.pool.parallel_for(bands, band * width * s.mg * k_len, [&](int64_t b, int64_t e) {
-        std::vector<int8_t> col;
-        QuadPixels xq;
         for (int64_t i = b; i < e; ++i) {
           const int64_t r0 = i * band, r1 = std::min(rows, r0 + band), p0 = r0 * width, n = (r1 - r0) * width;
           if (s.pointwise()) {
             pack_quad_pixels(xg + p0, k_len, n, out, xq, nullptr);
           } else {
-            col.resize(static_cast<size_t>(k_len * n));
+            grow(col, k_len * n);
             im2col_rows(xg, s.cg, w, r0, r1, col.data(), pad);
             pack_quad_pixels(col.data(), k_len, n, n, xq, nullptr);
           }
