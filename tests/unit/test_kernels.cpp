@@ -3,6 +3,8 @@
 // and one-line errors instead of crashes.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "runtime/executor.h"
@@ -172,4 +174,38 @@ TEST_CASE("kernels reject bad shapes with a one-line error naming the node", "[k
   auto w = ir::Tensor::from<float>({1, 2, 1}, {1, 1});
   ir::Node conv = make_node("Conv", 2);
   CHECK_THROWS_AS(runtime::Executor::run_node(conv, {&x, &w}, pool), Error);
+}
+
+// QuantizeLinear rounds x / scale half to even (std::nearbyint) before the
+// zero point and saturation, per tensor and per channel, on one or two threads.
+TEST_CASE("QuantizeLinear rounds half to even and saturates like std::nearbyint", "[kernels]") {
+  std::vector<float> x = {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 0.49999997f, 3.0f, -0.3f, 1e20f, -1e20f,
+                          std::nanf(""), INFINITY, -INFINITY, 126.5f, 127.5f, -128.5f, 7e15f};
+  std::mt19937 rng(5);
+  for (float v : random_floats(3000, rng)) x.push_back(v * 300.0f);
+  const int64_t n = static_cast<int64_t>(x.size()) / 3 * 3;
+  x.resize(static_cast<size_t>(n));
+  runtime::ThreadPool one(1), two(2);
+  for (const bool per_channel : {false, true}) {
+    const std::vector<float> scales = per_channel ? std::vector<float>{1.0f, 0.5f, 3.0f} : std::vector<float>{0.75f};
+    const std::vector<int8_t> zps = per_channel ? std::vector<int8_t>{0, -3, 5} : std::vector<int8_t>{-2};
+    const ir::Shape shape = per_channel ? ir::Shape{1, 3, n / 3} : ir::Shape{n};
+    ir::Tensor xt = ir::Tensor::from<float>(shape, x);
+    ir::Tensor st = ir::Tensor::from<float>({static_cast<int64_t>(scales.size())}, scales);
+    if (!per_channel) st = ir::Tensor::from<float>({}, scales);
+    ir::Tensor zt = ir::Tensor::from<int8_t>(st.shape(), zps);
+    ir::Node q;
+    q.name = "q", q.op_type = "QuantizeLinear", q.inputs = {"x", "s", "z"}, q.outputs = {"y"};
+    if (per_channel) q.attrs.set("axis", int64_t{1});
+    for (runtime::ThreadPool* pool : {&one, &two}) {
+      const ir::Tensor y = runtime::Executor::run_node(q, {&xt, &st, &zt}, *pool)[0];
+      for (int64_t i = 0; i < n; ++i) {
+        const size_t c = per_channel ? static_cast<size_t>(i / (n / 3)) : 0;
+        const double v = std::nearbyint(static_cast<double>(x[static_cast<size_t>(i)]) / scales[c]) + zps[c];
+        const int8_t want = static_cast<int8_t>(std::isnan(v) ? zps[c] : std::clamp(v, -128.0, 127.0));
+        CAPTURE(per_channel, i, x[static_cast<size_t>(i)]);
+        REQUIRE(y.data<int8_t>()[i] == want);
+      }
+    }
+  }
 }
