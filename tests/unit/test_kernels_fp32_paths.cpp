@@ -119,10 +119,7 @@ std::vector<float> fp32_conv_on(Isa isa, const Fp32ConvCase& t, const float* x, 
     const float* xg = x + g * cg * win.in_size();
     const GemmEpilogue from_bias{true, b ? b + g * mg : nullptr, nullptr};
     if (PaddedImage::suits(win)) {  // the image's padded phases read in place, as the Conv kernel does
-      const PaddedImage image(xg, cg, win, a.tile->lanes);
-      std::vector<float> c(static_cast<size_t>(mg * image.columns()));
-      gemm_packed(a, image, image.columns(), c.data(), image.columns(), &pool, from_bias);
-      image.compact(c.data(), mg, yg, &pool);
+      PaddedImage(xg, cg, win, a.tile->lanes).convolve(a, yg, from_bias, &pool);
     } else {
       gemm_packed(a, Im2colPanels(xg, win), out, yg, out, &pool, from_bias);
     }
@@ -201,6 +198,7 @@ TEST_CASE("fp32 Conv on random shapes equals the fma-chain direct conv on every 
       {16, 90, 120, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true},  // im2col over a million floats: column blocks
       {6, 11, 30, 8, 7, 7, 1, 1, 1, 1, 1, 5, 6, 4, 9, false},    // padding runs of 1 to 9 floats
       {3, 64, 64, 16, 6, 6, 1, 2, 2, 1, 1, 2, 2, 2, 2, true},    // 6x6 stride 2 (yolov5's stem): two phases a dim
+      {2, 130, 300, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true},  // padded columns in several bands of output rows
       {5, 31, 29, 20, 3, 3, 1, 3, 2, 2, 1, 1, 0, 2, 1, true},    // stride 3 x 2, dilated rows, uneven padding
       {4, 7, 7, 11, 7, 7, 1, 1, 1, 1, 1, 3, 3, 3, 3, true},      // 7x7 kernel on 7x7: too many padded columns, im2col
       {17, 20, 37, 17, 3, 3, 17, 1, 1, 1, 1, 1, 1, 1, 1, true},  // depthwise 3x3: three taps per pass

@@ -7,7 +7,6 @@
 #include "runtime/kernels/helpers/im2col_panels.h"
 #include "runtime/kernels/helpers/packed_gemm.h"
 #include "runtime/kernels/helpers/padded_image.h"
-#include "runtime/kernels/helpers/scratch.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
@@ -34,17 +33,6 @@ std::unique_ptr<PreparedState> conv_weight_panels(const KernelContext& ctx) {
   for (int64_t g = 0; g < group; ++g)
     state->groups.push_back(a_matrix(w.data<float>() + g * mg * per, mg, per, per, false, gemm_isa()));
   return state;
-}
-
-// One group of one image through a zero-padded copy of the image read in
-// place (stride 1): the gemm writes a scratch of padded columns, compacted into y.
-void conv_padded(const AMatrix& a, const float* x, int64_t channels, const Window& w, float* y,
-                 const GemmEpilogue& epilogue, ThreadPool& pool) {
-  const PaddedImage image(x, channels, w, a.tile->lanes);
-  thread_local Scratch scratch;
-  float* c = scratch.floats(static_cast<size_t>(a.m * image.columns()));
-  gemm_packed(a, image, image.columns(), c, image.columns(), &pool, epilogue);
-  image.compact(c, a.m, y, &pool);
 }
 
 // Conv(X[N,C,spatial], W[M,C/group,k...], B[M]?): depthwise runs a direct
@@ -87,7 +75,7 @@ void conv_f32(KernelContext& ctx) {
       const GemmEpilogue epilogue{true, pb ? pb + g * s.mg : nullptr, act ? &act : nullptr};
       const AMatrix& a = prepared.groups[static_cast<size_t>(g)];
       if (s.pointwise()) gemm_packed(a, BMatrix(xg, out, false), out, yg, out, &ctx.pool, epilogue);
-      else if (PaddedImage::suits(w)) conv_padded(a, xg, s.cg, w, yg, epilogue, ctx.pool);
+      else if (PaddedImage::suits(w)) PaddedImage(xg, s.cg, w, a.tile->lanes).convolve(a, yg, epilogue, &ctx.pool);
       else gemm_packed(a, Im2colPanels(xg, w), out, yg, out, &ctx.pool, epilogue);
     }
 }

@@ -8,7 +8,7 @@
 // and row (c, tap) of the matrix is the floats from
 //   phases + c * channel stride + (tap's phase and offset inside it).
 // The columns between two output rows (ow >= out width) compute values
-// nobody reads; compact() keeps the real outputs. Rows stay in the im2col
+// nobody reads; only the real outputs are copied to y. Rows stay in the im2col
 // order (channel outer, tap inner), so each output is the same fma chain as
 // through Im2colPanels.
 #include <array>
@@ -19,31 +19,31 @@
 
 namespace rknnc::runtime::kernels {
 
-class PaddedImage final : public BSource {
+class PaddedImage {
  public:
-  // `channels` planes of w.in_size() floats; columns() is rounded up to `lanes`.
+  // `channels` planes of w.in_size() floats; `lanes`: the tile kernel's vector width.
   PaddedImage(const float* image, int64_t channels, const Window& w, int64_t lanes);
 
   // Whether this beats packing im2col panels for a window: a kernel wider
   // than 1x1 whose padded columns are not many more than its outputs.
   static bool suits(const Window& w);
 
-  int64_t columns() const { return columns_; }
-  // y[r][output o] = c[r][column of o] for rows r < rows (c: rows x columns()).
-  void compact(const float* c, int64_t rows, float* y, ThreadPool* pool) const;
-
-  const float* row_offsets(const int64_t*& off) const override {
-    off = offsets_.data();
-    return phases_.data();
-  }
-  void pack(int64_t nr, int64_t p0, int64_t kc, int64_t j0, int64_t nc, float* dst) const override;
+  // y[m x outputs] = (C starts per the epilogue) + A · matrix, in bands of
+  // output rows: each band's padded columns go through a scratch of at most
+  // about 2 MB (a whole layer's would add its size to the peak memory), then
+  // its real outputs into y.
+  void convolve(const AMatrix& a, float* y, const GemmEpilogue& epilogue, ThreadPool* pool) const;
 
  private:
+  class Band;
   void copy_row(const float* src, int64_t channel, int64_t d, int64_t h);
+  // First column of output row r (r = od * out height + oh).
+  int64_t column_of(int64_t r) const { return r / w_.out[1] * q_[1] * q_[2] + r % w_.out[1] * q_[2]; }
 
   const Window& w_;
+  int64_t lanes_ = 1;
   std::array<int64_t, 3> q_{};  // a phase plane's shape (Dq, Hq, Wq)
-  int64_t phase_ = 0, channel_ = 0, columns_ = 0;  // floats of a phase plane, of a channel's phases
+  int64_t phase_ = 0, channel_ = 0;  // floats of a phase plane, of a channel's phases
   std::vector<float> phases_;     // channels x phases x plane, then zeros to read whole vectors past the last column
   std::vector<int64_t> offsets_;  // per im2col row (channel, tap)
 };
