@@ -71,8 +71,9 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
   }
   if (zx < -128 || zx > 127) ctx.fail("input zero point {} is outside int8", zx);
   // Bands of output rows, each packed and multiplied by one thread while its
-  // im2col and quads stay in L2; with few pixels (late layers) the threads
-  // split the channel blocks of one packed image instead.
+  // im2col and quads stay in L2; with few pixels (late layers), or bands too
+  // short to fill a tile of two 16-pixel panels (7x7 images with long K: one
+  // row of 7 pixels a band), the threads split one packed image instead.
   const int64_t rows = w.out[0] * w.out[1], width = w.out[2], quad_bytes = (k_len + 3) / 4 * 4;
   const int64_t threads = ctx.pool.size();
   const int64_t band = std::clamp<int64_t>(kBandBytes / std::max<int64_t>(quad_bytes * width, 1), 1,
@@ -92,7 +93,7 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
       // Per thread, reused by every layer: growing them is their only cost (no zeroing, no page faults).
       thread_local std::vector<int8_t> col;
       thread_local QuadPixels xq;
-      if (bands < 2 * threads) {
+      if (bands < 2 * threads || band * width < kQuadPanel * 2) {  // bands of under two panels: the whole image
         if (!s.pointwise()) grow(col, k_len * out), im2col(xg, s.cg, w, col.data(), &ctx.pool, pad);
         pack_quad_pixels(s.pointwise() ? xg : col.data(), k_len, out, out, xq, &ctx.pool);
         qquad_gemm(wg, xq, isa, sink_at(0), &ctx.pool);
