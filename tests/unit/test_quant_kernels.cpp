@@ -261,3 +261,53 @@ TEST_CASE("int8 Mul matches FixedMultiplier::apply bit for bit") {
     REQUIRE(int{y.data<int8_t>()[i]} == int{want});
   }
 }
+
+// A per-channel operand (a BatchNormalization no Conv absorbed, as Mul and
+// Add) takes the ops' vector loop for the broadcast rows: the same bytes as
+// the scalar formulas, with the constant first or second, rows of 7 to 667
+// values, and Add's fused Relu.
+TEST_CASE("int8 Mul / Add against a per-channel operand match the scalar formulas", "[quant]") {
+  using runtime::kernels::SharedMultipliers;
+  std::mt19937 rng(17);
+  std::uniform_int_distribution<int> i8(-128, 127);
+  runtime::ThreadPool pool(2);
+  const float sx = 0.04f, sc = 0.7f, sy = 0.05f;
+  const int32_t zx = -7, zc = 90, zy = -4;
+  for (const std::string op : {"Mul", "Add"})
+    for (const bool constant_first : {false, true})
+      for (const ir::Shape& spatial : {ir::Shape{1, 7}, ir::Shape{23, 29}, ir::Shape{9, 9}}) {
+        const int64_t c = 5, plane = spatial[0] * spatial[1];
+        std::vector<int8_t> x(static_cast<size_t>(c * plane)), k(static_cast<size_t>(c));
+        for (auto& v : x) v = static_cast<int8_t>(i8(rng));
+        for (auto& v : k) v = static_cast<int8_t>(i8(rng));
+        k[0] = -128, k[1] = 127;
+        const ir::Tensor tx = ir::Tensor::from<int8_t>({1, c, spatial[0], spatial[1]}, x);
+        const ir::Tensor tk = ir::Tensor::from<int8_t>({1, c, 1, 1}, k);
+        ir::Node node;
+        node.name = "n", node.op_type = op, node.inputs = {"a", "b"}, node.outputs = {"y"};
+        if (op == "Add") node.attrs.set("activation", std::string("Relu"));
+        const float sa = constant_first ? sc : sx, sb = constant_first ? sx : sc;
+        const int32_t za = constant_first ? zc : zx, zb = constant_first ? zx : zc;
+        std::map<std::string, ir::QuantParams> quant{{"a", ir::QuantParams::per_tensor(sa, za)},
+                                                     {"b", ir::QuantParams::per_tensor(sb, zb)},
+                                                     {"y", ir::QuantParams::per_tensor(sy, zy)}};
+        const std::vector<const ir::Tensor*> args = constant_first ? std::vector<const ir::Tensor*>{&tk, &tx}
+                                                                   : std::vector<const ir::Tensor*>{&tx, &tk};
+        const ir::Tensor y = runtime::Executor::run_node(node, args, pool, &quant)[0];
+        const auto mm = FixedMultiplier::from_real(static_cast<double>(sa) * sb / sy);
+        const auto ma = SharedMultipliers::from_real({sa / static_cast<double>(sy), sb / static_cast<double>(sy)});
+        CAPTURE(op, constant_first, spatial[0], spatial[1]);
+        for (int64_t i = 0; i < c * plane; ++i) {
+          const int8_t xv = x[static_cast<size_t>(i)], kv = k[static_cast<size_t>(i / plane)];
+          const int8_t av = constant_first ? kv : xv, bv = constant_first ? xv : kv;
+          int64_t want = 0;
+          if (op == "Mul") {
+            want = std::clamp<int64_t>(zy + mm.apply((av - za) * (bv - zb)), -128, 127);
+          } else {
+            const int64_t sum = (av - za) * ma.mantissa[0] + (bv - zb) * ma.mantissa[1];
+            want = std::clamp<int64_t>(zy + FixedMultiplier::round_shift(sum, ma.shift), std::max(-128, zy), 127);
+          }
+          REQUIRE(int{y.data<int8_t>()[i]} == want);
+        }
+      }
+}

@@ -34,6 +34,18 @@ void byte_table_row(int8_t* o, const int8_t* x, int8_t y, int64_t n, bool swappe
   for (int64_t i = 0; i < n; ++i) o[i] = table[static_cast<uint8_t>(x[i])];
 }
 
+// o[i] = f(x[i], y) (f(y, x[i]) when `swapped`) for a row against one
+// broadcast value: first the op's own vector loop where it has one
+// (`f.broadcast_row`, which returns how many it did), then a table of f for
+// a long rest, else f per element.
+template <typename F>
+void byte_row(int8_t* o, const int8_t* x, int8_t y, int64_t n, bool swapped, F& f) {
+  int64_t i = 0;
+  if constexpr (requires { f.broadcast_row(o, x, y, n, swapped); }) i = f.broadcast_row(o, x, y, n, swapped);
+  if (n - i >= kByteTableRow) return byte_table_row(o + i, x + i, y, n - i, swapped, f);
+  for (; i < n; ++i) o[i] = swapped ? f(y, x[i]) : f(x[i], y);
+}
+
 // out = f(a, b) over the broadcast of a and b; output shape computed here.
 template <typename TA, typename TB, typename TO, typename F>
 void binary_into(KernelContext& ctx, const ir::Tensor& a, const ir::Tensor& b, ir::Tensor& out, F f) {
@@ -48,8 +60,8 @@ void binary_into(KernelContext& ctx, const ir::Tensor& a, const ir::Tensor& b, i
       const TB* y = pb + off[2];
       constexpr bool bytes = std::is_same_v<TA, int8_t> && std::is_same_v<TB, int8_t> && std::is_same_v<TO, int8_t>;
       if constexpr (bytes) {
-        if (n >= kByteTableRow && st[1] == 1 && st[2] == 0) return byte_table_row(o, x, *y, n, false, f);
-        if (n >= kByteTableRow && st[1] == 0 && st[2] == 1) return byte_table_row(o, y, *x, n, true, f);
+        if (st[1] == 1 && st[2] == 0) return byte_row(o, x, *y, n, false, f);
+        if (st[1] == 0 && st[2] == 1) return byte_row(o, y, *x, n, true, f);
       }
       if (st[1] == 1 && st[2] == 1)
         for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
