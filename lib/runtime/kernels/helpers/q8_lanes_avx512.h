@@ -2,10 +2,20 @@
 // Eight int64 sums of a quantised element-wise op to int8 on AVX-512, as the
 // scalar path does them: FixedMultiplier::round_shift_branchless, + zy, then
 // clamped to [lo, hi] (an OutputClamp, or [-128, 127]).
+#include <cstdint>
+
+namespace rknnc::runtime::kernels {
+
+// The rounding shift, output zero point and clamp of a step.
+struct Q8Lanes {
+  int shift;
+  int32_t zy, lo, hi;
+};
+
+}  // namespace rknnc::runtime::kernels
+
 #if defined(__x86_64__)
 #include <immintrin.h>
-
-#include <cstdint>
 
 #define RKNNC_TARGET_Q8_LANES __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
 
@@ -13,11 +23,6 @@ namespace rknnc::runtime::kernels {
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers (see qrequant_avx512.cpp)
-
-struct Q8Lanes {
-  int shift;
-  int32_t zy, lo, hi;
-};
 
 RKNNC_TARGET_Q8_LANES inline void store_q8_lanes(const Q8Lanes& k, __m512i sum, int8_t* y) {
   __m512i r = sum;
