@@ -27,11 +27,20 @@ struct QuantParams {
   bool operator==(const QuantParams&) const = default;
 };
 
+// std::nearbyint(v) in the default rounding mode (halves to even), without a
+// libm call (the baseline x86-64 build has no roundsd): adding and
+// subtracting 1.5 * 2^52 rounds v to an integer for |v| < 2^51; larger
+// doubles are integers already. NaN stays NaN.
+inline double round_half_even(double v) {
+  constexpr double kShift = 6755399441055744.0;
+  return std::fabs(v) < 2251799813685248.0 ? (v + kShift) - kShift : v;
+}
+
 // q = clamp(round_half_even(x / scale) + zero_point, lo, hi) (QuantizeLinear's
-// rounding); NaN gives the zero point. Weights, biases, lookup tables and
-// clamp bounds are all quantised with it.
+// rounding); NaN gives the zero point. Weights, biases, lookup tables, clamp
+// bounds and the QuantizeLinear kernel all quantise with it.
 inline int32_t quantize_real(double x, float scale, int32_t zero_point, int32_t lo = -128, int32_t hi = 127) {
-  const double q = std::nearbyint(x / static_cast<double>(scale)) + zero_point;
+  const double q = round_half_even(x / static_cast<double>(scale)) + zero_point;
   return std::isnan(q) ? zero_point : static_cast<int32_t>(std::clamp(q, static_cast<double>(lo), static_cast<double>(hi)));
 }
 

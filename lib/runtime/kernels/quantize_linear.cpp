@@ -1,37 +1,24 @@
-#include <algorithm>
-#include <cmath>
 #include <limits>
 
+#include "ir/quant_params.h"
 #include "runtime/kernels/helpers/linear_quant.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
 
-// round_half_even(v) under the default rounding mode, as std::nearbyint, without
-// a libm call per element (the baseline x86-64 build has no roundsd): adding
-// and subtracting 1.5 * 2^52 leaves v rounded to an integer for |v| < 2^51;
-// larger doubles are integers already. NaN stays NaN.
-inline double round_half_even(double v) {
-  constexpr double kShift = 6755399441055744.0;
-  return std::fabs(v) < 2251799813685248.0 ? (v + kShift) - kShift : v;
-}
-
-// y = saturate(round_half_even(x / scale) + zero_point), int8 or uint8 as the
-// zero point; a run of `inner` elements shares one channel.
+// y = quantize_real(x, scale, zero_point) saturated to T (int8 or uint8, as
+// the zero point); a run of elements shares one channel.
 template <typename T>
-void quantize_run(const float* x, double scale, int32_t zero_point, T* y, int64_t n) {
-  constexpr double lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
-  for (int64_t i = 0; i < n; ++i) {
-    const double v = round_half_even(static_cast<double>(x[i]) / scale) + zero_point;
-    y[i] = static_cast<T>(std::isnan(v) ? zero_point : std::clamp(v, lo, hi));
-  }
+void quantize_run(const float* x, float scale, int32_t zero_point, T* y, int64_t n) {
+  constexpr int32_t lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
+  for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>(ir::quantize_real(x[i], scale, zero_point, lo, hi));
 }
 
 template <typename T>
 void quantize_into(const float* x, const LinearQuant& q, T* y, int64_t n, ThreadPool& pool) {
   if (q.scale.size() == 1) {
     pool.parallel_for(n, 1, [&](int64_t b, int64_t e) {
-      quantize_run(x + b, static_cast<double>(q.scale[0]), q.zero_point[0], y + b, e - b);
+      quantize_run(x + b, q.scale[0], q.zero_point[0], y + b, e - b);
     });
     return;
   }
@@ -39,7 +26,7 @@ void quantize_into(const float* x, const LinearQuant& q, T* y, int64_t n, Thread
   pool.parallel_for(runs, inner, [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) {
       const size_t c = q.channel(r * inner);
-      quantize_run(x + r * inner, static_cast<double>(q.scale[c]), q.zero_point[c], y + r * inner, inner);
+      quantize_run(x + r * inner, q.scale[c], q.zero_point[c], y + r * inner, inner);
     }
   });
 }
