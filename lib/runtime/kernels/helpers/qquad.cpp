@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "runtime/cpu_features.h"
+#include "runtime/kernels/helpers/scratch.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -16,8 +17,7 @@ inline uint8_t to_u8(int8_t v) { return static_cast<uint8_t>(v ^ 0x80); }  // v 
 
 void allocate(QuadPixels& out, int64_t k, int64_t p) {
   out.k = k, out.quads = (k + 3) / 4, out.pixels = p, out.panels = (p + kQuadPanel - 1) / kQuadPanel;
-  const auto bytes = static_cast<size_t>(out.panels * out.quads * 4 * kQuadPanel);
-  if (out.data.size() < bytes) out.data.resize(bytes);  // every panel is written whole: no need to clear
+  grow_to(out.data, static_cast<size_t>(out.panels * out.quads * 4 * kQuadPanel));  // every panel is written whole
 }
 
 template <typename Body>

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "runtime/kernels/helpers/scratch.h"
+
 namespace rknnc::runtime::kernels {
 namespace {
 
@@ -22,8 +24,7 @@ void qquad_gemm(const QuadWeights& w, const QuadPixels& x, QuadIsa isa, const Qu
   // Panels [pb, pe) × channel blocks [bb, be).
   auto run = [&](int64_t pb, int64_t pe, int64_t bb, int64_t be) {
     thread_local std::vector<int32_t> rows;  // every value is written by a tile before the sink reads it
-    const auto need = static_cast<size_t>(kQuadBlock * chunk * kQuadPanel);
-    if (rows.size() < need) rows.resize(need);
+    grow_to(rows, static_cast<size_t>(kQuadBlock * chunk * kQuadPanel));
     for (int64_t s = pb; s < pe; s += chunk) {
       const int64_t se = std::min(pe, s + chunk), stride = (se - s) * kQuadPanel;
       const int64_t p0 = s * kQuadPanel, n = std::min(se * kQuadPanel, x.pixels) - p0;

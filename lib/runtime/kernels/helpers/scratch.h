@@ -4,6 +4,7 @@
 // for zeroing or for page faults of memory the previous layer already had.
 #include <cstddef>
 #include <memory>
+#include <vector>
 
 namespace rknnc::runtime::kernels {
 
@@ -22,5 +23,13 @@ class Scratch {
   std::unique_ptr<float[]> data_;
   size_t size_ = 0;
 };
+
+// A reused vector (a thread_local buffer, a packed operand) made to hold at
+// least n values: it grows and never shrinks, so what the values are is
+// unspecified; every user writes them before it reads them.
+template <typename T>
+void grow_to(std::vector<T>& v, size_t n) {
+  if (v.size() < n) v.resize(n);
+}
 
 }  // namespace rknnc::runtime::kernels

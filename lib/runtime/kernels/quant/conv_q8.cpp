@@ -12,17 +12,13 @@
 #include "runtime/kernels/helpers/qdepthwise.h"
 #include "runtime/kernels/helpers/qquad_gemm.h"
 #include "runtime/kernels/helpers/qrequant_avx512.h"
+#include "runtime/kernels/helpers/scratch.h"
 #include "runtime/kernels/quant/q8_kernels.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
 
 constexpr int64_t kBandBytes = 96 * 1024;  // packed pixels of one band of output rows
-
-// At least n values; what they hold is unspecified (every user writes them all first).
-void grow(std::vector<int8_t>& v, int64_t n) {
-  if (v.size() < static_cast<size_t>(n)) v.resize(static_cast<size_t>(n));
-}
 
 struct ConvQ8State : PreparedState {
   bool valid = false;  // the weight fits the node; otherwise conv_shape fails first
@@ -94,7 +90,10 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
       thread_local std::vector<int8_t> col;
       thread_local QuadPixels xq;
       if (bands < 2 * threads || band * width < kQuadPanel * 2) {  // bands of under two panels: the whole image
-        if (!s.pointwise()) grow(col, k_len * out), im2col(xg, s.cg, w, col.data(), &ctx.pool, pad);
+        if (!s.pointwise()) {
+          grow_to(col, static_cast<size_t>(k_len * out));
+          im2col(xg, s.cg, w, col.data(), &ctx.pool, pad);
+        }
         pack_quad_pixels(s.pointwise() ? xg : col.data(), k_len, out, out, xq, &ctx.pool);
         qquad_gemm(wg, xq, isa, sink_at(0), &ctx.pool);
         continue;
@@ -105,7 +104,7 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
           if (s.pointwise()) {
             pack_quad_pixels(xg + p0, k_len, n, out, xq, nullptr);
           } else {
-            grow(col, k_len * n);
+            grow_to(col, static_cast<size_t>(k_len * n));
             im2col_rows(xg, s.cg, w, r0, r1, col.data(), pad);
             pack_quad_pixels(col.data(), k_len, n, n, xq, nullptr);
           }
