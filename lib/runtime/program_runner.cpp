@@ -18,10 +18,28 @@ using compiler::Step;
 // Byte pattern of a fresh arena: a step reading memory nobody wrote sees it.
 constexpr unsigned char kArenaFill = 0xA5;
 
+// NCHW <-> NC1HWC2 of `b`, one task per image and channel block (each block
+// is a whole NC1HWC2 tensor of its own: C2 channels, contiguous on both sides).
+void copy_blocks(const std::byte* src, std::byte* dst, const Buffer& b, bool to_blocked, ThreadPool& pool) {
+  const int64_t channels = b.shape[1], c2 = b.c2, c1 = compiler::ceil_div(channels, c2);
+  const int64_t plane = b.shape[2] * b.shape[3], es = b.elem_size;
+  pool.parallel_for(b.shape[0] * c1, plane * c2, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) {
+      const int64_t n = i / c1, c0 = i % c1 * c2;
+      const std::vector<int64_t> block = {1, std::min(c2, channels - c0), b.shape[2], b.shape[3]};
+      const int64_t dense = ((n * channels + c0) * plane) * es, blocked = i * plane * c2 * es;
+      if (to_blocked)
+        compiler::pack_nc1hwc2(src + dense, dst + blocked, block, b.c2, static_cast<size_t>(es));
+      else
+        compiler::unpack_nc1hwc2(src + blocked, dst + dense, block, b.c2, static_cast<size_t>(es));
+    }
+  });
+}
+
 class Memory {
  public:
-  Memory(const ir::Graph& g, const compiler::Program& p, const TensorMap& inputs)
-      : g_(g), p_(p), inputs_(inputs), arena_(static_cast<size_t>(p.memory.internal_bytes), std::byte{kArenaFill}) {
+  Memory(const ir::Graph& g, const compiler::Program& p, const TensorMap& inputs, ThreadPool& pool)
+      : g_(g), p_(p), inputs_(inputs), pool_(pool), arena_(static_cast<size_t>(p.memory.internal_bytes), std::byte{kArenaFill}) {
     for (const Buffer& b : p.buffers)
       if (b.region == Region::Output) outputs_[b.value] = ir::Tensor(dtype(b), b.shape);
   }
@@ -32,7 +50,7 @@ class Memory {
     ir::Tensor t = ir::Tensor::unfilled(dtype(b), b.shape);  // every element is copied below
     const std::byte* src = address(b);
     if (b.layout == compiler::kNc1hwc2)
-      compiler::unpack_nc1hwc2(src, t.raw(), b.shape, b.c2, static_cast<size_t>(b.elem_size));
+      copy_blocks(src, static_cast<std::byte*>(t.raw()), b, false, pool_);
     else if (t.nbytes())
       std::memcpy(t.raw(), src, t.nbytes());
     return t;
@@ -45,7 +63,7 @@ class Memory {
            ir::dtype_name(t.dtype()), ir::shape_str(t.shape()), ir::dtype_name(dtype(b)), ir::shape_str(b.shape));
     std::byte* dst = address(b);
     if (b.layout == compiler::kNc1hwc2)
-      compiler::pack_nc1hwc2(t.raw(), dst, b.shape, b.c2, static_cast<size_t>(b.elem_size));
+      copy_blocks(static_cast<const std::byte*>(t.raw()), dst, b, true, pool_);
     else if (t.nbytes())
       std::memcpy(dst, t.raw(), t.nbytes());
   }
@@ -82,6 +100,7 @@ class Memory {
   const ir::Graph& g_;
   const compiler::Program& p_;
   const TensorMap& inputs_;
+  ThreadPool& pool_;
   std::vector<std::byte> arena_;
   mutable TensorMap outputs_;
 };
@@ -155,7 +174,7 @@ TensorMap ProgramRunner::run(const TensorMap& inputs) const {
       fail("input '{}' has shape {}, the program was compiled for {}", name, ir::shape_str(it->second.shape()),
            ir::shape_str(shape));
   }
-  Memory mem(graph_, program_, inputs);
+  Memory mem(graph_, program_, inputs, pool_);
   for (size_t k = 0; k < program_.steps.size(); ++k) {
     const Step& s = program_.steps[k];
     if (s.kind == Step::Kind::Reorder) {

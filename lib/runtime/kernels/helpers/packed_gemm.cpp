@@ -26,25 +26,28 @@ struct BPanels {
 };
 BPanels packed_panels(const float* packed, int64_t kc, int64_t nr) { return {packed, kc * nr, nr}; }
 
-// One tile, as narrow as the columns allow; tiles of fewer rows, or of
-// columns that are not a whole vector, go through a zero-padded copy of
-// their part of C (and of their bias).
-void run_tile(const TileKernel& t, int64_t kc, APanel a, const float* b, const BPanels& bp, float* c, int64_t ldc,
-              int64_t rows, int64_t cols, const TileEdges& edges) {
+// A tile of fewer rows, or of columns that are not a whole vector, runs on
+// a copy of its part of C (and of its bias) in a buffer of whole tiles; the
+// rows and columns past the copy are computed and dropped.
+__attribute__((noinline)) void run_partial_tile(const TileKernel& t, int64_t kc, APanel a, const float* b,
+                                                const BPanels& bp, float* c, int64_t ldc, int64_t rows, int64_t cols,
+                                                const TileEdges& edges) {
   int64_t width = 0;
   const TileFn fn = t.for_columns(cols, width, bp.off != nullptr);
-  if (rows == t.mr && cols == width) {
-    fn(kc, a.a, a.rs, a.ps, b, bp.ldb, bp.off, c, ldc, edges);
-    return;
-  }
-  float tmp[16 * 64] = {}, bias[16] = {};
+  alignas(64) float tmp[16 * 64];
+  float bias[16] = {};
   TileEdges e = edges;
   if (e.bias) {
     std::copy(e.bias, e.bias + rows, bias);
     e.bias = bias;
   }
   const auto bytes = sizeof(float) * static_cast<size_t>(cols);
-  for (int64_t r = 0; r < rows; ++r) std::memcpy(tmp + r * width, c + r * ldc, bytes);
+  if (!e.from_bias)  // the tile reads all of it: zeros past the copy (no stray denormals or NaNs)
+    for (int64_t r = 0; r < t.mr; ++r) {
+      const int64_t copied = r < rows ? cols : 0;
+      if (copied) std::memcpy(tmp + r * width, c + r * ldc, bytes);
+      std::fill(tmp + r * width + copied, tmp + (r + 1) * width, 0.0f);
+    }
   fn(kc, a.a, a.rs, a.ps, b, bp.ldb, bp.off, tmp, width, e);
   for (int64_t r = 0; r < rows; ++r) std::memcpy(c + r * ldc, tmp + r * width, bytes);
 }
@@ -72,12 +75,16 @@ void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t
   const bool last = p0 + kc == a.k;
   TileEdges edges = block_edges(ep, p0 == 0, last);
   const bool finish = last && ep.act && edges.clamp == TileEdges::Clamp::None;
-  for (int64_t jp = 0; jp < nc; jp += t.nr)
+  const TileFn whole = b.off ? t.offset_fn[t.nr / t.lanes] : t.fn[t.nr / t.lanes];
+  const float* bj = b.b;
+  for (int64_t jp = 0; jp < nc; jp += t.nr, bj += b.panel_stride)
     for (int64_t ip = panel0; ip < panel1; ++ip) {
       const int64_t i0 = ip * t.mr, rows = std::min(t.mr, a.m - i0), cols = std::min(t.nr, nc - jp);
       float* ct = c + i0 * ldc + j0 + jp;
       edges.bias = edges.from_bias && ep.bias ? ep.bias + i0 : nullptr;
-      run_tile(t, kc, a.panel(ip, p0), b.b + (jp / t.nr) * b.panel_stride, b, ct, ldc, rows, cols, edges);
+      const APanel ap = a.panel(ip, p0);
+      if (rows == t.mr && cols == t.nr) whole(kc, ap.a, ap.rs, ap.ps, bj, b.ldb, b.off, ct, ldc, edges);
+      else run_partial_tile(t, kc, ap, bj, b, ct, ldc, rows, cols, edges);
       if (finish) finish_tile(ep, ct, ldc, rows, cols);
     }
 }
@@ -240,12 +247,6 @@ AMatrix a_matrix(const float* a, int64_t m, int64_t k, int64_t lda, bool trans, 
   for (int64_t i = whole; i < m; ++i)
     for (int64_t q = 0; q < k; ++q) p.tail[static_cast<size_t>(q * mr + i - whole)] = a[i * p.rs + q * p.ps];
   return p;
-}
-
-APanel AMatrix::panel(int64_t ip, int64_t p0) const {
-  const int64_t mr = tile->mr;
-  if ((ip + 1) * mr > m) return {tail.data() + p0 * mr, 1, mr};
-  return {a + ip * mr * rs + p0 * ps, rs, ps};
 }
 
 void gemm_packed(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool,

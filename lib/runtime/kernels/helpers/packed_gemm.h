@@ -34,7 +34,11 @@ struct AMatrix {
   int64_t rs = 0, ps = 0;   // element (i, p) at a[i * rs + p * ps]
   std::vector<float> tail;  // the last m % mr rows as a packed panel (k steps x mr), zero padded
   // Panel ip (rows ip*mr ..), from K step p0.
-  APanel panel(int64_t ip, int64_t p0) const;
+  APanel panel(int64_t ip, int64_t p0) const {
+    const int64_t mr = tile->mr;
+    if ((ip + 1) * mr > m) return {tail.data() + p0 * mr, 1, mr};
+    return {a + ip * mr * rs + p0 * ps, rs, ps};
+  }
 };
 
 AMatrix a_matrix(const float* a, int64_t m, int64_t k, int64_t lda, bool trans, Isa isa);
