@@ -11,6 +11,7 @@
 #include <random>
 
 #include "runtime/executor.h"
+#include "runtime/kernels/helpers/qrequant_avx512.h"
 #include "runtime/kernels/helpers/requant.h"
 
 using namespace rknnc;
@@ -187,6 +188,40 @@ TEST_CASE("branch-free round_shift equals round_shift") {
     for (int i = 0; i < 2000; ++i) {
       const int64_t v = big(rng);
       REQUIRE(FixedMultiplier::round_shift_branchless(v, shift) == FixedMultiplier::round_shift(v, shift));
+    }
+  }
+}
+
+TEST_CASE("AVX-512 requantisation of narrow and wide channels matches the scalar formula", "[quant]") {
+  using namespace runtime::kernels;
+  if (quad_isa() != QuadIsa::Vnni) return;  // this machine has no AVX-512 path to compare
+  std::mt19937 rng(17);
+  std::uniform_int_distribution<int32_t> zy(-20, 20);
+  for (int shift : {0, 1, 2, 15, 31, 36, 45}) {
+    for (bool narrow : {true, false}) {
+      RequantPlan plan;
+      plan.zy = zy(rng);
+      plan.clamp = narrow ? OutputClamp{plan.zy, 127} : OutputClamp{};  // a fused Relu on the narrow channels
+      ChannelRequant ch;
+      ch.mult.shift = shift;
+      ch.mult.mantissa = shift == 0 ? 1 : (int64_t{1} << 30) + 12345;
+      // narrow: |acc + bias| · mantissa / 2^shift stays below 2^30
+      const int64_t span = narrow ? std::min<int64_t>(INT32_MAX / 2, ((int64_t{1} << (shift + 29)) / ch.mult.mantissa))
+                                  : INT32_MAX / 2;
+      std::uniform_int_distribution<int64_t> v(-span, span);
+      ch.bias = static_cast<int32_t>(v(rng) / 2);
+      ch.narrow = narrow;
+      plan.channel = {ch};
+      for (int64_t n : {1, 7, 16, 17, 40, 100}) {
+        std::vector<int32_t> acc(static_cast<size_t>(n));
+        for (auto& a : acc) a = static_cast<int32_t>(v(rng) / 2);
+        if (shift > 0) acc[0] = static_cast<int32_t>(((int64_t{1} << (shift - 1)) / ch.mult.mantissa) - ch.bias);  // near a half
+        std::vector<int8_t> got(static_cast<size_t>(n)), want(static_cast<size_t>(n));
+        requant_row_on(QuadIsa::Vnni, plan, 0, acc.data(), n, got.data());
+        for (int64_t i = 0; i < n; ++i) want[i] = plan.clamp(plan.zy + ch.mult.apply(int64_t{acc[i]} + ch.bias));
+        INFO("shift " << shift << " narrow " << narrow << " n " << n);
+        REQUIRE(got == want);
+      }
     }
   }
 }

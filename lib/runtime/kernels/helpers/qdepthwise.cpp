@@ -126,12 +126,11 @@ __attribute__((target("avx512f,avx512bw"))) void direct_channel_avx512(const Pla
         }
       }
       int32_t* out = acc + oh * win.out[2] + ow;
-      if (stride == 1) {
-        alignas(64) int32_t l[16], h[16];
-        _mm512_store_si512(l, lo);
-        _mm512_store_si512(h, hi);
-        for (int q = 0; q < 4; ++q)
-          for (int i = 0; i < 4; ++i) out[8 * q + i] = l[4 * q + i], out[8 * q + 4 + i] = h[4 * q + i];
+      if (stride == 1) {  // 128-bit lanes of lo and hi taken in turn: outputs 0-15, then 16-31
+        const __m512i first = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+        const __m512i second = _mm512_setr_epi32(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+        _mm512_storeu_si512(out, _mm512_permutex2var_epi32(lo, first, hi));
+        _mm512_storeu_si512(out + 16, _mm512_permutex2var_epi32(lo, second, hi));
       } else {
         _mm512_storeu_si512(out, lo);
         _mm512_storeu_si512(out + 16, hi);

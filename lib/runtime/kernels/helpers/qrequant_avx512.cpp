@@ -12,12 +12,50 @@ namespace {
 // _mm512_undefined_epi32(), which -Wmaybe-uninitialized reports at -O3.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-// |acc + bias| < 2^32 and mantissa < 2^31, so vpmullq's low 64 bits are the
-// exact product; (v + half + (v >> 63)) >> shift is FixedMultiplier's
+// The narrowing vpmov*b stays a register instruction: GCC would fold it and
+// the store into the memory form, which is microcoded (slow) on Zen 4.
+inline __m128i in_register(__m128i v) {
+  asm("" : "+x"(v));
+  return v;
+}
+
+// (v + half + (v >> 63)) >> shift on 64-bit lanes: FixedMultiplier's
 // round_shift_branchless, equal to round_shift.
+__attribute__((target("avx512f"))) inline __m512i round_shift64(__m512i v, __m512i half, __m128i count, int shift) {
+  if (shift == 0) return v;
+  return _mm512_sra_epi64(_mm512_add_epi64(_mm512_add_epi64(v, half), _mm512_srai_epi64(v, 63)), count);
+}
+
+// A narrow channel (acc + bias fits int32, |result| < 2^30): sixteen outputs
+// a step, vpmuldq's exact 64-bit products of the even and odd int32 lanes,
+// rounded, put back together as int32 and clamped there.
+__attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(const RequantPlan& plan,
+                                                                               const ChannelRequant& ch,
+                                                                               const int32_t* acc, int64_t n,
+                                                                               int8_t* y) {
+  const int shift = ch.mult.shift;
+  const __m512i bias = _mm512_set1_epi32(ch.bias), mantissa = _mm512_set1_epi64(ch.mult.mantissa);
+  const __m512i half = _mm512_set1_epi64(shift ? int64_t{1} << (shift - 1) : 0);
+  const __m128i count = _mm_cvtsi32_si128(shift);
+  const __m512i zy = _mm512_set1_epi32(plan.zy), lo = _mm512_set1_epi32(plan.clamp.lo),
+                hi = _mm512_set1_epi32(plan.clamp.hi);
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 k = static_cast<__mmask16>(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
+    const __m512i v = _mm512_add_epi32(_mm512_maskz_loadu_epi32(k, acc + i), bias);
+    const __m512i even = round_shift64(_mm512_mul_epi32(v, mantissa), half, count, shift);
+    const __m512i odd = round_shift64(_mm512_mul_epi32(_mm512_srli_epi64(v, 32), mantissa), half, count, shift);
+    __m512i r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+    r = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(r, zy), lo), hi);
+    _mm_mask_storeu_epi8(y + i, k, in_register(_mm512_cvtepi32_epi8(r)));
+  }
+}
+
+// |acc + bias| < 2^32 and mantissa < 2^31, so vpmullq's low 64 bits are the
+// exact product.
 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void requant_row_avx512(
     const RequantPlan& plan, int64_t c, const int32_t* acc, int64_t n, int8_t* y) {
   const ChannelRequant& ch = plan.channel[static_cast<size_t>(c)];
+  if (ch.narrow) return requant_narrow_avx512(plan, ch, acc, n, y);
   const int shift = ch.mult.shift;
   const __m512i bias = _mm512_set1_epi64(ch.bias), mantissa = _mm512_set1_epi64(ch.mult.mantissa);
   const __m512i half = _mm512_set1_epi64(shift ? int64_t{1} << (shift - 1) : 0);
@@ -29,10 +67,9 @@ __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void requant_row_a
     const __mmask8 k = static_cast<__mmask8>(n - i >= 8 ? 0xFF : (1u << (n - i)) - 1);
     const __m256i a = _mm256_maskz_loadu_epi32(k, acc + i);
     const __m512i v = _mm512_mullo_epi64(_mm512_add_epi64(_mm512_cvtepi32_epi64(a), bias), mantissa);
-    __m512i r = _mm512_sra_epi64(_mm512_add_epi64(_mm512_add_epi64(v, half), _mm512_srai_epi64(v, 63)), count);
-    if (shift == 0) r = v;
+    __m512i r = round_shift64(v, half, count, shift);
     r = _mm512_min_epi64(_mm512_max_epi64(_mm512_add_epi64(r, zy), lo), hi);
-    _mm512_mask_cvtepi64_storeu_epi8(y + i, k, r);
+    _mm_mask_storeu_epi8(y + i, k, in_register(_mm512_cvtepi64_epi8(r)));
   }
 }
 #pragma GCC diagnostic pop

@@ -1,8 +1,9 @@
 #pragma once
 // requant_row on AVX-512 (F, BW, DQ): eight outputs per step in 64-bit lanes
 // with the scalar formula itself (acc + bias, times the mantissa, branch-free
-// round half away from zero, zy, clamp), so every channel, narrow or not,
-// gives the bytes requant_row gives.
+// round half away from zero, zy, clamp); narrow channels sixteen per step,
+// the products of int32 lanes (vpmuldq) rounded the same way and clamped as
+// int32. Every channel gives the bytes requant_row gives.
 #include "runtime/kernels/helpers/qquad.h"
 #include "runtime/kernels/helpers/qrequant.h"
 
