@@ -36,16 +36,29 @@ void copy_blocks(const std::byte* src, std::byte* dst, const Buffer& b, bool to_
   });
 }
 
+// The arena of one run, with the logical (NCHW) tensor of each buffer kept
+// beside its bytes: a step reading a buffer gets the tensor stored into it
+// (unpack(pack(t)) == t) instead of unpacking the bytes again, as long as no
+// store has touched the buffer's bytes since. Packing waits as well: a
+// buffer's bytes are written when a step reads them raw, when it goes over
+// (or a store is about to go over it) a buffer still to be read, so a wrong
+// memory plan corrupts what it would on the board, or never, for a value
+// whose last reader has run before anything overwrites it.
 class Memory {
  public:
-  Memory(const ir::Graph& g, const compiler::Program& p, const TensorMap& inputs, ThreadPool& pool)
-      : g_(g), p_(p), inputs_(inputs), pool_(pool), arena_(static_cast<size_t>(p.memory.internal_bytes), std::byte{kArenaFill}) {
+  Memory(const ir::Graph& g, const compiler::Program& p, const BufferUse& use, const TensorMap& inputs,
+         ThreadPool& pool)
+      : g_(g), p_(p), use_(use), inputs_(inputs), pool_(pool),
+        arena_(static_cast<size_t>(p.memory.internal_bytes), std::byte{kArenaFill}),
+        logical_(p.buffers.size()), pending_(p.buffers.size(), 0) {
     for (const Buffer& b : p.buffers)
       if (b.region == Region::Output) outputs_[b.value] = ir::Tensor(dtype(b), b.shape);
   }
 
   // The logical (NCHW / plain) tensor held by buffer `index`.
-  ir::Tensor load(int index) const {
+  ir::Tensor load(int index) {
+    const auto i = static_cast<size_t>(index);
+    if (!logical_[i].empty()) return logical_[i];
     const Buffer& b = buffer(index);
     ir::Tensor t = ir::Tensor::unfilled(dtype(b), b.shape);  // every element is copied below
     const std::byte* src = address(b);
@@ -53,32 +66,35 @@ class Memory {
       copy_blocks(src, static_cast<std::byte*>(t.raw()), b, false, pool_);
     else if (t.nbytes())
       std::memcpy(t.raw(), src, t.nbytes());
+    logical_[i] = t;
     return t;
   }
 
-  void store(int index, const ir::Tensor& t, const std::string& step) {
+  void store(int index, const ir::Tensor& t, const std::string& step, int k) {
     const Buffer& b = buffer(index);
     if (t.shape() != b.shape || t.dtype() != dtype(b))
       fail("program step '{}': output '{}' is {} {}, the program planned {} {}; re-convert the model", step, b.value,
            ir::dtype_name(t.dtype()), ir::shape_str(t.shape()), ir::dtype_name(dtype(b)), ir::shape_str(b.shape));
-    std::byte* dst = address(b);
-    if (b.layout == compiler::kNc1hwc2)
-      copy_blocks(static_cast<const std::byte*>(t.raw()), dst, b, true, pool_);
-    else if (t.nbytes())
-      std::memcpy(dst, t.raw(), t.nbytes());
+    const bool clobbers = overwrite(index, k);
+    const auto i = static_cast<size_t>(index);
+    logical_[i] = t;
+    pending_[i] = 1;
+    if (clobbers || b.region != Region::Internal || use_.read_raw[i]) write(index);
   }
 
   // Buffer `index` as it lies in memory: a flat tensor of its padded size
   // (NC1HWC2 blocks included), for ops that work element by element.
-  ir::Tensor load_raw(int index) const {
+  ir::Tensor load_raw(int index) {
+    if (pending_[static_cast<size_t>(index)]) write(index);
     const Buffer& b = buffer(index);
     return ir::Tensor::from_bytes(dtype(b), {b.bytes / b.elem_size}, address(b), static_cast<size_t>(b.bytes));
   }
 
-  void store_raw(int index, const ir::Tensor& t) {
+  void store_raw(int index, const ir::Tensor& t, int k) {
     const Buffer& b = buffer(index);
     if (t.nbytes() != static_cast<size_t>(b.bytes) || t.dtype() != dtype(b))
       fail("program: element-wise step wrote {} bytes into the {}-byte buffer of '{}'", t.nbytes(), b.bytes, b.value);
+    overwrite(index, k);
     std::memcpy(address(b), t.raw(), t.nbytes());
   }
 
@@ -87,6 +103,36 @@ class Memory {
  private:
   const Buffer& buffer(int index) const { return p_.buffers[static_cast<size_t>(index)]; }
   ir::DataType dtype(const Buffer& b) const { return g_.info(b.value)->dtype; }
+
+  // Step k is about to write buffer `index`: the buffers sharing its bytes
+  // lose their logical copies; one still to be read gets its bytes first.
+  // True when one is still to be read: the new bytes must then be written
+  // over it, as the board would.
+  bool overwrite(int index, int k) {
+    bool clobbers = false;
+    for (int j : use_.overlaps[static_cast<size_t>(index)]) {
+      const auto o = static_cast<size_t>(j);
+      const bool live = j != index && use_.last_read[o] > k;
+      if (pending_[o] && live) write(j);
+      clobbers = clobbers || live;
+      pending_[o] = 0;
+      logical_[o] = {};
+    }
+    return clobbers;
+  }
+
+  // The bytes of buffer `index` from its logical tensor.
+  void write(int index) {
+    const auto i = static_cast<size_t>(index);
+    pending_[i] = 0;
+    const Buffer& b = buffer(index);
+    const ir::Tensor& t = logical_[i];
+    std::byte* dst = address(b);
+    if (b.layout == compiler::kNc1hwc2)
+      copy_blocks(static_cast<const std::byte*>(t.raw()), dst, b, true, pool_);
+    else if (t.nbytes())
+      std::memcpy(dst, t.raw(), t.nbytes());
+  }
 
   std::byte* address(const Buffer& b) const {
     switch (b.region) {
@@ -99,9 +145,12 @@ class Memory {
 
   const ir::Graph& g_;
   const compiler::Program& p_;
+  const BufferUse& use_;
   const TensorMap& inputs_;
   ThreadPool& pool_;
   std::vector<std::byte> arena_;
+  std::vector<ir::Tensor> logical_;  // per buffer: the tensor its bytes hold (empty: read the bytes)
+  std::vector<char> pending_;        // per buffer: logical_ not written to its bytes yet
   mutable TensorMap outputs_;
 };
 
@@ -137,6 +186,33 @@ bool runs_on_blocks(const compiler::Program& p, const ir::Graph& g, const Step& 
 
 }  // namespace
 
+// From the steps themselves (not the Program's own first / last step fields).
+BufferUse buffer_use(const compiler::Program& p, const std::vector<char>& on_blocks) {
+  const size_t n = p.buffers.size();
+  BufferUse use;
+  use.last_read.assign(n, -1);
+  use.read_raw.assign(n, 0);
+  use.overlaps.resize(n);
+  for (size_t k = 0; k < p.steps.size(); ++k)
+    for (int in : p.steps[k].inputs) {
+      if (in < 0 || static_cast<size_t>(in) >= n) continue;
+      use.last_read[static_cast<size_t>(in)] = static_cast<int>(k);
+      if (on_blocks[k]) use.read_raw[static_cast<size_t>(in)] = 1;
+    }
+  for (size_t i = 0; i < n; ++i) {
+    const Buffer& a = p.buffers[i];
+    use.overlaps[i].push_back(static_cast<int>(i));
+    if (a.region != Region::Internal || a.bytes <= 0) continue;
+    for (size_t j = 0; j < n; ++j) {
+      const Buffer& b = p.buffers[j];
+      if (j != i && b.region == Region::Internal && b.bytes > 0 && a.offset < b.offset + b.bytes &&
+          b.offset < a.offset + a.bytes)
+        use.overlaps[i].push_back(static_cast<int>(j));
+    }
+  }
+  return use;
+}
+
 ProgramRunner::ProgramRunner(const ir::Graph& graph, const compiler::Program& program, ThreadPool& pool)
     : graph_(graph), program_(program), pool_(pool) {
   for (const Buffer& b : program.buffers) {
@@ -152,6 +228,7 @@ ProgramRunner::ProgramRunner(const ir::Graph& graph, const compiler::Program& pr
     const ir::Node* node = compute ? graph.nodes[static_cast<size_t>(s.node)].get() : nullptr;
     runners_.push_back(compute ? std::make_unique<NodeRunner>(*node, &graph, &graph.quant) : nullptr);
   }
+  use_ = buffer_use(program, on_blocks_);
   for (const Step& s : program.steps) {
     if (s.kind != Step::Kind::Compute) continue;
     const ir::Node& n = *graph.nodes[static_cast<size_t>(s.node)];
@@ -174,11 +251,12 @@ TensorMap ProgramRunner::run(const TensorMap& inputs) const {
       fail("input '{}' has shape {}, the program was compiled for {}", name, ir::shape_str(it->second.shape()),
            ir::shape_str(shape));
   }
-  Memory mem(graph_, program_, inputs, pool_);
+  Memory mem(graph_, program_, use_, inputs, pool_);
   for (size_t k = 0; k < program_.steps.size(); ++k) {
     const Step& s = program_.steps[k];
+    const int step = static_cast<int>(k);
     if (s.kind == Step::Kind::Reorder) {
-      mem.store(s.outputs[0], mem.load(s.inputs[0]), s.name);
+      mem.store(s.outputs[0], mem.load(s.inputs[0]), s.name, step);
       continue;
     }
     const ir::Node& node = *graph_.nodes[static_cast<size_t>(s.node)];
@@ -194,10 +272,10 @@ TensorMap ProgramRunner::run(const TensorMap& inputs) const {
     }
     const auto outs = runners_[k]->run(args, pool_);
     if (on_blocks_[k]) {
-      mem.store_raw(s.outputs[0], outs[0]);
+      mem.store_raw(s.outputs[0], outs[0], step);
       continue;
     }
-    for (size_t o = 0; o < s.outputs.size(); ++o) mem.store(s.outputs[o], outs[o], s.name);
+    for (size_t o = 0; o < s.outputs.size(); ++o) mem.store(s.outputs[o], outs[o], s.name, step);
   }
   TensorMap outputs = mem.take_outputs();
   for (const auto& name : graph_.outputs)  // a graph input handed straight out

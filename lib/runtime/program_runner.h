@@ -6,7 +6,8 @@
 // kernels as the IR simulator) and stores its outputs back in their layout:
 // element-wise NPU ops run straight on the NC1HWC2 blocks, padding included;
 // the others read NC1HWC2 through unpacking. A wrong memory plan or layout shows up as
-// a difference from Executor::run on the same graph.
+// a difference from Executor::run on the same graph. Bytes no step reads
+// are not written (see Memory in program_runner.cpp).
 #include <memory>
 #include <vector>
 
@@ -14,6 +15,14 @@
 #include "runtime/executor.h"
 
 namespace rknnc::runtime {
+
+// Who reads each buffer and which buffers share its bytes (itself included).
+struct BufferUse {
+  std::vector<int> last_read;               // last step reading it, -1: none
+  std::vector<char> read_raw;               // some step reads its raw bytes (element-wise on blocks)
+  std::vector<std::vector<int>> overlaps;
+};
+BufferUse buffer_use(const compiler::Program& program, const std::vector<char>& on_blocks);
 
 class ProgramRunner {
  public:
@@ -29,6 +38,7 @@ class ProgramRunner {
   const compiler::Program& program_;
   ThreadPool& pool_;
   std::vector<char> on_blocks_;  // per step: runs on the raw NC1HWC2 blocks
+  BufferUse use_;
   std::vector<std::unique_ptr<NodeRunner>> runners_;  // per compute step
 };
 
