@@ -142,6 +142,9 @@ TEST_CASE("int8 Conv matches the naive integer Conv bit for bit") {
       {1, 6, 10, 10, 6, 3, 3, 6, 1, 2, 2, true, true, "", -2, 4, 0.05f, 100},            // depthwise dilated
       {1, 6, 14, 14, 6, 3, 3, 6, 3, 1, 1, true, true, "", 2, 4, 0.05f, 100},             // depthwise stride 3
       {1, 4, 3, 3, 4, 3, 3, 4, 1, 1, 1, true, true, "", 2, 4, 0.05f, 100},               // depthwise 3x3 image
+      {1, 5, 7, 40, 5, 3, 2, 5, 1, 0, 1, true, true, "", 9, -3, 0.05f, 100, {0, 1, 2, 0}},  // depthwise s1, 3x2, uneven pads
+      {1, 3, 1, 70, 3, 1, 3, 3, 1, 1, 1, false, true, "Relu", -9, -128, 0.05f, 100},    // depthwise 1x3 on one row
+      {1, 4, 33, 33, 4, 7, 7, 4, 1, 3, 1, true, false, "", 100, 7, 0.2f, 0},           // depthwise 7x7 s1
       {1, 8, 6, 6, 8, 3, 3, 8, 1, 1, 1, true, true, "", 0, 0, 1e-7f, 1000},              // saturating multiplier
       {1, 10, 5, 6, 12, 1, 1, 1, 1, 0, 1, true, true, "", 0, 0, 1e-7f, 1000},            // saturating, pointwise
   };

@@ -1,10 +1,12 @@
 #include "runtime/kernels/helpers/qdepthwise.h"
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "runtime/kernels/helpers/conv_loops.h"
 #include "runtime/kernels/helpers/qrequant_avx512.h"
+#include "runtime/kernels/helpers/scratch.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -32,19 +34,54 @@ struct Plane {
   int64_t width = 0;
 };
 
-void fill_plane(const int8_t* x, int32_t zx, const Window& w, Plane& pl, int64_t step) {
+// Plane row r of input row `s` (null: a padding row): zeros, then the row
+// minus zx from column `left` for `cols` values, then zeros up to `width`.
+using PlaneRowFn = void (*)(const int8_t* s, int32_t zx, int64_t left, int64_t cols, int64_t width, int16_t* d);
+
+void plane_row(const int8_t* s, int32_t zx, int64_t left, int64_t cols, int64_t width, int16_t* d) {
+  if (!s) cols = 0;
+  std::fill(d, d + left, int16_t{0});
+  for (int64_t i = 0; i < cols; ++i) d[left + i] = static_cast<int16_t>(s[i] - zx);
+  std::fill(d + left + cols, d + width, int16_t{0});
+}
+
+#if defined(__x86_64__)
+// 32 columns a step: masked int8 loads (nothing read outside the input row),
+// widened, zx subtracted where the column is inside the row and 0 elsewhere.
+__attribute__((target("avx512f,avx512bw,avx512vl"))) void plane_row_avx512(const int8_t* s, int32_t zx, int64_t left,
+                                                                  int64_t cols, int64_t width, int16_t* d) {
+  if (!s) cols = 0;
+  const __m512i z = _mm512_set1_epi16(static_cast<int16_t>(zx));
+  for (int64_t j = 0; j < width; j += 32) {
+    const int64_t lo = std::clamp<int64_t>(left - j, 0, 32), hi = std::clamp<int64_t>(left + cols - j, 0, 32);
+    const __mmask32 in = hi > lo ? static_cast<__mmask32>(((uint64_t{1} << hi) - 1) & ~((uint64_t{1} << lo) - 1)) : 0;
+    // the address may lie before the row (its lanes masked off): formed as an integer, not a pointer offset
+    const auto at = reinterpret_cast<const int8_t*>(reinterpret_cast<uintptr_t>(s) + static_cast<uintptr_t>(j - left));
+    const __m256i x = in ? _mm256_maskz_loadu_epi8(in, at) : _mm256_setzero_si256();
+    const __m512i v = _mm512_maskz_sub_epi16(in, _mm512_cvtepi8_epi16(x), z);
+    const __mmask32 store = width - j >= 32 ? ~__mmask32{0} : static_cast<__mmask32>((uint64_t{1} << (width - j)) - 1);
+    _mm512_mask_storeu_epi16(d + j, store, v);
+  }
+}
+#endif
+
+// `flat` (stride 1): rows exactly as wide as the padded input, so the plane
+// read as one long row holds every output's taps at fixed offsets; `slack`
+// zeros after the last row cover the loads past it.
+void fill_plane(const int8_t* x, int32_t zx, const Window& w, Plane& pl, int64_t step, PlaneRowFn row,
+                bool flat = false) {
   const int64_t out8 = (w.out[2] + step - 1) / step * step;
   const int64_t rows = (w.out[1] - 1) * w.stride[1] + w.kernel[1];
-  pl.width = out8 * w.stride[2] + w.kernel[2] + step;
-  pl.data.assign(static_cast<size_t>(rows * pl.width), 0);
-  const int64_t cols = std::min(w.in[2], pl.width - w.pad_begin[2]);
+  pl.width = flat ? w.out[2] + w.kernel[2] - 1 : out8 * w.stride[2] + w.kernel[2] + step;
+  const int64_t slack = flat ? 2 * step + w.kernel[2] + 1 : 0;
+  grow_to(pl.data, static_cast<size_t>(rows * pl.width + slack));  // every value is written below
+  const int64_t left = std::min(w.pad_begin[2], pl.width), cols = std::clamp<int64_t>(w.in[2], 0, pl.width - left);
   for (int64_t r = 0; r < rows; ++r) {
     const int64_t ih = r - w.pad_begin[1];
-    if (ih < 0 || ih >= w.in[1]) continue;
-    int16_t* d = pl.data.data() + r * pl.width + w.pad_begin[2];
-    const int8_t* s = x + ih * w.in[2];
-    for (int64_t i = 0; i < cols; ++i) d[i] = static_cast<int16_t>(s[i] - zx);
+    const int8_t* s = ih < 0 || ih >= w.in[1] ? nullptr : x + ih * w.in[2];
+    row(s, zx, left, cols, pl.width, pl.data.data() + r * pl.width);
   }
+  std::fill_n(pl.data.data() + rows * pl.width, slack, int16_t{0});
 }
 
 #if defined(__SSE2__)
@@ -98,45 +135,61 @@ void direct_channel(const Plane& pl, const int8_t* w, const Window& win, int32_t
 }
 
 #if defined(__x86_64__)
-// step8 on zmm, 32 outputs a step. With stride 1 the 16-bit unpacks work per
-// 128-bit lane, so lo holds outputs 0-3, 8-11, 16-19, 24-27 and hi the four
-// after each; they are stored back in order lane by lane.
-__attribute__((target("avx512f,avx512bw"))) void direct_channel_avx512(const Plane& pl, const int8_t* w,
-                                                                       const Window& win, int32_t* acc) {
-  const std::vector<int32_t> wp = weight_pairs(w, win);
+// step8 on zmm with vpdpwssd, 32 outputs a step: outputs [0, n) of a run
+// whose output i reads tap row r, pair j at src[i·stride + r·pitch + 2j]
+// (and the next value). With stride 1 the 16-bit unpacks work per 128-bit
+// lane, so lo holds outputs 0-3, 8-11, 16-19, 24-27 and hi the four after
+// each; two permutes put them back in order.
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) void run32(const int16_t* src, int64_t pitch,
+                                                                  const std::vector<int32_t>& wp, const Window& win,
+                                                                  int64_t n, int32_t* out) {
   const int64_t kh = win.kernel[1], jp = (win.kernel[2] + 1) / 2, stride = win.stride[2];
-  for (int64_t oh = 0; oh < win.out[1]; ++oh) {
-    const int16_t* src = pl.data.data() + oh * win.stride[1] * pl.width;
-    for (int64_t ow = 0; ow < win.out[2]; ow += kWideStep) {
-      __m512i lo = _mm512_setzero_si512(), hi = lo;
-      for (int64_t r = 0; r < kh; ++r) {
-        const int16_t* row = src + r * pl.width + ow * stride;
-        for (int64_t j = 0; j < jp; ++j) {
-          const __m512i wv = _mm512_set1_epi32(wp[r * jp + j]);
-          const __m512i a = _mm512_loadu_si512(row + 2 * j);
-          if (stride == 1) {
-            const __m512i b = _mm512_loadu_si512(row + 2 * j + 1);
-            lo = _mm512_add_epi32(lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(a, b), wv));
-            hi = _mm512_add_epi32(hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(a, b), wv));
-          } else {
-            const __m512i b = _mm512_loadu_si512(row + 2 * j + kWideStep);
-            lo = _mm512_add_epi32(lo, _mm512_madd_epi16(a, wv));
-            hi = _mm512_add_epi32(hi, _mm512_madd_epi16(b, wv));
-          }
+  for (int64_t i = 0; i < n; i += kWideStep) {
+    __m512i lo = _mm512_setzero_si512(), hi = lo;
+    for (int64_t r = 0; r < kh; ++r) {
+      const int16_t* row = src + r * pitch + i * stride;
+      for (int64_t j = 0; j < jp; ++j) {
+        const __m512i wv = _mm512_set1_epi32(wp[r * jp + j]);
+        const __m512i a = _mm512_loadu_si512(row + 2 * j);
+        // vpdpwssd: the pmaddwd pair sum added in the same instruction, wrapping as paddd does
+        if (stride == 1) {
+          const __m512i b = _mm512_loadu_si512(row + 2 * j + 1);
+          lo = _mm512_dpwssd_epi32(lo, _mm512_unpacklo_epi16(a, b), wv);
+          hi = _mm512_dpwssd_epi32(hi, _mm512_unpackhi_epi16(a, b), wv);
+        } else {
+          const __m512i b = _mm512_loadu_si512(row + 2 * j + kWideStep);
+          lo = _mm512_dpwssd_epi32(lo, a, wv);
+          hi = _mm512_dpwssd_epi32(hi, b, wv);
         }
       }
-      int32_t* out = acc + oh * win.out[2] + ow;
-      if (stride == 1) {  // 128-bit lanes of lo and hi taken in turn: outputs 0-15, then 16-31
-        const __m512i first = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
-        const __m512i second = _mm512_setr_epi32(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
-        _mm512_storeu_si512(out, _mm512_permutex2var_epi32(lo, first, hi));
-        _mm512_storeu_si512(out + 16, _mm512_permutex2var_epi32(lo, second, hi));
-      } else {
-        _mm512_storeu_si512(out, lo);
-        _mm512_storeu_si512(out + 16, hi);
-      }
+    }
+    if (stride == 1) {
+      const __m512i first = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+      const __m512i second = _mm512_setr_epi32(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+      _mm512_storeu_si512(out + i, _mm512_permutex2var_epi32(lo, first, hi));
+      _mm512_storeu_si512(out + i + 16, _mm512_permutex2var_epi32(lo, second, hi));
+    } else {
+      _mm512_storeu_si512(out + i, lo);
+      _mm512_storeu_si512(out + i + 16, hi);
     }
   }
+}
+
+// acc[oh·OW + ow] for the whole channel (acc holds OH·pitch + 32 values).
+// Stride 1 runs the flat plane as one row of OH·pitch outputs, the columns
+// past OW of each row wasted (kernel width - 1 of them, where whole steps of
+// 32 per row would waste up to 25 of a 7-wide row), then closes the gaps.
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) void direct_channel_avx512(const Plane& pl, const int8_t* w,
+                                                                                  const Window& win, int32_t* acc) {
+  const std::vector<int32_t> wp = weight_pairs(w, win);
+  const int64_t oh_n = win.out[1], ow_n = win.out[2];
+  if (win.stride[1] == 1 && win.stride[2] == 1) {
+    run32(pl.data.data(), pl.width, wp, win, oh_n * pl.width, acc);
+    for (int64_t oh = 1; oh < oh_n; ++oh) std::memmove(acc + oh * ow_n, acc + oh * pl.width, sizeof(int32_t) * ow_n);
+    return;
+  }
+  for (int64_t oh = 0; oh < oh_n; ++oh)
+    run32(pl.data.data() + oh * win.stride[1] * pl.width, pl.width, wp, win, ow_n, acc + oh * ow_n);
 }
 #endif
 #else
@@ -167,19 +220,21 @@ void qdepthwise(const int8_t* x, int32_t zx, const int8_t* w, const Window& win,
                 int64_t c0, int64_t c1, QuadIsa isa) {
   const int64_t in = win.in_size(), out = win.out_size(), taps = win.kernel_size();
   if (out == 0) return;
-  std::vector<int32_t> acc(static_cast<size_t>(out + kWideStep));
-  Plane plane;
+  thread_local std::vector<int32_t> acc;  // written by a channel's loop before its requantisation reads it
+  thread_local Plane plane;
+  const bool flat = win.stride[1] == 1 && win.stride[2] == 1;  // the AVX-512 loop's flat plane
+  grow_to(acc, static_cast<size_t>(std::max(out, win.out[1] * (win.out[2] + win.kernel[2])) + kWideStep));
   for (int64_t c = c0; c < c1; ++c) {
     if (direct_fits(win)) {
 #if defined(__x86_64__)
       if (isa == QuadIsa::Vnni) {
-        fill_plane(x + c * in, zx, win, plane, kWideStep);
+        fill_plane(x + c * in, zx, win, plane, kWideStep, plane_row_avx512, flat);
         direct_channel_avx512(plane, w + c * taps, win, acc.data());
         requant_row_on(isa, plan, c, acc.data(), out, y + c * out);
         continue;
       }
 #endif
-      fill_plane(x + c * in, zx, win, plane, kStep);
+      fill_plane(x + c * in, zx, win, plane, kStep, plane_row);
       direct_channel(plane, w + c * taps, win, acc.data());
     } else {
       generic_channel(x + c * in, zx, w + c * taps, win, acc.data());
