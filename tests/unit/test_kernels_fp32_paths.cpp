@@ -310,3 +310,34 @@ TEST_CASE("fp32 gemm epilogue equals bias fill, gemm and activation pass on ever
         }
       }
 }
+
+TEST_CASE("fp32 depthwise with a fused activation equals depthwise then the activation on every ISA",
+          "[kernels][fp32]") {
+  using namespace runtime::kernels;
+  std::mt19937 rng(43);
+  const std::vector<std::vector<std::pair<std::string, float>>> activations = {
+      {{"Relu", 0}}, {{"Clip", 0}, {"activation_min", 0.0f}, {"activation_max", 6.0f}},
+      {{"Clip", 0}, {"activation_max", 0.5f}}, {{"LeakyRelu", 0}, {"activation_alpha", 0.1f}}};
+  Fp32ConvCase t{};
+  t.kh = t.kw = 3, t.sh = t.sw = 1, t.dh = t.dw = 1, t.pt = t.pl = t.pb = t.pr = 1, t.h = 9, t.w = 21, t.bias = true;
+  t.c = t.m = t.group = 19;  // a partial channel block on every vector width
+  const Window win = fp32_window_of(t);
+  std::vector<float> x = random_floats(static_cast<size_t>(t.c * t.h * t.w), rng), w = random_floats(static_cast<size_t>(t.m * 9), rng),
+                     b = random_floats(static_cast<size_t>(t.m), rng);
+  x[5] = std::nanf(""), x[40] = -0.0f, b[2] = 0.0f, w[18] = 0.0f;  // NaN and -0 reach some outputs
+  for (const auto& spec : activations) {
+    ir::Attributes attrs;
+    attrs.set("activation", spec[0].first);
+    for (size_t i = 1; i < spec.size(); ++i) attrs.set(spec[i].first, spec[i].second);
+    const runtime::FusedActivation act = runtime::fused_activation_of(attrs);
+    CAPTURE(spec[0].first);
+    for (Isa isa : usable_fp32_isas()) {
+      CAPTURE(runtime::isa_name(isa));
+      std::vector<float> want(static_cast<size_t>(t.m * win.out_size())), got(want.size(), 1e30f);
+      depthwise_conv_f32(x.data(), w.data(), b.data(), win, want.data(), 0, t.m, isa);
+      act.apply(want.data(), static_cast<int64_t>(want.size()));
+      depthwise_conv_f32(x.data(), w.data(), b.data(), win, got.data(), 0, t.m, isa, &act);
+      REQUIRE(std::memcmp(got.data(), want.data(), want.size() * sizeof(float)) == 0);
+    }
+  }
+}

@@ -61,8 +61,7 @@ void conv_f32(KernelContext& ctx) {
       for (int64_t i = b; i < e; ++i) {  // channel block i % blocks of image i / blocks
         const int64_t img = i / blocks, c0 = i % blocks * block, c1 = std::min(s.m, c0 + block);
         float* y = py + img * s.m * out;
-        depthwise_conv_f32(px + img * s.c * in, pw, pb, w, y, c0, c1, isa);
-        act.apply(y + c0 * out, (c1 - c0) * out);
+        depthwise_conv_f32(px + img * s.c * in, pw, pb, w, y, c0, c1, isa, &act);
       }
     });
     return;

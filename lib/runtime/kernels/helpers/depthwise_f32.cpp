@@ -4,6 +4,7 @@
 #include <limits>
 #include <vector>
 
+#include "runtime/kernels/helpers/fused_activation.h"
 #include "runtime/kernels/helpers/scratch.h"
 
 namespace rknnc::runtime::kernels {
@@ -89,7 +90,7 @@ void depthwise_rows(const float* x, const float* weight, const float* bias, cons
 // inside every tap of the row run in one call; the edge outputs one by one with
 // the taps that reach them, so each output sees the in-input taps in order.
 void depthwise_blocks(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
-                      int64_t c1, const BlockPath& path) {
+                      int64_t c1, const BlockPath& path, const DwClamp& clamp) {
   const int64_t L = path.lanes, taps = w.kernel_size(), in = w.in_size(), out = w.out_size();
   const int64_t ow_n = w.out[2], s = w.stride[2];
   const std::vector<WindowTap> tap = window_taps(w);
@@ -118,7 +119,7 @@ void depthwise_blocks(const float* x, const float* weight, const float* bias, co
         }
         float* yr = yt + (od * w.out[1] + oh) * ow_n * L;
         hi = std::max(lo, hi);
-        if (hi > lo) path.pixels(yr + lo * L, xt + lo * s * L, row.data(), nt, wt, bt, s, hi - lo);
+        if (hi > lo) path.pixels(yr + lo * L, xt + lo * s * L, row.data(), nt, wt, bt, s, hi - lo, clamp);
         for (int64_t o = 0; o < ow_n; ++o) {
           if (o >= lo && o < hi) {
             o = hi - 1;
@@ -129,7 +130,7 @@ void depthwise_blocks(const float* x, const float* weight, const float* bias, co
             const WindowTap& k = tap[row_tap[static_cast<size_t>(t)]];
             if (o >= k.lo && o < k.hi) edge[static_cast<size_t>(ne++)] = row[static_cast<size_t>(t)];
           }
-          path.pixels(yr + o * L, xt + o * s * L, edge.data(), ne, wt, bt, s, 1);
+          path.pixels(yr + o * L, xt + o * s * L, edge.data(), ne, wt, bt, s, 1, clamp);
         }
       }
     path.from_pixels(yt, ch, out, y + c * out);
@@ -141,11 +142,20 @@ void depthwise_blocks(const float* x, const float* weight, const float* bias, co
 int64_t depthwise_channel_block(Isa isa) { return block_path(isa).lanes; }
 
 void depthwise_conv_f32(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
-                        int64_t c1, Isa isa) {
+                        int64_t c1, Isa isa, const FusedActivation* act) {
   const BlockPath path = block_path(isa);
   const int64_t plane = std::max(w.in_size(), w.out_size());
-  if (path.pixels && plane * path.lanes <= std::numeric_limits<int32_t>::max()) depthwise_blocks(x, weight, bias, w, y, c0, c1, path);
-  else depthwise_rows(x, weight, bias, w, y, c0, c1, isa);
+  if (path.pixels && plane * path.lanes <= std::numeric_limits<int32_t>::max()) {
+    using Kind = FusedActivation::Kind;
+    DwClamp clamp;
+    if (act && act->kind == Kind::Relu) clamp.kind = TileEdges::Clamp::Relu;
+    if (act && act->kind == Kind::Clip) clamp = {TileEdges::Clamp::Clip, act->lo, act->hi};
+    depthwise_blocks(x, weight, bias, w, y, c0, c1, path, clamp);
+    if (clamp.kind != TileEdges::Clamp::None) return;
+  } else {
+    depthwise_rows(x, weight, bias, w, y, c0, c1, isa);
+  }
+  if (act && *act) act->apply(y + c0 * w.out_size(), (c1 - c0) * w.out_size());
 }
 
 }  // namespace rknnc::runtime::kernels

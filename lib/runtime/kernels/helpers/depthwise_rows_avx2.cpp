@@ -43,13 +43,21 @@ __attribute__((target("avx2,fma"))) void row_fma3_avx2(float* d, const float* s,
 
 namespace rknnc::runtime::kernels {
 
+// A pixel's vector after its last tap: the fused Relu / Clip clamp (TileEdges' formulas).
+__attribute__((target("avx2,fma"))) inline __m256 clamp_avx2(__m256 v, const DwClamp& c, __m256 lo, __m256 hi) {
+  if (c.kind == TileEdges::Clamp::Relu) return _mm256_max_ps(v, _mm256_setzero_ps());
+  if (c.kind == TileEdges::Clamp::Clip) return _mm256_min_ps(hi, _mm256_max_ps(lo, v));
+  return v;
+}
+
 // Eight pixels at a time, as dw_pixels_avx512 (8 channels per vector).
 __attribute__((target("avx2,fma"))) void dw_pixels_avx2(float* y, const float* x, const DwTap* taps, int64_t ntaps,
                                                         const float* w, const float* bias, int64_t stride,
-                                                        int64_t n) {
+                                                        int64_t n, const DwClamp& clamp) {
   constexpr int64_t L = 8, P = 8;
   const __m256 b = _mm256_loadu_ps(bias);
   const int64_t step = stride * L;
+  const __m256 lo = _mm256_set1_ps(clamp.lo), hi = _mm256_set1_ps(clamp.hi);
   int64_t i = 0;
   for (; i + P <= n; i += P) {
     __m256 acc[P];
@@ -60,14 +68,14 @@ __attribute__((target("avx2,fma"))) void dw_pixels_avx2(float* y, const float* x
       const float* xt = xi + taps[t].off * L;
       for (int64_t p = 0; p < P; ++p) acc[p] = _mm256_fmadd_ps(wt, _mm256_loadu_ps(xt + p * step), acc[p]);
     }
-    for (int64_t p = 0; p < P; ++p) _mm256_storeu_ps(y + (i + p) * L, acc[p]);
+    for (int64_t p = 0; p < P; ++p) _mm256_storeu_ps(y + (i + p) * L, clamp_avx2(acc[p], clamp, lo, hi));
   }
   for (; i < n; ++i) {
     __m256 acc = b;
     const float* xi = x + i * step;
     for (int64_t t = 0; t < ntaps; ++t)
       acc = _mm256_fmadd_ps(_mm256_loadu_ps(w + taps[t].k * L), _mm256_loadu_ps(xi + taps[t].off * L), acc);
-    _mm256_storeu_ps(y + i * L, acc);
+    _mm256_storeu_ps(y + i * L, clamp_avx2(acc, clamp, lo, hi));
   }
 }
 

@@ -53,14 +53,23 @@ __attribute__((target("avx512f,fma"))) void row_fma3_avx512(float* d, const floa
 
 namespace rknnc::runtime::kernels {
 
+// A pixel's vector after its last tap: the fused Relu / Clip clamp (TileEdges' formulas).
+__attribute__((target("avx512f,fma"))) inline __m512 clamp_avx512(__m512 v, const DwClamp& c, __m512 lo, __m512 hi) {
+  constexpr __mmask16 kAll = 0xFFFF;  // GCC 12: the all-lanes masked forms (see transpose16)
+  if (c.kind == TileEdges::Clamp::Relu) return _mm512_maskz_max_ps(kAll, v, _mm512_setzero_ps());
+  if (c.kind == TileEdges::Clamp::Clip) return _mm512_maskz_min_ps(kAll, hi, _mm512_maskz_max_ps(kAll, lo, v));
+  return v;
+}
+
 // Eight pixels at a time: eight independent fma chains hide the fma latency,
 // and each tap's weight vector is loaded once for all eight.
 __attribute__((target("avx512f,fma"))) void dw_pixels_avx512(float* y, const float* x, const DwTap* taps,
                                                              int64_t ntaps, const float* w, const float* bias,
-                                                             int64_t stride, int64_t n) {
+                                                             int64_t stride, int64_t n, const DwClamp& clamp) {
   constexpr int64_t L = 16, P = 8;
   const __m512 b = _mm512_loadu_ps(bias);
   const int64_t step = stride * L;
+  const __m512 lo = _mm512_set1_ps(clamp.lo), hi = _mm512_set1_ps(clamp.hi);
   int64_t i = 0;
   for (; i + P <= n; i += P) {
     __m512 acc[P];
@@ -71,14 +80,14 @@ __attribute__((target("avx512f,fma"))) void dw_pixels_avx512(float* y, const flo
       const float* xt = xi + taps[t].off * L;
       for (int64_t p = 0; p < P; ++p) acc[p] = _mm512_fmadd_ps(wt, _mm512_loadu_ps(xt + p * step), acc[p]);
     }
-    for (int64_t p = 0; p < P; ++p) _mm512_storeu_ps(y + (i + p) * L, acc[p]);
+    for (int64_t p = 0; p < P; ++p) _mm512_storeu_ps(y + (i + p) * L, clamp_avx512(acc[p], clamp, lo, hi));
   }
   for (; i < n; ++i) {
     __m512 acc = b;
     const float* xi = x + i * step;
     for (int64_t t = 0; t < ntaps; ++t)
       acc = _mm512_fmadd_ps(_mm512_loadu_ps(w + taps[t].k * L), _mm512_loadu_ps(xi + taps[t].off * L), acc);
-    _mm512_storeu_ps(y + i * L, acc);
+    _mm512_storeu_ps(y + i * L, clamp_avx512(acc, clamp, lo, hi));
   }
 }
 
