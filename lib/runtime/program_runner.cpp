@@ -79,7 +79,7 @@ class Memory {
     const auto i = static_cast<size_t>(index);
     logical_[i] = t;
     pending_[i] = 1;
-    if (clobbers || b.region != Region::Internal || use_.read_raw[i]) write(index);
+    if (clobbers || b.region != Region::Internal) write(index);
   }
 
   // Buffer `index` as it lies in memory: a flat tensor of its padded size
@@ -98,6 +98,7 @@ class Memory {
     std::memcpy(address(b), t.raw(), t.nbytes());
   }
 
+  bool has_logical(int index) const { return !logical_[static_cast<size_t>(index)].empty(); }
   TensorMap take_outputs() { return std::move(outputs_); }
 
  private:
@@ -187,17 +188,15 @@ bool runs_on_blocks(const compiler::Program& p, const ir::Graph& g, const Step& 
 }  // namespace
 
 // From the steps themselves (not the Program's own first / last step fields).
-BufferUse buffer_use(const compiler::Program& p, const std::vector<char>& on_blocks) {
+BufferUse buffer_use(const compiler::Program& p) {
   const size_t n = p.buffers.size();
   BufferUse use;
   use.last_read.assign(n, -1);
-  use.read_raw.assign(n, 0);
   use.overlaps.resize(n);
   for (size_t k = 0; k < p.steps.size(); ++k)
     for (int in : p.steps[k].inputs) {
       if (in < 0 || static_cast<size_t>(in) >= n) continue;
       use.last_read[static_cast<size_t>(in)] = static_cast<int>(k);
-      if (on_blocks[k]) use.read_raw[static_cast<size_t>(in)] = 1;
     }
   for (size_t i = 0; i < n; ++i) {
     const Buffer& a = p.buffers[i];
@@ -228,7 +227,7 @@ ProgramRunner::ProgramRunner(const ir::Graph& graph, const compiler::Program& pr
     const ir::Node* node = compute ? graph.nodes[static_cast<size_t>(s.node)].get() : nullptr;
     runners_.push_back(compute ? std::make_unique<NodeRunner>(*node, &graph, &graph.quant) : nullptr);
   }
-  use_ = buffer_use(program, on_blocks_);
+  use_ = buffer_use(program);
   for (const Step& s : program.steps) {
     if (s.kind != Step::Kind::Compute) continue;
     const ir::Node& n = *graph.nodes[static_cast<size_t>(s.node)];
@@ -260,18 +259,23 @@ TensorMap ProgramRunner::run(const TensorMap& inputs) const {
       continue;
     }
     const ir::Node& node = *graph_.nodes[static_cast<size_t>(s.node)];
+    // An element-wise step whose inputs all have their logical tensors runs
+    // on those: the same values as on the blocks, whose padding lanes no
+    // step ever reads into a value.
+    const bool raw = on_blocks_[k] && !std::all_of(s.inputs.begin(), s.inputs.end(),
+                                                   [&](int b) { return b < 0 || mem.has_logical(b); });
     std::vector<ir::Tensor> held(node.inputs.size());
     std::vector<const ir::Tensor*> args(node.inputs.size(), nullptr);
     for (size_t i = 0; i < node.inputs.size(); ++i) {
       if (s.inputs[i] >= 0) {
-        held[i] = on_blocks_[k] ? mem.load_raw(s.inputs[i]) : mem.load(s.inputs[i]);
+        held[i] = raw ? mem.load_raw(s.inputs[i]) : mem.load(s.inputs[i]);
         args[i] = &held[i];
       } else if (!node.inputs[i].empty()) {
         args[i] = graph_.constant(node.inputs[i]);
       }
     }
     const auto outs = runners_[k]->run(args, pool_);
-    if (on_blocks_[k]) {
+    if (raw) {
       mem.store_raw(s.outputs[0], outs[0], step);
       continue;
     }

@@ -6,8 +6,10 @@
 // kernels as the IR simulator) and stores its outputs back in their layout:
 // element-wise NPU ops run straight on the NC1HWC2 blocks, padding included;
 // the others read NC1HWC2 through unpacking. A wrong memory plan or layout shows up as
-// a difference from Executor::run on the same graph. Bytes no step reads
-// are not written (see Memory in program_runner.cpp).
+// a difference from Executor::run on the same graph. Each buffer's logical
+// tensor is kept beside its bytes while they hold it: steps read that
+// instead of unpacking (element-wise ones too, instead of the blocks), and
+// bytes no step reads are never written (Memory in program_runner.cpp).
 #include <memory>
 #include <vector>
 
@@ -19,10 +21,9 @@ namespace rknnc::runtime {
 // Who reads each buffer and which buffers share its bytes (itself included).
 struct BufferUse {
   std::vector<int> last_read;               // last step reading it, -1: none
-  std::vector<char> read_raw;               // some step reads its raw bytes (element-wise on blocks)
   std::vector<std::vector<int>> overlaps;
 };
-BufferUse buffer_use(const compiler::Program& program, const std::vector<char>& on_blocks);
+BufferUse buffer_use(const compiler::Program& program);
 
 class ProgramRunner {
  public:
