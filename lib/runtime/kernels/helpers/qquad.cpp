@@ -28,24 +28,25 @@ void over_panels(const QuadPixels& out, ThreadPool* pool, Body&& body) {
     body(0, out.panels);
 }
 
-// One panel element by element: the last, partial panel, and builds without SSE2.
-void pack_panel_scalar(const int8_t* x, int64_t k, int64_t p, int64_t stride, int64_t panel, int64_t quads,
-                       uint8_t* dst) {
+// One panel element by element: the last, partial panel, and builds without
+// SSE2. row(r) is where row r's pixel 0 is.
+template <typename Row>
+void pack_panel_scalar(const Row& row, int64_t k, int64_t p, int64_t panel, int64_t quads, uint8_t* dst) {
   for (int64_t q = 0; q < quads; ++q)
     for (int64_t i = 0; i < kQuadPanel; ++i)
       for (int64_t j = 0; j < 4; ++j) {
-        const int64_t row = 4 * q + j, px = panel * kQuadPanel + i;
-        dst[(q * kQuadPanel + i) * 4 + j] = row < k && px < p ? to_u8(x[row * stride + px]) : uint8_t{0};
+        const int64_t r = 4 * q + j, px = panel * kQuadPanel + i;
+        dst[(q * kQuadPanel + i) * 4 + j] = r < k && px < p ? to_u8(row(r)[px]) : uint8_t{0};
       }
 }
 
 #if defined(__SSE2__)
 // Four rows of 16 pixels, transposed to 16 quads (four 16-byte stores).
-void pack_panel_sse2(const int8_t* x, int64_t k, int64_t stride, int64_t panel, int64_t quads, uint8_t* dst) {
+template <typename Row>
+void pack_panel_sse2(const Row& row_at, int64_t k, int64_t panel, int64_t quads, uint8_t* dst) {
   const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80));
-  const int8_t* col = x + panel * kQuadPanel;
   auto row = [&](int64_t r) {
-    return r < k ? _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(col + r * stride)), flip)
+    return r < k ? _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row_at(r) + panel * kQuadPanel)), flip)
                  : _mm_setzero_si128();
   };
   for (int64_t q = 0; q < quads; ++q) {
@@ -60,6 +61,25 @@ void pack_panel_sse2(const int8_t* x, int64_t k, int64_t stride, int64_t panel, 
   }
 }
 #endif
+
+// K rows of P pixels, row r at row(r); `whole`: every row readable for whole
+// panels (the SSE2 transpose also for the last one).
+template <typename Row>
+void pack_rows(const Row& row, int64_t k, int64_t p, bool whole, QuadPixels& out, ThreadPool* pool) {
+  allocate(out, k, p);
+  over_panels(out, pool, [&](int64_t b, int64_t e) {
+    for (int64_t panel = b; panel < e; ++panel) {
+      uint8_t* dst = out.data.data() + panel * out.quads * 4 * kQuadPanel;
+#if defined(__SSE2__)
+      if (whole || (panel + 1) * kQuadPanel <= p) {
+        pack_panel_sse2(row, k, panel, out.quads, dst);
+        continue;
+      }
+#endif
+      pack_panel_scalar(row, k, p, panel, out.quads, dst);
+    }
+  });
+}
 
 }  // namespace
 
@@ -103,19 +123,11 @@ QuadWeights pack_quad_weights(const int8_t* w, int64_t m, int64_t k, int32_t zx)
 }
 
 void pack_quad_pixels(const int8_t* x, int64_t k, int64_t p, int64_t stride, QuadPixels& out, ThreadPool* pool) {
-  allocate(out, k, p);
-  over_panels(out, pool, [&](int64_t b, int64_t e) {
-    for (int64_t panel = b; panel < e; ++panel) {
-      uint8_t* dst = out.data.data() + panel * out.quads * 4 * kQuadPanel;
-#if defined(__SSE2__)
-      if ((panel + 1) * kQuadPanel <= p) {
-        pack_panel_sse2(x, k, stride, panel, out.quads, dst);
-        continue;
-      }
-#endif
-      pack_panel_scalar(x, k, p, stride, panel, out.quads, dst);
-    }
-  });
+  pack_rows([x, stride](int64_t r) { return x + r * stride; }, k, p, false, out, pool);
+}
+
+void pack_quad_offsets(const int8_t* x, const int64_t* off, int64_t k, int64_t p, QuadPixels& out, ThreadPool* pool) {
+  pack_rows([x, off](int64_t r) { return x + off[r]; }, k, p, true, out, pool);
 }
 
 void pack_quad_rows(const int8_t* x, int64_t p, int64_t k, QuadPixels& out, ThreadPool* pool) {

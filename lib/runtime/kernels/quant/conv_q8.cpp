@@ -1,15 +1,17 @@
 // Quantised Conv (arithmetic in conv_q8_reference.cpp). Prepared once per
 // node: the requantisation plan and, per group, the weights packed in quads
 // with their zero-point correction. Depthwise convs run the reference direct
-// loop on the prepared plan; the others im2col (int8, padded with zx) and the
-// quad product on AVX-512 VNNI or AVX2, band by band of output rows,
-// requantised one channel row at a time.
+// loop on the prepared plan; the others im2col (int8, padded with zx; for
+// stride-1 windows the padded image read in place) and the quad product on
+// AVX-512 VNNI or AVX2, band by band of output rows, requantised one channel
+// row at a time.
 #include <algorithm>
 #include <vector>
 
 #include "runtime/kernels/helpers/conv_loops.h"
 #include "runtime/kernels/helpers/conv_shape.h"
 #include "runtime/kernels/helpers/qdepthwise.h"
+#include "runtime/kernels/helpers/qpadded_image.h"
 #include "runtime/kernels/helpers/qquad_gemm.h"
 #include "runtime/kernels/helpers/qrequant_avx512.h"
 #include "runtime/kernels/helpers/scratch.h"
@@ -70,7 +72,11 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
   // im2col and quads stay in L2; with few pixels (late layers), or bands too
   // short to fill a tile of two 16-pixel panels (7x7 images with long K: one
   // row of 7 pixels a band), the threads split one packed image instead.
-  const int64_t rows = w.out[0] * w.out[1], width = w.out[2], quad_bytes = (k_len + 3) / 4 * 4;
+  // Stride-1 windows on wide enough rows skip im2col: the quads are packed
+  // from the padded image in place, pixels `pitch` a row (PaddedQ8).
+  const bool padded = !s.pointwise() && PaddedQ8::suits(w);
+  const int64_t rows = w.out[0] * w.out[1], quad_bytes = (k_len + 3) / 4 * 4;
+  const int64_t width = padded ? w.out[2] + (w.kernel[2] - 1) * w.dilation[2] : w.out[2];  // pixels a row
   const int64_t threads = ctx.pool.size();
   const int64_t band = std::clamp<int64_t>(kBandBytes / std::max<int64_t>(quad_bytes * width, 1), 1,
                                            std::max<int64_t>(rows / (4 * threads), 1));
@@ -81,7 +87,16 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
       const int8_t* xg = px + (img * s.c + g * s.cg) * in;
       int8_t* yg = py + img * s.m * out + g * s.mg * out;
       const QuadWeights& wg = st.groups[static_cast<size_t>(g)];
+      thread_local PaddedQ8 own_image;
+      PaddedQ8& image = own_image;  // the calling thread's: the workers' bands read it through this reference
+      if (padded) image.build(xg, s.cg, w, pad, &ctx.pool);
       auto sink_at = [&, g](int64_t first) -> QuadSink {
+        if (padded)
+          return [&, g, first](int64_t c, const int32_t* acc, int64_t p0, int64_t n) {
+            output_runs(first + p0, n, width, w.out[2], [&](int64_t i, int64_t len, int64_t pixel) {
+              requant_row_on(isa, st.plan, g * s.mg + c, acc + i, len, yg + c * out + pixel);
+            });
+          };
         return [&, g, first](int64_t c, const int32_t* acc, int64_t p0, int64_t n) {
           requant_row_on(isa, st.plan, g * s.mg + c, acc, n, yg + c * out + first + p0);
         };
@@ -89,26 +104,26 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
       // Per thread, reused by every layer: growing them is their only cost (no zeroing, no page faults).
       thread_local std::vector<int8_t> col;
       thread_local QuadPixels xq;
+      // The quads of output rows [r0, r1), on `pool` or the calling thread.
+      auto pack = [&](int64_t r0, int64_t r1, ThreadPool* pool) {
+        const int64_t n = (r1 - r0) * width;
+        if (s.pointwise()) return pack_quad_pixels(xg + r0 * width, k_len, n, out, xq, pool);
+        if (padded) return pack_quad_offsets(image.data.data() + r0 * width, image.off.data(), k_len, n, xq, pool);
+        grow_to(col, static_cast<size_t>(k_len * n));
+        if (pool) im2col(xg, s.cg, w, col.data(), pool, pad);  // the whole image
+        else im2col_rows(xg, s.cg, w, r0, r1, col.data(), pad);
+        pack_quad_pixels(col.data(), k_len, n, n, xq, pool);
+      };
       if (bands < 2 * threads || band * width < kQuadPanel * 2) {  // bands of under two panels: the whole image
-        if (!s.pointwise()) {
-          grow_to(col, static_cast<size_t>(k_len * out));
-          im2col(xg, s.cg, w, col.data(), &ctx.pool, pad);
-        }
-        pack_quad_pixels(s.pointwise() ? xg : col.data(), k_len, out, out, xq, &ctx.pool);
+        pack(0, rows, &ctx.pool);
         qquad_gemm(wg, xq, isa, sink_at(0), &ctx.pool);
         continue;
       }
       ctx.pool.parallel_for(bands, band * width * s.mg * k_len, [&](int64_t b, int64_t e) {
         for (int64_t i = b; i < e; ++i) {
-          const int64_t r0 = i * band, r1 = std::min(rows, r0 + band), p0 = r0 * width, n = (r1 - r0) * width;
-          if (s.pointwise()) {
-            pack_quad_pixels(xg + p0, k_len, n, out, xq, nullptr);
-          } else {
-            grow_to(col, static_cast<size_t>(k_len * n));
-            im2col_rows(xg, s.cg, w, r0, r1, col.data(), pad);
-            pack_quad_pixels(col.data(), k_len, n, n, xq, nullptr);
-          }
-          qquad_gemm(wg, xq, isa, sink_at(p0), nullptr);
+          const int64_t r0 = i * band, r1 = std::min(rows, r0 + band);
+          pack(r0, r1, nullptr);
+          qquad_gemm(wg, xq, isa, sink_at(r0 * width), nullptr);
         }
       });
     }
