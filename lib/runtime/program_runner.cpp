@@ -50,7 +50,7 @@ class Memory {
          ThreadPool& pool)
       : g_(g), p_(p), use_(use), inputs_(inputs), pool_(pool),
         arena_(static_cast<size_t>(p.memory.internal_bytes), std::byte{kArenaFill}),
-        logical_(p.buffers.size()), pending_(p.buffers.size(), 0) {
+        logical_(p.buffers.size()), pending_(p.buffers.size(), 0), stored_(p.buffers.size(), 0) {
     for (const Buffer& b : p.buffers)
       if (b.region == Region::Output) outputs_[b.value] = ir::Tensor(dtype(b), b.shape);
   }
@@ -113,12 +113,14 @@ class Memory {
     bool clobbers = false;
     for (int j : use_.overlaps[static_cast<size_t>(index)]) {
       const auto o = static_cast<size_t>(j);
-      const bool live = j != index && use_.last_read[o] > k;
+      const bool live = j != index && stored_[o] && use_.last_read[o] > k;
       if (pending_[o] && live) write(j);
       clobbers = clobbers || live;
       pending_[o] = 0;
+      stored_[o] = 0;
       logical_[o] = {};
     }
+    stored_[static_cast<size_t>(index)] = 1;
     return clobbers;
   }
 
@@ -152,6 +154,7 @@ class Memory {
   std::vector<std::byte> arena_;
   std::vector<ir::Tensor> logical_;  // per buffer: the tensor its bytes hold (empty: read the bytes)
   std::vector<char> pending_;        // per buffer: logical_ not written to its bytes yet
+  std::vector<char> stored_;         // per buffer: stored in this run and not overwritten since
   mutable TensorMap outputs_;
 };
 
