@@ -46,7 +46,9 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(
     const __m512i odd = round_shift64(_mm512_mul_epi32(_mm512_srli_epi64(v, 32), mantissa), half, count, shift);
     __m512i r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
     r = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(r, zy), lo), hi);
-    _mm_mask_storeu_epi8(y + i, k, in_register(_mm512_cvtepi32_epi8(r)));
+    const __m128i bytes = in_register(_mm512_cvtepi32_epi8(r));
+    if (n - i >= 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(y + i), bytes);  // masked stores are slow on Zen 4
+    else _mm_mask_storeu_epi8(y + i, k, bytes);
   }
 }
 
@@ -69,7 +71,9 @@ __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void requant_row_a
     const __m512i v = _mm512_mullo_epi64(_mm512_add_epi64(_mm512_cvtepi32_epi64(a), bias), mantissa);
     __m512i r = round_shift64(v, half, count, shift);
     r = _mm512_min_epi64(_mm512_max_epi64(_mm512_add_epi64(r, zy), lo), hi);
-    _mm_mask_storeu_epi8(y + i, k, in_register(_mm512_cvtepi64_epi8(r)));
+    const __m128i bytes = in_register(_mm512_cvtepi64_epi8(r));
+    if (n - i >= 8) _mm_storel_epi64(reinterpret_cast<__m128i*>(y + i), bytes);
+    else _mm_mask_storeu_epi8(y + i, k, bytes);
   }
 }
 #pragma GCC diagnostic pop
