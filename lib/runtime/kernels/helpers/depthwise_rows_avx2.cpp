@@ -118,7 +118,10 @@ __attribute__((target("avx2"))) void to_pixel_major_avx2(const float* src, int64
     const int64_t n = std::min<int64_t>(8, size - p);
     const __m256i pixels = first_lanes8(n);
     __m256 r[8];
-    for (int64_t l = 0; l < 8; ++l) r[l] = l < ch ? _mm256_maskload_ps(src + l * size + p, pixels) : _mm256_setzero_ps();
+    for (int64_t l = 0; l < 8; ++l)
+      r[l] = l >= ch ? _mm256_setzero_ps()
+             : n == 8 ? _mm256_loadu_ps(src + l * size + p)
+                      : _mm256_maskload_ps(src + l * size + p, pixels);
     transpose8(r);
     for (int64_t i = 0; i < n; ++i) _mm256_storeu_ps(dst + (p + i) * 8, r[i]);
   }
@@ -131,7 +134,11 @@ __attribute__((target("avx2"))) void from_pixel_major_avx2(const float* src, int
     for (int64_t i = 0; i < 8; ++i) r[i] = i < n ? _mm256_loadu_ps(src + (p + i) * 8) : _mm256_setzero_ps();
     transpose8(r);
     const __m256i pixels = first_lanes8(n);
-    for (int64_t l = 0; l < ch; ++l) _mm256_maskstore_ps(dst + l * size + p, pixels, r[l]);
+    if (n == 8) {  // vmaskmovps stores are slow (microcoded on AMD): only for the last, partial block
+      for (int64_t l = 0; l < ch; ++l) _mm256_storeu_ps(dst + l * size + p, r[l]);
+    } else {
+      for (int64_t l = 0; l < ch; ++l) _mm256_maskstore_ps(dst + l * size + p, pixels, r[l]);
+    }
   }
 }
 

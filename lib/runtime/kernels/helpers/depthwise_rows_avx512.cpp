@@ -39,7 +39,9 @@ __attribute__((target("avx512f,fma"))) void row_fma3_avx512(float* d, const floa
       const __mmask16 m = n - i >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << (n - i)) - 1);
       __m512 acc = _mm512_fmadd_ps(w0, _mm512_maskz_loadu_ps(m, s + i), _mm512_maskz_loadu_ps(m, d + i));
       acc = _mm512_fmadd_ps(w1, _mm512_maskz_loadu_ps(m, s + i + dil), acc);
-      _mm512_mask_storeu_ps(d + i, m, _mm512_fmadd_ps(w2, _mm512_maskz_loadu_ps(m, s + i + 2 * dil), acc));
+      acc = _mm512_fmadd_ps(w2, _mm512_maskz_loadu_ps(m, s + i + 2 * dil), acc);
+      if (m == 0xFFFF) _mm512_storeu_ps(d + i, acc);
+      else _mm512_mask_storeu_ps(d + i, m, acc);
     }
     return;
   }
@@ -154,7 +156,11 @@ __attribute__((target("avx512f"))) void from_pixel_major_avx512(const float* src
     for (int64_t i = 0; i < 16; ++i) r[i] = i < n ? _mm512_loadu_ps(src + (p + i) * 16) : _mm512_setzero_ps();
     transpose16(r);
     const __mmask16 pixels = first_lanes16(n);
-    for (int64_t l = 0; l < ch; ++l) _mm512_mask_storeu_ps(dst + l * size + p, pixels, r[l]);
+    if (n == 16) {  // masked stores are slow on Zen 4: only for the last, partial block
+      for (int64_t l = 0; l < ch; ++l) _mm512_storeu_ps(dst + l * size + p, r[l]);
+    } else {
+      for (int64_t l = 0; l < ch; ++l) _mm512_mask_storeu_ps(dst + l * size + p, pixels, r[l]);
+    }
   }
 }
 

@@ -59,8 +59,11 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void plane_row_avx512(const
     const auto at = reinterpret_cast<const int8_t*>(reinterpret_cast<uintptr_t>(s) + static_cast<uintptr_t>(j - left));
     const __m256i x = in ? _mm256_maskz_loadu_epi8(in, at) : _mm256_setzero_si256();
     const __m512i v = _mm512_maskz_sub_epi16(in, _mm512_cvtepi8_epi16(x), z);
-    const __mmask32 store = width - j >= 32 ? ~__mmask32{0} : static_cast<__mmask32>((uint64_t{1} << (width - j)) - 1);
-    _mm512_mask_storeu_epi16(d + j, store, v);
+    if (width - j >= 32) {  // masked stores are slow on Zen 4: only for the row's last, partial step
+      _mm512_storeu_si512(d + j, v);
+    } else {
+      _mm512_mask_storeu_epi16(d + j, static_cast<__mmask32>((uint64_t{1} << (width - j)) - 1), v);
+    }
   }
 }
 #endif
