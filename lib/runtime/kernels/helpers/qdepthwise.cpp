@@ -34,56 +34,70 @@ struct Plane {
   int64_t width = 0;
 };
 
-// Plane row r of input row `s` (null: a padding row): zeros, then the row
-// minus zx from column `left` for `cols` values, then zeros up to `width`.
-using PlaneRowFn = void (*)(const int8_t* s, int32_t zx, int64_t left, int64_t cols, int64_t width, int16_t* d);
+// Rows [0, rows) of a plane `pitch` values apart: plane row r is input row
+// r - pad top minus zx from column `left` for `cols` values, zeros around it
+// (all zeros outside the input).
+using PlaneFillFn = void (*)(const int8_t* x, int32_t zx, const Window& w, int64_t rows, int64_t left, int64_t cols,
+                             int64_t pitch, int16_t* d);
 
-void plane_row(const int8_t* s, int32_t zx, int64_t left, int64_t cols, int64_t width, int16_t* d) {
-  if (!s) cols = 0;
-  std::fill(d, d + left, int16_t{0});
-  for (int64_t i = 0; i < cols; ++i) d[left + i] = static_cast<int16_t>(s[i] - zx);
-  std::fill(d + left + cols, d + width, int16_t{0});
+void fill_rows(const int8_t* x, int32_t zx, const Window& w, int64_t rows, int64_t left, int64_t cols, int64_t pitch,
+               int16_t* d) {
+  for (int64_t r = 0; r < rows; ++r, d += pitch) {
+    const int64_t ih = r - w.pad_begin[1];
+    const int64_t n = ih < 0 || ih >= w.in[1] ? 0 : cols;
+    const int8_t* s = x + (n ? ih * w.in[2] : 0);
+    std::fill(d, d + left, int16_t{0});
+    for (int64_t i = 0; i < n; ++i) d[left + i] = static_cast<int16_t>(s[i] - zx);
+    std::fill(d + left + n, d + pitch, int16_t{0});
+  }
 }
 
 #if defined(__x86_64__)
-// 32 columns a step: masked int8 loads (nothing read outside the input row),
-// widened, zx subtracted where the column is inside the row and 0 elsewhere.
-__attribute__((target("avx512f,avx512bw,avx512vl"))) void plane_row_avx512(const int8_t* s, int32_t zx, int64_t left,
-                                                                  int64_t cols, int64_t width, int16_t* d) {
-  if (!s) cols = 0;
+// n zeros from p: one store for the usual few padding columns (a loop of
+// stores here becomes a memset call per row).
+__attribute__((target("avx512f"))) inline void pad_zeros(int16_t* p, int64_t n) {
+  if (n > 32) std::fill_n(p, n, int16_t{0});
+  else if (n > 0) _mm512_storeu_si512(p, _mm512_setzero_si512());
+}
+
+// Whole 32-value stores in row order, each free to run past its part into
+// the next (which is written after it; `slack` values past the last row take
+// the rest); only the last load of an input row is masked, so nothing past
+// the row is read.
+__attribute__((target("avx512f,avx512bw,avx512vl"))) void fill_rows_avx512(const int8_t* x, int32_t zx,
+                                                                           const Window& w, int64_t rows, int64_t left,
+                                                                           int64_t cols, int64_t pitch, int16_t* d) {
   const __m512i z = _mm512_set1_epi16(static_cast<int16_t>(zx));
-  for (int64_t j = 0; j < width; j += 32) {
-    const int64_t lo = std::clamp<int64_t>(left - j, 0, 32), hi = std::clamp<int64_t>(left + cols - j, 0, 32);
-    const __mmask32 in = hi > lo ? static_cast<__mmask32>(((uint64_t{1} << hi) - 1) & ~((uint64_t{1} << lo) - 1)) : 0;
-    // the address may lie before the row (its lanes masked off): formed as an integer, not a pointer offset
-    const auto at = reinterpret_cast<const int8_t*>(reinterpret_cast<uintptr_t>(s) + static_cast<uintptr_t>(j - left));
-    const __m256i x = in ? _mm256_maskz_loadu_epi8(in, at) : _mm256_setzero_si256();
-    const __m512i v = _mm512_maskz_sub_epi16(in, _mm512_cvtepi8_epi16(x), z);
-    if (width - j >= 32) {  // masked stores are slow on Zen 4: only for the row's last, partial step
-      _mm512_storeu_si512(d + j, v);
-    } else {
-      _mm512_mask_storeu_epi16(d + j, static_cast<__mmask32>((uint64_t{1} << (width - j)) - 1), v);
+  for (int64_t r = 0; r < rows; ++r, d += pitch) {
+    const int64_t ih = r - w.pad_begin[1];
+    if (ih < 0 || ih >= w.in[1]) {
+      std::fill_n(d, pitch, int16_t{0});
+      continue;
     }
+    pad_zeros(d, left);
+    const int8_t* s = x + ih * w.in[2];
+    for (int64_t j = 0; j < cols; j += 32) {
+      const __m256i b = cols - j >= 32 ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + j))
+                                       : _mm256_maskz_loadu_epi8(static_cast<__mmask32>((uint64_t{1} << (cols - j)) - 1), s + j);
+      _mm512_storeu_si512(d + left + j, _mm512_sub_epi16(_mm512_cvtepi8_epi16(b), z));
+    }
+    pad_zeros(d + left + cols, pitch - left - cols);
   }
 }
 #endif
 
 // `flat` (stride 1): rows exactly as wide as the padded input, so the plane
-// read as one long row holds every output's taps at fixed offsets; `slack`
-// zeros after the last row cover the loads past it.
-void fill_plane(const int8_t* x, int32_t zx, const Window& w, Plane& pl, int64_t step, PlaneRowFn row,
+// read as one long row holds every output's taps at fixed offsets. Zeros
+// after the last row cover the loads past it (and fill_rows_avx512's stores).
+void fill_plane(const int8_t* x, int32_t zx, const Window& w, Plane& pl, int64_t step, PlaneFillFn fill,
                 bool flat = false) {
   const int64_t out8 = (w.out[2] + step - 1) / step * step;
   const int64_t rows = (w.out[1] - 1) * w.stride[1] + w.kernel[1];
   pl.width = flat ? w.out[2] + w.kernel[2] - 1 : out8 * w.stride[2] + w.kernel[2] + step;
-  const int64_t slack = flat ? 2 * step + w.kernel[2] + 1 : 0;
+  const int64_t slack = 2 * step + w.kernel[2] + 32;
   grow_to(pl.data, static_cast<size_t>(rows * pl.width + slack));  // every value is written below
   const int64_t left = std::min(w.pad_begin[2], pl.width), cols = std::clamp<int64_t>(w.in[2], 0, pl.width - left);
-  for (int64_t r = 0; r < rows; ++r) {
-    const int64_t ih = r - w.pad_begin[1];
-    const int8_t* s = ih < 0 || ih >= w.in[1] ? nullptr : x + ih * w.in[2];
-    row(s, zx, left, cols, pl.width, pl.data.data() + r * pl.width);
-  }
+  fill(x, zx, w, rows, left, cols, pl.width, pl.data.data());
   std::fill_n(pl.data.data() + rows * pl.width, slack, int16_t{0});
 }
 
@@ -231,13 +245,13 @@ void qdepthwise(const int8_t* x, int32_t zx, const int8_t* w, const Window& win,
     if (direct_fits(win)) {
 #if defined(__x86_64__)
       if (isa == QuadIsa::Vnni) {
-        fill_plane(x + c * in, zx, win, plane, kWideStep, plane_row_avx512, flat);
+        fill_plane(x + c * in, zx, win, plane, kWideStep, fill_rows_avx512, flat);
         direct_channel_avx512(plane, w + c * taps, win, acc.data());
         requant_row_on(isa, plan, c, acc.data(), out, y + c * out);
         continue;
       }
 #endif
-      fill_plane(x + c * in, zx, win, plane, kStep, plane_row);
+      fill_plane(x + c * in, zx, win, plane, kStep, fill_rows);
       direct_channel(plane, w + c * taps, win, acc.data());
     } else {
       generic_channel(x + c * in, zx, w + c * taps, win, acc.data());
