@@ -26,6 +26,17 @@ __attribute__((target("avx512f"))) inline __m512i round_shift64(__m512i v, __m51
   return _mm512_sra_epi64(_mm512_add_epi64(_mm512_add_epi64(v, half), _mm512_srai_epi64(v, 63)), count);
 }
 
+// A channel's multiplier, in 64-bit lanes, and its rounding shift.
+struct RoundConsts {
+  int shift;
+  __m512i mantissa, half;
+  __m128i count;
+};
+__attribute__((target("avx512f"))) inline RoundConsts round_consts(const FixedMultiplier& m) {
+  return {m.shift, _mm512_set1_epi64(m.mantissa), _mm512_set1_epi64(m.shift ? int64_t{1} << (m.shift - 1) : 0),
+          _mm_cvtsi32_si128(m.shift)};
+}
+
 // A narrow channel (acc + bias fits int32, |result| < 2^30): sixteen outputs
 // a step, vpmuldq's exact 64-bit products of the even and odd int32 lanes,
 // rounded, put back together as int32 and clamped there.
@@ -33,17 +44,14 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(
                                                                                const ChannelRequant& ch,
                                                                                const int32_t* acc, int64_t n,
                                                                                int8_t* y) {
-  const int shift = ch.mult.shift;
-  const __m512i bias = _mm512_set1_epi32(ch.bias), mantissa = _mm512_set1_epi64(ch.mult.mantissa);
-  const __m512i half = _mm512_set1_epi64(shift ? int64_t{1} << (shift - 1) : 0);
-  const __m128i count = _mm_cvtsi32_si128(shift);
-  const __m512i zy = _mm512_set1_epi32(plan.zy), lo = _mm512_set1_epi32(plan.clamp.lo),
-                hi = _mm512_set1_epi32(plan.clamp.hi);
+  const RoundConsts m = round_consts(ch.mult);
+  const __m512i bias = _mm512_set1_epi32(ch.bias), zy = _mm512_set1_epi32(plan.zy),
+                lo = _mm512_set1_epi32(plan.clamp.lo), hi = _mm512_set1_epi32(plan.clamp.hi);
   for (int64_t i = 0; i < n; i += 16) {
     const __mmask16 k = static_cast<__mmask16>(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
     const __m512i v = _mm512_add_epi32(_mm512_maskz_loadu_epi32(k, acc + i), bias);
-    const __m512i even = round_shift64(_mm512_mul_epi32(v, mantissa), half, count, shift);
-    const __m512i odd = round_shift64(_mm512_mul_epi32(_mm512_srli_epi64(v, 32), mantissa), half, count, shift);
+    const __m512i even = round_shift64(_mm512_mul_epi32(v, m.mantissa), m.half, m.count, m.shift);
+    const __m512i odd = round_shift64(_mm512_mul_epi32(_mm512_srli_epi64(v, 32), m.mantissa), m.half, m.count, m.shift);
     __m512i r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
     r = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(r, zy), lo), hi);
     const __m128i bytes = in_register(_mm512_cvtepi32_epi8(r));
@@ -58,18 +66,15 @@ __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void requant_row_a
     const RequantPlan& plan, int64_t c, const int32_t* acc, int64_t n, int8_t* y) {
   const ChannelRequant& ch = plan.channel[static_cast<size_t>(c)];
   if (ch.narrow) return requant_narrow_avx512(plan, ch, acc, n, y);
-  const int shift = ch.mult.shift;
-  const __m512i bias = _mm512_set1_epi64(ch.bias), mantissa = _mm512_set1_epi64(ch.mult.mantissa);
-  const __m512i half = _mm512_set1_epi64(shift ? int64_t{1} << (shift - 1) : 0);
-  const __m128i count = _mm_cvtsi32_si128(shift);
-  const __m512i zy = _mm512_set1_epi64(plan.zy), lo = _mm512_set1_epi64(plan.clamp.lo),
-                hi = _mm512_set1_epi64(plan.clamp.hi);
+  const RoundConsts m = round_consts(ch.mult);
+  const __m512i bias = _mm512_set1_epi64(ch.bias), zy = _mm512_set1_epi64(plan.zy),
+                lo = _mm512_set1_epi64(plan.clamp.lo), hi = _mm512_set1_epi64(plan.clamp.hi);
   int64_t i = 0;
   for (; i < n; i += 8) {
     const __mmask8 k = static_cast<__mmask8>(n - i >= 8 ? 0xFF : (1u << (n - i)) - 1);
     const __m256i a = _mm256_maskz_loadu_epi32(k, acc + i);
-    const __m512i v = _mm512_mullo_epi64(_mm512_add_epi64(_mm512_cvtepi32_epi64(a), bias), mantissa);
-    __m512i r = round_shift64(v, half, count, shift);
+    const __m512i v = _mm512_mullo_epi64(_mm512_add_epi64(_mm512_cvtepi32_epi64(a), bias), m.mantissa);
+    __m512i r = round_shift64(v, m.half, m.count, m.shift);
     r = _mm512_min_epi64(_mm512_max_epi64(_mm512_add_epi64(r, zy), lo), hi);
     const __m128i bytes = in_register(_mm512_cvtepi64_epi8(r));
     if (n - i >= 8) _mm_storel_epi64(reinterpret_cast<__m128i*>(y + i), bytes);
