@@ -208,4 +208,15 @@ TEST_CASE("QuantizeLinear rounds half to even and saturates like std::nearbyint"
       }
     }
   }
+  // uint8 zero point: the same formula saturated to 0..255
+  ir::Tensor xt = ir::Tensor::from<float>({n}, x), st = ir::Tensor::from<float>({}, {0.75f});
+  ir::Tensor zt = ir::Tensor::from<uint8_t>({}, {128});
+  ir::Node q;
+  q.name = "q", q.op_type = "QuantizeLinear", q.inputs = {"x", "s", "z"}, q.outputs = {"y"};
+  const ir::Tensor y = runtime::Executor::run_node(q, {&xt, &st, &zt}, two)[0];
+  for (int64_t i = 0; i < n; ++i) {
+    const double v = std::nearbyint(static_cast<double>(x[static_cast<size_t>(i)]) / 0.75) + 128;
+    CAPTURE(i, x[static_cast<size_t>(i)]);
+    REQUIRE(y.data<uint8_t>()[i] == static_cast<uint8_t>(std::isnan(v) ? 128 : std::clamp(v, 0.0, 255.0)));
+  }
 }

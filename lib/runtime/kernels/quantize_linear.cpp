@@ -1,6 +1,11 @@
 #include <limits>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "ir/quant_params.h"
+#include "runtime/cpu_features.h"
 #include "runtime/kernels/helpers/linear_quant.h"
 
 namespace rknnc::runtime::kernels {
@@ -8,10 +13,39 @@ namespace {
 
 // y = quantize_real(x, scale, zero_point) saturated to T (int8 or uint8, as
 // the zero point); a run of elements shares one channel.
+#if defined(__x86_64__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers (see qrequant_avx512.cpp)
+// quantize_real on eight doubles at a time: the same division, round half to
+// even (roundscale's nearest), NaN to the zero point, clamp; the values then
+// fit T, so the low byte of each is its T. Returns how many it did.
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) int64_t quantize_avx512(const float* x, float scale,
+                                                                                     int32_t zero_point, int32_t lo,
+                                                                                     int32_t hi, uint8_t* y,
+                                                                                     int64_t n) {
+  const __m512d s = _mm512_set1_pd(scale), z = _mm512_set1_pd(zero_point);
+  const __m512d l = _mm512_set1_pd(lo), h = _mm512_set1_pd(hi);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m512d v = _mm512_div_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + i)), s);
+    __m512d q = _mm512_add_pd(_mm512_roundscale_pd(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), z);
+    q = _mm512_mask_mov_pd(q, _mm512_cmp_pd_mask(q, q, _CMP_UNORD_Q), z);
+    q = _mm512_min_pd(_mm512_max_pd(q, l), h);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(y + i), _mm512_cvtepi64_epi8(_mm512_cvtpd_epi64(q)));
+  }
+  return i;
+}
+#pragma GCC diagnostic pop
+#endif
+
 template <typename T>
 void quantize_run(const float* x, float scale, int32_t zero_point, T* y, int64_t n) {
   constexpr int32_t lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
-  for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>(ir::quantize_real(x[i], scale, zero_point, lo, hi));
+  int64_t i = 0;
+#if defined(__x86_64__)
+  if (cpu_features().avx512) i = quantize_avx512(x, scale, zero_point, lo, hi, reinterpret_cast<uint8_t*>(y), n);
+#endif
+  for (; i < n; ++i) y[i] = static_cast<T>(ir::quantize_real(x[i], scale, zero_point, lo, hi));
 }
 
 template <typename T>
