@@ -49,7 +49,6 @@ class Memory {
   Memory(const ir::Graph& g, const compiler::Program& p, const BufferUse& use, const TensorMap& inputs,
          ThreadPool& pool)
       : g_(g), p_(p), use_(use), inputs_(inputs), pool_(pool),
-        arena_(static_cast<size_t>(p.memory.internal_bytes), std::byte{kArenaFill}),
         logical_(p.buffers.size()), pending_(p.buffers.size(), 0), stored_(p.buffers.size(), 0) {
     for (const Buffer& b : p.buffers)
       if (b.region == Region::Output) outputs_[b.value] = ir::Tensor(dtype(b), b.shape);
@@ -60,6 +59,10 @@ class Memory {
     const auto i = static_cast<size_t>(index);
     if (!logical_[i].empty()) return logical_[i];
     const Buffer& b = buffer(index);
+    if (b.region == Region::Input && b.layout != compiler::kNc1hwc2) {  // the caller's tensor itself (kernels only read it)
+      const ir::Tensor& in = inputs_.at(b.value);
+      if (in.shape() == b.shape && in.dtype() == dtype(b)) return logical_[i] = in;
+    }
     ir::Tensor t = ir::Tensor::unfilled(dtype(b), b.shape);  // every element is copied below
     const std::byte* src = address(b);
     if (b.layout == compiler::kNc1hwc2)
@@ -137,13 +140,17 @@ class Memory {
       std::memcpy(dst, t.raw(), t.nbytes());
   }
 
-  std::byte* address(const Buffer& b) const {
+  // The arena is made (and filled) when a step first touches its bytes: with
+  // a right memory plan every value is read from its logical tensor, and
+  // nothing does.
+  std::byte* address(const Buffer& b) {
     switch (b.region) {
       case Region::Input: return static_cast<std::byte*>(const_cast<void*>(inputs_.at(b.value).raw()));
       case Region::Output: return static_cast<std::byte*>(outputs_.at(b.value).raw());
       case Region::Internal: break;
     }
-    return const_cast<std::byte*>(arena_.data()) + b.offset;
+    if (arena_.empty()) arena_.assign(static_cast<size_t>(p_.memory.internal_bytes), std::byte{kArenaFill});
+    return arena_.data() + b.offset;
   }
 
   const ir::Graph& g_;
