@@ -209,8 +209,9 @@ TEST_CASE("AVX-512 requantisation of narrow and wide channels matches the scalar
       ch.mult.shift = shift;
       ch.mult.mantissa = shift == 0 ? 1 : (int64_t{1} << 30) + 12345;
       // narrow: |acc + bias| · mantissa / 2^shift stays below 2^30
-      const int64_t span = narrow ? std::min<int64_t>(INT32_MAX / 2, ((int64_t{1} << (shift + 29)) / ch.mult.mantissa))
-                                  : INT32_MAX / 2;
+      const int64_t span = narrow && shift + 29 < 62
+                               ? std::min<int64_t>(INT32_MAX / 2, (int64_t{1} << (shift + 29)) / ch.mult.mantissa)
+                               : INT32_MAX / 2;
       std::uniform_int_distribution<int64_t> v(-span, span);
       ch.bias = static_cast<int32_t>(v(rng) / 2);
       ch.narrow = narrow;
