@@ -137,7 +137,7 @@ def main():
     print_table("Sample configs (rk3588 .rknn on the CPU simulator)",
                 [("model", "model", "{}"), ("convert_ms", "convert ms", "{:.1f}"), ("ours_ms", "rknnc run ms", "{:.3f}"),
                  ("ort_ms", "onnxruntime ms", "{:.3f}"), ("ratio", "ort/rknnc", "{:.2f}x")], samples,
-                f"(latency: mean of {REPEAT} runs after load, {THREADS} threads each; onnxruntime-node with default "
+                f"(latency: mean of {REPEAT} runs after load and one warm-up run, {THREADS} threads each; onnxruntime-node with default "
                 "graph optimisations runs the full source model, incl. any tail that the config cuts off)")
     print_table(f"Generated graphs, latency, {THREADS} threads",
                 [("model", "model", "{}"), ("fp32_ms", "rknnc fp32 ms", "{:.2f}"), ("ort_fp32_ms", "onnxruntime ms", "{:.2f}"),

@@ -47,7 +47,8 @@ Command add_run(CLI::App& app) {
   sub->add_option("-o,--output", args->out_dir, "folder for one .npy per output tensor")->required();
   sub->add_flag("--pass-through", args->options.pass_through,
                 "inputs are already normalised: do not apply the model's mean/std");
-  sub->add_option("--repeat", args->options.repeat, "execute N times and print mean/min latency (benchmarks)")
+  sub->add_option("--repeat", args->options.repeat,
+                  "execute N times after one untimed warm-up run and print mean/min latency (benchmarks)")
       ->check(CLI::Range(1, 1000000));
   sub->add_flag("--batch", args->options.batch,
                 "every input has an extra leading dimension N: run N samples, stack the outputs on axis 0");

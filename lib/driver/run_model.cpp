@@ -181,6 +181,9 @@ std::vector<std::pair<std::string, ir::Tensor>> run_model_file(const std::filesy
       feeds[graph.inputs[i]] = prepare(options.batch ? batch_item(inputs[i], b, sample_shapes[i]) : std::move(inputs[i]), i);
     runtime::TensorMap outs;
     const size_t program = runners.empty() ? 0 : select_program(programs, feeds, path.string());
+    // Timed repeats start after one untimed run, as a peer's benchmark does:
+    // the first run also packs the weights and makes each kernel's prepared state.
+    if (options.repeat > 1 && b == 0) outs = runners.empty() ? exec.run(feeds) : runners[program].run(feeds);
     for (int r = 0; r < std::max(1, options.repeat); ++r, ++runs) {
       const auto start = std::chrono::steady_clock::now();
       outs = runners.empty() ? exec.run(feeds) : runners[program].run(feeds);
