@@ -39,7 +39,8 @@ __attribute__((target("avx512f"))) inline RoundConsts round_consts(const FixedMu
 
 // A narrow channel (acc + bias fits int32, |result| < 2^30): sixteen outputs
 // a step, vpmuldq's exact 64-bit products of the even and odd int32 lanes,
-// rounded, put back together as int32 and clamped there.
+// rounded, put back together as int32 and clamped there. The rounded sums x
+// stay below 2^62, so for shifts of 32 or more x >> 32 fits int32.
 __attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(const RequantPlan& plan,
                                                                                const ChannelRequant& ch,
                                                                                const int32_t* acc, int64_t n,
@@ -47,12 +48,22 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(
   const RoundConsts m = round_consts(ch.mult);
   const __m512i bias = _mm512_set1_epi32(ch.bias), zy = _mm512_set1_epi32(plan.zy),
                 lo = _mm512_set1_epi32(plan.clamp.lo), hi = _mm512_set1_epi32(plan.clamp.hi);
+  // int32 lane 2j: the high half of even's qword j; lane 2j + 1: that of odd's
+  const __m512i high_halves = _mm512_setr_epi32(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+  const __m128i high_count = _mm_cvtsi32_si128(m.shift >= 32 ? m.shift - 32 : 0);
   for (int64_t i = 0; i < n; i += 16) {
     const __mmask16 k = static_cast<__mmask16>(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
     const __m512i v = _mm512_add_epi32(_mm512_maskz_loadu_epi32(k, acc + i), bias);
-    const __m512i even = round_shift64(_mm512_mul_epi32(v, m.mantissa), m.half, m.count, m.shift);
-    const __m512i odd = round_shift64(_mm512_mul_epi32(_mm512_srli_epi64(v, 32), m.mantissa), m.half, m.count, m.shift);
-    __m512i r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+    const __m512i pe = _mm512_mul_epi32(v, m.mantissa), po = _mm512_mul_epi32(_mm512_srli_epi64(v, 32), m.mantissa);
+    __m512i r;
+    if (m.shift >= 32) {  // x >> shift is (x >> 32) >> (shift - 32): the high halves, then one 32-bit shift
+      const __m512i xe = _mm512_add_epi64(_mm512_add_epi64(pe, m.half), _mm512_srai_epi64(pe, 63));
+      const __m512i xo = _mm512_add_epi64(_mm512_add_epi64(po, m.half), _mm512_srai_epi64(po, 63));
+      r = _mm512_sra_epi32(_mm512_permutex2var_epi32(xe, high_halves, xo), high_count);
+    } else {
+      const __m512i even = round_shift64(pe, m.half, m.count, m.shift), odd = round_shift64(po, m.half, m.count, m.shift);
+      r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+    }
     r = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(r, zy), lo), hi);
     const __m128i bytes = in_register(_mm512_cvtepi32_epi8(r));
     if (n - i >= 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(y + i), bytes);  // masked stores are slow on Zen 4
