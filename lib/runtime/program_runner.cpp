@@ -162,7 +162,7 @@ class Memory {
   std::vector<ir::Tensor> logical_;  // per buffer: the tensor its bytes hold (empty: read the bytes)
   std::vector<char> pending_;        // per buffer: logical_ not written to its bytes yet
   std::vector<char> stored_;         // per buffer: stored in this run and not overwritten since
-  mutable TensorMap outputs_;
+  TensorMap outputs_;
 };
 
 // Ops whose every output element depends only on the same element of each

@@ -104,13 +104,14 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
       // Per thread, reused by every layer: growing them is their only cost (no zeroing, no page faults).
       thread_local std::vector<int8_t> col;
       thread_local QuadPixels xq;
-      // The quads of output rows [r0, r1), on `pool` or the calling thread.
+      // The quads of output rows [r0, r1) on the calling thread, or of the
+      // whole image split over `pool` (then r0 = 0, r1 = rows).
       auto pack = [&](int64_t r0, int64_t r1, ThreadPool* pool) {
         const int64_t n = (r1 - r0) * width;
         if (s.pointwise()) return pack_quad_pixels(xg + r0 * width, k_len, n, out, xq, pool);
         if (padded) return pack_quad_offsets(image.data.data() + r0 * width, image.off.data(), k_len, n, xq, pool);
         grow_to(col, static_cast<size_t>(k_len * n));
-        if (pool) im2col(xg, s.cg, w, col.data(), pool, pad);  // the whole image
+        if (pool) im2col(xg, s.cg, w, col.data(), pool, pad);
         else im2col_rows(xg, s.cg, w, r0, r1, col.data(), pad);
         pack_quad_pixels(col.data(), k_len, n, n, xq, pool);
       };
