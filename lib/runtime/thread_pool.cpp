@@ -13,7 +13,7 @@
 
 namespace rknnc::runtime {
 namespace {
-constexpr int64_t kMinWork = 1 << 16;    // below this many ops a thread hand-off costs more than it saves
+constexpr int64_t kMinWork = 1 << 14;    // below this many ops a thread hand-off costs more than it saves
 constexpr int64_t kMinChunkWork = 1 << 14;  // the smallest chunk taken from the counter, in ops
 // Polls (each a pause instruction) before a waiting thread yields its core,
 // then blocks: about the gap between two kernels of a network, so workers
