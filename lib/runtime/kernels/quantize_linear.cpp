@@ -11,8 +11,6 @@
 namespace rknnc::runtime::kernels {
 namespace {
 
-// y = quantize_real(x, scale, zero_point) saturated to T (int8 or uint8, as
-// the zero point); a run of elements shares one channel.
 #if defined(__x86_64__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers (see qrequant_avx512.cpp)
@@ -38,6 +36,8 @@ __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) int64_t quantize_a
 #pragma GCC diagnostic pop
 #endif
 
+// y = quantize_real(x, scale, zero_point) saturated to T (int8 or uint8, as
+// the zero point); a run of elements shares one channel.
 template <typename T>
 void quantize_run(const float* x, float scale, int32_t zero_point, T* y, int64_t n) {
   constexpr int32_t lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();

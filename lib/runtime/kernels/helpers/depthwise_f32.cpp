@@ -90,7 +90,7 @@ void depthwise_rows(const float* x, const float* weight, const float* bias, cons
 // inside every tap of the row run in one call; the edge outputs one by one with
 // the taps that reach them, so each output sees the in-input taps in order.
 void depthwise_blocks(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
-                      int64_t c1, const BlockPath& path, const DwClamp& clamp) {
+                      int64_t c1, const BlockPath& path, const StoreClamp& clamp) {
   const int64_t L = path.lanes, taps = w.kernel_size(), in = w.in_size(), out = w.out_size();
   const int64_t ow_n = w.out[2], s = w.stride[2];
   const std::vector<WindowTap> tap = window_taps(w);
@@ -146,12 +146,9 @@ void depthwise_conv_f32(const float* x, const float* weight, const float* bias, 
   const BlockPath path = block_path(isa);
   const int64_t plane = std::max(w.in_size(), w.out_size());
   if (path.pixels && plane * path.lanes <= std::numeric_limits<int32_t>::max()) {
-    using Kind = FusedActivation::Kind;
-    DwClamp clamp;
-    if (act && act->kind == Kind::Relu) clamp.kind = TileEdges::Clamp::Relu;
-    if (act && act->kind == Kind::Clip) clamp = {TileEdges::Clamp::Clip, act->lo, act->hi};
+    const StoreClamp clamp = store_clamp(act);
     depthwise_blocks(x, weight, bias, w, y, c0, c1, path, clamp);
-    if (clamp.kind != TileEdges::Clamp::None) return;
+    if (clamp.kind != StoreClamp::Kind::None) return;
   } else {
     depthwise_rows(x, weight, bias, w, y, c0, c1, isa);
   }

@@ -31,15 +31,10 @@ int64_t depthwise_channel_block(Isa isa);
 struct DwTap {
   int64_t off, k;
 };
-// The clamp of a fused Relu / Clip (TileEdges' formulas), or none.
-struct DwClamp {
-  TileEdges::Clamp kind = TileEdges::Clamp::None;
-  float lo = 0.0f, hi = 0.0f;
-};
 // Outputs i < n of a row: y[i] = bias, then fma(w[t.k], x[t.off + i * stride], y[i]) for each tap in
 // order, then the clamp; x, w, bias, y hold L floats per pixel / tap (depthwise_pixels_<isa>).
 using DwPixelsFn = void (*)(float* y, const float* x, const DwTap* taps, int64_t ntaps, const float* w,
-                            const float* bias, int64_t stride, int64_t n, const DwClamp& clamp);
+                            const float* bias, int64_t stride, int64_t n, const StoreClamp& clamp);
 // Block copies: to_pixel_major dst[p][l] = src[l * size + p] for l < ch (0 for
 // ch <= l < L); from_pixel_major dst[l * size + p] = src[p][l] for l < ch.
 // size * L must fit in int32 (the gathers' indices).
@@ -49,9 +44,9 @@ void from_pixel_major_avx2(const float* src, int64_t ch, int64_t size, float* ds
 void to_pixel_major_avx512(const float* src, int64_t ch, int64_t size, float* dst);
 void from_pixel_major_avx512(const float* src, int64_t ch, int64_t size, float* dst);
 void dw_pixels_avx2(float* y, const float* x, const DwTap* taps, int64_t ntaps, const float* w, const float* bias,
-                    int64_t stride, int64_t n, const DwClamp& clamp);
+                    int64_t stride, int64_t n, const StoreClamp& clamp);
 void dw_pixels_avx512(float* y, const float* x, const DwTap* taps, int64_t ntaps, const float* w, const float* bias,
-                      int64_t stride, int64_t n, const DwClamp& clamp);
+                      int64_t stride, int64_t n, const StoreClamp& clamp);
 
 // d[i] = fma(wk, s[i * stride], d[i]) for i < n, per instruction set (depthwise_rows_<isa>.cpp).
 using RowFmaFn = void (*)(float* d, const float* s, int64_t stride, float wk, int64_t n);

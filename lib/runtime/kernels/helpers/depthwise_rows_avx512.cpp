@@ -55,11 +55,11 @@ __attribute__((target("avx512f,fma"))) void row_fma3_avx512(float* d, const floa
 
 namespace rknnc::runtime::kernels {
 
-// A pixel's vector after its last tap: the fused Relu / Clip clamp (TileEdges' formulas).
-__attribute__((target("avx512f,fma"))) inline __m512 clamp_avx512(__m512 v, const DwClamp& c, __m512 lo, __m512 hi) {
+// A pixel's vector after its last tap: the fused Relu / Clip clamp (StoreClamp's formulas).
+__attribute__((target("avx512f,fma"))) inline __m512 clamp_avx512(__m512 v, const StoreClamp& c, __m512 lo, __m512 hi) {
   constexpr __mmask16 kAll = 0xFFFF;  // GCC 12: the all-lanes masked forms (see transpose16)
-  if (c.kind == TileEdges::Clamp::Relu) return _mm512_maskz_max_ps(kAll, v, _mm512_setzero_ps());
-  if (c.kind == TileEdges::Clamp::Clip) return _mm512_maskz_min_ps(kAll, hi, _mm512_maskz_max_ps(kAll, lo, v));
+  if (c.kind == StoreClamp::Kind::Relu) return _mm512_maskz_max_ps(kAll, v, _mm512_setzero_ps());
+  if (c.kind == StoreClamp::Kind::Clip) return _mm512_maskz_min_ps(kAll, hi, _mm512_maskz_max_ps(kAll, lo, v));
   return v;
 }
 
@@ -67,7 +67,7 @@ __attribute__((target("avx512f,fma"))) inline __m512 clamp_avx512(__m512 v, cons
 // and each tap's weight vector is loaded once for all eight.
 __attribute__((target("avx512f,fma"))) void dw_pixels_avx512(float* y, const float* x, const DwTap* taps,
                                                              int64_t ntaps, const float* w, const float* bias,
-                                                             int64_t stride, int64_t n, const DwClamp& clamp) {
+                                                             int64_t stride, int64_t n, const StoreClamp& clamp) {
   constexpr int64_t L = 16, P = 8;
   const __m512 b = _mm512_loadu_ps(bias);
   const int64_t step = stride * L;

@@ -57,10 +57,7 @@ __attribute__((noinline)) void run_partial_tile(const TileKernel& t, int64_t kc,
 TileEdges block_edges(const GemmEpilogue& ep, bool first, bool last) {
   TileEdges e;
   e.from_bias = first && ep.start_from_bias;
-  if (!last || !ep.act) return e;
-  using Kind = FusedActivation::Kind;
-  if (ep.act->kind == Kind::Relu) e.clamp = TileEdges::Clamp::Relu;
-  if (ep.act->kind == Kind::Clip) e.clamp = TileEdges::Clamp::Clip, e.lo = ep.act->lo, e.hi = ep.act->hi;
+  if (last) e.clamp = store_clamp(ep.act);
   return e;
 }
 
@@ -74,7 +71,7 @@ void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t
   const TileKernel& t = *a.tile;
   const bool last = p0 + kc == a.k;
   TileEdges edges = block_edges(ep, p0 == 0, last);
-  const bool finish = last && ep.act && edges.clamp == TileEdges::Clamp::None;
+  const bool finish = last && ep.act && edges.clamp.kind == StoreClamp::Kind::None;
   const TileFn whole = b.off ? t.offset_fn[t.nr / t.lanes] : t.fn[t.nr / t.lanes];
   const float* bj = b.b;
   for (int64_t jp = 0; jp < nc; jp += t.nr, bj += b.panel_stride)

@@ -1,6 +1,14 @@
 #include "runtime/kernels/helpers/sgemm_tiles.h"
 
+#include "runtime/kernels/helpers/fused_activation.h"
+
 namespace rknnc::runtime::kernels {
+
+StoreClamp store_clamp(const FusedActivation* act) {
+  if (act && act->kind == FusedActivation::Kind::Relu) return {StoreClamp::Kind::Relu, 0.0f, 0.0f};
+  if (act && act->kind == FusedActivation::Kind::Clip) return {StoreClamp::Kind::Clip, act->lo, act->hi};
+  return {};
+}
 
 const TileKernel& tile_kernel(Isa isa) {
   static const TileKernel generic{Isa::Generic, 4, 8, 256, 8, {nullptr, kGenericTiles[1], nullptr, nullptr},

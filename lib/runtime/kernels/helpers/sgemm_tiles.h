@@ -17,14 +17,28 @@
 
 #include "runtime/cpu_features.h"
 
+namespace rknnc::runtime {
+struct FusedActivation;
+}
+
 namespace rknnc::runtime::kernels {
 
-struct TileEdges {
-  enum class Clamp { None, Relu, Clip };  // Relu: x > 0 ? x : 0; Clip: std::min(std::max(x, lo), hi)
-  bool from_bias = false;                 // start row r from bias[r] (0 when bias is null), not from C
-  const float* bias = nullptr;            // mr values when set
-  Clamp clamp = Clamp::None;
+// A fused Relu / Clip applied to each result before its store (the gemm
+// tiles' and the depthwise blocks'): Relu x > 0 ? x : 0, Clip
+// std::min(std::max(x, lo), hi).
+struct StoreClamp {
+  enum class Kind { None, Relu, Clip };
+  Kind kind = Kind::None;
   float lo = 0.0f, hi = 0.0f;
+};
+// The store clamp of a node's fused activation: None without one, or for
+// one a kernel applies as a pass after its stores.
+StoreClamp store_clamp(const FusedActivation* act);
+
+struct TileEdges {
+  bool from_bias = false;       // start row r from bias[r] (0 when bias is null), not from C
+  const float* bias = nullptr;  // mr values when set
+  StoreClamp clamp;
 };
 
 using TileFn = void (*)(int64_t kc, const float* a, int64_t ars, int64_t aps, const float* b, int64_t ldb,

@@ -28,11 +28,11 @@ __attribute__((target("avx2,fma"))) void tile_avx2(int64_t kc, const float* a, i
       for (int v = 0; v < V; ++v) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
     }
   }
-  if (e.clamp == TileEdges::Clamp::Relu) {  // maxps(x, 0) is x > 0 ? x : 0, NaN and -0 included
+  if (e.clamp.kind == StoreClamp::Kind::Relu) {  // maxps(x, 0) is x > 0 ? x : 0, NaN and -0 included
     for (int r = 0; r < 6; ++r)
       for (int v = 0; v < V; ++v) acc[r][v] = _mm256_max_ps(acc[r][v], _mm256_setzero_ps());
-  } else if (e.clamp == TileEdges::Clamp::Clip) {  // maxps(lo, x) / minps(hi, m): std::max(x, lo) / std::min(m, hi)
-    const __m256 lo = _mm256_set1_ps(e.lo), hi = _mm256_set1_ps(e.hi);
+  } else if (e.clamp.kind == StoreClamp::Kind::Clip) {  // maxps(lo, x) / minps(hi, m): std::max(x, lo) / std::min(m, hi)
+    const __m256 lo = _mm256_set1_ps(e.clamp.lo), hi = _mm256_set1_ps(e.clamp.hi);
     for (int r = 0; r < 6; ++r)
       for (int v = 0; v < V; ++v) acc[r][v] = _mm256_min_ps(hi, _mm256_max_ps(lo, acc[r][v]));
   }

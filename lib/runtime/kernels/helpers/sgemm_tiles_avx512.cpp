@@ -32,11 +32,11 @@ __attribute__((target("avx512f,fma"))) void tile_avx512(int64_t kc, const float*
       for (int v = 0; v < V; ++v) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
     }
   }
-  if (e.clamp == TileEdges::Clamp::Relu) {  // maxps(x, 0) is x > 0 ? x : 0, NaN and -0 included
+  if (e.clamp.kind == StoreClamp::Kind::Relu) {  // maxps(x, 0) is x > 0 ? x : 0, NaN and -0 included
     for (int r = 0; r < 8; ++r)
       for (int v = 0; v < V; ++v) acc[r][v] = _mm512_maskz_max_ps(kAllLanes, acc[r][v], _mm512_setzero_ps());
-  } else if (e.clamp == TileEdges::Clamp::Clip) {  // maxps(lo, x) / minps(hi, m): std::max(x, lo) / std::min(m, hi)
-    const __m512 lo = _mm512_set1_ps(e.lo), hi = _mm512_set1_ps(e.hi);
+  } else if (e.clamp.kind == StoreClamp::Kind::Clip) {  // maxps(lo, x) / minps(hi, m): std::max(x, lo) / std::min(m, hi)
+    const __m512 lo = _mm512_set1_ps(e.clamp.lo), hi = _mm512_set1_ps(e.clamp.hi);
     for (int r = 0; r < 8; ++r)
       for (int v = 0; v < V; ++v) acc[r][v] = _mm512_maskz_min_ps(kAllLanes, hi, _mm512_maskz_max_ps(kAllLanes, lo, acc[r][v]));
   }

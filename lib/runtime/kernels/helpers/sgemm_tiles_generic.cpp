@@ -22,8 +22,8 @@ void tile_generic(int64_t kc, const float* a, int64_t ars, int64_t aps, const fl
   for (int64_t r = 0; r < kMr; ++r)
     for (int64_t j = 0; j < kNr; ++j) {
       float x = acc[r][j];
-      if (e.clamp == TileEdges::Clamp::Relu) x = x > 0.0f ? x : 0.0f;
-      if (e.clamp == TileEdges::Clamp::Clip) x = std::min(std::max(x, e.lo), e.hi);
+      if (e.clamp.kind == StoreClamp::Kind::Relu) x = x > 0.0f ? x : 0.0f;
+      if (e.clamp.kind == StoreClamp::Kind::Clip) x = std::min(std::max(x, e.clamp.lo), e.clamp.hi);
       c[r * ldc + j] = x;
     }
 }
