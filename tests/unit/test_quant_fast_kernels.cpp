@@ -171,7 +171,7 @@ TEST_CASE("fast int8 Conv equals the reference on the shapes of real networks") 
       {1, 20, 6, 6, 9, 3, 3, 1, 1, 1, 1, 1, {1, 1, 1, 1}, true, true, 7, 0, 0.5, "", 1e-5f},     // huge multiplier
       {1, 20, 6, 6, 9, 1, 1, 1, 1, 1, 1, 1, {0, 0, 0, 0}, false, true, 7, 0, 0.5, "", 1e4f},    // tiny multiplier
       {1, 9, 6, 6, 9, 3, 3, 9, 1, 1, 1, 1, {1, 1, 1, 1}, true, true, -7, 3, 0.5, "", 1e-6f},    // depthwise, huge
-      // stride 1 on rows of 16+ outputs: the padded image read in place (PaddedQ8), in bands and whole
+      // stride 1 on rows of 16+ outputs: the padded image read in place (PaddedPhases), in bands and whole
       {1, 16, 56, 56, 24, 3, 3, 1, 1, 1, 1, 1, {1, 1, 1, 1}, true, true, -9, 2, 0.2, "Relu"},   // many bands
       {2, 8, 20, 19, 16, 3, 3, 2, 1, 1, 1, 1, {0, 1, 2, 0}, false, true, 30, -4, 0.2, ""},      // groups, uneven pads
       {1, 5, 12, 40, 7, 5, 3, 1, 1, 1, 2, 2, {2, 0, 1, 3}, true, false, -128, 0, 0.5, "Clip"},  // dilated 5x3

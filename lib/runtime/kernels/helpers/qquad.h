@@ -43,7 +43,7 @@ struct QuadPixels {
 // int8 im2col matrix).
 void pack_quad_pixels(const int8_t* x, int64_t k, int64_t p, int64_t stride, QuadPixels& out, ThreadPool* pool);
 // From K rows of P int8 values, row r at x + off[r], each readable for
-// whole panels (a padded image read in place: PaddedQ8).
+// whole panels (a padded image read in place: PaddedPhases).
 void pack_quad_offsets(const int8_t* x, const int64_t* off, int64_t k, int64_t p, QuadPixels& out, ThreadPool* pool);
 // From P rows of K int8 values (Gemm's A: pixels × reduction).
 void pack_quad_rows(const int8_t* x, int64_t p, int64_t k, QuadPixels& out, ThreadPool* pool);

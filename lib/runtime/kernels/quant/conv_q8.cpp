@@ -11,7 +11,7 @@
 #include "runtime/kernels/helpers/conv_loops.h"
 #include "runtime/kernels/helpers/conv_shape.h"
 #include "runtime/kernels/helpers/qdepthwise.h"
-#include "runtime/kernels/helpers/qpadded_image.h"
+#include "runtime/kernels/helpers/padded_phases.h"
 #include "runtime/kernels/helpers/qquad_gemm.h"
 #include "runtime/kernels/helpers/qrequant_avx512.h"
 #include "runtime/kernels/helpers/scratch.h"
@@ -21,6 +21,14 @@ namespace rknnc::runtime::kernels {
 namespace {
 
 constexpr int64_t kBandBytes = 96 * 1024;  // packed pixels of one band of output rows
+
+// A stride-1 window whose padded image is read in place (PaddedPhases): its
+// (kernel width - 1)·dilation dropped columns are at most an eighth of a row.
+bool reads_padded_image(const Window& w) {
+  const bool plain_2d = w.in[0] == 1 && w.out[0] == 1 && w.kernel[0] == 1;
+  const int64_t dropped = (w.kernel[2] - 1) * w.dilation[2];
+  return plain_2d && w.stride[1] == 1 && w.stride[2] == 1 && w.kernel_size() > 1 && 8 * dropped <= w.out[2];
+}
 
 struct ConvQ8State : PreparedState {
   bool valid = false;  // the weight fits the node; otherwise conv_shape fails first
@@ -73,8 +81,8 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
   // short to fill a tile of two 16-pixel panels (7x7 images with long K: one
   // row of 7 pixels a band), the threads split one packed image instead.
   // Stride-1 windows on wide enough rows skip im2col: the quads are packed
-  // from the padded image in place, pixels `pitch` a row (PaddedQ8).
-  const bool padded = !s.pointwise() && PaddedQ8::suits(w);
+  // from the padded image in place, its rows as wide as the padded input.
+  const bool padded = !s.pointwise() && reads_padded_image(w);
   const int64_t rows = w.out[0] * w.out[1], quad_bytes = (k_len + 3) / 4 * 4;
   const int64_t width = padded ? w.out[2] + (w.kernel[2] - 1) * w.dilation[2] : w.out[2];  // pixels a row
   const int64_t threads = ctx.pool.size();
@@ -87,9 +95,10 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
       const int8_t* xg = px + (img * s.c + g * s.cg) * in;
       int8_t* yg = py + img * s.m * out + g * s.mg * out;
       const QuadWeights& wg = st.groups[static_cast<size_t>(g)];
-      thread_local PaddedQ8 own_image;
-      PaddedQ8& image = own_image;  // the calling thread's: the workers' bands read it through this reference
-      if (padded) image.build(xg, s.cg, w, pad, &ctx.pool);
+      thread_local PaddedPhases<int8_t> own_image;
+      PaddedPhases<int8_t>& image = own_image;  // the calling thread's: the workers' bands read it through this reference
+      // slack: the last panel of the last channel reads up to a panel and the dropped columns past the planes
+      if (padded) image.build(xg, s.cg, w, pad, (w.kernel[2] - 1) * w.dilation[2] + 64, &ctx.pool);
       auto sink_at = [&, g](int64_t first) -> QuadSink {
         if (padded)
           return [&, g, first](int64_t c, const int32_t* acc, int64_t p0, int64_t n) {
@@ -109,7 +118,7 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
       auto pack = [&](int64_t r0, int64_t r1, ThreadPool* pool) {
         const int64_t n = (r1 - r0) * width;
         if (s.pointwise()) return pack_quad_pixels(xg + r0 * width, k_len, n, out, xq, pool);
-        if (padded) return pack_quad_offsets(image.data.data() + r0 * width, image.off.data(), k_len, n, xq, pool);
+        if (padded) return pack_quad_offsets(image.data.data() + r0 * width, image.offsets.data(), k_len, n, xq, pool);
         grow_to(col, static_cast<size_t>(k_len * n));
         if (pool) im2col(xg, s.cg, w, col.data(), pool, pad);
         else im2col_rows(xg, s.cg, w, r0, r1, col.data(), pad);
