@@ -119,7 +119,7 @@ std::vector<float> fp32_conv_on(Isa isa, const Fp32ConvCase& t, const float* x, 
     const float* xg = x + g * cg * win.in_size();
     const GemmEpilogue from_bias{true, b ? b + g * mg : nullptr, nullptr};
     if (PaddedImage::suits(win)) {  // the image's padded phases read in place, as the Conv kernel does
-      PaddedImage(xg, cg, win, a.tile->lanes).convolve(a, yg, from_bias, &pool);
+      PaddedImage(xg, cg, win, a.tile->lanes, &pool).convolve(a, yg, from_bias, &pool);
     } else {
       gemm_packed(a, Im2colPanels(xg, win), out, yg, out, &pool, from_bias);
     }
@@ -199,6 +199,9 @@ TEST_CASE("fp32 Conv on random shapes equals the fma-chain direct conv on every 
       {6, 11, 30, 8, 7, 7, 1, 1, 1, 1, 1, 5, 6, 4, 9, false},    // padding runs of 1 to 9 floats
       {3, 64, 64, 16, 6, 6, 1, 2, 2, 1, 1, 2, 2, 2, 2, true},    // 6x6 stride 2 (yolov5's stem): two phases a dim
       {2, 130, 300, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true},  // padded columns in several bands of output rows
+      {20, 9, 80, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true},    // rows of whole vectors into y, tasks split mid-row
+      {30, 12, 96, 16, 3, 3, 1, 2, 2, 1, 1, 1, 1, 1, 1, false},  // ... stride 2, two K blocks
+      {24, 10, 32, 12, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, true},   // ... two groups of 6 rows: partial tiles
       {5, 31, 29, 20, 3, 3, 1, 3, 2, 2, 1, 1, 0, 2, 1, true},    // stride 3 x 2, dilated rows, uneven padding
       {4, 7, 7, 11, 7, 7, 1, 1, 1, 1, 1, 3, 3, 3, 3, true},      // 7x7 kernel on 7x7: too many padded columns, im2col
       {17, 20, 37, 17, 3, 3, 17, 1, 1, 1, 1, 1, 1, 1, 1, true},  // depthwise 3x3: three taps per pass

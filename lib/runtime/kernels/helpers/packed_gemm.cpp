@@ -73,6 +73,7 @@ void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t
   TileEdges edges = block_edges(ep, p0 == 0, last);
   const bool finish = last && ep.act && edges.clamp.kind == StoreClamp::Kind::None;
   const TileFn whole = b.off ? t.offset_fn[t.nr / t.lanes] : t.fn[t.nr / t.lanes];
+  auto narrow = [&](int64_t cols) { return b.off ? t.offset_fn[cols / t.lanes] : t.fn[cols / t.lanes]; };
   const float* bj = b.b;
   for (int64_t jp = 0; jp < nc; jp += t.nr, bj += b.panel_stride)
     for (int64_t ip = panel0; ip < panel1; ++ip) {
@@ -81,6 +82,7 @@ void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t
       edges.bias = edges.from_bias && ep.bias ? ep.bias + i0 : nullptr;
       const APanel ap = a.panel(ip, p0);
       if (rows == t.mr && cols == t.nr) whole(kc, ap.a, ap.rs, ap.ps, bj, b.ldb, b.off, ct, ldc, edges);
+      else if (rows == t.mr && cols % t.lanes == 0) narrow(cols)(kc, ap.a, ap.rs, ap.ps, bj, b.ldb, b.off, ct, ldc, edges);
       else run_partial_tile(t, kc, ap, bj, b, ct, ldc, rows, cols, edges);
       if (finish) finish_tile(ep, ct, ldc, rows, cols);
     }
@@ -195,9 +197,10 @@ void gemm_whole_b(const AMatrix& a, const BSource& b, int64_t n, float* c, int64
 
 // B as rows at b + off[p], read where they are for whole tiles (n is a
 // multiple of the vector width; the caller makes every row readable that
-// far); C split over rows and columns as for an in-place B.
-void gemm_row_offsets(const AMatrix& a, const float* b, const int64_t* off, int64_t n, float* c, int64_t ldc,
-                      ThreadPool* pool, const GemmEpilogue& ep) {
+// far); C split over rows and columns as for an in-place B. With a pitch,
+// each task's columns go through the tiles row by row of the image.
+void gemm_row_offsets(const AMatrix& a, const float* b, const int64_t* off, int64_t pitch, int64_t width, int64_t n,
+                      float* c, int64_t ldc, ThreadPool* pool, const GemmEpilogue& ep) {
   const TileKernel& t = *a.tile;
   const TaskGrid grid(a, n);
   grid.run(pool, [&](int64_t lo, int64_t hi) {
@@ -206,7 +209,16 @@ void gemm_row_offsets(const AMatrix& a, const float* b, const int64_t* off, int6
       grid.task(task, n, panel0, panel1, j0, nc);
       for (int64_t p0 = 0; p0 < a.k; p0 += t.kc) {
         const int64_t kc = std::min(t.kc, a.k - p0);
-        multiply_block(a, p0, kc, {b + j0, t.nr, 0, off + p0}, panel0, panel1, j0, nc, c, ldc, ep);
+        if (pitch == 0) {
+          multiply_block(a, p0, kc, {b + j0, t.nr, 0, off + p0}, panel0, panel1, j0, nc, c, ldc, ep);
+          continue;
+        }
+        for (int64_t j = j0; j < j0 + nc;) {  // the part of each image row in this task
+          const int64_t row = j / width, len = std::min(j0 + nc, (row + 1) * width) - j;
+          const float* bj = b + row * pitch + j % width;
+          multiply_block(a, p0, kc, {bj, t.nr, 0, off + p0}, panel0, panel1, j, len, c, ldc, ep);
+          j += len;
+        }
       }
     }
   });
@@ -255,9 +267,10 @@ void gemm_packed(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_
     if (ep.act) finish_tile(ep, c, ldc, a.m, n);
     return;
   }
-  int64_t ld = 0;
+  int64_t ld = 0, pitch = 0, width = 0;
   const int64_t* off = nullptr;
-  if (const float* rows = b.row_offsets(off)) gemm_row_offsets(a, rows, off, n, c, ldc, pool, ep);
+  if (const float* rows = b.row_offsets(off, pitch, width))
+    gemm_row_offsets(a, rows, off, pitch, width, n, c, ldc, pool, ep);
   else if (const float* data = b.in_place(ld)) gemm_in_place(a, b, data, ld, n, c, ldc, pool, ep);
   else if (a.k * n <= kWholeB) gemm_whole_b(a, b, n, c, ldc, pool, ep);
   else gemm_column_blocks(a, b, n, c, ldc, pool, ep);

@@ -56,9 +56,13 @@ struct BSource {
     return nullptr;
   }
   // B whose row p the tiles read at data + off[p] (k offsets), for n columns
-  // rounded up to whole vectors (the gemm then never packs B).
-  virtual const float* row_offsets(const int64_t*& off) const {
+  // rounded up to whole vectors (the gemm then never packs B). With a
+  // `pitch`, column j is at (j / width) * pitch + j % width: an image's rows
+  // of which the first `width` columns (a multiple of the vector width) are
+  // B's, so C gets only those.
+  virtual const float* row_offsets(const int64_t*& off, int64_t& pitch, int64_t& width) const {
     off = nullptr;
+    pitch = width = 0;
     return nullptr;
   }
 };

@@ -16,11 +16,14 @@ void PaddedPhases<T>::build(const T* image, int64_t channels, const Window& w, T
   out_h = w.out[1];
   phase = q[0] * q[1] * q[2];
   channel = w.stride[0] * w.stride[1] * w.stride[2] * phase;
-  data.assign(static_cast<size_t>(channels * channel + slack), pad);
-  auto fill = [&](int64_t b, int64_t e) {
-    for (int64_t c = b; c < e; ++c)
+  data.resize(static_cast<size_t>(channels * channel + slack));
+  std::fill(data.begin() + channels * channel, data.end(), pad);
+  auto fill = [&](int64_t b, int64_t e) {  // each channel padded, then filled, while it is in cache
+    for (int64_t c = b; c < e; ++c) {
+      std::fill_n(data.data() + c * channel, channel, pad);
       for (int64_t d = 0; d < w.in[0]; ++d)
         for (int64_t h = 0; h < w.in[1]; ++h) copy_row(image + ((c * w.in[0] + d) * w.in[1] + h) * w.in[2], w, c, d, h);
+    }
   };
   if (pool) pool->parallel_for(channels, channel, fill);
   else fill(0, channels);

@@ -25,6 +25,11 @@ __attribute__((target("avx512f,fma"))) void tile_avx512(int64_t kc, const float*
     __m512 bv[V];
 #pragma GCC unroll 3
     for (int v = 0; v < V; ++v) bv[v] = _mm512_loadu_ps(row + 16 * v);
+    // B read in place (an image, a row-major matrix) is a strip of kc rows
+    // far apart; the next strip's rows follow these, and the hardware's
+    // stream prefetch cannot follow that many streams.
+#pragma GCC unroll 3
+    for (int v = 0; v < V; ++v) _mm_prefetch(reinterpret_cast<const char*>(row + 16 * V + 16 * v), _MM_HINT_T0);
 #pragma GCC unroll 8
     for (int r = 0; r < 8; ++r) {
       const __m512 av = _mm512_set1_ps(a[r * ars]);
