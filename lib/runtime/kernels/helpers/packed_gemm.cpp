@@ -66,6 +66,14 @@ void finish_tile(const GemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, in
   for (int64_t r = 0; r < rows; ++r) ep.act->apply(c + r * ldc, cols);
 }
 
+// Fetches the part of C of the tile after this one while this one computes:
+// a tile of a layer with a short K (a 1x1 conv of few channels) is over
+// before its stores' cache lines would arrive from memory.
+void prefetch_c(const float* c, int64_t ldc, int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t x = 0; x < cols; x += 16) __builtin_prefetch(c + r * ldc + x, 1, 3);
+}
+
 void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t panel0, int64_t panel1, int64_t j0,
                     int64_t nc, float* c, int64_t ldc, const GemmEpilogue& ep) {
   const TileKernel& t = *a.tile;
@@ -81,6 +89,8 @@ void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t
       float* ct = c + i0 * ldc + j0 + jp;
       edges.bias = edges.from_bias && ep.bias ? ep.bias + i0 : nullptr;
       const APanel ap = a.panel(ip, p0);
+      if (ip + 1 < panel1) prefetch_c(ct + t.mr * ldc, ldc, std::min(t.mr, a.m - i0 - t.mr), cols);
+      else if (jp + t.nr < nc) prefetch_c(c + panel0 * t.mr * ldc + j0 + jp + t.nr, ldc, t.mr, std::min(t.nr, nc - jp - t.nr));
       if (rows == t.mr && cols == t.nr) whole(kc, ap.a, ap.rs, ap.ps, bj, b.ldb, b.off, ct, ldc, edges);
       else if (rows == t.mr && cols % t.lanes == 0) narrow(cols)(kc, ap.a, ap.rs, ap.ps, bj, b.ldb, b.off, ct, ldc, edges);
       else run_partial_tile(t, kc, ap, bj, b, ct, ldc, rows, cols, edges);
