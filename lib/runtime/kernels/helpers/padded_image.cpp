@@ -13,11 +13,6 @@ namespace {
 constexpr int64_t kMaxColumnsPer8Outputs = 12;
 constexpr int64_t kBandFloats = 1 << 19;  // a band's scratch of padded columns
 
-PaddedPhases<float>& thread_phases() {
-  thread_local PaddedPhases<float> phases;
-  return phases;
-}
-
 int64_t padded_columns(const Window& w) {
   const int64_t hq = phase_extent(w, 1), wq = phase_extent(w, 2);
   return (w.out[0] - 1) * hq * wq + (w.out[1] - 1) * wq + w.out[2];
@@ -30,7 +25,7 @@ bool PaddedImage::suits(const Window& w) {
 }
 
 PaddedImage::PaddedImage(const float* image, int64_t channels, const Window& w, int64_t lanes, ThreadPool* pool)
-    : w_(w), lanes_(lanes), phases_(thread_phases()) {
+    : w_(w), lanes_(lanes) {
   phases_.build(image, channels, w, 0.0f, lanes, pool);
 }
 
@@ -81,11 +76,12 @@ void PaddedImage::convolve_bands(const AMatrix& a, float* y, const GemmEpilogue&
   const Window& w = w_;
   const int64_t rows = w.out[0] * w.out[1], out = w.out_size(), width = w.out[2];
   const int64_t band_rows = std::clamp<int64_t>(kBandFloats / std::max<int64_t>(a.m * phases_.q[2], 1), 1, rows);
-  thread_local Scratch scratch;
+  std::vector<float, UninitAllocator<float>> band;  // the band's padded columns
   for (int64_t r0 = 0; r0 < rows; r0 += band_rows) {
     const int64_t r1 = std::min(rows, r0 + band_rows), first = phases_.column_of(r0);
     const int64_t n = (phases_.column_of(r1 - 1) + width - first + lanes_ - 1) / lanes_ * lanes_;
-    float* c = scratch.floats(static_cast<size_t>(a.m * n));  // the band's padded columns
+    grow_to(band, static_cast<size_t>(a.m * n));
+    float* c = band.data();
     gemm_packed(a, Band(*this, first), n, c, n, pool, epilogue);
     auto copy = [&](int64_t b, int64_t e) {
       for (int64_t m = b; m < e; ++m)

@@ -34,10 +34,10 @@ class PaddedImage {
 
   const Window& w_;
   int64_t lanes_ = 1;
-  // The calling thread's (reused by its next Conv: no zeroing or page faults
-  // of a fresh image per layer); zeros after the last channel to read whole
-  // vectors past the last column.
-  PaddedPhases<float>& phases_;
+  // Zeros after the last channel to read whole vectors past the last column.
+  // Made per layer, not kept per thread: kept, the largest layer's image
+  // (yolov5s: 13 MB) would add to the peak memory of every later layer.
+  PaddedPhases<float> phases_;
 };
 
 }  // namespace rknnc::runtime::kernels

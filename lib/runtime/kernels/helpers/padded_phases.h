@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "runtime/kernels/helpers/scratch.h"
 #include "runtime/kernels/helpers/window.h"
 #include "runtime/thread_pool.h"
 
@@ -32,7 +33,7 @@ struct PaddedPhases {
   // First column of output row r (r = od * out height + oh).
   int64_t column_of(int64_t r) const { return r / out_h * q[1] * q[2] + r % out_h * q[2]; }
 
-  std::vector<T> data;            // channels x phases x plane, then the slack
+  std::vector<T, UninitAllocator<T>> data;  // channels x phases x plane, then the slack
   std::vector<int64_t> offsets;   // per im2col row (channel, tap)
   std::array<int64_t, 3> q{};     // a phase plane's shape (Dq, Hq, Wq)
   int64_t phase = 0, channel = 0;  // values of a phase plane, of a channel's phases

@@ -4,6 +4,7 @@
 // for zeroing or for page faults of memory the previous layer already had.
 #include <cstddef>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace rknnc::runtime::kernels {
@@ -24,11 +25,29 @@ class Scratch {
   size_t size_ = 0;
 };
 
+// An allocator whose vectors leave new elements uninitialised (resize
+// without the memset), for buffers their users fill before reading.
+template <typename T>
+struct UninitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitAllocator<U>;
+  };
+  UninitAllocator() = default;
+  template <typename U>
+  UninitAllocator(const UninitAllocator<U>&) {}
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    if constexpr (sizeof...(Args) == 0) ::new (static_cast<void*>(p)) U;
+    else ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
 // A reused vector (a thread_local buffer, a packed operand) made to hold at
 // least n values: it grows and never shrinks, so what the values are is
 // unspecified; every user writes them before it reads them.
-template <typename T>
-void grow_to(std::vector<T>& v, size_t n) {
+template <typename T, typename Alloc>
+void grow_to(std::vector<T, Alloc>& v, size_t n) {
   if (v.size() < n) v.resize(n);
 }
 
