@@ -74,7 +74,8 @@ void conv_f32(KernelContext& ctx) {
       const GemmEpilogue epilogue{true, pb ? pb + g * s.mg : nullptr, act ? &act : nullptr};
       const AMatrix& a = prepared.groups[static_cast<size_t>(g)];
       if (s.pointwise()) gemm_packed(a, BMatrix(xg, out, false), out, yg, out, &ctx.pool, epilogue);
-      else if (PaddedImage::suits(w)) PaddedImage(xg, s.cg, w, a.tile->lanes, &ctx.pool).convolve(a, yg, epilogue, &ctx.pool);
+      else if (PaddedImage::suits(w))
+        PaddedImage(xg, s.cg, w, a.tile->lanes, &ctx.pool).convolve(a, yg, epilogue, &ctx.pool);
       else gemm_packed(a, Im2colPanels(xg, w), out, yg, out, &ctx.pool, epilogue);
     }
 }

@@ -89,10 +89,13 @@ void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t
       float* ct = c + i0 * ldc + j0 + jp;
       edges.bias = edges.from_bias && ep.bias ? ep.bias + i0 : nullptr;
       const APanel ap = a.panel(ip, p0);
-      if (ip + 1 < panel1) prefetch_c(ct + t.mr * ldc, ldc, std::min(t.mr, a.m - i0 - t.mr), cols);
-      else if (jp + t.nr < nc) prefetch_c(c + panel0 * t.mr * ldc + j0 + jp + t.nr, ldc, t.mr, std::min(t.nr, nc - jp - t.nr));
+      if (ip + 1 < panel1)
+        prefetch_c(ct + t.mr * ldc, ldc, std::min(t.mr, a.m - i0 - t.mr), cols);
+      else if (jp + t.nr < nc)
+        prefetch_c(c + panel0 * t.mr * ldc + j0 + jp + t.nr, ldc, t.mr, std::min(t.nr, nc - jp - t.nr));
       if (rows == t.mr && cols == t.nr) whole(kc, ap.a, ap.rs, ap.ps, bj, b.ldb, b.off, ct, ldc, edges);
-      else if (rows == t.mr && cols % t.lanes == 0) narrow(cols)(kc, ap.a, ap.rs, ap.ps, bj, b.ldb, b.off, ct, ldc, edges);
+      else if (rows == t.mr && cols % t.lanes == 0)
+        narrow(cols)(kc, ap.a, ap.rs, ap.ps, bj, b.ldb, b.off, ct, ldc, edges);
       else run_partial_tile(t, kc, ap, bj, b, ct, ldc, rows, cols, edges);
       if (finish) finish_tile(ep, ct, ldc, rows, cols);
     }
