@@ -70,8 +70,9 @@ void finish_tile(const GemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, in
 // a tile of a layer with a short K (a 1x1 conv of few channels) is over
 // before its stores' cache lines would arrive from memory.
 void prefetch_c(const float* c, int64_t ldc, int64_t rows, int64_t cols) {
+  constexpr int64_t kLineFloats = 16;  // a 64-byte cache line
   for (int64_t r = 0; r < rows; ++r)
-    for (int64_t x = 0; x < cols; x += 16) __builtin_prefetch(c + r * ldc + x, 1, 3);
+    for (int64_t x = 0; x < cols; x += kLineFloats) __builtin_prefetch(c + r * ldc + x, 1, 3);
 }
 
 void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t panel0, int64_t panel1, int64_t j0,
@@ -80,8 +81,6 @@ void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t
   const bool last = p0 + kc == a.k;
   TileEdges edges = block_edges(ep, p0 == 0, last);
   const bool finish = last && ep.act && edges.clamp.kind == StoreClamp::Kind::None;
-  const TileFn whole = b.off ? t.offset_fn[t.nr / t.lanes] : t.fn[t.nr / t.lanes];
-  auto narrow = [&](int64_t cols) { return b.off ? t.offset_fn[cols / t.lanes] : t.fn[cols / t.lanes]; };
   const float* bj = b.b;
   for (int64_t jp = 0; jp < nc; jp += t.nr, bj += b.panel_stride)
     for (int64_t ip = panel0; ip < panel1; ++ip) {
@@ -93,10 +92,12 @@ void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t
         prefetch_c(ct + t.mr * ldc, ldc, std::min(t.mr, a.m - i0 - t.mr), cols);
       else if (jp + t.nr < nc)
         prefetch_c(c + panel0 * t.mr * ldc + j0 + jp + t.nr, ldc, t.mr, std::min(t.nr, nc - jp - t.nr));
-      if (rows == t.mr && cols == t.nr) whole(kc, ap.a, ap.rs, ap.ps, bj, b.ldb, b.off, ct, ldc, edges);
-      else if (rows == t.mr && cols % t.lanes == 0)
-        narrow(cols)(kc, ap.a, ap.rs, ap.ps, bj, b.ldb, b.off, ct, ldc, edges);
-      else run_partial_tile(t, kc, ap, bj, b, ct, ldc, rows, cols, edges);
+      if (rows == t.mr && cols % t.lanes == 0) {  // a whole tile, or a narrower one of whole vectors: in place
+        int64_t width = 0;
+        t.for_columns(cols, width, b.off != nullptr)(kc, ap.a, ap.rs, ap.ps, bj, b.ldb, b.off, ct, ldc, edges);
+      } else {
+        run_partial_tile(t, kc, ap, bj, b, ct, ldc, rows, cols, edges);
+      }
       if (finish) finish_tile(ep, ct, ldc, rows, cols);
     }
 }
