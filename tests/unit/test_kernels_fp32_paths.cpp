@@ -16,6 +16,7 @@
 #include "runtime/kernels/helpers/gemv_f32.h"
 #include "runtime/kernels/helpers/im2col_panels.h"
 #include "runtime/kernels/helpers/padded_image.h"
+#include "runtime/kernels/helpers/pixel_rows_conv.h"
 #include "random_floats.h"
 
 using namespace rknnc;
@@ -118,7 +119,11 @@ std::vector<float> fp32_conv_on(Isa isa, const Fp32ConvCase& t, const float* x, 
     const AMatrix a = a_matrix(w + g * mg * cg * taps, mg, cg * taps, cg * taps, false, isa);
     const float* xg = x + g * cg * win.in_size();
     const GemmEpilogue from_bias{true, b ? b + g * mg : nullptr, nullptr};
-    if (PaddedImage::suits(win)) {  // the image's padded phases read in place, as the Conv kernel does
+    if (pixel_rows_suit(win, mg, *a.tile)) {  // a small plane of a 1x1 kernel: the transposed gemm
+      const bool pointwise = t.sh == 1 && t.sw == 1 && t.pt + t.pl + t.pb + t.pr == 0;
+      const std::vector<float> wt = pixel_rows_weights(w + g * mg * cg * taps, mg, cg * taps);
+      conv_pixel_rows(xg, cg, win, pointwise, wt, mg, from_bias.bias, nullptr, yg, pool, isa);
+    } else if (PaddedImage::suits(win)) {  // the image's padded phases read in place, as the Conv kernel does
       PaddedImage(xg, cg, win, a.tile->lanes, &pool).convolve(a, yg, from_bias, &pool);
     } else {
       gemm_packed(a, Im2colPanels(xg, win), out, yg, out, &pool, from_bias);
@@ -209,6 +214,10 @@ TEST_CASE("fp32 Conv on random shapes equals the fma-chain direct conv on every 
       {5, 8, 4, 5, 3, 3, 5, 1, 1, 1, 2, 0, 3, 0, 3, true},       // ... no output inside all three taps
       {40, 15, 13, 40, 5, 5, 40, 2, 2, 1, 1, 2, 2, 2, 1, true},   // ... 5x5 stride 2: channel blocks + a partial one
       {24, 7, 7, 24, 3, 3, 24, 1, 1, 1, 1, 1, 1, 1, 1, false},    // ... a 7x7 plane (pixel-major vector path)
+      {70, 7, 7, 96, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, true},      // 1x1 on 7x7: pixels as gemm rows, read in place
+      {40, 13, 13, 64, 1, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, false},   // ... stride 2 (im2col), a partial row panel
+      {16, 5, 5, 128, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, true},     // ... padded, two groups of 64
+      {33, 3, 3, 200, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, false},    // ... 9 pixels, channels in whole and narrow tiles
   };
   const int random_cases = 60, cases = random_cases + static_cast<int>(std::size(fixed));
   for (int iter = 0; iter < cases; ++iter) {

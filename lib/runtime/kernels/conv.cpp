@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "runtime/kernels/helpers/conv_shape.h"
@@ -7,17 +8,32 @@
 #include "runtime/kernels/helpers/im2col_panels.h"
 #include "runtime/kernels/helpers/packed_gemm.h"
 #include "runtime/kernels/helpers/padded_image.h"
+#include "runtime/kernels/helpers/pixel_rows_conv.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
 
 // The weights of each group as the gemm's A operand and the fused
 // activation, set up once per node; `w` keeps the bytes they read alive.
+// A layer whose output plane is small also keeps each group's weights
+// transposed for the pixel-rows gemm (pixel_rows_conv.h).
 struct ConvWeights final : PreparedState {
   ir::Tensor w;
   std::vector<AMatrix> groups;
+  std::vector<std::vector<float>> pixel_rows;
+  int64_t pixel_rows_plane = 0;  // the output plane size they were chosen for
   FusedActivation act;
 };
+
+// The window of the node's first run (its input's shape then); none when
+// the shapes are not a valid Conv (conv_shape names what is wrong).
+std::optional<Window> first_window(const KernelContext& ctx) {
+  const ir::Shape& x = ctx.in(0).shape();
+  const ir::Shape& w = ctx.in(1).shape();
+  if (x.size() < 3 || x.size() > 5 || w.size() != x.size()) return std::nullopt;
+  const std::vector<int64_t> kernel(w.begin() + 2, w.end());
+  return sliding_window(ctx, spatial_dims(ctx, x), kernel, false);
+}
 
 std::unique_ptr<PreparedState> conv_weight_panels(const KernelContext& ctx) {
   auto state = std::make_unique<ConvWeights>();
@@ -32,6 +48,12 @@ std::unique_ptr<PreparedState> conv_weight_panels(const KernelContext& ctx) {
   state->w = w;
   for (int64_t g = 0; g < group; ++g)
     state->groups.push_back(a_matrix(w.data<float>() + g * mg * per, mg, per, per, false, gemm_isa()));
+  const std::optional<Window> window = first_window(ctx);
+  if (window && pixel_rows_suit(*window, mg, tile_kernel(gemm_isa()))) {
+    state->pixel_rows_plane = window->out_size();
+    for (int64_t g = 0; g < group; ++g)
+      state->pixel_rows.push_back(pixel_rows_weights(w.data<float>() + g * mg * per, mg, per));
+  }
   return state;
 }
 
@@ -39,7 +61,7 @@ std::unique_ptr<PreparedState> conv_weight_panels(const KernelContext& ctx) {
 // loop, everything else a gemm of the weights with the image's im2col
 // matrix, starting from the bias: the image itself for 1x1 stride 1, its
 // padded copy read in place for other stride-1 windows, packed im2col
-// panels otherwise.
+// panels otherwise; small output planes the transposed gemm (pixel rows).
 // The fused activation follows each channel block / gemm tile while it is
 // still in cache.
 void conv_f32(KernelContext& ctx) {
@@ -73,7 +95,10 @@ void conv_f32(KernelContext& ctx) {
       float* yg = py + (img * s.m + g * s.mg) * out;
       const GemmEpilogue epilogue{true, pb ? pb + g * s.mg : nullptr, act ? &act : nullptr};
       const AMatrix& a = prepared.groups[static_cast<size_t>(g)];
-      if (s.pointwise()) gemm_packed(a, BMatrix(xg, out, false), out, yg, out, &ctx.pool, epilogue);
+      if (!prepared.pixel_rows.empty() && prepared.pixel_rows_plane == out)
+        conv_pixel_rows(xg, s.cg, w, s.pointwise(), prepared.pixel_rows[static_cast<size_t>(g)], s.mg,
+                        epilogue.bias, epilogue.act, yg, ctx.pool, gemm_isa());
+      else if (s.pointwise()) gemm_packed(a, BMatrix(xg, out, false), out, yg, out, &ctx.pool, epilogue);
       else if (PaddedImage::suits(w))
         PaddedImage(xg, s.cg, w, a.tile->lanes, &ctx.pool).convolve(a, yg, epilogue, &ctx.pool);
       else gemm_packed(a, Im2colPanels(xg, w), out, yg, out, &ctx.pool, epilogue);

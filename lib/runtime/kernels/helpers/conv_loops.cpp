@@ -150,6 +150,7 @@ void depthwise_conv(const TX* x, const TX* weight, const TAcc* bias, const Windo
 
 template void col2im<float>(const float*, int64_t, const Window&, float*, ThreadPool*);
 template void col2im<int32_t>(const int32_t*, int64_t, const Window&, int32_t*, ThreadPool*);
+template void im2col<float>(const float*, int64_t, const Window&, float*, ThreadPool*, float);
 template void im2col<int16_t>(const int16_t*, int64_t, const Window&, int16_t*, ThreadPool*, int16_t);
 template void im2col<int8_t>(const int8_t*, int64_t, const Window&, int8_t*, ThreadPool*, int8_t);
 template void im2col_rows<int8_t>(const int8_t*, int64_t, const Window&, int64_t, int64_t, int8_t*, int8_t);

@@ -9,9 +9,10 @@
 namespace rknnc::runtime::kernels {
 
 // col[(c*K + k), o] = x[c, window tap k of output o] (0 in padding); K = w.kernel_size(), o < w.out_size().
-// Instantiated for int16 (int8 conv, values minus zero point) and int8 (raw
+// Instantiated for int16 (int8 conv, values minus zero point), int8 (raw
 // int8 values; `pad` is then the input's zero point, the value of a padded
-// tap); fp32 conv packs its panels straight from the image (im2col_panels.h).
+// tap) and float (the pixel-rows conv of small planes; the other fp32 paths
+// pack their panels straight from the image, im2col_panels.h).
 template <typename T>
 void im2col(const T* x, int64_t channels, const Window& w, T* col, ThreadPool* pool, T pad = T{0});
 // The columns of output rows [r0, r1) only (a row: one (depth, height) pair of

@@ -260,16 +260,20 @@ Isa gemm_isa() { return cpu_features().best(); }
 
 AMatrix a_matrix(const float* a, int64_t m, int64_t k, int64_t lda, bool trans, Isa isa) {
   AMatrix p;
+  set_a_matrix(p, a, m, k, lda, trans, isa);
+  return p;
+}
+
+void set_a_matrix(AMatrix& p, const float* a, int64_t m, int64_t k, int64_t lda, bool trans, Isa isa) {
   p.tile = &tile_kernel(isa);
   p.m = m, p.k = k, p.a = a;
   p.rs = trans ? 1 : lda;
   p.ps = trans ? lda : 1;
   const int64_t mr = p.tile->mr, whole = m / mr * mr;
-  if (whole == m) return p;
+  if (whole == m) return;
   p.tail.assign(static_cast<size_t>(mr * k), 0.0f);
   for (int64_t i = whole; i < m; ++i)
     for (int64_t q = 0; q < k; ++q) p.tail[static_cast<size_t>(q * mr + i - whole)] = a[i * p.rs + q * p.ps];
-  return p;
 }
 
 void gemm_packed(const AMatrix& a, const BSource& b, int64_t n, float* c, int64_t ldc, ThreadPool* pool,

@@ -42,6 +42,8 @@ struct AMatrix {
 };
 
 AMatrix a_matrix(const float* a, int64_t m, int64_t k, int64_t lda, bool trans, Isa isa);
+// The same into `p`, reusing its tail's memory (an operand set up on every run).
+void set_a_matrix(AMatrix& p, const float* a, int64_t m, int64_t k, int64_t lda, bool trans, Isa isa);
 // The instruction set the fast kernels use on this machine (RKNNC_ISA caps it).
 Isa gemm_isa();
 
