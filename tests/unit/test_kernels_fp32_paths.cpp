@@ -18,20 +18,13 @@
 #include "runtime/kernels/helpers/padded_image.h"
 #include "runtime/kernels/helpers/pixel_rows_conv.h"
 #include "random_floats.h"
+#include "usable_isas.h"
 
 using namespace rknnc;
 using runtime::Isa;
 using runtime::kernels::GemmArgs;
 
 namespace {
-
-// The instruction sets this CPU runs (capped by RKNNC_ISA).
-std::vector<Isa> usable_fp32_isas() {
-  std::vector<Isa> isas{Isa::Generic};
-  if (runtime::cpu_features().avx2_fma) isas.push_back(Isa::Avx2);
-  if (runtime::cpu_features().avx512) isas.push_back(Isa::Avx512);
-  return isas;
-}
 
 void fp32_fma_chain_gemm(const GemmArgs& g) {
   for (int64_t i = 0; i < g.m; ++i)

@@ -12,20 +12,10 @@
 #include "runtime/kernels/helpers/pixel_rows_conv.h"
 #include "runtime/kernels/helpers/transpose_f32.h"
 #include "random_floats.h"
+#include "usable_isas.h"
 
 using namespace rknnc;
 using runtime::Isa;
-
-namespace {
-
-std::vector<Isa> transpose_isas() {
-  std::vector<Isa> isas{Isa::Generic};
-  if (runtime::cpu_features().avx2_fma) isas.push_back(Isa::Avx2);
-  if (runtime::cpu_features().avx512) isas.push_back(Isa::Avx512);
-  return isas;
-}
-
-}  // namespace
 
 TEST_CASE("strided fp32 transpose moves every element on every ISA and thread count", "[kernels][fp32]") {
   using runtime::kernels::transpose_f32;
@@ -39,7 +29,7 @@ TEST_CASE("strided fp32 transpose moves every element on every ISA and thread co
       std::vector<float> want(static_cast<size_t>(cols * ldd), -7.0f);
       for (int64_t i = 0; i < rows; ++i)
         for (int64_t j = 0; j < cols; ++j) want[static_cast<size_t>(j * ldd + i)] = src[static_cast<size_t>(i * lds + j)];
-      for (Isa isa : transpose_isas())
+      for (Isa isa : usable_fp32_isas())
         for (runtime::ThreadPool* pool : {static_cast<runtime::ThreadPool*>(nullptr), &two}) {
           CAPTURE(rows, cols, runtime::isa_name(isa), pool != nullptr);
           std::vector<float> got(want.size(), -7.0f);  // the gaps between rows stay untouched
@@ -71,7 +61,7 @@ TEST_CASE("pixel-rows conv with a fused activation equals the conv then the acti
     attrs.set("activation", spec[0].first);
     for (size_t i = 1; i < spec.size(); ++i) attrs.set(spec[i].first, spec[i].second);
     const runtime::FusedActivation act = runtime::fused_activation_of(attrs);
-    for (Isa isa : transpose_isas()) {
+    for (Isa isa : usable_fp32_isas()) {
       CAPTURE(spec[0].first, runtime::isa_name(isa));
       REQUIRE(pixel_rows_suit(win, channels, tile_kernel(isa)));
       std::vector<float> want(static_cast<size_t>(channels * 49)), got(want.size(), 1e30f);
