@@ -2,7 +2,6 @@
 #include <limits>
 #include <vector>
 
-#include "runtime/cpu_features.h"
 #include "runtime/kernels/helpers/dispatch.h"
 #include "runtime/kernels/helpers/max_rows.h"
 #include "runtime/kernels/helpers/window.h"
@@ -26,7 +25,6 @@ void max_pool_kernel(KernelContext& ctx) {
   const std::vector<WindowTap> taps = window_taps(w);
   const int64_t planes = x.shape()[0] * x.shape()[1], in = w.in_size(), out = w.out_size(), ow_n = w.out[2];
   const int64_t in_rows = w.in[0] * w.in[1], kw = w.kernel[2], krows = w.kernel[0] * w.kernel[1];
-  const MaxRowFn<T> max_row = max_row_fn<T>(cpu_features().best());
   const T* src = x.data<T>();
   T* dst = y.data<T>();
   ctx.pool.parallel_for(planes, out * (kw + krows), [&](int64_t b, int64_t e) {
@@ -38,7 +36,7 @@ void max_pool_kernel(KernelContext& ctx) {
         std::fill_n(a, ow_n, std::numeric_limits<T>::lowest());
         for (int64_t j = 0; j < kw; ++j) {
           const WindowTap& t = taps[static_cast<size_t>(j)];
-          max_row(src + p * in + r * w.in[2] + t.off + t.lo * w.stride[2], w.stride[2], a + t.lo, t.hi - t.lo);
+          max_row<T>(src + p * in + r * w.in[2] + t.off + t.lo * w.stride[2], w.stride[2], a + t.lo, t.hi - t.lo);
         }
       }
       for (int64_t od = 0; od < w.out[0]; ++od)
@@ -47,7 +45,7 @@ void max_pool_kernel(KernelContext& ctx) {
           std::fill_n(yr, ow_n, std::numeric_limits<T>::lowest());
           for (int64_t k = 0; k < krows; ++k) {
             const int64_t row = window_tap_row(w, taps[static_cast<size_t>(k * kw)], od, oh);
-            if (row >= 0) max_row(across.data() + row * ow_n, 1, yr, ow_n);
+            if (row >= 0) max_row<T>(across.data() + row * ow_n, 1, yr, ow_n);
           }
         }
     }
