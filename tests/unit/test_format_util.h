@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the .rknn unit tests (test_format.cpp, test_envelope.cpp): a
+// Shared by the .rknn unit tests (test_format*.cpp, test_envelope.cpp): a
 // sample model, graph comparison, and raw edits of a serialised container
 // (section table access, resealing CRCs and the SHA-256 trailer).
 #include <catch2/catch.hpp>
