@@ -18,10 +18,7 @@
 namespace rknnc {
 namespace {
 
-using test::compile_for;
-using test::conv_net;
-using test::GraphBuilder;
-using test::run_both_and_compare;
+using namespace test;  // the shared nets (test_compiler_util.h)
 
 }  // namespace
 

@@ -18,10 +18,7 @@
 namespace rknnc {
 namespace {
 
-using test::compile_for;
-using test::conv_net;
-using test::GraphBuilder;
-using test::run_both_and_compare;
+using namespace test;  // the shared nets (test_compiler_util.h)
 
 // x[1,32,8,8] → Conv 3×3 (32→32) → y, int8. `keep(o, i)` says which weights
 // stay non-zero (the structured-sparse pattern of 004 §5.11.1).

@@ -29,17 +29,7 @@ using rknnc::dataset::SampleStream;
 using rknnc::ir::DataType;
 using rknnc::ir::Shape;
 using rknnc::ir::Tensor;
-using rknnc::testing::samples::bmp;
-using rknnc::testing::samples::conversion_error;
-using rknnc::testing::samples::expected;
-using rknnc::testing::samples::iota;
-using rknnc::testing::samples::jpg;
-using rknnc::testing::samples::load1;
-using rknnc::testing::samples::npy;
-using rknnc::testing::samples::pattern;
-using rknnc::testing::samples::png;
-using rknnc::testing::samples::TempDir;
-using rknnc::testing::samples::values;
+using namespace rknnc::testing::samples;  // the shared fixtures (test_sample_loader_util.h)
 
 // W=6, H=5: 4-D shapes whose layout is unambiguous (NHWC needs dim 1 not in {1,3,4}).
 TEST_CASE("RGB and grey PNGs load into NCHW and NHWC inputs", "[dataset]") {
