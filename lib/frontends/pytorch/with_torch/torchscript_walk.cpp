@@ -3,6 +3,7 @@
 // the nodes whose tensors depend on the inputs. If blocks take the branch the
 // configured shapes select.
 #include "frontends/pytorch/with_torch/torchscript_walk.h"
+#include "frontends/pytorch/with_torch/torchscript_tensors.h"
 
 #include <ATen/ATen.h>
 #include <ATen/core/dispatch/Dispatcher.h>
@@ -10,7 +11,6 @@
 
 #include <fmt/format.h>
 
-#include <functional>
 #include <map>
 #include <set>
 
@@ -21,45 +21,6 @@ namespace {
 using c10::IValue;
 using torch::jit::Node;
 using torch::jit::Value;
-
-ir::DataType ir_dtype(at::ScalarType t, const std::string& what) {
-  switch (t) {
-    case at::kFloat: return ir::DataType::Float32;
-    case at::kLong: return ir::DataType::Int64;
-    case at::kInt: return ir::DataType::Int32;
-    case at::kBool: return ir::DataType::Bool;
-    case at::kByte: return ir::DataType::UInt8;
-    case at::kChar: return ir::DataType::Int8;
-    default: fail("{}: tensor type {} is not supported; use float32 tensors", what, c10::toString(t));
-  }
-}
-
-QuantParams quant_params(const at::Tensor& t) {
-  QuantParams q;
-  q.dtype = t.scalar_type() == at::kQUInt8 ? ir::DataType::UInt8 : t.scalar_type() == at::kQInt32 ? ir::DataType::Int32
-                                                                                                   : ir::DataType::Int8;
-  if (t.qscheme() == at::kPerTensorAffine) {
-    q.scales = {static_cast<float>(t.q_scale())};
-    q.zero_points = {t.q_zero_point()};
-  } else {
-    const at::Tensor s = t.q_per_channel_scales().to(at::kFloat).contiguous();
-    const at::Tensor z = t.q_per_channel_zero_points().to(at::kLong).contiguous();
-    q.scales.assign(s.data_ptr<float>(), s.data_ptr<float>() + s.numel());
-    q.zero_points.assign(z.data_ptr<int64_t>(), z.data_ptr<int64_t>() + z.numel());
-    q.axis = t.q_per_channel_axis();
-  }
-  return q;
-}
-
-// Float64 / float16 constants become float32, as torch.onnx.export writes them.
-ir::Tensor to_ir_tensor(at::Tensor t, const std::string& what) {
-  if (t.is_quantized()) t = t.int_repr();
-  if (t.scalar_type() == at::kDouble || t.scalar_type() == at::kHalf || t.scalar_type() == at::kBFloat16)
-    t = t.to(at::kFloat);
-  t = t.contiguous();
-  const ir::Shape shape(t.sizes().begin(), t.sizes().end());
-  return ir::Tensor::from_bytes(ir_dtype(t.scalar_type(), what), shape, t.data_ptr(), t.nbytes());
-}
 
 bool holds_tensor(const c10::TypePtr& type) {
   if (type->kind() == c10::TypeKind::TensorType) return true;
@@ -394,42 +355,7 @@ class Walker {
   std::map<Value*, std::vector<std::string>> names_;
 };
 
-  // "x.1" becomes "x", the forward() argument's name, when no other value
-// has that name.
-std::string input_name(torch::jit::Graph& graph, Value* v) {
-  if (!v->hasDebugName()) return v->debugName();
-  const std::string base = v->debugNameBase();
-  std::function<bool(torch::jit::Block*)> taken = [&](torch::jit::Block* b) {
-    for (Value* in : b->inputs())
-      if (in != v && in->debugName() == base) return true;
-    for (Node* n : b->nodes()) {
-      for (Value* o : n->outputs())
-        if (o->debugName() == base) return true;
-      for (torch::jit::Block* inner : n->blocks())
-        if (taken(inner)) return true;
-    }
-    return false;
-  };
-  return taken(graph.block()) ? v->debugName() : base;
-}
-
 }  // namespace
-
-void name_inputs(torch::jit::Graph& graph) {
-  for (size_t i = 1; i < graph.inputs().size(); ++i) graph.inputs()[i]->setDebugName(input_name(graph, graph.inputs()[i]));
-}
-
-std::string source_line(const Node& node) {
-  const auto& range = node.sourceRange();
-  std::string text;
-  if (range.source()) {
-    text = range.text().str();
-    if (auto pos = text.find('\n'); pos != std::string::npos) text.resize(pos);
-  }
-  if (const auto flc = range.file_line_col())
-    return fmt::format("{}:{}: {}", std::get<0>(*flc), std::get<1>(*flc), text);
-  return text.empty() ? "no source recorded" : text;
-}
 
 TorchGraph walk_torchscript(torch::jit::Graph& graph, const std::vector<ir::Shape>& shapes, const std::string& file) {
   return Walker(file).run(graph, shapes);
