@@ -13,6 +13,7 @@ process; its wall time and peak RSS are reported (bench/quant.py's Rknnc).
 import argparse
 import os
 import re
+import shutil
 import sys
 import tempfile
 
@@ -58,8 +59,9 @@ def config_variant(models, name, listing, algorithm, out_dir):
     return path
 
 
-def measure(binary, models, images=100, repeat=10, names=None):
-    """Rows: {model, algorithm, convert_s, rss_mb, int8_ms} for each model and algorithm."""
+def measure(binary, models, images=100, repeat=10, names=None, keep_dir=None):
+    """Rows: {model, algorithm, convert_s, rss_mb, int8_ms} for each model and algorithm.
+    With keep_dir, each model's normal .rknn is copied there as NAME.rknn (for later runs)."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         rknnc = Rknnc(binary, tmp)
@@ -71,6 +73,8 @@ def measure(binary, models, images=100, repeat=10, names=None):
                 out = os.path.join(tmp, f"{name}.{algorithm}")
                 rknn, seconds, rss = rknnc.convert(yml, out)
                 int8 = rknnc.run(rknn, [sample], out + ".run", repeat=repeat)[1] if algorithm == "normal" else None
+                if keep_dir and algorithm == "normal":
+                    shutil.copy(rknn, os.path.join(keep_dir, name + ".rknn"))
                 rows.append({"model": name, "algorithm": algorithm, "convert_s": seconds, "rss_mb": rss,
                              "int8_ms": int8})
                 print(f"  {name} {algorithm}: {seconds:.1f} s, {rss:.0f} MB", file=sys.stderr, flush=True)
