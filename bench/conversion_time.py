@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Conversion time and peak RSS of int8 conversions with a calibration set of
-N images (default 100) for each quantized_algorithm, and the int8 latency of
-the converted .rknn, on the cost-model graphs (bench/models/make_cost_models.py).
+N images (default 100) for each quantized_algorithm, on the cost-model graphs
+(bench/models/make_cost_models.py).
 
     /usr/bin/python3 bench/conversion_time.py [build/rknnc] [--models DIR] [--images N] [--model NAME]
 
 The calibration images are random 0-255 arrays (numpy seed 0) written once
 into DIR/calib<N>/. Each conversion is one `rknnc -t rk3588 -i X.yml -o OUT`
 process; its wall time and peak RSS are reported (bench/quant.py's Rknnc).
-`make bench` prints these columns beside the fp32 latencies.
+`make bench` prints these columns, and times the int8 .rknn of the normal
+conversion (keep_dir) beside the fp32 latencies.
 """
 import argparse
 import os
@@ -59,24 +60,21 @@ def config_variant(models, name, listing, algorithm, out_dir):
     return path
 
 
-def measure(binary, models, images=100, repeat=10, names=None, keep_dir=None):
-    """Rows: {model, algorithm, convert_s, rss_mb, int8_ms} for each model and algorithm.
+def measure(binary, models, images=100, names=None, keep_dir=None):
+    """Rows: {model, algorithm, convert_s, rss_mb} for each model and algorithm.
     With keep_dir, each model's normal .rknn is copied there as NAME.rknn (for later runs)."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         rknnc = Rknnc(binary, tmp)
         for name in names or PUBLISHED:
             listing = calibration_set(models, name, images)
-            sample = os.path.join(models, name + ".npy")
             for algorithm in ALGORITHMS:
                 yml = config_variant(models, name, listing, algorithm, tmp)
                 out = os.path.join(tmp, f"{name}.{algorithm}")
                 rknn, seconds, rss = rknnc.convert(yml, out)
-                int8 = rknnc.run(rknn, [sample], out + ".run", repeat=repeat)[1] if algorithm == "normal" else None
                 if keep_dir and algorithm == "normal":
                     shutil.copy(rknn, os.path.join(keep_dir, name + ".rknn"))
-                rows.append({"model": name, "algorithm": algorithm, "convert_s": seconds, "rss_mb": rss,
-                             "int8_ms": int8})
+                rows.append({"model": name, "algorithm": algorithm, "convert_s": seconds, "rss_mb": rss})
                 print(f"  {name} {algorithm}: {seconds:.1f} s, {rss:.0f} MB", file=sys.stderr, flush=True)
     return rows
 

@@ -119,7 +119,7 @@ def generated_rows(tmp):
     for name in GENERATED:
         onnx = os.path.join(models, name + ".onnx")
         image = os.path.join(models, name + ".npy")
-        converted = measure(BIN, models, images=IMAGES, repeat=REPEAT, names=[name], keep_dir=tmp)
+        converted = measure(BIN, models, images=IMAGES, names=[name], keep_dir=tmp)
         rknn = os.path.join(tmp, name + ".rknn")
         fp32, peer, int8 = [], [], []
         for _ in range(ROUNDS):  # interleaved: a burst from a neighbour on a shared machine hits a round, not a column
