@@ -4,6 +4,7 @@
 
 #include "runtime/kernels/helpers/dispatch.h"
 #include "runtime/kernels/helpers/max_rows.h"
+#include "runtime/kernels/helpers/scratch.h"
 #include "runtime/kernels/helpers/window.h"
 
 namespace rknnc::runtime::kernels {
@@ -29,7 +30,7 @@ void max_pool_kernel(KernelContext& ctx) {
   T* dst = y.data<T>();
   ctx.pool.parallel_for(planes, out * (kw + krows), [&](int64_t b, int64_t e) {
     thread_local std::vector<T> across;  // per input row: its maxima across the width taps of each output column
-    if (across.size() < static_cast<size_t>(in_rows * ow_n)) across.resize(static_cast<size_t>(in_rows * ow_n));
+    grow_to(across, static_cast<size_t>(in_rows * ow_n));
     for (int64_t p = b; p < e; ++p) {
       for (int64_t r = 0; r < in_rows; ++r) {
         T* a = across.data() + r * ow_n;
