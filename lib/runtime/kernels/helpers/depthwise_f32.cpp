@@ -86,38 +86,69 @@ void depthwise_rows(const float* x, const float* weight, const float* bias, cons
   }
 }
 
-// Blocks of L channels, pixel-major (DwPixelsFn). Per output row, the outputs
-// inside every tap of the row run in one call; the edge outputs one by one with
-// the taps that reach them, so each output sees the in-input taps in order.
+// Bytes of pixel-major input and output rows a band keeps in cache: the
+// block's whole plane (a 32x112x112 layer: 1.6 MB a block) left L2 between
+// the copy in, the taps and the copy out.
+constexpr int64_t kBandBytes = 128 << 10;
+
+// A band of output rows [q0, q1) (depth-major row index) and the input rows
+// [r0, r1) its taps read. 2-D windows run in bands of about kBandBytes;
+// 3-D ones as one band.
+struct DwBand {
+  int64_t q0, q1, r0, r1;
+};
+
+int64_t band_out_rows(const Window& w, int64_t L) {
+  if (w.out[0] != 1 || w.in[0] != 1) return w.out[0] * w.out[1];
+  const int64_t row_bytes = (w.stride[1] * w.in[2] + w.out[2]) * L * static_cast<int64_t>(sizeof(float));
+  return std::clamp<int64_t>(kBandBytes / std::max<int64_t>(row_bytes, 1), 1, w.out[1]);
+}
+
+DwBand dw_band(const Window& w, int64_t q0, int64_t rows) {
+  if (w.out[0] != 1 || w.in[0] != 1) return {0, w.out[0] * w.out[1], 0, w.in[0] * w.in[1]};
+  const int64_t q1 = std::min(w.out[1], q0 + rows);
+  const int64_t r0 = std::clamp<int64_t>(window_start(w, 1, q0), 0, w.in[1]);
+  const int64_t last = window_start(w, 1, q1 - 1) + (w.kernel[1] - 1) * w.dilation[1] + 1;
+  return {q0, q1, r0, std::clamp<int64_t>(last, r0, w.in[1])};
+}
+
+// Blocks of L channels, pixel-major (DwPixelsFn), band by band of output rows.
+// Per output row, the outputs inside every tap of the row run in one call;
+// the edge outputs one by one with the taps that reach them, so each output
+// sees the in-input taps in order.
 void depthwise_blocks(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
                       int64_t c1, const BlockPath& path, const StoreClamp& clamp) {
   const int64_t L = path.lanes, taps = w.kernel_size(), in = w.in_size(), out = w.out_size();
-  const int64_t ow_n = w.out[2], s = w.stride[2];
+  const int64_t ow_n = w.out[2], s = w.stride[2], band_rows = band_out_rows(w, L);
+  const int64_t band_in_rows = (band_rows - 1) * w.stride[1] + (w.kernel[1] - 1) * w.dilation[1] + 1;
+  const int64_t band_in = std::min(in, band_in_rows * w.in[2]);
   const std::vector<WindowTap> tap = window_taps(w);
   thread_local Scratch scratch;
-  float* xt = scratch.floats(static_cast<size_t>((in + out + taps + 1) * L));
-  float* yt = xt + in * L;
-  float* wt = yt + out * L;
+  float* xt = scratch.floats(static_cast<size_t>((band_in + std::min(out, band_rows * ow_n) + taps + 1) * L));
+  float* yt = xt + band_in * L;
+  float* wt = yt + std::min(out, band_rows * ow_n) * L;
   float* bt = wt + taps * L;
   std::vector<DwTap> row(static_cast<size_t>(taps)), edge(static_cast<size_t>(taps));
   std::vector<size_t> row_tap(static_cast<size_t>(taps));  // index into `tap` of each row tap
   for (int64_t c = c0; c < c1; c += L) {
     const int64_t ch = std::min(L, c1 - c);
-    path.to_pixels(x + c * in, ch, in, xt);
-    path.to_pixels(weight + c * taps, ch, taps, wt);
+    path.to_pixels(weight + c * taps, ch, taps, taps, wt);
     for (int64_t l = 0; l < L; ++l) bt[l] = bias && l < ch ? bias[c + l] : 0.0f;
-    for (int64_t od = 0; od < w.out[0]; ++od)
-      for (int64_t oh = 0; oh < w.out[1]; ++oh) {
+    for (int64_t q = 0; q < w.out[0] * w.out[1]; q += band_rows) {
+      const DwBand band = dw_band(w, q, band_rows);
+      path.to_pixels(x + c * in + band.r0 * w.in[2], ch, (band.r1 - band.r0) * w.in[2], in, xt);
+      for (int64_t qr = band.q0; qr < band.q1; ++qr) {
+        const int64_t od = qr / w.out[1], oh = qr % w.out[1];
         int64_t nt = 0, lo = 0, hi = ow_n;
         for (size_t k = 0; k < tap.size(); ++k) {
           const int64_t r = window_tap_row(w, tap[k], od, oh);
           if (r < 0) continue;
-          row[static_cast<size_t>(nt)] = {r * w.in[2] + tap[k].off, static_cast<int64_t>(k)};
+          row[static_cast<size_t>(nt)] = {(r - band.r0) * w.in[2] + tap[k].off, static_cast<int64_t>(k)};
           row_tap[static_cast<size_t>(nt++)] = k;
           lo = std::max(lo, tap[k].lo);
           hi = std::min(hi, tap[k].hi);
         }
-        float* yr = yt + (od * w.out[1] + oh) * ow_n * L;
+        float* yr = yt + (qr - band.q0) * ow_n * L;
         hi = std::max(lo, hi);
         if (hi > lo) path.pixels(yr + lo * L, xt + lo * s * L, row.data(), nt, wt, bt, s, hi - lo, clamp);
         for (int64_t o = 0; o < ow_n; ++o) {
@@ -133,7 +164,8 @@ void depthwise_blocks(const float* x, const float* weight, const float* bias, co
           path.pixels(yr + o * L, xt + o * s * L, edge.data(), ne, wt, bt, s, 1, clamp);
         }
       }
-    path.from_pixels(yt, ch, out, y + c * out);
+      path.from_pixels(yt, ch, (band.q1 - band.q0) * ow_n, out, y + c * out + band.q0 * ow_n);
+    }
   }
 }
 

@@ -35,14 +35,14 @@ struct DwTap {
 // order, then the clamp; x, w, bias, y hold L floats per pixel / tap (depthwise_pixels_<isa>).
 using DwPixelsFn = void (*)(float* y, const float* x, const DwTap* taps, int64_t ntaps, const float* w,
                             const float* bias, int64_t stride, int64_t n, const StoreClamp& clamp);
-// Block copies: to_pixel_major dst[p][l] = src[l * size + p] for l < ch (0 for
-// ch <= l < L); from_pixel_major dst[l * size + p] = src[p][l] for l < ch.
-// size * L must fit in int32 (the gathers' indices).
-using PixelMajorFn = void (*)(const float* src, int64_t ch, int64_t size, float* dst);
-void to_pixel_major_avx2(const float* src, int64_t ch, int64_t size, float* dst);
-void from_pixel_major_avx2(const float* src, int64_t ch, int64_t size, float* dst);
-void to_pixel_major_avx512(const float* src, int64_t ch, int64_t size, float* dst);
-void from_pixel_major_avx512(const float* src, int64_t ch, int64_t size, float* dst);
+// Block copies of `size` pixels of channels `plane` floats apart:
+// to_pixel_major dst[p][l] = src[l * plane + p] for l < ch (0 for ch <= l < L);
+// from_pixel_major dst[l * plane + p] = src[p][l] for l < ch.
+using PixelMajorFn = void (*)(const float* src, int64_t ch, int64_t size, int64_t plane, float* dst);
+void to_pixel_major_avx2(const float* src, int64_t ch, int64_t size, int64_t plane, float* dst);
+void from_pixel_major_avx2(const float* src, int64_t ch, int64_t size, int64_t plane, float* dst);
+void to_pixel_major_avx512(const float* src, int64_t ch, int64_t size, int64_t plane, float* dst);
+void from_pixel_major_avx512(const float* src, int64_t ch, int64_t size, int64_t plane, float* dst);
 void dw_pixels_avx2(float* y, const float* x, const DwTap* taps, int64_t ntaps, const float* w, const float* bias,
                     int64_t stride, int64_t n, const StoreClamp& clamp);
 void dw_pixels_avx512(float* y, const float* x, const DwTap* taps, int64_t ntaps, const float* w, const float* bias,

@@ -84,21 +84,23 @@ __attribute__((target("avx2,fma"))) void dw_pixels_avx2(float* y, const float* x
 
 namespace rknnc::runtime::kernels {
 
-__attribute__((target("avx2"))) void to_pixel_major_avx2(const float* src, int64_t ch, int64_t size, float* dst) {
+__attribute__((target("avx2"))) void to_pixel_major_avx2(const float* src, int64_t ch, int64_t size, int64_t plane,
+                                                         float* dst) {
   for (int64_t p = 0; p < size; p += 8) {
     const int64_t n = std::min<int64_t>(8, size - p);
     const __m256i pixels = first_lanes8(n);
     __m256 r[8];
     for (int64_t l = 0; l < 8; ++l)
       r[l] = l >= ch ? _mm256_setzero_ps()
-             : n == 8 ? _mm256_loadu_ps(src + l * size + p)
-                      : _mm256_maskload_ps(src + l * size + p, pixels);
+             : n == 8 ? _mm256_loadu_ps(src + l * plane + p)
+                      : _mm256_maskload_ps(src + l * plane + p, pixels);
     transpose8(r);
     for (int64_t i = 0; i < n; ++i) _mm256_storeu_ps(dst + (p + i) * 8, r[i]);
   }
 }
 
-__attribute__((target("avx2"))) void from_pixel_major_avx2(const float* src, int64_t ch, int64_t size, float* dst) {
+__attribute__((target("avx2"))) void from_pixel_major_avx2(const float* src, int64_t ch, int64_t size, int64_t plane,
+                                                           float* dst) {
   for (int64_t p = 0; p < size; p += 8) {
     const int64_t n = std::min<int64_t>(8, size - p);
     __m256 r[8];
@@ -106,9 +108,9 @@ __attribute__((target("avx2"))) void from_pixel_major_avx2(const float* src, int
     transpose8(r);
     const __m256i pixels = first_lanes8(n);
     if (n == 8) {  // vmaskmovps stores are slow (microcoded on AMD): only for the last, partial block
-      for (int64_t l = 0; l < ch; ++l) _mm256_storeu_ps(dst + l * size + p, r[l]);
+      for (int64_t l = 0; l < ch; ++l) _mm256_storeu_ps(dst + l * plane + p, r[l]);
     } else {
-      for (int64_t l = 0; l < ch; ++l) _mm256_maskstore_ps(dst + l * size + p, pixels, r[l]);
+      for (int64_t l = 0; l < ch; ++l) _mm256_maskstore_ps(dst + l * plane + p, pixels, r[l]);
     }
   }
 }

@@ -98,21 +98,21 @@ __attribute__((target("avx512f,fma"))) void dw_pixels_avx512(float* y, const flo
 
 namespace rknnc::runtime::kernels {
 
-__attribute__((target("avx512f"))) void to_pixel_major_avx512(const float* src, int64_t ch, int64_t size,
+__attribute__((target("avx512f"))) void to_pixel_major_avx512(const float* src, int64_t ch, int64_t size, int64_t plane,
                                                                float* dst) {
   for (int64_t p = 0; p < size; p += 16) {
     const int64_t n = std::min<int64_t>(16, size - p);
     const __mmask16 pixels = first_lanes16(n);
     __m512 r[16];
     for (int64_t l = 0; l < 16; ++l)
-      r[l] = l < ch ? _mm512_maskz_loadu_ps(pixels, src + l * size + p) : _mm512_setzero_ps();
+      r[l] = l < ch ? _mm512_maskz_loadu_ps(pixels, src + l * plane + p) : _mm512_setzero_ps();
     transpose16(r);
     for (int64_t i = 0; i < n; ++i) _mm512_storeu_ps(dst + (p + i) * 16, r[i]);
   }
 }
 
 __attribute__((target("avx512f"))) void from_pixel_major_avx512(const float* src, int64_t ch, int64_t size,
-                                                                 float* dst) {
+                                                                 int64_t plane, float* dst) {
   for (int64_t p = 0; p < size; p += 16) {
     const int64_t n = std::min<int64_t>(16, size - p);
     __m512 r[16];
@@ -120,9 +120,9 @@ __attribute__((target("avx512f"))) void from_pixel_major_avx512(const float* src
     transpose16(r);
     const __mmask16 pixels = first_lanes16(n);
     if (n == 16) {  // masked stores are slow on Zen 4: only for the last, partial block
-      for (int64_t l = 0; l < ch; ++l) _mm512_storeu_ps(dst + l * size + p, r[l]);
+      for (int64_t l = 0; l < ch; ++l) _mm512_storeu_ps(dst + l * plane + p, r[l]);
     } else {
-      for (int64_t l = 0; l < ch; ++l) _mm512_mask_storeu_ps(dst + l * size + p, pixels, r[l]);
+      for (int64_t l = 0; l < ch; ++l) _mm512_mask_storeu_ps(dst + l * plane + p, pixels, r[l]);
     }
   }
 }

@@ -1,44 +1,61 @@
 #include "runtime/kernels/helpers/gemv_f32.h"
 
+#include <immintrin.h>
+
 #include <algorithm>
 
 namespace rknnc::runtime::kernels {
 namespace {
 
-constexpr int64_t kColumns = 64;  // outputs per block: four AVX-512 / eight AVX2 accumulators
+// The weights stream through once per run, from memory (a classifier's 4-8 MB
+// are evicted by the rest of the network), so the loops read them row after
+// row: each thread takes blocks of 256 columns and walks the rows through
+// them, 1 KB runs the prefetcher follows, y[j0, j1) staying in L1. Blocks of
+// 64 columns down all rows (y in registers) read the rows in 256-byte
+// pieces: mobilenetv2's classifier (5 MB) took 0.49 ms a run, now 0.37 ms,
+// one thread; one block a thread (whole rows) measured no faster.
+constexpr int64_t kColumns = 256;
+constexpr int64_t kRows = 4;  // weight rows per pass over y[j0, j1)
 
-// Columns [j0, j1) of y; whole blocks as fixed-size loops the compiler keeps
-// in vector registers (vectorised over j only, so each chain keeps its order).
-[[gnu::always_inline]] inline void gemv_columns(const float* x, const float* wt, int64_t k, int64_t n, float* y,
-                                                int64_t j0, int64_t j1) {
-  int64_t j = j0;
-  for (; j + kColumns <= j1; j += kColumns) {
-    float acc[kColumns];
-    for (int64_t q = 0; q < kColumns; ++q) acc[q] = y[j + q];
-    for (int64_t p = 0; p < k; ++p) {
-      const float xp = x[p];
-      const float* row = wt + p * n + j;
-      for (int64_t q = 0; q < kColumns; ++q) acc[q] = __builtin_fmaf(xp, row[q], acc[q]);
-    }
-    for (int64_t q = 0; q < kColumns; ++q) y[j + q] = acc[q];
-  }
-  for (; j < j1; ++j) {
-    float acc = y[j];
-    for (int64_t p = 0; p < k; ++p) acc = __builtin_fmaf(x[p], wt[p * n + j], acc);
-    y[j] = acc;
+void gemv_generic(const float* x, const float* wt, int64_t k, int64_t n, float* y, int64_t j0, int64_t j1) {
+  for (int64_t p = 0; p < k; ++p) {
+    const float* row = wt + p * n;
+    for (int64_t j = j0; j < j1; ++j) y[j] = __builtin_fmaf(x[p], row[j], y[j]);
   }
 }
 
 __attribute__((target("avx512f,fma"))) void gemv_avx512(const float* x, const float* wt, int64_t k, int64_t n,
                                                         float* y, int64_t j0, int64_t j1) {
-  gemv_columns(x, wt, k, n, y, j0, j1);
+  for (int64_t p = 0; p < k; p += kRows) {
+    const int64_t rows = std::min(kRows, k - p);
+    __m512 xv[kRows];
+    for (int64_t t = 0; t < rows; ++t) xv[t] = _mm512_set1_ps(x[p + t]);
+    const float* w = wt + p * n;
+    for (int64_t j = j0; j < j1; j += 16) {
+      const __mmask16 m = j1 - j >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << (j1 - j)) - 1);
+      __m512 acc = _mm512_maskz_loadu_ps(m, y + j);
+      for (int64_t t = 0; t < rows; ++t) acc = _mm512_fmadd_ps(xv[t], _mm512_maskz_loadu_ps(m, w + t * n + j), acc);
+      _mm512_mask_storeu_ps(y + j, m, acc);
+    }
+  }
 }
+
 __attribute__((target("avx2,fma"))) void gemv_avx2(const float* x, const float* wt, int64_t k, int64_t n, float* y,
                                                    int64_t j0, int64_t j1) {
-  gemv_columns(x, wt, k, n, y, j0, j1);
-}
-void gemv_generic(const float* x, const float* wt, int64_t k, int64_t n, float* y, int64_t j0, int64_t j1) {
-  gemv_columns(x, wt, k, n, y, j0, j1);
+  for (int64_t p = 0; p < k; p += kRows) {
+    const int64_t rows = std::min(kRows, k - p);
+    __m256 xv[kRows];
+    for (int64_t t = 0; t < rows; ++t) xv[t] = _mm256_set1_ps(x[p + t]);
+    const float* w = wt + p * n;
+    int64_t j = j0;
+    for (; j + 8 <= j1; j += 8) {
+      __m256 acc = _mm256_loadu_ps(y + j);
+      for (int64_t t = 0; t < rows; ++t) acc = _mm256_fmadd_ps(xv[t], _mm256_loadu_ps(w + t * n + j), acc);
+      _mm256_storeu_ps(y + j, acc);
+    }
+    for (; j < j1; ++j)
+      for (int64_t t = 0; t < rows; ++t) y[j] = __builtin_fmaf(x[p + t], w[t * n + j], y[j]);
+  }
 }
 
 }  // namespace
