@@ -1,7 +1,8 @@
 // MaxPool's separable passes (width taps per input row, then the window's
 // rows per output row) against one pass over every tap in (kd, kh, kw)
 // order, bit for bit: ties of +0 and -0 and NaN inputs included, on 2-D and
-// 3-D windows with strides, dilations, padding and ceil_mode.
+// 3-D windows with strides, dilations, padding and ceil_mode. And the
+// reductions behind GlobalAveragePool, each output summed in element order.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -100,5 +101,40 @@ TEST_CASE("MaxPool equals one pass over every tap in order, bit for bit", "[kern
     CAPTURE(t.in.size(), t.kernel[0]);
     REQUIRE(y.numel() == static_cast<int64_t>(want.size()));
     REQUIRE(std::memcmp(y.raw(), want.data(), want.size() * sizeof(float)) == 0);
+  }
+}
+
+// Reductions over trailing axes fold eight outputs side by side; each output
+// must still be one sum in element order (0 + x0 + x1 + ...), then / count.
+TEST_CASE("GlobalAveragePool and ReduceSum fold each output in element order", "[kernels]") {
+  std::mt19937 rng(73);
+  runtime::ThreadPool one(1), two(2);
+  const ir::Shape shape{2, 13, 5, 7};  // 26 outputs: three groups of eight and a tail of two
+  std::vector<float> x = random_floats(static_cast<size_t>(ir::shape_numel(shape)), rng);
+  for (size_t i = 0; i < x.size(); i += 3) x[i] *= 1e6f;  // magnitudes far apart: another order rounds differently
+  const ir::Tensor xt = ir::Tensor::from<float>(shape, x);
+  const int64_t count = 35, outputs = 26;
+  std::vector<float> sums(static_cast<size_t>(outputs)), means(sums.size());
+  for (int64_t o = 0; o < outputs; ++o) {
+    float acc = 0.0f;
+    for (int64_t i = 0; i < count; ++i) acc = acc + x[static_cast<size_t>(o * count + i)];
+    sums[static_cast<size_t>(o)] = acc;
+    means[static_cast<size_t>(o)] = acc / static_cast<float>(count);
+  }
+  ir::Node gap;
+  gap.name = "gap";
+  gap.op_type = "GlobalAveragePool";
+  gap.inputs = {"x"};
+  gap.outputs = {"y"};
+  ir::Node sum = gap;
+  sum.name = "sum";
+  sum.op_type = "ReduceSum";
+  sum.attrs.set("axes", std::vector<int64_t>{2, 3});
+  for (runtime::ThreadPool* pool : {&one, &two}) {
+    const ir::Tensor ya = runtime::Executor::run_node(gap, {&xt}, *pool)[0];
+    const ir::Tensor ys = runtime::Executor::run_node(sum, {&xt}, *pool)[0];
+    REQUIRE(ya.numel() == outputs);
+    REQUIRE(std::memcmp(ya.raw(), means.data(), means.size() * sizeof(float)) == 0);
+    REQUIRE(std::memcmp(ys.raw(), sums.data(), sums.size() * sizeof(float)) == 0);
   }
 }

@@ -38,13 +38,28 @@ void reduce_axes(KernelContext& ctx, const ir::Tensor& x, const std::vector<int6
   const int64_t count = ir::shape_numel(rshape);
   const T* src = x.data<T>();
   T* dst = y.data<T>();
+  auto base_of = [&](int64_t o) {  // the output index space equals the kept dims in order
+    int64_t base;
+    outer.row_offsets(o / outer.row_length(), &base);
+    return base + o % outer.row_length() * outer.inner_stride(0);
+  };
+  // Each output's elements one contiguous run (the trailing axes reduced, as
+  // GlobalAveragePool's plane): kFolds outputs fold side by side, so their
+  // chains overlap instead of each waiting on its own step's latency.
+  const bool runs = count > 0 && inner.rows() == 1 && inner.row_length() == count && inner.inner_stride(0) == 1;
+  constexpr int64_t kFolds = 8;
   ctx.pool.parallel_for(y.numel(), count, [&](int64_t b, int64_t e) {
-    // The output index space equals the kept dims in order; walk it row by row.
-    for (int64_t o = b; o < e; ++o) {
-      const int64_t r = o / outer.row_length(), c = o % outer.row_length();
-      int64_t base;
-      outer.row_offsets(r, &base);
-      base += c * outer.inner_stride(0);
+    int64_t o = b;
+    for (; runs && o + kFolds <= e; o += kFolds) {
+      const T* p[kFolds];
+      Acc acc[kFolds];
+      for (int64_t j = 0; j < kFolds; ++j) p[j] = src + base_of(o + j), acc[j] = init;
+      for (int64_t i = 0; i < count; ++i)
+        for (int64_t j = 0; j < kFolds; ++j) acc[j] = step(acc[j], p[j][i]);
+      for (int64_t j = 0; j < kFolds; ++j) dst[o + j] = fin(acc[j], count);
+    }
+    for (; o < e; ++o) {
+      const int64_t base = base_of(o);
       Acc acc = init;
       inner.for_rows(0, inner.rows(), [&](const int64_t* off, const int64_t* st, int64_t n) {
         const T* p = src + base + off[0];
