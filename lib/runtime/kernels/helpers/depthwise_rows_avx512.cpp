@@ -4,6 +4,7 @@
 
 #include "runtime/kernels/helpers/depthwise_f32.h"
 #include "runtime/kernels/helpers/register_transpose_avx512.h"
+#include "runtime/kernels/helpers/store_clamp_avx512.h"
 
 namespace rknnc::runtime::kernels {
 
@@ -55,14 +56,6 @@ __attribute__((target("avx512f,fma"))) void row_fma3_avx512(float* d, const floa
 }  // namespace rknnc::runtime::kernels
 
 namespace rknnc::runtime::kernels {
-
-// A pixel's vector after its last tap: the fused Relu / Clip clamp (StoreClamp's formulas).
-__attribute__((target("avx512f,fma"))) inline __m512 clamp_avx512(__m512 v, const StoreClamp& c, __m512 lo, __m512 hi) {
-  constexpr __mmask16 kAll = 0xFFFF;  // GCC 12: the all-lanes masked forms (see transpose16)
-  if (c.kind == StoreClamp::Kind::Relu) return _mm512_maskz_max_ps(kAll, v, _mm512_setzero_ps());
-  if (c.kind == StoreClamp::Kind::Clip) return _mm512_maskz_min_ps(kAll, hi, _mm512_maskz_max_ps(kAll, lo, v));
-  return v;
-}
 
 // Eight pixels at a time: eight independent fma chains hide the fma latency,
 // and each tap's weight vector is loaded once for all eight.

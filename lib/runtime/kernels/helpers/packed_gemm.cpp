@@ -92,9 +92,16 @@ void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t
         prefetch_c(ct + t.mr * ldc, ldc, std::min(t.mr, a.m - i0 - t.mr), cols);
       else if (jp + t.nr < nc)
         prefetch_c(c + panel0 * t.mr * ldc + j0 + jp + t.nr, ldc, t.mr, std::min(t.nr, nc - jp - t.nr));
+      const TileFn one_row = rows <= TileKernel::kOneRowPanels ? t.one_row(cols, b.off != nullptr) : nullptr;
       if (rows == t.mr && cols % t.lanes == 0) {  // a whole tile, or a narrower one of whole vectors: in place
         int64_t width = 0;
         t.for_columns(cols, width, b.off != nullptr)(kc, ap.a, ap.rs, ap.ps, bj, b.ldb, b.off, ct, ldc, edges);
+      } else if (one_row) {  // a panel of one or two rows: row by row, in place
+        for (int64_t r = 0; r < rows; ++r) {
+          TileEdges er = edges;
+          if (er.bias) er.bias += r;
+          one_row(kc, ap.a + r * ap.rs, ap.rs, ap.ps, bj, b.ldb, b.off, ct + r * ldc, ldc, er);
+        }
       } else {
         run_partial_tile(t, kc, ap, bj, b, ct, ldc, rows, cols, edges);
       }

@@ -17,7 +17,10 @@ const TileKernel& tile_kernel(Isa isa) {
                                {nullptr, kAvx2OffsetTiles[1], kAvx2OffsetTiles[2], nullptr}};
   static const TileKernel avx512{Isa::Avx512, 8, 48, 192, 16,
                                  {nullptr, kAvx512Tiles[1], kAvx512Tiles[2], kAvx512Tiles[3]},
-                                 {nullptr, kAvx512OffsetTiles[1], kAvx512OffsetTiles[2], kAvx512OffsetTiles[3]}};
+                                 {nullptr, kAvx512OffsetTiles[1], kAvx512OffsetTiles[2], kAvx512OffsetTiles[3]},
+                                 {nullptr, kAvx512RowTiles[1], kAvx512RowTiles[2], kAvx512RowTiles[3]},
+                                 {nullptr, kAvx512RowOffsetTiles[1], kAvx512RowOffsetTiles[2],
+                                  kAvx512RowOffsetTiles[3]}};
   switch (isa) {
     case Isa::Avx512: return avx512;
     case Isa::Avx2: return avx2;

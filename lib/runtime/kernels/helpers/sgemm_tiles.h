@@ -51,12 +51,21 @@ struct TileKernel {
   int64_t lanes;   // the width step of the narrower tiles (one vector)
   TileFn fn[4];         // fn[v]: v vectors of `lanes` columns wide (v = nr / lanes is the whole tile)
   TileFn offset_fn[4];  // the same with B's rows at b + boff[p]
+  // One row of the tile (a and c at that row), for a partial row panel of
+  // at most kOneRowPanels rows; null where the ISA has none.
+  TileFn row_fn[4] = {}, row_offset_fn[4] = {};
+  static constexpr int64_t kOneRowPanels = 2;
 
   // The narrowest tile covering `cols` columns (1..nr), and its width.
   TileFn for_columns(int64_t cols, int64_t& width, bool offsets) const {
     const int64_t v = (cols + lanes - 1) / lanes;
     width = v * lanes;
     return offsets ? offset_fn[v] : fn[v];
+  }
+  // The one-row tile for `cols` columns (whole vectors), or null.
+  TileFn one_row(int64_t cols, bool offsets) const {
+    const int64_t v = cols / lanes;
+    return cols % lanes ? nullptr : offsets ? row_offset_fn[v] : row_fn[v];
   }
 };
 
@@ -67,5 +76,6 @@ const TileKernel& tile_kernel(Isa isa);
 extern const TileFn kGenericTiles[4], kGenericOffsetTiles[4];
 extern const TileFn kAvx2Tiles[4], kAvx2OffsetTiles[4];
 extern const TileFn kAvx512Tiles[4], kAvx512OffsetTiles[4];
+extern const TileFn kAvx512RowTiles[4], kAvx512RowOffsetTiles[4];
 
 }  // namespace rknnc::runtime::kernels
