@@ -156,6 +156,32 @@ TEST_CASE("row plan merges contiguous dims and keeps broadcast strides", "[kerne
   CHECK(q.rows() == 1);
 }
 
+// Long merged rows are cut into pieces for the thread pool: every element
+// once, each against its own broadcast partner.
+TEST_CASE("binary ops over long rows split into pieces cover every element once", "[kernels]") {
+  std::mt19937 rng(5);
+  runtime::ThreadPool pool(2);
+  ir::Node sub = make_node("Sub", 2);
+  struct Case {
+    ir::Shape a, b;
+  };
+  for (const Case& c : {Case{{2, 40000}, {2, 40000}},   // one merged row of 80000: five pieces
+                        Case{{3, 20001}, {1, 20001}},   // three rows of two pieces, b read again per row
+                        Case{{3, 20001}, {3, 1}}}) {    // a broadcast value per row
+    const ir::Tensor a = random_tensor(c.a, rng), b = random_tensor(c.b, rng);
+    const ir::Tensor yt = runtime::Executor::run_node(sub, {&a, &b}, pool)[0];
+    const auto y = yt.values<float>();
+    const auto av = a.values<float>(), bv = b.values<float>();
+    REQUIRE(y.size() == av.size());
+    const size_t cols = static_cast<size_t>(c.a[1]);
+    for (size_t i = 0; i < y.size(); ++i) {
+      const size_t r = i / cols, col = i % cols;
+      const float bi = c.b[1] == 1 ? bv[r] : bv[(c.b[0] == 1 ? 0 : r) * cols + col];
+      REQUIRE(y[i] == av[i] - bi);
+    }
+  }
+}
+
 TEST_CASE("kernels reject bad shapes with a one-line error naming the node", "[kernels]") {
   runtime::ThreadPool pool(1);
   auto x = ir::Tensor::from<float>({2, 3}, {1, 2, 3, 4, 5, 6});

@@ -4,6 +4,7 @@
 // together in all operands are merged, so the innermost row is as long as
 // possible. Kernels loop over rows, each with per-operand start offsets and
 // inner strides (0 or 1 for broadcast operands, anything for strided views).
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -39,6 +40,22 @@ class RowPlan {
     for (int64_t r = begin; r < end; ++r) {
       row_offsets(r, off.data());
       fn(off.data(), inner_stride_.data(), inner_);
+    }
+  }
+
+  // Rows cut into pieces of at most `piece` elements, so that a long merged
+  // row (two same-shape tensors are one row) still splits over the thread
+  // pool: item i is piece i % pieces_per_row of row i / pieces_per_row.
+  int64_t pieces_per_row(int64_t piece) const { return inner_ > piece ? (inner_ + piece - 1) / piece : 1; }
+  template <typename Fn>
+  void for_pieces(int64_t piece, int64_t begin, int64_t end, Fn&& fn) const {
+    const int64_t per_row = pieces_per_row(piece);
+    std::vector<int64_t> off(operands());
+    for (int64_t i = begin; i < end; ++i) {
+      row_offsets(i / per_row, off.data());
+      const int64_t start = i % per_row * piece;
+      for (size_t k = 0; k < off.size(); ++k) off[k] += start * inner_stride_[k];
+      fn(off.data(), inner_stride_.data(), std::min(piece, inner_ - start));
     }
   }
 

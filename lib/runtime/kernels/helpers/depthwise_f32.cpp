@@ -89,10 +89,10 @@ void depthwise_rows(const float* x, const float* weight, const float* bias, cons
 // Bytes of pixel-major input and output rows a band keeps in cache: the
 // block's whole plane (a 32x112x112 layer: 1.6 MB a block) left L2 between
 // the copy in, the taps and the copy out.
-constexpr int64_t kBandBytes = 128 << 10;
+constexpr int64_t kDepthwiseBandBytes = 128 << 10;
 
 // A band of output rows [q0, q1) (depth-major row index) and the input rows
-// [r0, r1) its taps read. 2-D windows run in bands of about kBandBytes;
+// [r0, r1) its taps read. 2-D windows run in bands of about kDepthwiseBandBytes;
 // 3-D ones as one band.
 struct DwBand {
   int64_t q0, q1, r0, r1;
@@ -101,7 +101,7 @@ struct DwBand {
 int64_t band_out_rows(const Window& w, int64_t L) {
   if (w.out[0] != 1 || w.in[0] != 1) return w.out[0] * w.out[1];
   const int64_t row_bytes = (w.stride[1] * w.in[2] + w.out[2]) * L * static_cast<int64_t>(sizeof(float));
-  return std::clamp<int64_t>(kBandBytes / std::max<int64_t>(row_bytes, 1), 1, w.out[1]);
+  return std::clamp<int64_t>(kDepthwiseBandBytes / std::max<int64_t>(row_bytes, 1), 1, w.out[1]);
 }
 
 DwBand dw_band(const Window& w, int64_t q0, int64_t rows) {

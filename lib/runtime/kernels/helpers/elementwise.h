@@ -1,6 +1,7 @@
 #pragma once
 // Element-wise kernel bodies shared by all unary, binary (numpy broadcasting)
 // and variadic ops. A kernel file only supplies the scalar function.
+#include <algorithm>
 #include <type_traits>
 #include <vector>
 
@@ -53,8 +54,10 @@ void binary_into(KernelContext& ctx, const ir::Tensor& a, const ir::Tensor& b, i
   const TA* pa = a.data<TA>();
   const TB* pb = b.data<TB>();
   TO* po = out.data<TO>();
-  ctx.pool.parallel_for(plan.rows(), plan.row_length() * 2, [&](int64_t rb, int64_t re) {
-    plan.for_rows(rb, re, [&](const int64_t* off, const int64_t* st, int64_t n) {
+  constexpr int64_t kPiece = 1 << 14;  // elements; resnet50's same-shape Adds are one row of 800k
+  const int64_t items = plan.rows() * plan.pieces_per_row(kPiece);
+  ctx.pool.parallel_for(items, std::min(plan.row_length(), kPiece) * 2, [&](int64_t rb, int64_t re) {
+    plan.for_pieces(kPiece, rb, re, [&](const int64_t* off, const int64_t* st, int64_t n) {
       TO* o = po + off[0];
       const TA* x = pa + off[1];
       const TB* y = pb + off[2];
