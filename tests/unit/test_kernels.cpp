@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 
 #include "runtime/executor.h"
@@ -245,4 +246,26 @@ TEST_CASE("QuantizeLinear rounds half to even and saturates like std::nearbyint"
     CAPTURE(i, x[static_cast<size_t>(i)]);
     REQUIRE(y.data<uint8_t>()[i] == static_cast<uint8_t>(std::isnan(v) ? 128 : std::clamp(v, 0.0, 255.0)));
   }
+}
+
+// Concat / Split copy rows in 64 KB pieces over the pool: rows of 27000 and
+// 36000 floats (several pieces, a partial last one), two outer rows.
+TEST_CASE("Concat and Split over long rows in pieces place every element", "[kernels]") {
+  std::mt19937 rng(7);
+  runtime::ThreadPool pool(2);
+  const ir::Tensor a = random_tensor({2, 3, 9000}, rng), b = random_tensor({2, 4, 9000}, rng);
+  ir::Node concat = make_node("Concat", 2);
+  concat.attrs.set("axis", int64_t{1});
+  const ir::Tensor y = runtime::Executor::run_node(concat, {&a, &b}, pool)[0];
+  REQUIRE(y.shape() == ir::Shape{2, 7, 9000});
+  const auto yv = y.values<float>(), av = a.values<float>(), bv = b.values<float>();
+  for (size_t o = 0; o < 2; ++o)
+    for (size_t i = 0; i < 7 * 9000; ++i)
+      REQUIRE(yv[o * 63000 + i] == (i < 27000 ? av[o * 27000 + i] : bv[o * 36000 + i - 27000]));
+  ir::Node split = make_node("Split", 2, 2);
+  split.attrs.set("axis", int64_t{1});
+  const ir::Tensor sizes = ir::Tensor::from<int64_t>({2}, {3, 4});
+  const auto parts = runtime::Executor::run_node(split, {&y, &sizes}, pool);
+  REQUIRE(std::memcmp(parts[0].raw(), a.raw(), a.nbytes()) == 0);
+  REQUIRE(std::memcmp(parts[1].raw(), b.raw(), b.nbytes()) == 0);
 }

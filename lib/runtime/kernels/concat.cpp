@@ -24,7 +24,7 @@ void concat_any(KernelContext& ctx) {
   for (size_t i = 0; i < ctx.num_inputs(); ++i) {
     const ir::Tensor& t = ctx.in(i);
     const AxisSplit s = split_at_axis(t.shape(), axis);
-    copy_rows(y.raw(), ys.dim * ys.inner, col, t.raw(), s.dim * s.inner, 0, s.dim * s.inner, s.outer,
+    copy_rows(ctx.pool, y.raw(), ys.dim * ys.inner, col, t.raw(), s.dim * s.inner, 0, s.dim * s.inner, s.outer,
               ir::dtype_size(t.dtype()));
     col += s.dim * s.inner;
   }

@@ -29,7 +29,7 @@ void split_any(KernelContext& ctx) {
     shape[static_cast<size_t>(axis)] = sizes[static_cast<size_t>(i)];
     ir::Tensor& y = ctx.set_output(static_cast<size_t>(i), x.dtype(), shape);
     const int64_t w = sizes[static_cast<size_t>(i)] * s.inner;
-    copy_rows(y.raw(), w, 0, x.raw(), s.dim * s.inner, col, w, s.outer, ir::dtype_size(x.dtype()));
+    copy_rows(ctx.pool, y.raw(), w, 0, x.raw(), s.dim * s.inner, col, w, s.outer, ir::dtype_size(x.dtype()));
     col += w;
   }
 }

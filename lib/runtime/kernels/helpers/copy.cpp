@@ -1,5 +1,6 @@
 #include "runtime/kernels/helpers/copy.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "runtime/kernels/helpers/broadcast.h"
@@ -46,14 +47,22 @@ void copy_strided(ThreadPool& pool, void* dst, const void* src, size_t elem_size
   });
 }
 
-void copy_rows(void* dst, int64_t dst_row, int64_t dst_col, const void* src, int64_t src_row, int64_t src_col,
-               int64_t count, int64_t outer, size_t elem_size) {
+void copy_rows(ThreadPool& pool, void* dst, int64_t dst_row, int64_t dst_col, const void* src, int64_t src_row,
+               int64_t src_col, int64_t count, int64_t outer, size_t elem_size) {
   auto* d = static_cast<std::byte*>(dst);
   const auto* s = static_cast<const std::byte*>(src);
   const auto es = static_cast<int64_t>(elem_size);
   if (count == 0) return;  // empty tensors may have null storage: memcpy(nullptr, …, 0) is UB
-  for (int64_t o = 0; o < outer; ++o)
-    std::memcpy(d + (o * dst_row + dst_col) * es, s + (o * src_row + src_col) * es, static_cast<size_t>(count * es));
+  // Rows in pieces of 64 KB, so that one long row (a Concat of whole
+  // channel planes at batch 1) still splits over the pool.
+  const int64_t piece = std::max<int64_t>(1, (int64_t{64} << 10) / es), per_row = (count + piece - 1) / piece;
+  pool.parallel_for(outer * per_row, std::min(count, piece), [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      const int64_t o = i / per_row, start = i % per_row * piece, n = std::min(piece, count - start);
+      std::memcpy(d + (o * dst_row + dst_col + start) * es, s + (o * src_row + src_col + start) * es,
+                  static_cast<size_t>(n * es));
+    }
+  });
 }
 
 void copy_permuted(ThreadPool& pool, void* dst, const void* src, size_t elem_size, const ir::Shape& view,

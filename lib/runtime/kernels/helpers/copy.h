@@ -20,8 +20,9 @@ void copy_permuted(ThreadPool& pool, void* dst, const void* src, size_t elem_siz
                    const std::vector<int64_t>& perm);
 
 // Copies a block of `outer` rows of `src_row` elements into dst rows of
-// `dst_row` elements starting at element column `dst_col` (Concat / Split).
-void copy_rows(void* dst, int64_t dst_row, int64_t dst_col, const void* src, int64_t src_row, int64_t src_col,
-               int64_t count, int64_t outer, size_t elem_size);
+// `dst_row` elements starting at element column `dst_col` (Concat / Split),
+// on the pool.
+void copy_rows(ThreadPool& pool, void* dst, int64_t dst_row, int64_t dst_col, const void* src, int64_t src_row,
+               int64_t src_col, int64_t count, int64_t outer, size_t elem_size);
 
 }  // namespace rknnc::runtime::kernels
