@@ -41,6 +41,28 @@ void PaddedPhases<T>::build(const T* image, int64_t channels, const Window& w, T
   }
 }
 
+namespace {
+
+// Stride 2 along the row: padded column p = x + pad goes to phase p % 2 at
+// p / 2. Pairs of columns (even, odd padded) in one loop the compiler
+// vectorises (a deinterleave); one column at a time was a fifth of a
+// stride-2 layer's time (yolov5s's 3x3 32->64 on 320x320: 2.7 of 12.2 ms).
+template <typename T>
+void split_pairs(const T* src, int64_t width, int64_t pad, T* even, T* odd) {
+  int64_t x = 0;
+  if (pad % 2 && width > 0) odd[pad / 2] = src[x++];  // the first column alone when it lands in phase 1
+  even += (x + pad) / 2, odd += (x + pad) / 2;
+  const int64_t pairs = (width - x) / 2;
+  const T* s = src + x;
+  for (int64_t i = 0; i < pairs; ++i) {
+    even[i] = s[2 * i];
+    odd[i] = s[2 * i + 1];
+  }
+  if ((width - x) % 2) even[pairs] = s[2 * pairs];
+}
+
+}  // namespace
+
 // Input row (c, d, h) into its phases: padded position p goes to phase
 // p % stride, index p / stride along each dim.
 template <typename T>
@@ -52,6 +74,7 @@ void PaddedPhases<T>::copy_row(const T* src, const Window& w, int64_t c, int64_t
     std::memcpy(plane + w.pad_begin[2], src, sizeof(T) * static_cast<size_t>(w.in[2]));
     return;
   }
+  if (sw == 2) return split_pairs(src, w.in[2], w.pad_begin[2], plane, plane + phase);
   for (int64_t r = 0; r < sw; ++r) {  // phase r holds padded columns r, r + sw, ...
     const int64_t first = ((r - w.pad_begin[2]) % sw + sw) % sw;  // the first input column in it
     T* dst = plane + r * phase + (first + w.pad_begin[2]) / sw;
