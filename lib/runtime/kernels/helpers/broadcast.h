@@ -47,6 +47,12 @@ class RowPlan {
   // row (two same-shape tensors are one row) still splits over the thread
   // pool: item i is piece i % pieces_per_row of row i / pieces_per_row.
   int64_t pieces_per_row(int64_t piece) const { return inner_ > piece ? (inner_ + piece - 1) / piece : 1; }
+  // fn as for_rows, for every piece of every row, on the pool; `cost` per element.
+  template <typename Fn>
+  void parallel_pieces(ThreadPool& pool, int64_t piece, int64_t cost, Fn&& fn) const {
+    pool.parallel_for(rows_ * pieces_per_row(piece), std::min(inner_, piece) * cost,
+                      [&](int64_t b, int64_t e) { for_pieces(piece, b, e, fn); });
+  }
   template <typename Fn>
   void for_pieces(int64_t piece, int64_t begin, int64_t end, Fn&& fn) const {
     const int64_t per_row = pieces_per_row(piece);

@@ -1,12 +1,15 @@
 #include "runtime/kernels/helpers/copy.h"
 
-#include <algorithm>
 #include <cstring>
 
 #include "runtime/kernels/helpers/broadcast.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
+
+// Rows are copied in pieces of this many bytes, so that one long row (a
+// Concat of whole channel planes at batch 1) still splits over the pool.
+constexpr int64_t kCopyPieceBytes = 64 << 10;
 
 template <typename T>
 void strided_row(std::byte* dst, const std::byte* src, int64_t stride, int64_t n) {
@@ -40,10 +43,8 @@ void copy_strided(ThreadPool& pool, void* dst, const void* src, size_t elem_size
   auto* d = static_cast<std::byte*>(dst);
   const auto* s = static_cast<const std::byte*>(src) + src_offset * static_cast<int64_t>(elem_size);
   const auto es = static_cast<int64_t>(elem_size);
-  pool.parallel_for(plan.rows(), plan.row_length(), [&](int64_t b, int64_t e) {
-    plan.for_rows(b, e, [&](const int64_t* off, const int64_t* st, int64_t n) {
-      copy_row(d + off[0] * es, s + off[1] * es, st[1], n, elem_size);
-    });
+  plan.parallel_pieces(pool, kCopyPieceBytes / es, 1, [&](const int64_t* off, const int64_t* st, int64_t n) {
+    copy_row(d + off[0] * es, s + off[1] * es, st[1], n, elem_size);
   });
 }
 
@@ -53,15 +54,9 @@ void copy_rows(ThreadPool& pool, void* dst, int64_t dst_row, int64_t dst_col, co
   const auto* s = static_cast<const std::byte*>(src);
   const auto es = static_cast<int64_t>(elem_size);
   if (count == 0) return;  // empty tensors may have null storage: memcpy(nullptr, …, 0) is UB
-  // Rows in pieces of 64 KB, so that one long row (a Concat of whole
-  // channel planes at batch 1) still splits over the pool.
-  const int64_t piece = std::max<int64_t>(1, (int64_t{64} << 10) / es), per_row = (count + piece - 1) / piece;
-  pool.parallel_for(outer * per_row, std::min(count, piece), [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) {
-      const int64_t o = i / per_row, start = i % per_row * piece, n = std::min(piece, count - start);
-      std::memcpy(d + (o * dst_row + dst_col + start) * es, s + (o * src_row + src_col + start) * es,
-                  static_cast<size_t>(n * es));
-    }
+  const RowPlan plan({outer, count}, {{dst_row, 1}, {src_row, 1}});
+  plan.parallel_pieces(pool, kCopyPieceBytes / es, 1, [&](const int64_t* off, const int64_t*, int64_t n) {
+    std::memcpy(d + (dst_col + off[0]) * es, s + (src_col + off[1]) * es, static_cast<size_t>(n * es));
   });
 }
 

@@ -55,26 +55,23 @@ void binary_into(KernelContext& ctx, const ir::Tensor& a, const ir::Tensor& b, i
   const TB* pb = b.data<TB>();
   TO* po = out.data<TO>();
   constexpr int64_t kPiece = 1 << 14;  // elements; resnet50's same-shape Adds are one row of 800k
-  const int64_t items = plan.rows() * plan.pieces_per_row(kPiece);
-  ctx.pool.parallel_for(items, std::min(plan.row_length(), kPiece) * 2, [&](int64_t rb, int64_t re) {
-    plan.for_pieces(kPiece, rb, re, [&](const int64_t* off, const int64_t* st, int64_t n) {
-      TO* o = po + off[0];
-      const TA* x = pa + off[1];
-      const TB* y = pb + off[2];
-      constexpr bool bytes = std::is_same_v<TA, int8_t> && std::is_same_v<TB, int8_t> && std::is_same_v<TO, int8_t>;
-      if constexpr (bytes) {
-        if (st[1] == 1 && st[2] == 0) return byte_row(o, x, *y, n, false, f);
-        if (st[1] == 0 && st[2] == 1) return byte_row(o, y, *x, n, true, f);
-      }
-      if (st[1] == 1 && st[2] == 1)
-        for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
-      else if (st[1] == 1 && st[2] == 0)
-        for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], *y);
-      else if (st[1] == 0 && st[2] == 1)
-        for (int64_t i = 0; i < n; ++i) o[i] = f(*x, y[i]);
-      else
-        for (int64_t i = 0; i < n; ++i) o[i] = f(x[i * st[1]], y[i * st[2]]);
-    });
+  plan.parallel_pieces(ctx.pool, kPiece, 2, [&](const int64_t* off, const int64_t* st, int64_t n) {
+    TO* o = po + off[0];
+    const TA* x = pa + off[1];
+    const TB* y = pb + off[2];
+    constexpr bool bytes = std::is_same_v<TA, int8_t> && std::is_same_v<TB, int8_t> && std::is_same_v<TO, int8_t>;
+    if constexpr (bytes) {
+      if (st[1] == 1 && st[2] == 0) return byte_row(o, x, *y, n, false, f);
+      if (st[1] == 0 && st[2] == 1) return byte_row(o, y, *x, n, true, f);
+    }
+    if (st[1] == 1 && st[2] == 1)
+      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
+    else if (st[1] == 1 && st[2] == 0)
+      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], *y);
+    else if (st[1] == 0 && st[2] == 1)
+      for (int64_t i = 0; i < n; ++i) o[i] = f(*x, y[i]);
+    else
+      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i * st[1]], y[i * st[2]]);
   });
 }
 
