@@ -37,23 +37,25 @@ __attribute__((target("avx512f"))) inline RoundConsts round_consts(const FixedMu
           _mm_cvtsi32_si128(m.shift)};
 }
 
-// A narrow channel (acc + bias fits int32, |result| < 2^30): sixteen outputs
-// a step, vpmuldq's exact 64-bit products of the even and odd int32 lanes,
-// rounded, put back together as int32 and clamped there. The rounded sums x
-// stay below 2^62, so for shifts of 32 or more x >> 32 fits int32.
-__attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(const RequantPlan& plan,
-                                                                               const ChannelRequant& ch,
-                                                                               const int32_t* acc, int64_t n,
-                                                                               int8_t* y) {
-  const RoundConsts m = round_consts(ch.mult);
-  const __m512i bias = _mm512_set1_epi32(ch.bias), zy = _mm512_set1_epi32(plan.zy),
-                lo = _mm512_set1_epi32(plan.clamp.lo), hi = _mm512_set1_epi32(plan.clamp.hi);
-  // int32 lane 2j: the high half of even's qword j; lane 2j + 1: that of odd's
-  const __m512i high_halves = _mm512_setr_epi32(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
-  const __m128i high_count = _mm_cvtsi32_si128(m.shift >= 32 ? m.shift - 32 : 0);
-  for (int64_t i = 0; i < n; i += 16) {
-    const __mmask16 k = static_cast<__mmask16>(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
-    const __m512i v = _mm512_add_epi32(_mm512_maskz_loadu_epi32(k, acc + i), bias);
+// A narrow channel (acc + bias fits int32, |result| < 2^30): vpmuldq's
+// exact 64-bit products of the even and odd int32 lanes, rounded, put back
+// together as int32. The rounded sums x stay below 2^62, so for shifts of 32
+// or more x >> 32 fits int32.
+struct NarrowRequant {
+  RoundConsts m;
+  __m512i bias, zy, high_halves;
+  __m128i high_count;
+  __attribute__((target("avx512f"))) NarrowRequant(const RequantPlan& plan, const ChannelRequant& ch)
+      : m(round_consts(ch.mult)),
+        bias(_mm512_set1_epi32(ch.bias)),
+        zy(_mm512_set1_epi32(plan.zy)),
+        // int32 lane 2j: the high half of even's qword j; lane 2j + 1: that of odd's
+        high_halves(_mm512_setr_epi32(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31)),
+        high_count(_mm_cvtsi32_si128(m.shift >= 32 ? m.shift - 32 : 0)) {}
+
+  // zy + the rounded product of sixteen sums, unclamped.
+  __attribute__((target("avx512f"))) __m512i operator()(__m512i acc) const {
+    const __m512i v = _mm512_add_epi32(acc, bias);
     const __m512i pe = _mm512_mul_epi32(v, m.mantissa), po = _mm512_mul_epi32(_mm512_srli_epi64(v, 32), m.mantissa);
     __m512i r;
     if (m.shift >= 32) {  // x >> shift is (x >> 32) >> (shift - 32): the high halves, then one 32-bit shift
@@ -61,10 +63,39 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(
       const __m512i xo = _mm512_add_epi64(_mm512_add_epi64(po, m.half), _mm512_srai_epi64(po, 63));
       r = _mm512_sra_epi32(_mm512_permutex2var_epi32(xe, high_halves, xo), high_count);
     } else {
-      const __m512i even = round_shift64(pe, m.half, m.count, m.shift), odd = round_shift64(po, m.half, m.count, m.shift);
+      const __m512i even = round_shift64(pe, m.half, m.count, m.shift);
+      const __m512i odd = round_shift64(po, m.half, m.count, m.shift);
       r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
     }
-    r = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(r, zy), lo), hi);
+    return _mm512_add_epi32(r, zy);
+  }
+};
+
+// Sixty-four outputs a step are narrowed by two rounds of saturating packs
+// (int32 -> int16 -> int8, two cheap instructions for four vpmovdb) and then
+// clamped as bytes: the clamp lies within int8, so saturating first changes
+// nothing. The packs interleave the four vectors by 128-bit lane; one vpermd
+// puts them back in order.
+__attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(const RequantPlan& plan,
+                                                                               const ChannelRequant& ch,
+                                                                               const int32_t* acc, int64_t n,
+                                                                               int8_t* y) {
+  const NarrowRequant rq(plan, ch);
+  const __m512i lo8 = _mm512_set1_epi8(static_cast<char>(plan.clamp.lo)),
+                hi8 = _mm512_set1_epi8(static_cast<char>(plan.clamp.hi));
+  const __m512i lane_order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  int64_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    const __m512i* a = reinterpret_cast<const __m512i*>(acc + i);
+    const __m512i w0 = _mm512_packs_epi32(rq(_mm512_loadu_si512(a)), rq(_mm512_loadu_si512(a + 1)));
+    const __m512i w1 = _mm512_packs_epi32(rq(_mm512_loadu_si512(a + 2)), rq(_mm512_loadu_si512(a + 3)));
+    const __m512i b = _mm512_permutexvar_epi32(lane_order, _mm512_packs_epi16(w0, w1));
+    _mm512_storeu_si512(y + i, _mm512_min_epi8(_mm512_max_epi8(b, lo8), hi8));
+  }
+  const __m512i lo = _mm512_set1_epi32(plan.clamp.lo), hi = _mm512_set1_epi32(plan.clamp.hi);
+  for (; i < n; i += 16) {
+    const __mmask16 k = static_cast<__mmask16>(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
+    const __m512i r = _mm512_min_epi32(_mm512_max_epi32(rq(_mm512_maskz_loadu_epi32(k, acc + i)), lo), hi);
     const __m128i bytes = in_register(_mm512_cvtepi32_epi8(r));
     if (n - i >= 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(y + i), bytes);  // masked stores are slow on Zen 4
     else _mm_mask_storeu_epi8(y + i, k, bytes);
