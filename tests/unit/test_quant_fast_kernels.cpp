@@ -206,7 +206,9 @@ TEST_CASE("fast int8 Gemm equals the reference") {
   };
   const GemmCase cases[] = {{1, 1280, 1000, true, true, -3, 0.0}, {5, 7, 3, false, false, 127, 1.0},
                             {37, 129, 21, true, true, -128, 0.5}, {16, 4, 8, true, true, 0, 1.0},
-                            {70, 33, 17, false, true, 12, 0.1}};
+                            {70, 33, 17, false, true, 12, 0.1},
+                            // a few rows: the few-pixel tile, odd quad counts, every value at -128 / 127
+                            {3, 1283, 45, true, true, 127, 1.0}, {2, 5, 9, false, true, -128, 0.5}};
   for (const GemmCase& t : cases) {
     CAPTURE(t.m, t.k, t.n, t.per_channel, t.za);
     quad_test::QuantNode q;

@@ -16,6 +16,7 @@ constexpr int64_t kMaxChunkPanels = 32;
 
 void qquad_gemm(const QuadWeights& w, const QuadPixels& x, QuadIsa isa, const QuadSink& sink, ThreadPool* pool) {
   const QuadTileFn tile = quad_tile(isa);
+  const QuadFewPixelsFn few = x.pixels < kFewPixels ? quad_few_pixels(isa) : nullptr;  // then one panel
   const int64_t panel_bytes = x.quads * 4 * kQuadPanel, block_bytes = w.quads * 4 * kQuadBlock;
   // Whole pairs of panels per chunk and per thread's share, so only the last
   // panel of all can need the one-panel tile.
@@ -29,10 +30,14 @@ void qquad_gemm(const QuadWeights& w, const QuadPixels& x, QuadIsa isa, const Qu
       const int64_t se = std::min(pe, s + chunk), stride = (se - s) * kQuadPanel;
       const int64_t p0 = s * kQuadPanel, n = std::min(se * kQuadPanel, x.pixels) - p0;
       for (int64_t block = bb; block < be; ++block) {
-        for (int64_t panel = s; panel < se; panel += kPanelsPerTile)
-          tile(x.data.data() + panel * panel_bytes, panel_bytes, static_cast<int>(std::min(kPanelsPerTile, se - panel)),
-               w.data.data() + block * block_bytes, w.quads, w.corr.data() + block * kQuadBlock,
-               rows.data() + (panel - s) * kQuadPanel, stride);
+        if (few)
+          few(x.data.data(), n, w.data.data() + block * block_bytes, w.quads, w.corr.data() + block * kQuadBlock,
+              rows.data(), stride);
+        else
+          for (int64_t panel = s; panel < se; panel += kPanelsPerTile)
+            tile(x.data.data() + panel * panel_bytes, panel_bytes,
+                 static_cast<int>(std::min(kPanelsPerTile, se - panel)), w.data.data() + block * block_bytes,
+                 w.quads, w.corr.data() + block * kQuadBlock, rows.data() + (panel - s) * kQuadPanel, stride);
         for (int64_t r = 0, c = block * kQuadBlock; r < kQuadBlock && c < w.m; ++r, ++c)
           sink(c, rows.data() + r * stride, p0, n);
       }

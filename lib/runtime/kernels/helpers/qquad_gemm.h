@@ -21,4 +21,11 @@ using QuadTileFn = void (*)(const uint8_t* x, int64_t panel_bytes, int np, const
                             const int32_t* corr, int32_t* rows, int64_t stride);
 QuadTileFn quad_tile(QuadIsa isa);
 
+// The same sums for the first n pixels of one panel (n < kFewPixels), for
+// products of a few pixels; nullptr where the panel tile is the only one.
+constexpr int64_t kFewPixels = 4;
+using QuadFewPixelsFn = void (*)(const uint8_t* x, int64_t n, const int8_t* w, int64_t quads, const int32_t* corr,
+                                 int32_t* rows, int64_t stride);
+QuadFewPixelsFn quad_few_pixels(QuadIsa isa);
+
 }  // namespace rknnc::runtime::kernels

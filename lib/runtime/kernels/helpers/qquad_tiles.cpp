@@ -62,6 +62,40 @@ void quad_tile_vnni(const uint8_t* x, int64_t panel_bytes, int np, const int8_t*
     tile_vnni<1>(x, panel_bytes, w, quads, corr, rows, stride);
 }
 
+// 8 channels × the first n pixels of one panel, for products of a few pixels
+// (a Gemm of one row, a Conv on a 1x1 image), where the panel tile would
+// compute sixteen lanes for each real one: per pixel and quad one 256-bit
+// vpdpbusd of the pixel's broadcast quad with the 8 channels' quads, in four
+// chains (sums modulo 2^32, so their order changes nothing).
+#define RKNNC_TARGET_VNNI_VL __attribute__((target("avx512f,avx512vl,avx512vnni")))
+
+// acc + the pixel's quad q (xi: its first quad in the panel) times the 8 channels' quads q.
+RKNNC_TARGET_VNNI_VL inline __m256i pixel_quad(__m256i acc, const uint8_t* xi, const int8_t* w, int64_t q) {
+  const __m256i u = _mm256_set1_epi32(load32(reinterpret_cast<const int8_t*>(xi + q * 4 * kQuadPanel)));
+  return _mm256_dpbusd_epi32(acc, u, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + q * 4 * kQuadBlock)));
+}
+
+RKNNC_TARGET_VNNI_VL void few_pixels_vnni(const uint8_t* x, int64_t n, const int8_t* w, int64_t quads,
+                                          const int32_t* corr, int32_t* rows, int64_t stride) {
+  const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(corr));
+  for (int64_t i = 0; i < n; ++i) {
+    const uint8_t* xi = x + 4 * i;
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+    int64_t q = 0;
+    for (; q + 4 <= quads; q += 4) {
+      a0 = pixel_quad(a0, xi, w, q);
+      a1 = pixel_quad(a1, xi, w, q + 1);
+      a2 = pixel_quad(a2, xi, w, q + 2);
+      a3 = pixel_quad(a3, xi, w, q + 3);
+    }
+    for (; q < quads; ++q) a0 = pixel_quad(a0, xi, w, q);
+    alignas(32) int32_t sums[kQuadBlock];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(sums),
+                       _mm256_sub_epi32(_mm256_add_epi32(_mm256_add_epi32(a0, a1), _mm256_add_epi32(a2, a3)), c));
+    for (int64_t r = 0; r < kQuadBlock; ++r) rows[r * stride + i] = sums[r];
+  }
+}
+
 // 4 channels × one panel without vpdpbusd. pmaddubsw would saturate int16
 // (255·127·2 > 32767), so the bytes are widened to int16 instead: the even
 // bytes of each quad (k, k+2) and the odd ones (k+1, k+3) meet the matching
@@ -111,6 +145,14 @@ QuadTileFn quad_tile(QuadIsa isa) {
   if (isa == QuadIsa::Avx2) return quad_tile_avx2;
 #endif
   fail("the int8 quad product has no {} micro-kernel", quad_isa_name(isa));
+}
+
+QuadFewPixelsFn quad_few_pixels(QuadIsa isa) {
+#if defined(__x86_64__)
+  if (isa == QuadIsa::Vnni) return few_pixels_vnni;
+#endif
+  (void)isa;
+  return nullptr;
 }
 
 }  // namespace rknnc::runtime::kernels

@@ -7,6 +7,7 @@
 
 #include "runtime/kernels/helpers/qquad_gemm.h"
 #include "runtime/kernels/helpers/qrequant_avx512.h"
+#include "runtime/kernels/helpers/scratch.h"
 #include "runtime/kernels/quant/q8_kernels.h"
 
 namespace rknnc::runtime::kernels {
@@ -44,7 +45,8 @@ void gemm_q8_quad(KernelContext& ctx, QuadIsa isa) {
   int8_t* y = ctx.set_output(0, ir::DataType::Int8, {m, n}).data<int8_t>();
   qquad_gemm(st.b, xq, isa,
              [&](int64_t c, const int32_t* acc, int64_t p0, int64_t len) {
-               std::vector<int8_t> row(static_cast<size_t>(len));
+               thread_local std::vector<int8_t> row;  // written before it is read
+               grow_to(row, static_cast<size_t>(len));
                requant_row_on(isa, st.plan, c, acc, len, row.data());
                for (int64_t i = 0; i < len; ++i) y[(p0 + i) * n + c] = row[i];
              },
