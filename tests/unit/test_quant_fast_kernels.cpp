@@ -176,6 +176,8 @@ TEST_CASE("fast int8 Conv equals the reference on the shapes of real networks") 
       {2, 8, 20, 19, 16, 3, 3, 2, 1, 1, 1, 1, {0, 1, 2, 0}, false, true, 30, -4, 0.2, ""},      // groups, uneven pads
       {1, 5, 12, 40, 7, 5, 3, 1, 1, 1, 2, 2, {2, 0, 1, 3}, true, false, -128, 0, 0.5, "Clip"},  // dilated 5x3
       {1, 37, 17, 17, 11, 3, 3, 1, 1, 1, 1, 1, {1, 1, 1, 1}, true, true, 127, 1, 0.5, ""},      // odd K, one panel rows
+      {1, 962, 1, 1, 240, 1, 1, 1, 1, 1, 1, 1, {0, 0, 0, 0}, true, true, -3, 2, 0.3, "Relu"},   // squeeze-excite, 1 pixel
+      {1, 43, 1, 3, 17, 1, 1, 1, 1, 1, 1, 1, {0, 0, 0, 0}, false, true, 127, -1, 1.0, ""},      // 3 pixels, odd K
   };
   for (const quad_test::ConvCase& t : cases) {
     CAPTURE(t.c, t.h, t.w, t.m, t.kh, t.kw, t.group, t.sh);
