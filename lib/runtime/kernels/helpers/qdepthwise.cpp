@@ -192,8 +192,65 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void run32(const int16_t*
   }
 }
 
+// Stride 1 on the flat plane, in int32 pairs: pairs[i] holds plane values i
+// (low half) and i + 1, so output i's taps (r, 2j) and (r, 2j + 1) are the one
+// lane pairs[i + r·pitch + 2j] against the weight pair. One load and one
+// vpdpwssd per 16 outputs and pair, where interleaving the int16 plane took
+// three loads and an unpack, and the sums come out in order.
+// GCC 12's AVX-512 headers fill the unused part of a widened value with
+// _mm512_undefined_epi32(), which -Wmaybe-uninitialized reports at -O3.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+__attribute__((target("avx512f,avx512bw"))) void build_pairs(const int16_t* p, int64_t n, int32_t* pairs) {
+  for (int64_t i = 0; i < n; i += 16) {
+    const __m512i lo = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)));
+    const __m512i hi = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 1)));
+    _mm512_storeu_si512(pairs + i, _mm512_or_si512(lo, _mm512_slli_epi32(hi, 16)));
+  }
+}
+#pragma GCC diagnostic pop
+
+// 16·U outputs from pairs[0]: U chains side by side.
+template <int U>
+__attribute__((target("avx512f,avx512vnni"))) void pair_steps(const int32_t* pairs, int64_t pitch, const int32_t* wp,
+                                                              int64_t kh, int64_t jp, int32_t* out) {
+  __m512i acc[U];
+  for (int u = 0; u < U; ++u) acc[u] = _mm512_setzero_si512();
+  for (int64_t r = 0; r < kh; ++r)
+    for (int64_t j = 0; j < jp; ++j) {
+      const __m512i wv = _mm512_set1_epi32(wp[r * jp + j]);
+      const int32_t* src = pairs + r * pitch + 2 * j;
+      for (int u = 0; u < U; ++u) acc[u] = _mm512_dpwssd_epi32(acc[u], _mm512_loadu_si512(src + 16 * u), wv);
+    }
+  for (int u = 0; u < U; ++u) _mm512_storeu_si512(out + 16 * u, acc[u]);
+}
+
+// Outputs [0, n) of the flat plane, rounded up to whole vectors of 16, in
+// bands of about kPairBandBytes of pairs, so that the pairs stay in L1 from
+// their build to their last read (the whole plane's pairs did not, and the
+// plane's stores stalled).
+constexpr int64_t kPairBandBytes = 16 << 10;
+
+void run_pairs(const Plane& pl, const std::vector<int32_t>& wp, const Window& win, int64_t n, int32_t* out) {
+  constexpr int kChains = 4;
+  const int64_t kh = win.kernel[1], jp = (win.kernel[2] + 1) / 2;
+  // the pairs past a band that its last vector's last tap pair reads; the plane's slack covers the value after each
+  const int64_t reach = (kh - 1) * pl.width + 2 * (jp - 1);
+  const int64_t band = std::max<int64_t>(16, (kPairBandBytes / 4 - reach) / 16 * 16);  // outputs
+  thread_local std::vector<int32_t> pairs;  // every pair read is built first
+  grow_to(pairs, static_cast<size_t>((band + reach + 15) / 16 * 16));
+  for (int64_t b = 0; b < n; b += band) {
+    const int64_t vectors = (std::min(band, n - b) + 15) / 16;
+    build_pairs(pl.data.data() + b, (vectors * 16 + reach + 15) / 16 * 16, pairs.data());
+    int64_t v = 0;
+    for (; v + kChains <= vectors; v += kChains)
+      pair_steps<kChains>(pairs.data() + 16 * v, pl.width, wp.data(), kh, jp, out + b + 16 * v);
+    for (; v < vectors; ++v) pair_steps<1>(pairs.data() + 16 * v, pl.width, wp.data(), kh, jp, out + b + 16 * v);
+  }
+}
+
 // acc[oh·OW + ow] for the whole channel (acc holds OH·pitch + 32 values).
-// Stride 1 runs the flat plane as one row of OH·pitch outputs, the columns
+// Stride 1 runs the flat plane as one row of OH·pitch outputs (run_pairs), the columns
 // past OW of each row wasted (kernel width - 1 of them, where whole steps of
 // 32 per row would waste up to 25 of a 7-wide row), then closes the gaps.
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) void direct_channel_avx512(const Plane& pl, const int8_t* w,
@@ -201,7 +258,7 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void direct_channel_avx51
   const std::vector<int32_t> wp = weight_pairs(w, win);
   const int64_t oh_n = win.out[1], ow_n = win.out[2];
   if (win.stride[1] == 1 && win.stride[2] == 1) {
-    run32(pl.data.data(), pl.width, wp, win, oh_n * pl.width, acc);
+    run_pairs(pl, wp, win, oh_n * pl.width, acc);
     for (int64_t oh = 1; oh < oh_n; ++oh) std::memmove(acc + oh * ow_n, acc + oh * pl.width, sizeof(int32_t) * ow_n);
     return;
   }
