@@ -49,6 +49,8 @@ bool has_f16c() {
 }
 #endif
 
+}  // namespace
+
 void floats_to_halves(const float* src, uint16_t* dst, int64_t n) {
 #if defined(__x86_64__)
   if (has_f16c()) return floats_to_halves_f16c(src, dst, n);
@@ -63,17 +65,15 @@ void halves_to_floats(const uint16_t* src, float* dst, int64_t n) {
   halves_to_floats_scalar(src, dst, n);
 }
 
-}  // namespace
-
 Tensor convert_float(const Tensor& t, DataType to) {
   if (t.dtype() == to) return t;
   if (t.dtype() == DataType::Float32 && to == DataType::Float16) {
-    Tensor out(to, t.shape());
+    Tensor out = Tensor::unfilled(to, t.shape());
     floats_to_halves(t.data<float>(), static_cast<uint16_t*>(out.raw()), t.numel());
     return out;
   }
   if (t.dtype() == DataType::Float16 && to == DataType::Float32) {
-    Tensor out(to, t.shape());
+    Tensor out = Tensor::unfilled(to, t.shape());
     halves_to_floats(static_cast<const uint16_t*>(t.raw()), out.data<float>(), t.numel());
     return out;
   }

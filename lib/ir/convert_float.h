@@ -7,4 +7,9 @@ namespace rknnc::ir {
 
 Tensor convert_float(const Tensor& t, DataType to);
 
+// The same conversions on n values (F16C where the CPU has it, the same bytes
+// as the scalar routine everywhere).
+void floats_to_halves(const float* src, uint16_t* dst, int64_t n);
+void halves_to_floats(const uint16_t* src, float* dst, int64_t n);
+
 }  // namespace rknnc::ir

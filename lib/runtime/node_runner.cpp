@@ -1,6 +1,6 @@
 #include "runtime/node_runner.h"
 
-#include "ir/convert_float.h"
+#include "runtime/kernels/helpers/convert_float_on.h"
 
 namespace rknnc::runtime {
 namespace {
@@ -70,7 +70,7 @@ void NodeRunner::run_in_fp32(KernelContext& ctx, const KernelEntry& k) const {
     widened_.resize(ctx.inputs.size());
     for (size_t i = 0; i < ctx.inputs.size(); ++i)
       if (cache_ && i < constant_.size() && constant_[i] && is_half(ctx.inputs[i]))
-        widened_[i] = convert_float(*ctx.inputs[i], ir::DataType::Float32);
+        widened_[i] = kernels::convert_float_on(ctx.pool, *ctx.inputs[i], ir::DataType::Float32);
   });
   std::vector<ir::Tensor> widened(ctx.inputs.size());
   std::vector<const ir::Tensor*> args = ctx.inputs;
@@ -79,7 +79,7 @@ void NodeRunner::run_in_fp32(KernelContext& ctx, const KernelEntry& k) const {
     if (i < widened_.size() && !widened_[i].empty()) {
       args[i] = &widened_[i];
     } else {
-      widened[i] = convert_float(*args[i], ir::DataType::Float32);
+      widened[i] = kernels::convert_float_on(ctx.pool, *args[i], ir::DataType::Float32);
       args[i] = &widened[i];
     }
   }
@@ -87,8 +87,9 @@ void NodeRunner::run_in_fp32(KernelContext& ctx, const KernelEntry& k) const {
   invoke(wide, k);
   for (size_t o = 0; o < wide.outputs.size(); ++o) {
     ir::Tensor& t = wide.outputs[o];
-    ctx.outputs[o] = !t.empty() && t.dtype() == ir::DataType::Float32 ? convert_float(t, ir::DataType::Float16)
-                                                                       : std::move(t);
+    ctx.outputs[o] = !t.empty() && t.dtype() == ir::DataType::Float32
+                         ? kernels::convert_float_on(ctx.pool, t, ir::DataType::Float16)
+                         : std::move(t);
   }
 }
 

@@ -4,8 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 
 #include "runtime/executor.h"
@@ -13,6 +15,7 @@
 #include "runtime/kernels/helpers/gemm.h"
 #include "random_floats.h"
 #include "util/error.h"
+#include "util/half.h"
 
 using namespace rknnc;
 using runtime::kernels::GemmArgs;
@@ -181,6 +184,35 @@ TEST_CASE("binary ops over long rows split into pieces cover every element once"
       REQUIRE(y[i] == av[i] - bi);
     }
   }
+}
+
+// Float32 <-> Float16 conversions (Cast, and the float16 simulation's
+// widening and rounding) run in pieces on the pool: every value once, with
+// the scalar routine's bytes (NaN payloads, infinities, ties).
+TEST_CASE("Cast between float32 and float16 on the pool equals the scalar conversion", "[kernels]") {
+  std::mt19937 rng(11);
+  runtime::ThreadPool pool(2);
+  const int64_t n = 50003;  // three whole pieces and a partial one, not a multiple of 8
+  std::vector<float> f(static_cast<size_t>(n));
+  for (auto& v : f) v = std::bit_cast<float>(static_cast<uint32_t>(rng()));
+  f[7] = std::numeric_limits<float>::quiet_NaN();
+  f[n - 1] = -std::numeric_limits<float>::infinity();
+  const ir::Tensor x = ir::Tensor::from<float>({n}, f);
+  ir::Node to_half = make_node("Cast", 1), to_float = make_node("Cast", 1);
+  to_half.attrs.set("to", static_cast<int64_t>(ir::DataType::Float16));
+  to_float.attrs.set("to", static_cast<int64_t>(ir::DataType::Float32));
+  const ir::Tensor h = runtime::Executor::run_node(to_half, {&x}, pool)[0];
+  REQUIRE(h.dtype() == ir::DataType::Float16);
+  REQUIRE(h.numel() == n);
+  const auto* hv = static_cast<const uint16_t*>(h.raw());
+  size_t wrong = 0;
+  for (int64_t i = 0; i < n; ++i) wrong += hv[i] != float_to_half(f[static_cast<size_t>(i)]);
+  CHECK(wrong == 0);
+  const ir::Tensor back = runtime::Executor::run_node(to_float, {&h}, pool)[0];
+  REQUIRE(back.numel() == n);
+  for (int64_t i = 0; i < n; ++i)
+    wrong += std::bit_cast<uint32_t>(back.data<float>()[i]) != std::bit_cast<uint32_t>(half_to_float(hv[i]));
+  CHECK(wrong == 0);
 }
 
 TEST_CASE("kernels reject bad shapes with a one-line error naming the node", "[kernels]") {

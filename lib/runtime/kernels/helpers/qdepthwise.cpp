@@ -197,10 +197,8 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void run32(const int16_t*
 // lane pairs[i + r·pitch + 2j] against the weight pair. One load and one
 // vpdpwssd per 16 outputs and pair, where interleaving the int16 plane took
 // three loads and an unpack, and the sums come out in order.
-// GCC 12's AVX-512 headers fill the unused part of a widened value with
-// _mm512_undefined_epi32(), which -Wmaybe-uninitialized reports at -O3.
 #pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers (see qrequant_avx512.cpp)
 __attribute__((target("avx512f,avx512bw"))) void build_pairs(const int16_t* p, int64_t n, int32_t* pairs) {
   for (int64_t i = 0; i < n; i += 16) {
     const __m512i lo = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)));
