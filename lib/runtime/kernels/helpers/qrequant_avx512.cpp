@@ -37,10 +37,12 @@ __attribute__((target("avx512f"))) inline RoundConsts round_consts(const FixedMu
           _mm_cvtsi32_si128(m.shift)};
 }
 
-// A narrow channel (acc + bias fits int32, |result| < 2^30): vpmuldq's
-// exact 64-bit products of the even and odd int32 lanes, rounded, put back
-// together as int32. The rounded sums x stay below 2^62, so for shifts of 32
-// or more x >> 32 fits int32.
+// A narrow channel (acc + bias fits int32, |result| < 2^30), on magnitudes:
+// round_half_away(v·M / 2^shift) is sign(v)·((|v|·M + half) >> shift), so
+// vpmuludq's exact 64-bit products of the even and odd int32 lanes need no
+// per-lane sign correction before the shift (as round_shift64 does), only a
+// masked negation after it. |v|·M + half stays below 2^63, so for shifts of
+// 32 or more its high half, shifted by shift - 32, is the result.
 struct NarrowRequant {
   RoundConsts m;
   __m512i bias, zy, high_halves;
@@ -56,17 +58,17 @@ struct NarrowRequant {
   // zy + the rounded product of sixteen sums, unclamped.
   __attribute__((target("avx512f"))) __m512i operator()(__m512i acc) const {
     const __m512i v = _mm512_add_epi32(acc, bias);
-    const __m512i pe = _mm512_mul_epi32(v, m.mantissa), po = _mm512_mul_epi32(_mm512_srli_epi64(v, 32), m.mantissa);
+    const __m512i mag = _mm512_abs_epi32(v);  // |INT32_MIN| is 2^31 read unsigned
+    const __m512i pe = _mm512_add_epi64(_mm512_mul_epu32(mag, m.mantissa), m.half);
+    const __m512i po = _mm512_add_epi64(_mm512_mul_epu32(_mm512_srli_epi64(mag, 32), m.mantissa), m.half);
     __m512i r;
-    if (m.shift >= 32) {  // x >> shift is (x >> 32) >> (shift - 32): the high halves, then one 32-bit shift
-      const __m512i xe = _mm512_add_epi64(_mm512_add_epi64(pe, m.half), _mm512_srai_epi64(pe, 63));
-      const __m512i xo = _mm512_add_epi64(_mm512_add_epi64(po, m.half), _mm512_srai_epi64(po, 63));
-      r = _mm512_sra_epi32(_mm512_permutex2var_epi32(xe, high_halves, xo), high_count);
-    } else {
-      const __m512i even = round_shift64(pe, m.half, m.count, m.shift);
-      const __m512i odd = round_shift64(po, m.half, m.count, m.shift);
-      r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
-    }
+    if (m.shift >= 32)  // x >> shift is (x >> 32) >> (shift - 32): the high halves, then one 32-bit shift
+      r = _mm512_srl_epi32(_mm512_permutex2var_epi32(pe, high_halves, po), high_count);
+    else
+      r = _mm512_mask_blend_epi32(0xAAAA, _mm512_srl_epi64(pe, m.count),
+                                  _mm512_slli_epi64(_mm512_srl_epi64(po, m.count), 32));
+    const __m512i zero = _mm512_setzero_si512();
+    r = _mm512_mask_sub_epi32(r, _mm512_cmplt_epi32_mask(v, zero), zero, r);
     return _mm512_add_epi32(r, zy);
   }
 };
