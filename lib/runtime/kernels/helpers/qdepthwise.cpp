@@ -248,9 +248,10 @@ void run_pairs(const Plane& pl, const std::vector<int32_t>& wp, const Window& wi
 }
 
 // acc[oh·OW + ow] for the whole channel (acc holds OH·pitch + 32 values).
-// Stride 1 runs the flat plane as one row of OH·pitch outputs (run_pairs), the columns
-// past OW of each row wasted (kernel width - 1 of them, where whole steps of
-// 32 per row would waste up to 25 of a 7-wide row), then closes the gaps.
+// Stride 1 runs the flat plane as one row of OH·pitch outputs (run_pairs),
+// the columns past OW of each row wasted (kernel width - 1 of them, where
+// whole steps per row would waste up to 25 of 32 on a 7-wide row), then
+// closes the gaps.
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) void direct_channel_avx512(const Plane& pl, const int8_t* w,
                                                                                   const Window& win, int32_t* acc) {
   const std::vector<int32_t> wp = weight_pairs(w, win);

@@ -16,6 +16,7 @@ namespace {
 #if defined(__x86_64__)
 #define RKNNC_TARGET_VNNI __attribute__((target("avx512f,avx512bw,avx512vnni")))
 #define RKNNC_TARGET_AVX2 __attribute__((target("avx2")))
+#define RKNNC_TARGET_VNNI_VL __attribute__((target("avx512f,avx512vl,avx512vnni")))
 
 inline int32_t load32(const int8_t* p) {
   int32_t v;
@@ -62,19 +63,17 @@ void quad_tile_vnni(const uint8_t* x, int64_t panel_bytes, int np, const int8_t*
     tile_vnni<1>(x, panel_bytes, w, quads, corr, rows, stride);
 }
 
-// 8 channels × the first n pixels of one panel, for products of a few pixels
-// (a Gemm of one row, a Conv on a 1x1 image), where the panel tile would
-// compute sixteen lanes for each real one: per pixel and quad one 256-bit
-// vpdpbusd of the pixel's broadcast quad with the 8 channels' quads, in four
-// chains (sums modulo 2^32, so their order changes nothing).
-#define RKNNC_TARGET_VNNI_VL __attribute__((target("avx512f,avx512vl,avx512vnni")))
-
 // acc + the pixel's quad q (xi: its first quad in the panel) times the 8 channels' quads q.
 RKNNC_TARGET_VNNI_VL inline __m256i pixel_quad(__m256i acc, const uint8_t* xi, const int8_t* w, int64_t q) {
   const __m256i u = _mm256_set1_epi32(load32(reinterpret_cast<const int8_t*>(xi + q * 4 * kQuadPanel)));
   return _mm256_dpbusd_epi32(acc, u, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + q * 4 * kQuadBlock)));
 }
 
+// 8 channels × the first n pixels of one panel, for products of a few pixels
+// (a Gemm of one row, a Conv on a 1x1 image), where the panel tile would
+// compute sixteen lanes for each real one: per pixel and quad one 256-bit
+// vpdpbusd of the pixel's broadcast quad with the 8 channels' quads, in four
+// chains (sums modulo 2^32, so their order changes nothing).
 RKNNC_TARGET_VNNI_VL void few_pixels_vnni(const uint8_t* x, int64_t n, const int8_t* w, int64_t quads,
                                           const int32_t* corr, int32_t* rows, int64_t stride) {
   const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(corr));
