@@ -178,6 +178,7 @@ TEST_CASE("fast int8 Conv equals the reference on the shapes of real networks") 
       {1, 37, 17, 17, 11, 3, 3, 1, 1, 1, 1, 1, {1, 1, 1, 1}, true, true, 127, 1, 0.5, ""},      // odd K, one panel rows
       {1, 962, 1, 1, 240, 1, 1, 1, 1, 1, 1, 1, {0, 0, 0, 0}, true, true, -3, 2, 0.3, "Relu"},   // squeeze-excite, 1 pixel
       {1, 43, 1, 3, 17, 1, 1, 1, 1, 1, 1, 1, {0, 0, 0, 0}, false, true, 127, -1, 1.0, ""},      // 3 pixels, odd K
+      {1, 2, 5, 2100, 2, 3, 3, 2, 1, 1, 1, 1, {1, 1, 1, 1}, true, true, 5, -3, 0.2, "Relu"},   // depthwise, rows wider than a band
   };
   for (const quad_test::ConvCase& t : cases) {
     CAPTURE(t.c, t.h, t.w, t.m, t.kh, t.kw, t.group, t.sh);

@@ -234,7 +234,8 @@ void run_pairs(const Plane& pl, const std::vector<int32_t>& wp, const Window& wi
   const int64_t kh = win.kernel[1], jp = (win.kernel[2] + 1) / 2;
   // the pairs past a band that its last vector's last tap pair reads; the plane's slack covers the value after each
   const int64_t reach = (kh - 1) * pl.width + 2 * (jp - 1);
-  const int64_t band = std::max<int64_t>(16, (kPairBandBytes / 4 - reach) / 16 * 16);  // outputs
+  // outputs a band; at least twice the reach, so that wide images rebuild at most half their pairs again
+  const int64_t band = std::max<int64_t>(16, std::max(kPairBandBytes / 4 - reach, 2 * reach) / 16 * 16);
   thread_local std::vector<int32_t> pairs;  // every pair read is built first
   grow_to(pairs, static_cast<size_t>((band + reach + 15) / 16 * 16));
   for (int64_t b = 0; b < n; b += band) {
