@@ -48,13 +48,15 @@ def calibration_set(models, name, images):
     return listing
 
 
-def config_variant(models, name, listing, algorithm, out_dir):
-    """The generated NAME.yml with absolute paths, the calibration listing and the algorithm."""
+def config_variant(models, name, listing, algorithm, out_dir, quantize=True):
+    """The generated NAME.yml with absolute paths, the calibration listing and the algorithm;
+    quantize=False: the float16 conversion instead."""
     text = open(os.path.join(models, name + ".yml")).read()
     text = text.replace(f"model_file_path: {name}.onnx", f"model_file_path: {os.path.join(models, name + '.onnx')}")
     text = re.sub(r"dataset: \S+", f"dataset: {listing}", text)
     text = re.sub(r"quantized_algorithm: \S+", f"quantized_algorithm: {algorithm}", text)
-    path = os.path.join(out_dir, f"{name}.{algorithm}.yml")
+    text = re.sub(r"quantize: \S+", f"quantize: {'true' if quantize else 'false'}", text)
+    path = os.path.join(out_dir, f"{name}.{algorithm if quantize else 'float16'}.yml")
     with open(path, "w") as f:
         f.write(text)
     return path

@@ -7,7 +7,8 @@
      (mobilenetv2 224, resnet50-v2 224, yolov5s 640, generated into
      build/cost_models as `make bench-cost` does): fp32 `rknnc run` of the
      .onnx vs onnxruntime-node, both at BENCH_THREADS threads (default 2),
-     and int8 `rknnc run` of the converted .rknn;
+     int8 `rknnc run` of the converted .rknn, and the float16 simulation
+     (`rknnc run` of the .rknn converted with quantize: false);
   3. the same graphs converted to int8 with BENCH_IMAGES (default 100) random
      calibration images, for each quantized_algorithm: wall time and peak RSS
      (bench/conversion_time.py).
@@ -109,6 +110,15 @@ def sample_rows(tmp):
     return rows
 
 
+def float16_rknn(models, name, tmp):
+    """NAME converted with quantize: false (the float16 simulation)."""
+    from conversion_time import config_variant
+    yml = config_variant(models, name, os.path.join(models, name + ".dataset.txt"), "normal", tmp, quantize=False)
+    out = os.path.join(tmp, name + "_float16")
+    subprocess.run([BIN, "-t", "rk3588", "-i", yml, "-o", out], check=True, capture_output=True)
+    return glob.glob(os.path.join(out, "*.rknn"))[0]
+
+
 def generated_rows(tmp):
     """(latency rows, conversion rows) of the generated graphs."""
     from conversion_time import measure
@@ -121,14 +131,16 @@ def generated_rows(tmp):
         image = os.path.join(models, name + ".npy")
         converted = measure(BIN, models, images=IMAGES, names=[name], keep_dir=tmp)
         rknn = os.path.join(tmp, name + ".rknn")
-        fp32, peer, int8 = [], [], []
+        half_rknn = float16_rknn(models, name, tmp)
+        fp32, peer, int8, half = [], [], [], []
         for _ in range(ROUNDS):  # interleaved: a burst from a neighbour on a shared machine hits a round, not a column
             fp32.append(rknnc_run_ms(onnx, [image], os.path.join(tmp, name + "_fp32")))
             peer.append(ort_ms(onnx, [image]))
             int8.append(rknnc_run_ms(rknn, [image], os.path.join(tmp, name + "_int8")))
-        ours, ort, q = median(fp32), median(peer), median(int8)
+            half.append(rknnc_run_ms(half_rknn, [image], os.path.join(tmp, name + "_fp16")))
+        ours, ort, q, h = median(fp32), median(peer), median(int8), median(half)
         latency.append({"model": name, "fp32_ms": ours, "ort_fp32_ms": ort, "fp32_ratio": ort / ours,
-                        "int8_ms": q, "int8_speedup": ours / q,
+                        "int8_ms": q, "int8_speedup": ours / q, "fp16_ms": h, "fp16_vs_fp32": h / ours,
                         "ratio_range": f"{min(p / f for p, f in zip(peer, fp32)):.2f}-{max(p / f for p, f in zip(peer, fp32)):.2f}"})
         row = {"model": name}
         for r in converted:
@@ -152,10 +164,12 @@ def main():
     print_table(f"Generated graphs, latency, {THREADS} threads",
                 [("model", "model", "{}"), ("fp32_ms", "rknnc fp32 ms", "{:.2f}"), ("ort_fp32_ms", "onnxruntime ms", "{:.2f}"),
                  ("fp32_ratio", "ort/rknnc", "{:.2f}x"), ("ratio_range", "per round", "{}"),
-                 ("int8_ms", "rknnc int8 ms", "{:.2f}"), ("int8_speedup", "fp32/int8", "{:.2f}x")], generated,
-                f"(medians of {ROUNDS} interleaved rounds of fp32, onnxruntime and int8, each the mean of {REPEAT} runs: "
-                f"`rknnc run model.onnx --repeat {REPEAT}` vs bench/ort_bench.js, ort/rknnc >= 1 means rknnc is as fast "
-                "or faster; int8: `rknnc run` of the .rknn converted with quantized_algorithm normal)")
+                 ("int8_ms", "rknnc int8 ms", "{:.2f}"), ("int8_speedup", "fp32/int8", "{:.2f}x"),
+                 ("fp16_ms", "rknnc fp16 ms", "{:.2f}"), ("fp16_vs_fp32", "fp16/fp32", "{:.2f}x")], generated,
+                f"(medians of {ROUNDS} interleaved rounds of fp32, onnxruntime, int8 and fp16, each the mean of {REPEAT} "
+                f"runs: `rknnc run model.onnx --repeat {REPEAT}` vs bench/ort_bench.js, ort/rknnc >= 1 means rknnc is as "
+                "fast or faster; int8: `rknnc run` of the .rknn converted with quantized_algorithm normal; fp16: of the "
+                ".rknn converted with quantize: false (the float16 simulation), fp16/fp32 <= 1 means no slower than fp32)")
     columns = [("model", "model", "{}")]
     for algorithm in ("normal", "kl_divergence", "mmse"):
         columns += [(algorithm + "_s", algorithm + " s", "{:.1f}"), (algorithm + "_x", "x normal", "{:.2f}x"),
