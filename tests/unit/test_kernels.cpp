@@ -187,12 +187,12 @@ TEST_CASE("binary ops over long rows split into pieces cover every element once"
 }
 
 // Float32 <-> Float16 conversions (Cast, and the float16 simulation's
-// widening and rounding) run in pieces on the pool: every value once, with
+// widening and rounding) run in chunks on the pool: every value once, with
 // the scalar routine's bytes (NaN payloads, infinities, ties).
 TEST_CASE("Cast between float32 and float16 on the pool equals the scalar conversion", "[kernels]") {
   std::mt19937 rng(11);
   runtime::ThreadPool pool(2);
-  const int64_t n = 50003;  // three whole pieces and a partial one, not a multiple of 8
+  const int64_t n = 50003;  // several chunks on two threads, not a multiple of 8
   std::vector<float> f(static_cast<size_t>(n));
   for (auto& v : f) v = std::bit_cast<float>(static_cast<uint32_t>(rng()));
   f[7] = std::numeric_limits<float>::quiet_NaN();
