@@ -186,6 +186,33 @@ TEST_CASE("fast int8 Conv equals the reference on the shapes of real networks") 
   }
 }
 
+// Depthwise windows of every kind the direct loops take or refuse: kernels
+// up to 7 wide (two quads a row), strides 1-3, row dilation, padding past the
+// kernel, rows from 1 to over 64 values (more than one fill store), zero
+// points at both ends of int8.
+TEST_CASE("fast int8 depthwise Conv equals the reference on random windows") {
+  std::mt19937 rng(19);
+  auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+  for (int i = 0; i < 150; ++i) {
+    quad_test::ConvCase t{};
+    t.n = pick(1, 2);
+    t.c = t.m = t.group = pick(1, 19);
+    t.kh = pick(1, 7), t.kw = pick(1, 7);
+    t.sh = pick(1, 3), t.sw = pick(1, 3);
+    t.dh = pick(1, 3) == 1 ? 2 : 1, t.dw = pick(1, 6) == 1 ? 2 : 1;
+    t.pads = {pick(0, 3), pick(0, 3), pick(0, 3), pick(0, 3)};
+    t.h = pick((t.kh - 1) * t.dh + 1, 24), t.w = pick((t.kw - 1) * t.dw + 1, pick(0, 1) ? 20 : 150);
+    t.per_channel = pick(0, 1) == 1, t.bias = pick(0, 3) != 0;
+    const int32_t zx_ends[] = {-128, 127, static_cast<int32_t>(pick(-128, 127))};
+    t.zx = zx_ends[pick(0, 2)], t.zy = static_cast<int32_t>(pick(-128, 127));
+    t.extreme = pick(0, 2) * 0.4;
+    t.activation = pick(0, 2) == 0 ? "Relu" : "";
+    CAPTURE(i, t.n, t.c, t.h, t.w, t.kh, t.kw, t.sh, t.sw, t.dh, t.dw, t.pads, t.zx, t.extreme);
+    quad_test::check_paths(quad_test::conv_node(t, rng), runtime::kernels::conv_q8_reference,
+                           runtime::kernels::conv_q8_quad);
+  }
+}
+
 TEST_CASE("fast int8 Conv is exact where pmaddubsw would saturate") {
   std::mt19937 rng(18);
   // Every x at -128 (u = 0) or 127 (u = 255) and every weight at -128 or 127:

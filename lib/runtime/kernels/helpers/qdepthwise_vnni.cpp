@@ -1,0 +1,176 @@
+// The channel is copied as unsigned bytes u = x + 128, its padding as
+// zx + 128, so that a kernel row's taps 4q..4q+3 against the channel's four
+// weights are one vpdpbusd lane (u8 · s8, summed exactly in int32). The zero
+// point leaves one constant per channel, the sums' starting value:
+//   Σ w·(x - zx) = Σ w·u - (zx + 128)·Σ w    (padding: u - zx - 128 = 0).
+//
+// The copy is split into row phases (padded rows ≡ p mod stride_h), each row
+// `pitch` bytes, a multiple of stride_w, and read flat: output
+// f = oh·(pitch / stride_w) + ow reads tap row r, column t at byte
+// stride_w·f + t of its phase, some rows on. So the quad of output f is the
+// four bytes at stride_w·f, and one 64-byte load at stride_w·f holds the
+// quads of outputs f, f + P, ..., f + 15·P (P = 4 / stride_w): no byte
+// shuffles, one load and one vpdpbusd per quad of taps and 16 outputs; the P
+// vectors of a step are interleaved once at the end. The columns past OW of
+// each flat row are computed and dropped.
+#include "runtime/kernels/helpers/qdepthwise_vnni.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "runtime/kernels/helpers/scratch.h"
+#include "util/error.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace rknnc::runtime::kernels {
+namespace {
+
+constexpr int64_t kDwStep = 64;  // outputs a step: four vectors of sums
+
+#if defined(__x86_64__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers (see qrequant_avx512.cpp)
+
+// Lanes [lo, hi) of 64, clamped.
+inline uint64_t byte_lanes(int64_t lo, int64_t hi) {
+  lo = std::clamp<int64_t>(lo, 0, 64), hi = std::clamp<int64_t>(hi, 0, 64);
+  if (lo >= hi) return 0;
+  const uint64_t below_hi = hi == 64 ? ~uint64_t{0} : (uint64_t{1} << hi) - 1;
+  return below_hi & ~((uint64_t{1} << lo) - 1);
+}
+
+// The unsigned copy, phase after phase. Each row is written in whole 64-byte
+// stores that may run into the rows after it, which are written later (the
+// last into the slack, written last); only the input's own bytes are loaded.
+// Rows of `pitch` bytes, `phase_rows` a phase, then `slack` bytes of padding.
+__attribute__((target("avx512f,avx512bw"))) void fill_dw_phases(const int8_t* x, int32_t zx, const Window& w,
+                                                             int64_t pitch, int64_t phase_rows, int64_t slack,
+                                                             uint8_t* d) {
+  const __m512i pad = _mm512_set1_epi8(static_cast<char>(zx + 128)), flip = _mm512_set1_epi8(static_cast<char>(0x80));
+  const int64_t left = std::min(w.pad_begin[2], pitch), cols = std::clamp<int64_t>(w.in[2], 0, pitch - left);
+  const int64_t phases = w.stride[1];
+  for (int64_t p = 0; p < phases; ++p)
+    for (int64_t i = 0; i < phase_rows; ++i, d += pitch) {
+      const int64_t ih = p + i * phases - w.pad_begin[1];
+      const bool inside = ih >= 0 && ih < w.in[1];
+      const auto row = reinterpret_cast<uintptr_t>(x + (inside ? ih * w.in[2] : 0));
+      for (int64_t j = 0; j < pitch; j += 64) {
+        const __mmask64 k = inside ? byte_lanes(left - j, left + cols - j) : 0;
+        // masked-off lanes are not read: the load may start before the row
+        const __m512i v = _mm512_maskz_loadu_epi8(k, reinterpret_cast<const void*>(row + (j - left)));
+        _mm512_storeu_si512(d + j, _mm512_mask_blend_epi8(k, pad, _mm512_xor_si512(v, flip)));
+      }
+    }
+  for (int64_t j = 0; j < slack; j += 64) _mm512_storeu_si512(d + j, pad);
+}
+
+// out[f] for f < n (rounded up to a step): sums of the quads of `taps`
+// (their byte offsets and weight quads) starting from `start`.
+template <int SW>
+__attribute__((target("avx512f,avx512vnni"))) void dw_quad_sums(const uint8_t* plane, const int64_t* offsets,
+                                                             const int32_t* weights, int64_t taps, int32_t start,
+                                                             int64_t n, int32_t* out) {
+  constexpr int P = 4 / SW;  // outputs f, f + P, ... in one vector; P vectors a run of 16·P outputs
+  const __m512i pair_lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i pair_hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  for (int64_t f = 0; f < n; f += kDwStep) {
+    __m512i acc[4];
+    for (auto& a : acc) a = _mm512_set1_epi32(start);
+    for (int64_t t = 0; t < taps; ++t) {
+      const __m512i wq = _mm512_set1_epi32(weights[t]);
+      const uint8_t* src = plane + offsets[t] + SW * f;
+      for (int a = 0; a < 4; ++a)  // vector a: run a / P, outputs a % P + P·j of it
+        acc[a] = _mm512_dpbusd_epi32(acc[a], _mm512_loadu_si512(src + SW * (a / P * 16 * P + a % P)), wq);
+    }
+    // Interleave dwords of vectors 0 and 1, 2 and 3: in order for P = 2.
+    const __m512i lo01 = _mm512_permutex2var_epi32(acc[0], pair_lo, acc[1]);
+    const __m512i hi01 = _mm512_permutex2var_epi32(acc[0], pair_hi, acc[1]);
+    const __m512i lo23 = _mm512_permutex2var_epi32(acc[2], pair_lo, acc[3]);
+    const __m512i hi23 = _mm512_permutex2var_epi32(acc[2], pair_hi, acc[3]);
+    if constexpr (P == 2) {
+      _mm512_storeu_si512(out + f, lo01);
+      _mm512_storeu_si512(out + f + 16, hi01);
+      _mm512_storeu_si512(out + f + 32, lo23);
+      _mm512_storeu_si512(out + f + 48, hi23);
+    } else {  // then the pairs' qwords: (0, 1) of output 4i next to (2, 3)
+      const __m512i quad_lo = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
+      const __m512i quad_hi = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+      _mm512_storeu_si512(out + f, _mm512_permutex2var_epi64(lo01, quad_lo, lo23));
+      _mm512_storeu_si512(out + f + 16, _mm512_permutex2var_epi64(lo01, quad_hi, lo23));
+      _mm512_storeu_si512(out + f + 32, _mm512_permutex2var_epi64(hi01, quad_lo, hi23));
+      _mm512_storeu_si512(out + f + 48, _mm512_permutex2var_epi64(hi01, quad_hi, hi23));
+    }
+  }
+}
+#pragma GCC diagnostic pop
+#endif
+
+}  // namespace
+
+bool VnniDepthwise::fits(const Window& w, int32_t zx) {
+#if defined(__x86_64__)
+  return w.in[0] == 1 && w.out[0] == 1 && w.kernel[0] == 1 && w.pad_begin[0] == 0 && w.dilation[2] == 1 &&
+         (w.stride[2] == 1 || w.stride[2] == 2) && zx >= -128 && zx <= 127;
+#else
+  (void)w, (void)zx;
+  return false;
+#endif
+}
+
+VnniDepthwise::VnniDepthwise(const Window& w, int32_t zx) : win_(w), zx_(zx) {
+  const int64_t sh = w.stride[1], sw = w.stride[2];
+  pitch_ = ((w.out[2] - 1) * sw + w.kernel[2] + sw - 1) / sw * sw;
+  phase_rows_ = ((w.out[1] - 1) * sh + (w.kernel[1] - 1) * w.dilation[1] + sh) / sh;
+  per_row_ = pitch_ / sw;
+  quads_ = (w.kernel[2] + 3) / 4;
+  // The last step starts under 64 outputs before the end and reads 64 bytes
+  // from up to stride_w·3 + 4·(quads - 1) past its start; rounded to whole
+  // 64-byte stores of the padding.
+  slack_ = (sw * kDwStep + 64 + 4 * quads_ + 63) / 64 * 64;
+  for (int64_t r = 0; r < w.kernel[1]; ++r) {
+    const int64_t row = r * w.dilation[1];  // padded rows below the output's first: phase row % sh, row / sh in
+    for (int64_t q = 0; q < quads_; ++q) offsets_.push_back((row % sh * phase_rows_ + row / sh) * pitch_ + 4 * q);
+  }
+}
+
+int64_t VnniDepthwise::acc_size() const {
+  return std::max(win_.out_size(), (win_.out[1] * per_row_ + kDwStep - 1) / kDwStep * kDwStep);
+}
+
+void VnniDepthwise::sums(const int8_t* x, const int8_t* w, int32_t* acc) const {
+#if defined(__x86_64__)
+  const int64_t kh = win_.kernel[1], kw = win_.kernel[2], taps = kh * quads_;
+  thread_local std::vector<uint8_t, UninitAllocator<uint8_t>> plane;  // fill_dw_phases writes every byte
+  thread_local std::vector<int32_t> weights;
+  grow_to(plane, static_cast<size_t>(win_.stride[1] * phase_rows_ * pitch_ + slack_));
+  grow_to(weights, static_cast<size_t>(taps));
+  int32_t weight_sum = 0;
+  for (int64_t r = 0; r < kh; ++r)
+    for (int64_t q = 0; q < quads_; ++q) {
+      uint32_t quad = 0;
+      for (int64_t b = 0; b < 4 && 4 * q + b < kw; ++b) {
+        const int8_t v = w[r * kw + 4 * q + b];
+        weight_sum += v;
+        quad |= uint32_t{static_cast<uint8_t>(v)} << (8 * b);
+      }
+      weights[static_cast<size_t>(r * quads_ + q)] = static_cast<int32_t>(quad);
+    }
+  fill_dw_phases(x, zx_, win_, pitch_, phase_rows_, slack_, plane.data());
+  const int32_t start = -(zx_ + 128) * weight_sum;
+  const int64_t n = win_.out[1] * per_row_;
+  if (win_.stride[2] == 1) dw_quad_sums<1>(plane.data(), offsets_.data(), weights.data(), taps, start, n, acc);
+  else dw_quad_sums<2>(plane.data(), offsets_.data(), weights.data(), taps, start, n, acc);
+  const int64_t ow = win_.out[2];
+  if (per_row_ != ow)  // close up the rows: one requantisation pass over the channel (per row, the tails cost more)
+    for (int64_t oh = 1; oh < win_.out[1]; ++oh) std::memmove(acc + oh * ow, acc + oh * per_row_, sizeof(int32_t) * ow);
+#else
+  (void)x, (void)w, (void)acc;
+  fail("the AVX-512 VNNI depthwise loop was called on a CPU without it");
+#endif
+}
+
+}  // namespace rknnc::runtime::kernels

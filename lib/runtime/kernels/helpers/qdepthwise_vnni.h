@@ -1,0 +1,40 @@
+#pragma once
+// Depthwise int8 sums on AVX-512 VNNI, one channel at a time: each kernel row
+// is read in quads of four taps, one vpdpbusd lane per quad, from an unsigned
+// copy of the channel (see qdepthwise_vnni.cpp). The sums are exact: the same
+// int32 values as the reference loop.
+#include <cstdint>
+#include <vector>
+
+#include "runtime/kernels/helpers/window.h"
+
+namespace rknnc::runtime::kernels {
+
+class VnniDepthwise {
+ public:
+  // 2-D (or 1-D) windows without column dilation, column stride 1 or 2, and
+  // an input zero point inside int8.
+  static bool fits(const Window& w, int32_t zx);
+
+  // For one layer (fits(w, zx)); needs AVX-512 F, BW and VNNI to run.
+  VnniDepthwise(const Window& w, int32_t zx);
+
+  // Values `acc` must hold.
+  int64_t acc_size() const;
+
+  // acc[oh·OW + ow] = Σ w[tap]·(x[tap] - zx) over the taps inside the input,
+  // for one channel: x its plane, w its kh·kw weights.
+  void sums(const int8_t* x, const int8_t* w, int32_t* acc) const;
+
+ private:
+  Window win_;
+  int32_t zx_ = 0;
+  int64_t pitch_ = 0;       // bytes a row of the copy: every output's taps, a multiple of stride_w
+  int64_t phase_rows_ = 0;  // rows of each row phase (stride_h of them)
+  int64_t per_row_ = 0;     // flat outputs a row, pitch / stride_w (the first OW kept)
+  int64_t quads_ = 0;       // quads a kernel row
+  int64_t slack_ = 0;       // bytes after the last phase that the last step's loads reach
+  std::vector<int64_t> offsets_;  // per quad of taps (row-major): its bytes from an output's own
+};
+
+}  // namespace rknnc::runtime::kernels
