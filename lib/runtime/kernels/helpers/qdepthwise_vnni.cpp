@@ -16,7 +16,6 @@
 #include "runtime/kernels/helpers/qdepthwise_vnni.h"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "runtime/kernels/helpers/scratch.h"
@@ -45,38 +44,59 @@ inline uint64_t byte_lanes(int64_t lo, int64_t hi) {
 
 // The unsigned copy, phase after phase. Each row is written in whole 64-byte
 // stores that may run into the rows after it, which are written later (the
-// last into the slack, written last); only the input's own bytes are loaded.
+// last into the slack, written last); only the input's own bytes are loaded,
+// those of lanes `columns[j]` of store j of an input row.
 // Rows of `pitch` bytes, `phase_rows` a phase, then `slack` bytes of padding.
 __attribute__((target("avx512f,avx512bw"))) void fill_dw_phases(const int8_t* x, int32_t zx, const Window& w,
                                                              int64_t pitch, int64_t phase_rows, int64_t slack,
-                                                             uint8_t* d) {
+                                                             const uint64_t* columns, uint8_t* d) {
   const __m512i pad = _mm512_set1_epi8(static_cast<char>(zx + 128)), flip = _mm512_set1_epi8(static_cast<char>(0x80));
-  const int64_t left = std::min(w.pad_begin[2], pitch), cols = std::clamp<int64_t>(w.in[2], 0, pitch - left);
-  const int64_t phases = w.stride[1];
+  const int64_t left = std::min(w.pad_begin[2], pitch), phases = w.stride[1], stores = (pitch + 63) / 64;
   for (int64_t p = 0; p < phases; ++p)
     for (int64_t i = 0; i < phase_rows; ++i, d += pitch) {
       const int64_t ih = p + i * phases - w.pad_begin[1];
-      const bool inside = ih >= 0 && ih < w.in[1];
-      const auto row = reinterpret_cast<uintptr_t>(x + (inside ? ih * w.in[2] : 0));
-      for (int64_t j = 0; j < pitch; j += 64) {
-        const __mmask64 k = inside ? byte_lanes(left - j, left + cols - j) : 0;
+      if (ih < 0 || ih >= w.in[1]) {
+        for (int64_t j = 0; j < stores; ++j) _mm512_storeu_si512(d + 64 * j, pad);
+        continue;
+      }
+      const auto row = reinterpret_cast<uintptr_t>(x + ih * w.in[2]) - static_cast<uintptr_t>(left);
+      for (int64_t j = 0; j < stores; ++j) {
+        const __mmask64 k = columns[j];
         // masked-off lanes are not read: the load may start before the row
-        const __m512i v = _mm512_maskz_loadu_epi8(k, reinterpret_cast<const void*>(row + (j - left)));
-        _mm512_storeu_si512(d + j, _mm512_mask_blend_epi8(k, pad, _mm512_xor_si512(v, flip)));
+        const __m512i v = _mm512_maskz_loadu_epi8(k, reinterpret_cast<const void*>(row + 64 * j));
+        _mm512_storeu_si512(d + 64 * j, _mm512_mask_blend_epi8(k, pad, _mm512_xor_si512(v, flip)));
       }
     }
   for (int64_t j = 0; j < slack; j += 64) _mm512_storeu_si512(d + j, pad);
 }
 
-// out[f] for f < n (rounded up to a step): sums of the quads of `taps`
-// (their byte offsets and weight quads) starting from `start`.
+// Stores sixteen sums: all of them, or only those of `keep` packed together
+// (vpcompressd in a register: its memory form is slow on Zen 4); the store
+// may write past them. Returns the next output.
+__attribute__((target("avx512f"))) inline int32_t* store_kept(int32_t* out, __m512i v, const uint16_t* keep,
+                                                              int64_t i) {
+  if (!keep) {
+    _mm512_storeu_si512(out, v);
+    return out + 16;
+  }
+  const auto k = static_cast<__mmask16>(keep[i]);
+  _mm512_storeu_si512(out, _mm512_maskz_compress_epi32(k, v));
+  return out + __builtin_popcount(keep[i]);
+}
+
+// The sums of flat outputs [0, n) (rounded up to a step) of `taps` (their
+// byte offsets and weight quads), starting from `start`, into out: each
+// vector of 16 flat outputs whole, or (keep) only its outputs of bit i set
+// in keep[vector], packed.
 template <int SW>
 __attribute__((target("avx512f,avx512vnni"))) void dw_quad_sums(const uint8_t* plane, const int64_t* offsets,
                                                              const int32_t* weights, int64_t taps, int32_t start,
-                                                             int64_t n, int32_t* out) {
+                                                             int64_t n, const uint16_t* keep, int32_t* out) {
   constexpr int P = 4 / SW;  // outputs f, f + P, ... in one vector; P vectors a run of 16·P outputs
   const __m512i pair_lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
   const __m512i pair_hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  const __m512i quad_lo = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
+  const __m512i quad_hi = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
   for (int64_t f = 0; f < n; f += kDwStep) {
     __m512i acc[4];
     for (auto& a : acc) a = _mm512_set1_epi32(start);
@@ -86,24 +106,18 @@ __attribute__((target("avx512f,avx512vnni"))) void dw_quad_sums(const uint8_t* p
       for (int a = 0; a < 4; ++a)  // vector a: run a / P, outputs a % P + P·j of it
         acc[a] = _mm512_dpbusd_epi32(acc[a], _mm512_loadu_si512(src + SW * (a / P * 16 * P + a % P)), wq);
     }
-    // Interleave dwords of vectors 0 and 1, 2 and 3: in order for P = 2.
+    // Interleave dwords of vectors 0 and 1, 2 and 3: in order for P = 2;
+    // for P = 4 then the pairs' qwords, (0, 1) of output 4i next to (2, 3).
     const __m512i lo01 = _mm512_permutex2var_epi32(acc[0], pair_lo, acc[1]);
     const __m512i hi01 = _mm512_permutex2var_epi32(acc[0], pair_hi, acc[1]);
     const __m512i lo23 = _mm512_permutex2var_epi32(acc[2], pair_lo, acc[3]);
     const __m512i hi23 = _mm512_permutex2var_epi32(acc[2], pair_hi, acc[3]);
-    if constexpr (P == 2) {
-      _mm512_storeu_si512(out + f, lo01);
-      _mm512_storeu_si512(out + f + 16, hi01);
-      _mm512_storeu_si512(out + f + 32, lo23);
-      _mm512_storeu_si512(out + f + 48, hi23);
-    } else {  // then the pairs' qwords: (0, 1) of output 4i next to (2, 3)
-      const __m512i quad_lo = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
-      const __m512i quad_hi = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
-      _mm512_storeu_si512(out + f, _mm512_permutex2var_epi64(lo01, quad_lo, lo23));
-      _mm512_storeu_si512(out + f + 16, _mm512_permutex2var_epi64(lo01, quad_hi, lo23));
-      _mm512_storeu_si512(out + f + 32, _mm512_permutex2var_epi64(hi01, quad_lo, hi23));
-      _mm512_storeu_si512(out + f + 48, _mm512_permutex2var_epi64(hi01, quad_hi, hi23));
-    }
+    const __m512i ordered[4] = {
+        P == 2 ? lo01 : _mm512_permutex2var_epi64(lo01, quad_lo, lo23),
+        P == 2 ? hi01 : _mm512_permutex2var_epi64(lo01, quad_hi, lo23),
+        P == 2 ? lo23 : _mm512_permutex2var_epi64(hi01, quad_lo, hi23),
+        P == 2 ? hi23 : _mm512_permutex2var_epi64(hi01, quad_hi, hi23)};
+    for (int i = 0; i < 4; ++i) out = store_kept(out, ordered[i], keep, f / 16 + i);
   }
 }
 #pragma GCC diagnostic pop
@@ -135,10 +149,20 @@ VnniDepthwise::VnniDepthwise(const Window& w, int32_t zx) : win_(w), zx_(zx) {
     const int64_t row = r * w.dilation[1];  // padded rows below the output's first: phase row % sh, row / sh in
     for (int64_t q = 0; q < quads_; ++q) offsets_.push_back((row % sh * phase_rows_ + row / sh) * pitch_ + 4 * q);
   }
+  const int64_t left = std::min(w.pad_begin[2], pitch_), cols = std::clamp<int64_t>(w.in[2], 0, pitch_ - left);
+  for (int64_t j = 0; j < pitch_; j += 64) columns_.push_back(byte_lanes(left - j, left + cols - j));
+  const int64_t n = w.out[1] * per_row_;
+  if (per_row_ != w.out[2])  // the flat outputs of each row's first OW columns, vector by vector
+    for (int64_t f = 0; f < (n + kDwStep - 1) / kDwStep * kDwStep; f += 16) {
+      uint16_t bits = 0;
+      for (int64_t i = 0; i < 16; ++i) bits |= static_cast<uint16_t>(f + i < n && (f + i) % per_row_ < w.out[2]) << i;
+      keep_.push_back(bits);
+    }
 }
 
 int64_t VnniDepthwise::acc_size() const {
-  return std::max(win_.out_size(), (win_.out[1] * per_row_ + kDwStep - 1) / kDwStep * kDwStep);
+  // whole steps, or with dropped columns the kept outputs and the last store's 16
+  return std::max(win_.out_size() + 16, (win_.out[1] * per_row_ + kDwStep - 1) / kDwStep * kDwStep);
 }
 
 void VnniDepthwise::sums(const int8_t* x, const int8_t* w, int32_t* acc) const {
@@ -159,14 +183,12 @@ void VnniDepthwise::sums(const int8_t* x, const int8_t* w, int32_t* acc) const {
       }
       weights[static_cast<size_t>(r * quads_ + q)] = static_cast<int32_t>(quad);
     }
-  fill_dw_phases(x, zx_, win_, pitch_, phase_rows_, slack_, plane.data());
+  fill_dw_phases(x, zx_, win_, pitch_, phase_rows_, slack_, columns_.data(), plane.data());
   const int32_t start = -(zx_ + 128) * weight_sum;
   const int64_t n = win_.out[1] * per_row_;
-  if (win_.stride[2] == 1) dw_quad_sums<1>(plane.data(), offsets_.data(), weights.data(), taps, start, n, acc);
-  else dw_quad_sums<2>(plane.data(), offsets_.data(), weights.data(), taps, start, n, acc);
-  const int64_t ow = win_.out[2];
-  if (per_row_ != ow)  // close up the rows: one requantisation pass over the channel (per row, the tails cost more)
-    for (int64_t oh = 1; oh < win_.out[1]; ++oh) std::memmove(acc + oh * ow, acc + oh * per_row_, sizeof(int32_t) * ow);
+  const uint16_t* keep = keep_.empty() ? nullptr : keep_.data();
+  if (win_.stride[2] == 1) dw_quad_sums<1>(plane.data(), offsets_.data(), weights.data(), taps, start, n, keep, acc);
+  else dw_quad_sums<2>(plane.data(), offsets_.data(), weights.data(), taps, start, n, keep, acc);
 #else
   (void)x, (void)w, (void)acc;
   fail("the AVX-512 VNNI depthwise loop was called on a CPU without it");

@@ -35,6 +35,8 @@ class VnniDepthwise {
   int64_t quads_ = 0;       // quads a kernel row
   int64_t slack_ = 0;       // bytes after the last phase that the last step's loads reach
   std::vector<int64_t> offsets_;  // per quad of taps (row-major): its bytes from an output's own
+  std::vector<uint64_t> columns_;  // per 64-byte store of a row of the copy, its lanes of input columns
+  std::vector<uint16_t> keep_;    // per 16 flat outputs, those of columns below OW (empty: every one)
 };
 
 }  // namespace rknnc::runtime::kernels
