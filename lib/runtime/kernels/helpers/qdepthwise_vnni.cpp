@@ -70,33 +70,36 @@ __attribute__((target("avx512f,avx512bw"))) void fill_dw_phases(const int8_t* x,
   for (int64_t j = 0; j < slack; j += 64) _mm512_storeu_si512(d + j, pad);
 }
 
-// Stores sixteen sums: all of them, or only those of `keep` packed together
-// (vpcompressd in a register: its memory form is slow on Zen 4); the store
-// may write past them. Returns the next output.
+// Stores sixteen sums: all of them, or only those of the `keep` bits packed
+// together (vpcompressd in a register: its memory form is slow on Zen 4); the
+// store may write past them. Returns the next output.
 __attribute__((target("avx512f"))) inline int32_t* store_kept(int32_t* out, __m512i v, const uint16_t* keep,
-                                                              int64_t i) {
+                                                              int64_t column) {
   if (!keep) {
     _mm512_storeu_si512(out, v);
     return out + 16;
   }
-  const auto k = static_cast<__mmask16>(keep[i]);
-  _mm512_storeu_si512(out, _mm512_maskz_compress_epi32(k, v));
-  return out + __builtin_popcount(keep[i]);
+  const uint16_t bits = keep[column];
+  _mm512_storeu_si512(out, _mm512_maskz_compress_epi32(static_cast<__mmask16>(bits), v));
+  return out + __builtin_popcount(bits);
 }
 
 // The sums of flat outputs [0, n) (rounded up to a step) of `taps` (their
 // byte offsets and weight quads), starting from `start`, into out: each
-// vector of 16 flat outputs whole, or (keep) only its outputs of bit i set
-// in keep[vector], packed.
+// vector of 16 flat outputs whole, or (keep) only the outputs of the bits
+// keep[c] for the vector that starts at column c of a flat row of `per_row`,
+// packed.
 template <int SW>
 __attribute__((target("avx512f,avx512vnni"))) void dw_quad_sums(const uint8_t* plane, const int64_t* offsets,
                                                              const int32_t* weights, int64_t taps, int32_t start,
-                                                             int64_t n, const uint16_t* keep, int32_t* out) {
+                                                             int64_t n, const uint16_t* keep, int64_t per_row,
+                                                             int32_t* out) {
   constexpr int P = 4 / SW;  // outputs f, f + P, ... in one vector; P vectors a run of 16·P outputs
   const __m512i pair_lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
   const __m512i pair_hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
   const __m512i quad_lo = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
   const __m512i quad_hi = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+  int64_t column = 0;  // of the next vector's first output in its flat row
   for (int64_t f = 0; f < n; f += kDwStep) {
     __m512i acc[4];
     for (auto& a : acc) a = _mm512_set1_epi32(start);
@@ -117,7 +120,10 @@ __attribute__((target("avx512f,avx512vnni"))) void dw_quad_sums(const uint8_t* p
         P == 2 ? hi01 : _mm512_permutex2var_epi64(lo01, quad_hi, lo23),
         P == 2 ? lo23 : _mm512_permutex2var_epi64(hi01, quad_lo, hi23),
         P == 2 ? hi23 : _mm512_permutex2var_epi64(hi01, quad_hi, hi23)};
-    for (int i = 0; i < 4; ++i) out = store_kept(out, ordered[i], keep, f / 16 + i);
+    for (int i = 0; i < 4; ++i) {
+      out = store_kept(out, ordered[i], keep, column);
+      for (column += 16; column >= per_row;) column -= per_row;
+    }
   }
 }
 #pragma GCC diagnostic pop
@@ -151,18 +157,19 @@ VnniDepthwise::VnniDepthwise(const Window& w, int32_t zx) : win_(w), zx_(zx) {
   }
   const int64_t left = std::min(w.pad_begin[2], pitch_), cols = std::clamp<int64_t>(w.in[2], 0, pitch_ - left);
   for (int64_t j = 0; j < pitch_; j += 64) columns_.push_back(byte_lanes(left - j, left + cols - j));
-  const int64_t n = w.out[1] * per_row_;
-  if (per_row_ != w.out[2])  // the flat outputs of each row's first OW columns, vector by vector
-    for (int64_t f = 0; f < (n + kDwStep - 1) / kDwStep * kDwStep; f += 16) {
+  if (per_row_ != w.out[2])  // by the column of a vector's first output: its outputs in the first OW columns
+    for (int64_t c = 0; c < per_row_; ++c) {
       uint16_t bits = 0;
-      for (int64_t i = 0; i < 16; ++i) bits |= static_cast<uint16_t>(f + i < n && (f + i) % per_row_ < w.out[2]) << i;
+      for (int64_t i = 0, col = c; i < 16; ++i, col = col + 1 == per_row_ ? 0 : col + 1)
+        bits |= static_cast<uint16_t>(col < w.out[2]) << i;
       keep_.push_back(bits);
     }
 }
 
 int64_t VnniDepthwise::acc_size() const {
-  // whole steps, or with dropped columns the kept outputs and the last store's 16
-  return std::max(win_.out_size() + 16, (win_.out[1] * per_row_ + kDwStep - 1) / kDwStep * kDwStep);
+  // whole steps, or with dropped columns the kept outputs, those of the last
+  // step's flat outputs past the last row (under 64) and the last store's 16
+  return std::max(win_.out_size() + kDwStep + 16, (win_.out[1] * per_row_ + kDwStep - 1) / kDwStep * kDwStep);
 }
 
 void VnniDepthwise::sums(const int8_t* x, const int8_t* w, int32_t* acc) const {
@@ -187,8 +194,10 @@ void VnniDepthwise::sums(const int8_t* x, const int8_t* w, int32_t* acc) const {
   const int32_t start = -(zx_ + 128) * weight_sum;
   const int64_t n = win_.out[1] * per_row_;
   const uint16_t* keep = keep_.empty() ? nullptr : keep_.data();
-  if (win_.stride[2] == 1) dw_quad_sums<1>(plane.data(), offsets_.data(), weights.data(), taps, start, n, keep, acc);
-  else dw_quad_sums<2>(plane.data(), offsets_.data(), weights.data(), taps, start, n, keep, acc);
+  if (win_.stride[2] == 1)
+    dw_quad_sums<1>(plane.data(), offsets_.data(), weights.data(), taps, start, n, keep, per_row_, acc);
+  else
+    dw_quad_sums<2>(plane.data(), offsets_.data(), weights.data(), taps, start, n, keep, per_row_, acc);
 #else
   (void)x, (void)w, (void)acc;
   fail("the AVX-512 VNNI depthwise loop was called on a CPU without it");

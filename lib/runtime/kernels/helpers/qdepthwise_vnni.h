@@ -36,7 +36,7 @@ class VnniDepthwise {
   int64_t slack_ = 0;       // bytes after the last phase that the last step's loads reach
   std::vector<int64_t> offsets_;  // per quad of taps (row-major): its bytes from an output's own
   std::vector<uint64_t> columns_;  // per 64-byte store of a row of the copy, its lanes of input columns
-  std::vector<uint16_t> keep_;    // per 16 flat outputs, those of columns below OW (empty: every one)
+  std::vector<uint16_t> keep_;     // per flat column: of the 16 flat outputs from it, those below OW (empty: all)
 };
 
 }  // namespace rknnc::runtime::kernels
