@@ -213,6 +213,23 @@ TEST_CASE("fast int8 depthwise Conv equals the reference on random windows") {
   }
 }
 
+// A fused Clip whose low end sits one step below the output zero point, on
+// it, or above it: requantisation drops the sign of negative sums only when
+// the clamp floors them anyway (low end at or above the zero point).
+TEST_CASE("fast int8 Conv clamps at, below and above the output zero point") {
+  std::mt19937 rng(20);
+  for (int step : {-1, 0, 2})
+    for (int64_t group : {1, 12}) {
+      CAPTURE(step, group);
+      quad_test::ConvCase t{1, 12, 9, 70, 12, 3, 3, group, 1, 1, 1, 1, {1, 1, 1, 1}, true, true, 4, -6, 0.1, "Clip"};
+      quad_test::QuantNode q = quad_test::conv_node(t, rng);
+      const float scale = q.quant["y"].scale[0];
+      q.node.attrs.set("activation_min", static_cast<float>(step) * scale);
+      q.node.attrs.set("activation_max", 100.f * scale);
+      quad_test::check_paths(q, runtime::kernels::conv_q8_reference, runtime::kernels::conv_q8_quad);
+    }
+}
+
 TEST_CASE("fast int8 Conv is exact where pmaddubsw would saturate") {
   std::mt19937 rng(18);
   // Every x at -128 (u = 0) or 127 (u = 255) and every weight at -128 or 127:

@@ -55,10 +55,16 @@ struct NarrowRequant {
         high_halves(_mm512_setr_epi32(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31)),
         high_count(_mm_cvtsi32_si128(m.shift >= 32 ? m.shift - 32 : 0)) {}
 
-  // zy + the rounded product of sixteen sums, unclamped.
-  __attribute__((target("avx512f"))) __m512i operator()(__m512i acc) const {
+  // zy + the rounded product of sixteen sums, unclamped. With kFloorsNegatives
+  // (the clamp's low end at or above zy, as a fused Relu puts it) a negative
+  // sum's output is the low end whatever its product, so it is taken as 0:
+  // no sign to restore.
+  template <bool kFloorsNegatives>
+  __attribute__((target("avx512f"))) __m512i apply(__m512i acc) const {
     const __m512i v = _mm512_add_epi32(acc, bias);
-    const __m512i mag = _mm512_abs_epi32(v);  // |INT32_MIN| is 2^31 read unsigned
+    const __m512i zero = _mm512_setzero_si512();
+    // |INT32_MIN| is 2^31 read unsigned
+    const __m512i mag = kFloorsNegatives ? _mm512_max_epi32(v, zero) : _mm512_abs_epi32(v);
     const __m512i pe = _mm512_add_epi64(_mm512_mul_epu32(mag, m.mantissa), m.half);
     const __m512i po = _mm512_add_epi64(_mm512_mul_epu32(_mm512_srli_epi64(mag, 32), m.mantissa), m.half);
     __m512i r;
@@ -67,8 +73,7 @@ struct NarrowRequant {
     else
       r = _mm512_mask_blend_epi32(0xAAAA, _mm512_srl_epi64(pe, m.count),
                                   _mm512_slli_epi64(_mm512_srl_epi64(po, m.count), 32));
-    const __m512i zero = _mm512_setzero_si512();
-    r = _mm512_mask_sub_epi32(r, _mm512_cmplt_epi32_mask(v, zero), zero, r);
+    if (!kFloorsNegatives) r = _mm512_mask_sub_epi32(r, _mm512_cmplt_epi32_mask(v, zero), zero, r);
     return _mm512_add_epi32(r, zy);
   }
 };
@@ -78,6 +83,7 @@ struct NarrowRequant {
 // clamped as bytes: the clamp lies within int8, so saturating first changes
 // nothing. The packs interleave the four vectors by 128-bit lane; one vpermd
 // puts them back in order.
+template <bool kFloorsNegatives>
 __attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(const RequantPlan& plan,
                                                                                const ChannelRequant& ch,
                                                                                const int32_t* acc, int64_t n,
@@ -89,15 +95,15 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(
   int64_t i = 0;
   for (; i + 64 <= n; i += 64) {
     const __m512i* a = reinterpret_cast<const __m512i*>(acc + i);
-    const __m512i w0 = _mm512_packs_epi32(rq(_mm512_loadu_si512(a)), rq(_mm512_loadu_si512(a + 1)));
-    const __m512i w1 = _mm512_packs_epi32(rq(_mm512_loadu_si512(a + 2)), rq(_mm512_loadu_si512(a + 3)));
+    const __m512i w0 = _mm512_packs_epi32(rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a)), rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a + 1)));
+    const __m512i w1 = _mm512_packs_epi32(rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a + 2)), rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a + 3)));
     const __m512i b = _mm512_permutexvar_epi32(lane_order, _mm512_packs_epi16(w0, w1));
     _mm512_storeu_si512(y + i, _mm512_min_epi8(_mm512_max_epi8(b, lo8), hi8));
   }
   const __m512i lo = _mm512_set1_epi32(plan.clamp.lo), hi = _mm512_set1_epi32(plan.clamp.hi);
   for (; i < n; i += 16) {
     const __mmask16 k = static_cast<__mmask16>(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
-    const __m512i r = _mm512_min_epi32(_mm512_max_epi32(rq(_mm512_maskz_loadu_epi32(k, acc + i)), lo), hi);
+    const __m512i r = _mm512_min_epi32(_mm512_max_epi32(rq.apply<kFloorsNegatives>(_mm512_maskz_loadu_epi32(k, acc + i)), lo), hi);
     const __m128i bytes = in_register(_mm512_cvtepi32_epi8(r));
     if (n - i >= 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(y + i), bytes);  // masked stores are slow on Zen 4
     else _mm_mask_storeu_epi8(y + i, k, bytes);
@@ -109,7 +115,9 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(
 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void requant_row_avx512(
     const RequantPlan& plan, int64_t c, const int32_t* acc, int64_t n, int8_t* y) {
   const ChannelRequant& ch = plan.channel[static_cast<size_t>(c)];
-  if (ch.narrow) return requant_narrow_avx512(plan, ch, acc, n, y);
+  if (ch.narrow)
+    return plan.clamp.lo >= plan.zy ? requant_narrow_avx512<true>(plan, ch, acc, n, y)
+                                    : requant_narrow_avx512<false>(plan, ch, acc, n, y);
   const RoundConsts m = round_consts(ch.mult);
   const __m512i bias = _mm512_set1_epi64(ch.bias), zy = _mm512_set1_epi64(plan.zy),
                 lo = _mm512_set1_epi64(plan.clamp.lo), hi = _mm512_set1_epi64(plan.clamp.hi);
