@@ -95,15 +95,19 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(
   int64_t i = 0;
   for (; i + 64 <= n; i += 64) {
     const __m512i* a = reinterpret_cast<const __m512i*>(acc + i);
-    const __m512i w0 = _mm512_packs_epi32(rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a)), rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a + 1)));
-    const __m512i w1 = _mm512_packs_epi32(rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a + 2)), rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a + 3)));
+    const __m512i r0 = rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a)),
+                  r1 = rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a + 1)),
+                  r2 = rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a + 2)),
+                  r3 = rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a + 3));
+    const __m512i w0 = _mm512_packs_epi32(r0, r1), w1 = _mm512_packs_epi32(r2, r3);
     const __m512i b = _mm512_permutexvar_epi32(lane_order, _mm512_packs_epi16(w0, w1));
     _mm512_storeu_si512(y + i, _mm512_min_epi8(_mm512_max_epi8(b, lo8), hi8));
   }
   const __m512i lo = _mm512_set1_epi32(plan.clamp.lo), hi = _mm512_set1_epi32(plan.clamp.hi);
   for (; i < n; i += 16) {
     const __mmask16 k = static_cast<__mmask16>(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
-    const __m512i r = _mm512_min_epi32(_mm512_max_epi32(rq.apply<kFloorsNegatives>(_mm512_maskz_loadu_epi32(k, acc + i)), lo), hi);
+    const __m512i v = rq.apply<kFloorsNegatives>(_mm512_maskz_loadu_epi32(k, acc + i));
+    const __m512i r = _mm512_min_epi32(_mm512_max_epi32(v, lo), hi);
     const __m128i bytes = in_register(_mm512_cvtepi32_epi8(r));
     if (n - i >= 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(y + i), bytes);  // masked stores are slow on Zen 4
     else _mm_mask_storeu_epi8(y + i, k, bytes);
