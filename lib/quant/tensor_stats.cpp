@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "quant/stats_scan.h"
+
 namespace rknnc::quant {
 namespace {
 
@@ -11,19 +13,12 @@ int64_t floor_half(int64_t k) { return k >= 0 ? k / 2 : -((-k + 1) / 2); }
 }  // namespace
 
 void TensorStats::observe_range(const float* data, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    const float v = data[i];
-    if (!std::isfinite(v)) {  // never part of a range
-      saw_infinity_ = saw_infinity_ || std::isinf(v);
-      continue;
-    }
-    if (!seen_) {
-      min_ = max_ = v;
-      seen_ = true;
-    }
-    min_ = std::min(min_, v);
-    max_ = std::max(max_, v);
-  }
+  const FiniteRange r = finite_range(data, n, runtime::cpu_features().best());
+  saw_infinity_ = saw_infinity_ || r.infinity;
+  if (!r.seen) return;
+  min_ = seen_ ? std::min(min_, r.min) : r.min;  // the earlier value on ties, as value by value
+  max_ = seen_ ? std::max(max_, r.max) : r.max;
+  seen_ = true;
 }
 
 void TensorStats::merge_range(const TensorStats& other) {
@@ -88,16 +83,10 @@ void TensorStats::count(const float* data, int64_t n) {
       if (std::isfinite(data[i]) && data[i] != 0.0f) ++pending_, pending_value_ = data[i];
     return;
   }
-  const double inv = 1.0 / width_;  // a power of two: exact
-  const int64_t last = static_cast<int64_t>(bins_.size()) - 1;
-  for (int64_t i = 0; i < n; ++i) {
-    // Exact zeros (Relu / padding output) are exact in every int8 range, so
-    // they carry no error and would only swamp the histogram (a post-Relu
-    // tensor is often half zeros): they are left out.
-    if (!std::isfinite(data[i]) || data[i] == 0.0f) continue;
-    const int64_t b = static_cast<int64_t>(std::floor(data[i] * inv)) - first_bin_;
-    ++bins_[static_cast<size_t>(std::clamp<int64_t>(b, 0, last))];
-  }
+  // Exact zeros (Relu / padding output) are exact in every int8 range, so
+  // they carry no error and would only swamp the histogram (a post-Relu
+  // tensor is often half zeros): count_bins leaves them out.
+  count_bins(data, n, 1.0 / width_ /* a power of two: exact */, first_bin_, bins_, runtime::cpu_features().best());
 }
 
 void TensorStats::observe_histogram(const float* data, int64_t n) {
