@@ -1,5 +1,7 @@
 #include "runtime/kernels/helpers/qrequant_avx512.h"
 
+#include "runtime/kernels/helpers/qrequant_avx2.h"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -145,6 +147,7 @@ __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void requant_row_a
 void requant_row_on(QuadIsa isa, const RequantPlan& plan, int64_t c, const int32_t* acc, int64_t n, int8_t* y) {
 #if defined(__x86_64__)
   if (isa == QuadIsa::Vnni) return requant_row_avx512(plan, c, acc, n, y);
+  if (isa == QuadIsa::Avx2) return requant_row_avx2(plan, c, acc, n, y);
 #endif
   requant_row(plan, c, acc, n, y);
 }

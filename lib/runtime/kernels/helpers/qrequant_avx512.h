@@ -9,7 +9,8 @@
 
 namespace rknnc::runtime::kernels {
 
-// requant_row, on AVX-512 when isa is Vnni (which implies it).
+// requant_row, on AVX-512 when isa is Vnni (which implies it), on AVX2
+// (qrequant_avx2.h) when it is Avx2.
 void requant_row_on(QuadIsa isa, const RequantPlan& plan, int64_t c, const int32_t* acc, int64_t n, int8_t* y);
 
 }  // namespace rknnc::runtime::kernels
