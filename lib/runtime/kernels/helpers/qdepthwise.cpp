@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "runtime/kernels/helpers/conv_loops.h"
+#include "runtime/kernels/helpers/qdepthwise_avx2.h"
 #include "runtime/kernels/helpers/qdepthwise_vnni.h"
 #include "runtime/kernels/helpers/qrequant_avx512.h"
 #include "runtime/kernels/helpers/scratch.h"
@@ -133,15 +134,15 @@ void qdepthwise(const int8_t* x, int32_t zx, const int8_t* w, const Window& win,
   const int64_t in = win.in_size(), out = win.out_size(), taps = win.kernel_size();
   if (out == 0) return;
   thread_local std::vector<int32_t> acc;  // written by a channel's loop before its requantisation reads it
-  if (isa == QuadIsa::Vnni && VnniDepthwise::fits(win, zx)) {
-    const VnniDepthwise dw(win, zx);
+  auto channels = [&](const auto& dw) {
     grow_to(acc, static_cast<size_t>(dw.acc_size()));
     for (int64_t c = c0; c < c1; ++c) {
       dw.sums(x + c * in, w + c * taps, acc.data());
       requant_row_on(isa, plan, c, acc.data(), out, y + c * out);
     }
-    return;
-  }
+  };
+  if (isa == QuadIsa::Vnni && VnniDepthwise::fits(win, zx)) return channels(VnniDepthwise(win, zx));
+  if (isa == QuadIsa::Avx2 && Avx2Depthwise::fits(win, zx)) return channels(Avx2Depthwise(win, zx));
   thread_local Plane plane;
   grow_to(acc, static_cast<size_t>(out + kStep));  // direct_channel computes whole steps
   for (int64_t c = c0; c < c1; ++c) {

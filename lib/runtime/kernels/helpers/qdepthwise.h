@@ -1,11 +1,12 @@
 #pragma once
 // Depthwise int8 Conv (one input and one output channel per group) on one
-// image, requantised per channel. On AVX-512 VNNI, 2-D windows with column
-// stride 1 or 2 and no column dilation run quads of taps on an unsigned copy
-// of each channel (qdepthwise_vnni.h); elsewhere windows with stride 1 or 2
-// and no dilation run a direct loop on a zero-padded int16 copy (pmaddwd on
-// pairs of horizontal taps, eight outputs per step), other windows the
-// generic depthwise_conv. All give exact int32 sums.
+// image, requantised per channel. 2-D windows with column stride 1 or 2 and
+// no column dilation run quads of taps on an unsigned copy of each channel on
+// AVX-512 VNNI (qdepthwise_vnni.h), pairs of taps on an int16 copy on AVX2
+// (qdepthwise_avx2.h); elsewhere windows with stride 1 or 2 and no dilation
+// run a direct loop on a zero-padded int16 copy (SSE2 pmaddwd on pairs of
+// horizontal taps, eight outputs per step), other windows the generic
+// depthwise_conv. All give exact int32 sums.
 #include <cstdint>
 
 #include "runtime/kernels/helpers/qquad.h"

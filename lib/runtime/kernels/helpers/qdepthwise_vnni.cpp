@@ -4,15 +4,12 @@
 // point leaves one constant per channel, the sums' starting value:
 //   Σ w·(x - zx) = Σ w·u - (zx + 128)·Σ w    (padding: u - zx - 128 = 0).
 //
-// The copy is split into row phases (padded rows ≡ p mod stride_h), each row
-// `pitch` bytes, a multiple of stride_w, and read flat: output
-// f = oh·(pitch / stride_w) + ow reads tap row r, column t at byte
-// stride_w·f + t of its phase, some rows on. So the quad of output f is the
-// four bytes at stride_w·f, and one 64-byte load at stride_w·f holds the
-// quads of outputs f, f + P, ..., f + 15·P (P = 4 / stride_w): no byte
-// shuffles, one load and one vpdpbusd per quad of taps and 16 outputs; the P
-// vectors of a step are interleaved once at the end. The columns past OW of
-// each flat row are computed and dropped.
+// The copy is laid out in DepthwisePhases (bytes), so the quad of output f
+// is the four bytes at stride_w·f (in its phase), and one 64-byte load at
+// stride_w·f holds the quads of outputs f, f + P, ..., f + 15·P
+// (P = 4 / stride_w): no byte shuffles, one load and one vpdpbusd per quad of
+// taps and 16 outputs; the P vectors of a step are interleaved once at the
+// end. The dropped columns are left out as the sums are stored.
 #include "runtime/kernels/helpers/qdepthwise_vnni.h"
 
 #include <algorithm>
@@ -133,34 +130,25 @@ __attribute__((target("avx512f,avx512vnni"))) void dw_quad_sums(const uint8_t* p
 
 bool VnniDepthwise::fits(const Window& w, int32_t zx) {
 #if defined(__x86_64__)
-  return w.in[0] == 1 && w.out[0] == 1 && w.kernel[0] == 1 && w.pad_begin[0] == 0 && w.dilation[2] == 1 &&
-         (w.stride[2] == 1 || w.stride[2] == 2) && zx >= -128 && zx <= 127;
+  return DepthwisePhases::fits(w) && zx >= -128 && zx <= 127;
 #else
   (void)w, (void)zx;
   return false;
 #endif
 }
 
-VnniDepthwise::VnniDepthwise(const Window& w, int32_t zx) : win_(w), zx_(zx) {
-  const int64_t sh = w.stride[1], sw = w.stride[2];
-  pitch_ = ((w.out[2] - 1) * sw + w.kernel[2] + sw - 1) / sw * sw;
-  phase_rows_ = ((w.out[1] - 1) * sh + (w.kernel[1] - 1) * w.dilation[1] + sh) / sh;
-  per_row_ = pitch_ / sw;
-  quads_ = (w.kernel[2] + 3) / 4;
+VnniDepthwise::VnniDepthwise(const Window& w, int32_t zx) : win_(w), zx_(zx), layout_(w, 4) {
+  const int64_t pitch = layout_.pitch, per_row = layout_.per_row;
   // The last step starts under 64 outputs before the end and reads 64 bytes
   // from up to stride_w·3 + 4·(quads - 1) past its start; rounded to whole
   // 64-byte stores of the padding.
-  slack_ = (sw * kDwStep + 64 + 4 * quads_ + 63) / 64 * 64;
-  for (int64_t r = 0; r < w.kernel[1]; ++r) {
-    const int64_t row = r * w.dilation[1];  // padded rows below the output's first: phase row % sh, row / sh in
-    for (int64_t q = 0; q < quads_; ++q) offsets_.push_back((row % sh * phase_rows_ + row / sh) * pitch_ + 4 * q);
-  }
-  const int64_t left = std::min(w.pad_begin[2], pitch_), cols = std::clamp<int64_t>(w.in[2], 0, pitch_ - left);
-  for (int64_t j = 0; j < pitch_; j += 64) columns_.push_back(byte_lanes(left - j, left + cols - j));
-  if (per_row_ != w.out[2])  // by the column of a vector's first output: its outputs in the first OW columns
-    for (int64_t c = 0; c < per_row_; ++c) {
+  slack_ = (w.stride[2] * kDwStep + 64 + 4 * layout_.groups + 63) / 64 * 64;
+  const int64_t left = std::min(w.pad_begin[2], pitch), cols = std::clamp<int64_t>(w.in[2], 0, pitch - left);
+  for (int64_t j = 0; j < pitch; j += 64) columns_.push_back(byte_lanes(left - j, left + cols - j));
+  if (per_row != w.out[2])  // by the column of a vector's first output: its outputs in the first OW columns
+    for (int64_t c = 0; c < per_row; ++c) {
       uint16_t bits = 0;
-      for (int64_t i = 0, col = c; i < 16; ++i, col = col + 1 == per_row_ ? 0 : col + 1)
+      for (int64_t i = 0, col = c; i < 16; ++i, col = col + 1 == per_row ? 0 : col + 1)
         bits |= static_cast<uint16_t>(col < w.out[2]) << i;
       keep_.push_back(bits);
     }
@@ -169,35 +157,35 @@ VnniDepthwise::VnniDepthwise(const Window& w, int32_t zx) : win_(w), zx_(zx) {
 int64_t VnniDepthwise::acc_size() const {
   // whole steps, or with dropped columns the kept outputs, those of the last
   // step's flat outputs past the last row (under 64) and the last store's 16
-  return std::max(win_.out_size() + kDwStep + 16, (win_.out[1] * per_row_ + kDwStep - 1) / kDwStep * kDwStep);
+  return std::max(win_.out_size() + kDwStep + 16, (layout_.outputs + kDwStep - 1) / kDwStep * kDwStep);
 }
 
 void VnniDepthwise::sums(const int8_t* x, const int8_t* w, int32_t* acc) const {
 #if defined(__x86_64__)
-  const int64_t kh = win_.kernel[1], kw = win_.kernel[2], taps = kh * quads_;
+  const int64_t kh = win_.kernel[1], kw = win_.kernel[2], quads = layout_.groups, taps = kh * quads;
   thread_local std::vector<uint8_t, UninitAllocator<uint8_t>> plane;  // fill_dw_phases writes every byte
   thread_local std::vector<int32_t> weights;
-  grow_to(plane, static_cast<size_t>(win_.stride[1] * phase_rows_ * pitch_ + slack_));
+  grow_to(plane, static_cast<size_t>(layout_.values() + slack_));
   grow_to(weights, static_cast<size_t>(taps));
   int32_t weight_sum = 0;
   for (int64_t r = 0; r < kh; ++r)
-    for (int64_t q = 0; q < quads_; ++q) {
+    for (int64_t q = 0; q < quads; ++q) {
       uint32_t quad = 0;
       for (int64_t b = 0; b < 4 && 4 * q + b < kw; ++b) {
         const int8_t v = w[r * kw + 4 * q + b];
         weight_sum += v;
         quad |= uint32_t{static_cast<uint8_t>(v)} << (8 * b);
       }
-      weights[static_cast<size_t>(r * quads_ + q)] = static_cast<int32_t>(quad);
+      weights[static_cast<size_t>(r * quads + q)] = static_cast<int32_t>(quad);
     }
-  fill_dw_phases(x, zx_, win_, pitch_, phase_rows_, slack_, columns_.data(), plane.data());
+  fill_dw_phases(x, zx_, win_, layout_.pitch, layout_.phase_rows, slack_, columns_.data(), plane.data());
   const int32_t start = -(zx_ + 128) * weight_sum;
-  const int64_t n = win_.out[1] * per_row_;
   const uint16_t* keep = keep_.empty() ? nullptr : keep_.data();
+  const int64_t* offsets = layout_.offsets.data();
   if (win_.stride[2] == 1)
-    dw_quad_sums<1>(plane.data(), offsets_.data(), weights.data(), taps, start, n, keep, per_row_, acc);
+    dw_quad_sums<1>(plane.data(), offsets, weights.data(), taps, start, layout_.outputs, keep, layout_.per_row, acc);
   else
-    dw_quad_sums<2>(plane.data(), offsets_.data(), weights.data(), taps, start, n, keep, per_row_, acc);
+    dw_quad_sums<2>(plane.data(), offsets, weights.data(), taps, start, layout_.outputs, keep, layout_.per_row, acc);
 #else
   (void)x, (void)w, (void)acc;
   fail("the AVX-512 VNNI depthwise loop was called on a CPU without it");

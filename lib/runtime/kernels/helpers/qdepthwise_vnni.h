@@ -6,14 +6,13 @@
 #include <cstdint>
 #include <vector>
 
-#include "runtime/kernels/helpers/window.h"
+#include "runtime/kernels/helpers/qdepthwise_phases.h"
 
 namespace rknnc::runtime::kernels {
 
 class VnniDepthwise {
  public:
-  // 2-D (or 1-D) windows without column dilation, column stride 1 or 2, and
-  // an input zero point inside int8.
+  // DepthwisePhases::fits and an input zero point inside int8.
   static bool fits(const Window& w, int32_t zx);
 
   // For one layer (fits(w, zx)); needs AVX-512 F, BW and VNNI to run.
@@ -29,12 +28,8 @@ class VnniDepthwise {
  private:
   Window win_;
   int32_t zx_ = 0;
-  int64_t pitch_ = 0;       // bytes a row of the copy: every output's taps, a multiple of stride_w
-  int64_t phase_rows_ = 0;  // rows of each row phase (stride_h of them)
-  int64_t per_row_ = 0;     // flat outputs a row, pitch / stride_w (the first OW kept)
-  int64_t quads_ = 0;       // quads a kernel row
+  DepthwisePhases layout_;  // of bytes, taps in quads
   int64_t slack_ = 0;       // bytes after the last phase that the last step's loads reach
-  std::vector<int64_t> offsets_;  // per quad of taps (row-major): its bytes from an output's own
   std::vector<uint64_t> columns_;  // per 64-byte store of a row of the copy, its lanes of input columns
   std::vector<uint16_t> keep_;     // per flat column: of the 16 flat outputs from it, those below OW (empty: all)
 };
