@@ -141,8 +141,10 @@ void qdepthwise(const int8_t* x, int32_t zx, const int8_t* w, const Window& win,
       requant_row_on(isa, plan, c, acc.data(), out, y + c * out);
     }
   };
-  if (isa == QuadIsa::Vnni && VnniDepthwise::fits(win, zx)) return channels(VnniDepthwise(win, zx));
-  if (isa == QuadIsa::Avx2 && Avx2Depthwise::fits(win, zx)) return channels(Avx2Depthwise(win, zx));
+  if (DepthwisePhases::fits(win, zx)) {
+    if (isa == QuadIsa::Vnni) return channels(VnniDepthwise(win, zx));
+    if (isa == QuadIsa::Avx2) return channels(Avx2Depthwise(win, zx));
+  }
   thread_local Plane plane;
   grow_to(acc, static_cast<size_t>(out + kStep));  // direct_channel computes whole steps
   for (int64_t c = c0; c < c1; ++c) {

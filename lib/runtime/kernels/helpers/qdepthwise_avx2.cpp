@@ -82,15 +82,6 @@ __attribute__((target("avx2"))) void pair_sums(const int16_t* plane, const int64
 
 }  // namespace
 
-bool Avx2Depthwise::fits(const Window& w, int32_t zx) {
-#if defined(__x86_64__)
-  return DepthwisePhases::fits(w) && zx >= -128 && zx <= 127;
-#else
-  (void)w, (void)zx;
-  return false;
-#endif
-}
-
 Avx2Depthwise::Avx2Depthwise(const Window& w, int32_t zx) : win_(w), zx_(zx), layout_(w, 2) {
   // The last step starts under 32 outputs before the end and reads 16 values
   // from up to stride_w·1 + 2·(pairs - 1) past its start.

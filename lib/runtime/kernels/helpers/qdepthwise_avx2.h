@@ -12,10 +12,7 @@ namespace rknnc::runtime::kernels {
 
 class Avx2Depthwise {
  public:
-  // DepthwisePhases::fits and an input zero point inside int8.
-  static bool fits(const Window& w, int32_t zx);
-
-  // For one layer (fits(w, zx)); needs AVX2 to run.
+  // For one layer (DepthwisePhases::fits(w, zx)); needs AVX2 to run.
   Avx2Depthwise(const Window& w, int32_t zx);
 
   // Values `acc` must hold.

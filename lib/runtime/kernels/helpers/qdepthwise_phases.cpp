@@ -2,9 +2,9 @@
 
 namespace rknnc::runtime::kernels {
 
-bool DepthwisePhases::fits(const Window& w) {
+bool DepthwisePhases::fits(const Window& w, int32_t zx) {
   return w.in[0] == 1 && w.out[0] == 1 && w.kernel[0] == 1 && w.pad_begin[0] == 0 && w.dilation[2] == 1 &&
-         (w.stride[2] == 1 || w.stride[2] == 2);
+         (w.stride[2] == 1 || w.stride[2] == 2) && zx >= -128 && zx <= 127;
 }
 
 DepthwisePhases::DepthwisePhases(const Window& w, int64_t group) {

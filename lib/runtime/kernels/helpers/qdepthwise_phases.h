@@ -14,8 +14,9 @@
 namespace rknnc::runtime::kernels {
 
 struct DepthwisePhases {
-  // 2-D (or 1-D) windows without column dilation and column stride 1 or 2.
-  static bool fits(const Window& w);
+  // 2-D (or 1-D) windows without column dilation and column stride 1 or 2,
+  // on int8 inputs of a zero point inside int8.
+  static bool fits(const Window& w, int32_t zx);
 
   // Taps read `group` at a time (4: quads, 2: pairs), a kernel row's last
   // group padded with zero weights.

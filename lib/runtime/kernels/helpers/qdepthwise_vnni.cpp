@@ -128,15 +128,6 @@ __attribute__((target("avx512f,avx512vnni"))) void dw_quad_sums(const uint8_t* p
 
 }  // namespace
 
-bool VnniDepthwise::fits(const Window& w, int32_t zx) {
-#if defined(__x86_64__)
-  return DepthwisePhases::fits(w) && zx >= -128 && zx <= 127;
-#else
-  (void)w, (void)zx;
-  return false;
-#endif
-}
-
 VnniDepthwise::VnniDepthwise(const Window& w, int32_t zx) : win_(w), zx_(zx), layout_(w, 4) {
   const int64_t pitch = layout_.pitch, per_row = layout_.per_row;
   // The last step starts under 64 outputs before the end and reads 64 bytes

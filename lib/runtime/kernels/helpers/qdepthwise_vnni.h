@@ -12,10 +12,7 @@ namespace rknnc::runtime::kernels {
 
 class VnniDepthwise {
  public:
-  // DepthwisePhases::fits and an input zero point inside int8.
-  static bool fits(const Window& w, int32_t zx);
-
-  // For one layer (fits(w, zx)); needs AVX-512 F, BW and VNNI to run.
+  // For one layer (DepthwisePhases::fits(w, zx)); needs AVX-512 F, BW and VNNI to run.
   VnniDepthwise(const Window& w, int32_t zx);
 
   // Values `acc` must hold.
