@@ -58,13 +58,8 @@ void fill_plane(const int8_t* x, int32_t zx, const Window& w, Plane& pl) {
 #if defined(__SSE2__)
 // Horizontal tap pairs (w[r][2j], w[r][2j + 1] or 0), one pmaddwd lane each.
 std::vector<int32_t> weight_pairs(const int8_t* w, const Window& win) {
-  const int64_t kh = win.kernel[1], kw = win.kernel[2], jp = (kw + 1) / 2;
-  std::vector<int32_t> out(static_cast<size_t>(kh * jp));
-  for (int64_t r = 0; r < kh; ++r)
-    for (int64_t j = 0; j < jp; ++j) {
-      const int16_t lo = w[r * kw + 2 * j], hi = 2 * j + 1 < kw ? w[r * kw + 2 * j + 1] : int16_t{0};
-      out[r * jp + j] = static_cast<int32_t>(static_cast<uint16_t>(lo) | uint32_t{static_cast<uint16_t>(hi)} << 16);
-    }
+  std::vector<int32_t> out(static_cast<size_t>(win.kernel[1] * ((win.kernel[2] + 1) / 2)));
+  pack_tap_groups(w, win.kernel[1], win.kernel[2], 2, out.data());
   return out;
 }
 

@@ -99,12 +99,7 @@ void Avx2Depthwise::sums(const int8_t* x, const int8_t* w, int32_t* acc) const {
   thread_local std::vector<int32_t> weights;
   grow_to(plane, static_cast<size_t>(layout_.values() + slack_));
   grow_to(weights, static_cast<size_t>(pairs));
-  for (int64_t r = 0; r < kh; ++r)
-    for (int64_t g = 0; g < groups; ++g) {
-      const auto lo = static_cast<uint16_t>(int16_t{w[r * kw + 2 * g]});
-      const auto hi = static_cast<uint16_t>(2 * g + 1 < kw ? int16_t{w[r * kw + 2 * g + 1]} : int16_t{0});
-      weights[static_cast<size_t>(r * groups + g)] = static_cast<int32_t>(uint32_t{lo} | uint32_t{hi} << 16);
-    }
+  pack_tap_groups(w, kh, kw, 2, weights.data());
   fill_pair_phases(x, zx_, win_, layout_, slack_, plane.data());
   const int64_t* offsets = layout_.offsets.data();
   if (win_.stride[2] == 1) pair_sums<1>(plane.data(), offsets, weights.data(), pairs, layout_.outputs, acc);

@@ -23,4 +23,16 @@ DepthwisePhases::DepthwisePhases(const Window& w, int64_t group) {
 
 int64_t DepthwisePhases::values() const { return phases * phase_rows * pitch; }
 
+void pack_tap_groups(const int8_t* w, int64_t kh, int64_t kw, int64_t group, int32_t* out) {
+  const int64_t groups = (kw + group - 1) / group, bits = 32 / group;
+  const uint32_t mask = (uint32_t{1} << bits) - 1;
+  for (int64_t r = 0; r < kh; ++r)
+    for (int64_t g = 0; g < groups; ++g) {
+      uint32_t word = 0;
+      for (int64_t b = 0; b < group && g * group + b < kw; ++b)
+        word |= (static_cast<uint32_t>(int32_t{w[r * kw + g * group + b]}) & mask) << (bits * b);
+      out[r * groups + g] = static_cast<int32_t>(word);
+    }
+}
+
 }  // namespace rknnc::runtime::kernels

@@ -32,4 +32,9 @@ struct DepthwisePhases {
   int64_t values() const;  // of all phases
 };
 
+// Each kernel row's weights `group` taps to an int32 (4: bytes, 2: int16
+// halves), the first tap in the low bits, zero weights past the row's end:
+// out[r·groups + g] for the kh rows of kw taps at w, groups = ceil(kw / group).
+void pack_tap_groups(const int8_t* w, int64_t kh, int64_t kw, int64_t group, int32_t* out);
+
 }  // namespace rknnc::runtime::kernels

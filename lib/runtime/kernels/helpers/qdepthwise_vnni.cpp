@@ -13,6 +13,7 @@
 #include "runtime/kernels/helpers/qdepthwise_vnni.h"
 
 #include <algorithm>
+#include <numeric>
 #include <vector>
 
 #include "runtime/kernels/helpers/scratch.h"
@@ -158,17 +159,8 @@ void VnniDepthwise::sums(const int8_t* x, const int8_t* w, int32_t* acc) const {
   thread_local std::vector<int32_t> weights;
   grow_to(plane, static_cast<size_t>(layout_.values() + slack_));
   grow_to(weights, static_cast<size_t>(taps));
-  int32_t weight_sum = 0;
-  for (int64_t r = 0; r < kh; ++r)
-    for (int64_t q = 0; q < quads; ++q) {
-      uint32_t quad = 0;
-      for (int64_t b = 0; b < 4 && 4 * q + b < kw; ++b) {
-        const int8_t v = w[r * kw + 4 * q + b];
-        weight_sum += v;
-        quad |= uint32_t{static_cast<uint8_t>(v)} << (8 * b);
-      }
-      weights[static_cast<size_t>(r * quads + q)] = static_cast<int32_t>(quad);
-    }
+  pack_tap_groups(w, kh, kw, 4, weights.data());
+  const int32_t weight_sum = std::accumulate(w, w + kh * kw, int32_t{0});
   fill_dw_phases(x, zx_, win_, layout_.pitch, layout_.phase_rows, slack_, columns_.data(), plane.data());
   const int32_t start = -(zx_ + 128) * weight_sum;
   const uint16_t* keep = keep_.empty() ? nullptr : keep_.data();
