@@ -17,6 +17,10 @@ void halves_to_floats_scalar(const uint16_t* src, float* dst, int64_t n) {
   for (int64_t i = 0; i < n; ++i) dst[i] = half_to_float(src[i]);
 }
 
+void round_to_halves_scalar(float* data, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) data[i] = half_to_float(float_to_half(data[i]));
+}
+
 #if defined(__x86_64__)
 // F16C converts 8 values an instruction with the same round-to-nearest-even
 // as float_to_half; NaNs (whose payload the instruction keeps) go through the
@@ -43,6 +47,21 @@ __attribute__((target("avx2,f16c"))) void halves_to_floats_f16c(const uint16_t* 
   halves_to_floats_scalar(src + i, dst + i, n - i);
 }
 
+// Both conversions in registers: a finite value or inf comes back exactly as
+// the two passes would make it; NaN lanes take the scalar routines.
+__attribute__((target("avx2,f16c"))) void round_to_halves_f16c(float* data, int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 x = _mm256_loadu_ps(data + i);
+    _mm256_storeu_ps(data + i, _mm256_cvtph_ps(_mm256_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT)));
+    if (_mm256_movemask_ps(_mm256_cmp_ps(x, x, _CMP_UNORD_Q))) {
+      _mm256_storeu_ps(data + i, x);
+      round_to_halves_scalar(data + i, 8);
+    }
+  }
+  round_to_halves_scalar(data + i, n - i);
+}
+
 bool has_f16c() {
   static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c");
   return yes;
@@ -63,6 +82,13 @@ void halves_to_floats(const uint16_t* src, float* dst, int64_t n) {
   if (has_f16c()) return halves_to_floats_f16c(src, dst, n);
 #endif
   halves_to_floats_scalar(src, dst, n);
+}
+
+void round_to_halves(float* data, int64_t n) {
+#if defined(__x86_64__)
+  if (has_f16c()) return round_to_halves_f16c(data, n);
+#endif
+  round_to_halves_scalar(data, n);
 }
 
 Tensor convert_float(const Tensor& t, DataType to) {

@@ -11,5 +11,8 @@ Tensor convert_float(const Tensor& t, DataType to);
 // as the scalar routine everywhere).
 void floats_to_halves(const float* src, uint16_t* dst, int64_t n);
 void halves_to_floats(const uint16_t* src, float* dst, int64_t n);
+// data[i] = halves_to_floats(floats_to_halves(data[i])), in place: each value
+// rounded to the nearest float16, kept as a float.
+void round_to_halves(float* data, int64_t n);
 
 }  // namespace rknnc::ir

@@ -38,6 +38,11 @@ struct KernelContext {
   std::vector<const ir::QuantParams*> out_quant = {};
   // Set by the Executor when the node's prepared inputs are constants.
   const PreparedState* prepared_state = nullptr;
+  // A float16 simulation holding half values in floats asks for float
+  // outputs rounded to float16; a kernel that rounds them itself, while they
+  // are in cache, sets rounded_to_half (otherwise the caller makes a pass).
+  bool round_to_half = false;
+  bool rounded_to_half = false;
 
   size_t num_inputs() const { return inputs.size(); }
   bool has(size_t i) const { return i < inputs.size() && inputs[i] != nullptr; }

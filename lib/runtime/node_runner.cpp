@@ -21,13 +21,18 @@ bool is_half(const ir::Tensor* t) { return t && t->dtype() == ir::DataType::Floa
 }  // namespace
 
 NodeRunner::NodeRunner(const ir::Node& node, const ir::Graph* graph,
-                       const std::map<std::string, ir::QuantParams>* quant)
+                       const std::map<std::string, ir::QuantParams>* quant, Halves halves)
     : node_(node),
       cache_(graph != nullptr),
       in_quant_(quant_of(node.inputs, quant)),
       out_quant_(quant_of(node.outputs, quant)) {
   // An absent optional input is as fixed as a constant.
   for (const auto& in : node.inputs) constant_.push_back(graph && (in.empty() || graph->is_constant(in)));
+  if (halves == Halves::InFloats && graph)
+    for (const auto& out : node.outputs) {
+      const ir::ValueInfo* info = out.empty() ? nullptr : graph->info(out);
+      round_out_.push_back(info && info->dtype == ir::DataType::Float16);
+    }
 }
 
 NodeRunner::Kernel NodeRunner::resolve(const KernelContext& ctx) const {
@@ -61,29 +66,38 @@ void NodeRunner::invoke(KernelContext& ctx, const KernelEntry& k) const {
   k.fn(ctx);
 }
 
-// fp16 simulation of an op without a float16 kernel: half inputs widen to
-// float (exact; constants once), the fp32 kernel computes (as the NPU, which
-// accumulates wider than half), float outputs round to the nearest half, so
-// values beyond the float16 range become inf as on the device (004 §7.1).
-void NodeRunner::run_in_fp32(KernelContext& ctx, const KernelEntry& k) const {
+// The node's inputs with each float16 tensor widened to float (exact;
+// constants once, kept); `held` keeps this run's widened copies.
+std::vector<const ir::Tensor*> NodeRunner::widen_halves(const std::vector<const ir::Tensor*>& inputs,
+                                                        ThreadPool& pool, std::vector<ir::Tensor>& held) const {
   std::call_once(widen_once_, [&] {
-    widened_.resize(ctx.inputs.size());
-    for (size_t i = 0; i < ctx.inputs.size(); ++i)
-      if (cache_ && i < constant_.size() && constant_[i] && is_half(ctx.inputs[i]))
-        widened_[i] = kernels::convert_float_on(ctx.pool, *ctx.inputs[i], ir::DataType::Float32);
+    widened_.resize(inputs.size());
+    for (size_t i = 0; i < inputs.size(); ++i)
+      if (cache_ && i < constant_.size() && constant_[i] && is_half(inputs[i]))
+        widened_[i] = kernels::convert_float_on(pool, *inputs[i], ir::DataType::Float32);
   });
-  std::vector<ir::Tensor> widened(ctx.inputs.size());
-  std::vector<const ir::Tensor*> args = ctx.inputs;
+  held.assign(inputs.size(), ir::Tensor());
+  std::vector<const ir::Tensor*> args = inputs;
   for (size_t i = 0; i < args.size(); ++i) {
     if (!is_half(args[i])) continue;
     if (i < widened_.size() && !widened_[i].empty()) {
       args[i] = &widened_[i];
     } else {
-      widened[i] = kernels::convert_float_on(ctx.pool, *args[i], ir::DataType::Float32);
-      args[i] = &widened[i];
+      held[i] = kernels::convert_float_on(pool, *args[i], ir::DataType::Float32);
+      args[i] = &held[i];
     }
   }
-  KernelContext wide{ctx.node, args, std::vector<ir::Tensor>(ctx.outputs.size()), ctx.pool};
+  return args;
+}
+
+// fp16 simulation of an op without a float16 kernel: half inputs widen to
+// float, the fp32 kernel computes (as the NPU, which accumulates wider than
+// half), float outputs round to the nearest half, so values beyond the
+// float16 range become inf as on the device (004 §7.1).
+void NodeRunner::run_in_fp32(KernelContext& ctx, const KernelEntry& k) const {
+  std::vector<ir::Tensor> held;
+  KernelContext wide{ctx.node, widen_halves(ctx.inputs, ctx.pool, held), std::vector<ir::Tensor>(ctx.outputs.size()),
+                     ctx.pool};
   invoke(wide, k);
   for (size_t o = 0; o < wide.outputs.size(); ++o) {
     ir::Tensor& t = wide.outputs[o];
@@ -93,18 +107,42 @@ void NodeRunner::run_in_fp32(KernelContext& ctx, const KernelEntry& k) const {
   }
 }
 
-std::vector<ir::Tensor> NodeRunner::run(const std::vector<const ir::Tensor*>& inputs, ThreadPool& pool) const {
-  KernelContext ctx{node_, inputs, std::vector<ir::Tensor>(node_.outputs.size()), pool, in_quant_, out_quant_};
+// Halves::InFloats: each float output of a float16 value rounds in place to
+// the nearest half (the values Float16 tensors would hold). Ops that only
+// move values (kAnyType kernels) made no new ones.
+void NodeRunner::round_outputs(KernelContext& ctx, const KernelEntry& k) const {
+  if (k.dtype == kAnyType || ctx.rounded_to_half) return;
+  for (size_t o = 0; o < ctx.outputs.size() && o < round_out_.size(); ++o) {
+    ir::Tensor& t = ctx.outputs[o];
+    if (!round_out_[o] || t.empty() || t.dtype() != ir::DataType::Float32) continue;
+    for (const ir::Tensor* in : ctx.inputs)  // never round a tensor the node only passed through
+      if (in && in->raw() == t.raw()) t = t.clone();
+    kernels::round_to_halves_on(ctx.pool, t);
+  }
+}
+
+NodeRunner::Kernel NodeRunner::kernel_for(const KernelContext& ctx) const {
   const ir::DataType dtype = dispatch_type(ctx);
   std::call_once(resolve_once_, [&] {
     resolved_ = resolve(ctx);
     resolved_dtype_ = dtype;
   });
-  const Kernel k = dtype == resolved_dtype_ ? resolved_ : resolve(ctx);
-  if (k.widen)
+  return dtype == resolved_dtype_ ? resolved_ : resolve(ctx);
+}
+
+std::vector<ir::Tensor> NodeRunner::run(const std::vector<const ir::Tensor*>& inputs, ThreadPool& pool) const {
+  std::vector<ir::Tensor> held;
+  const bool in_floats = !round_out_.empty();
+  KernelContext ctx{node_, in_floats ? widen_halves(inputs, pool, held) : inputs,
+                    std::vector<ir::Tensor>(node_.outputs.size()), pool, in_quant_, out_quant_};
+  ctx.round_to_half = in_floats && ctx.outputs.size() == 1 && round_out_[0];
+  const Kernel k = kernel_for(ctx);
+  if (k.widen) {
     run_in_fp32(ctx, *k.entry);
-  else
+  } else {
     invoke(ctx, *k.entry);
+    if (in_floats) round_outputs(ctx, *k.entry);
+  }
   for (size_t i = 0; i < ctx.outputs.size(); ++i)
     if (!node_.outputs[i].empty() && ctx.outputs[i].empty()) ctx.fail("kernel produced no output {}", i);
   return std::move(ctx.outputs);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "compiler/layout.h"
+#include "runtime/kernels/helpers/convert_float_on.h"
 #include "util/error.h"
 
 namespace rknnc::runtime {
@@ -75,7 +76,7 @@ class Memory {
 
   void store(int index, const ir::Tensor& t, const std::string& step, int k) {
     const Buffer& b = buffer(index);
-    if (t.shape() != b.shape || t.dtype() != dtype(b))
+    if (t.shape() != b.shape || !holds(b, t))
       fail("program step '{}': output '{}' is {} {}, the program planned {} {}; re-convert the model", step, b.value,
            ir::dtype_name(t.dtype()), ir::shape_str(t.shape()), ir::dtype_name(dtype(b)), ir::shape_str(b.shape));
     const bool clobbers = overwrite(index, k);
@@ -95,10 +96,12 @@ class Memory {
 
   void store_raw(int index, const ir::Tensor& t, int k) {
     const Buffer& b = buffer(index);
-    if (t.nbytes() != static_cast<size_t>(b.bytes) || t.dtype() != dtype(b))
-      fail("program: element-wise step wrote {} bytes into the {}-byte buffer of '{}'", t.nbytes(), b.bytes, b.value);
+    const ir::Tensor bytes = in_dtype(b, t);
+    if (bytes.nbytes() != static_cast<size_t>(b.bytes) || bytes.dtype() != dtype(b))
+      fail("program: element-wise step wrote {} bytes into the {}-byte buffer of '{}'", bytes.nbytes(), b.bytes,
+           b.value);
     overwrite(index, k);
-    std::memcpy(address(b), t.raw(), t.nbytes());
+    std::memcpy(address(b), bytes.raw(), bytes.nbytes());
   }
 
   bool has_logical(int index) const { return !logical_[static_cast<size_t>(index)].empty(); }
@@ -107,6 +110,14 @@ class Memory {
  private:
   const Buffer& buffer(int index) const { return p_.buffers[static_cast<size_t>(index)]; }
   ir::DataType dtype(const Buffer& b) const { return g_.info(b.value)->dtype; }
+  // A float16 buffer's tensor may be float16 values held in floats
+  // (NodeRunner::Halves::InFloats): they narrow exactly when written as bytes.
+  bool holds(const Buffer& b, const ir::Tensor& t) const {
+    return t.dtype() == dtype(b) || (dtype(b) == ir::DataType::Float16 && t.dtype() == ir::DataType::Float32);
+  }
+  ir::Tensor in_dtype(const Buffer& b, const ir::Tensor& t) const {
+    return t.dtype() == dtype(b) ? t : kernels::convert_float_on(pool_, t, dtype(b));
+  }
 
   // Step k is about to write buffer `index`: the buffers sharing its bytes
   // lose their logical copies; one still to be read gets its bytes first.
@@ -132,7 +143,7 @@ class Memory {
     const auto i = static_cast<size_t>(index);
     pending_[i] = 0;
     const Buffer& b = buffer(index);
-    const ir::Tensor& t = logical_[i];
+    const ir::Tensor t = in_dtype(b, logical_[i]);
     std::byte* dst = address(b);
     if (b.layout == compiler::kNc1hwc2)
       copy_blocks(static_cast<const std::byte*>(t.raw()), dst, b, true, pool_);
@@ -235,7 +246,9 @@ ProgramRunner::ProgramRunner(const ir::Graph& graph, const compiler::Program& pr
     on_blocks_.push_back(runs_on_blocks(program, graph, s));
     const bool compute = s.kind == Step::Kind::Compute;
     const ir::Node* node = compute ? graph.nodes[static_cast<size_t>(s.node)].get() : nullptr;
-    runners_.push_back(compute ? std::make_unique<NodeRunner>(*node, &graph, &graph.quant) : nullptr);
+    runners_.push_back(compute ? std::make_unique<NodeRunner>(*node, &graph, &graph.quant,
+                                                              NodeRunner::Halves::InFloats)
+                               : nullptr);
   }
   use_ = buffer_use(program);
   for (const Step& s : program.steps) {

@@ -62,8 +62,8 @@ std::unique_ptr<PreparedState> conv_weight_panels(const KernelContext& ctx) {
 // matrix, starting from the bias: the image itself for 1x1 stride 1, its
 // padded copy read in place for other stride-1 windows, packed im2col
 // panels otherwise; small output planes the transposed gemm (pixel rows).
-// The fused activation follows each channel block / gemm tile while it is
-// still in cache.
+// The fused activation (and a float16 simulation's rounding) follows each
+// channel block / gemm tile while it is still in cache.
 void conv_f32(KernelContext& ctx) {
   const ConvShape s = conv_shape(ctx, ir::DataType::Float32, false);  // every output starts from the bias or 0
   const ir::Tensor* bias = ctx.opt(2);
@@ -74,7 +74,8 @@ void conv_f32(KernelContext& ctx) {
   float* py = ctx.outputs[0].data<float>();
   std::unique_ptr<PreparedState> local;
   const auto& prepared = ctx.prepared<ConvWeights>(conv_weight_panels, local);
-  const FusedActivation& act = prepared.act;
+  FusedActivation act = prepared.act;
+  act.to_half = ctx.rounded_to_half = ctx.round_to_half;
   if (s.depthwise()) {
     const float* pw = ctx.in(1).data<float>();
     const Isa isa = gemm_isa();

@@ -18,4 +18,9 @@ ir::Tensor convert_float_on(ThreadPool& pool, const ir::Tensor& t, ir::DataType 
   return out;
 }
 
+void round_to_halves_on(ThreadPool& pool, ir::Tensor& t) {
+  float* data = t.data<float>();
+  pool.parallel_for(t.numel(), 2, [&](int64_t b, int64_t e) { ir::round_to_halves(data + b, e - b); });
+}
+
 }  // namespace rknnc::runtime::kernels

@@ -8,5 +8,7 @@
 namespace rknnc::runtime::kernels {
 
 ir::Tensor convert_float_on(ThreadPool& pool, const ir::Tensor& t, ir::DataType to);
+// ir::round_to_halves over a float tensor, in place.
+void round_to_halves_on(ThreadPool& pool, ir::Tensor& t);
 
 }  // namespace rknnc::runtime::kernels

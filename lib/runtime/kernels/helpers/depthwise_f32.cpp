@@ -117,7 +117,8 @@ DwBand dw_band(const Window& w, int64_t q0, int64_t rows) {
 // the edge outputs one by one with the taps that reach them, so each output
 // sees the in-input taps in order.
 void depthwise_blocks(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
-                      int64_t c1, const BlockPath& path, const StoreClamp& clamp) {
+                      int64_t c1, const BlockPath& path, const FusedActivation* act) {
+  const StoreClamp clamp = store_clamp(act);
   const int64_t L = path.lanes, taps = w.kernel_size(), in = w.in_size(), out = w.out_size();
   const int64_t ow_n = w.out[2], s = w.stride[2], band_rows = band_out_rows(w, L);
   const int64_t band_in_rows = (band_rows - 1) * w.stride[1] + (w.kernel[1] - 1) * w.dilation[1] + 1;
@@ -164,6 +165,7 @@ void depthwise_blocks(const float* x, const float* weight, const float* bias, co
           path.pixels(yr + o * L, xt + o * s * L, edge.data(), ne, wt, bt, s, 1, clamp);
         }
       }
+      if (!store_clamp_covers(act)) act->apply(yt, (band.q1 - band.q0) * ow_n * L);
       path.from_pixels(yt, ch, (band.q1 - band.q0) * ow_n, out, y + c * out + band.q0 * ow_n);
     }
   }
@@ -177,13 +179,9 @@ void depthwise_conv_f32(const float* x, const float* weight, const float* bias, 
                         int64_t c1, Isa isa, const FusedActivation* act) {
   const BlockPath path = block_path(isa);
   const int64_t plane = std::max(w.in_size(), w.out_size());
-  if (path.pixels && plane * path.lanes <= std::numeric_limits<int32_t>::max()) {
-    const StoreClamp clamp = store_clamp(act);
-    depthwise_blocks(x, weight, bias, w, y, c0, c1, path, clamp);
-    if (clamp.kind != StoreClamp::Kind::None) return;
-  } else {
-    depthwise_rows(x, weight, bias, w, y, c0, c1, isa);
-  }
+  if (path.pixels && plane * path.lanes <= std::numeric_limits<int32_t>::max())
+    return depthwise_blocks(x, weight, bias, w, y, c0, c1, path, act);
+  depthwise_rows(x, weight, bias, w, y, c0, c1, isa);
   if (act && *act) act->apply(y + c0 * w.out_size(), (c1 - c0) * w.out_size());
 }
 

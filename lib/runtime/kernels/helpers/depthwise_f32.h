@@ -17,7 +17,8 @@ namespace rknnc::runtime::kernels {
 
 // y[c] = bias[c] + sum_k x[c, tap k] * weight[c, k] for channels [c0, c1),
 // then the node's fused activation `act` when given (a Relu / Clip clamps
-// each pixel block before it is stored, as the gemm tiles do).
+// each pixel block before it is stored, as the gemm tiles do; the others,
+// and act->to_half's rounding, run on each band while it is in cache).
 void depthwise_conv_f32(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
                         int64_t c1, Isa isa, const FusedActivation* act = nullptr);
 // Channels per block of the vector path of `isa` (1: output rows, no blocks);

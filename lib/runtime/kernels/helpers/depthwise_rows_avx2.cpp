@@ -4,6 +4,7 @@
 
 #include "runtime/kernels/helpers/depthwise_f32.h"
 #include "runtime/kernels/helpers/register_transpose_avx2.h"
+#include "runtime/kernels/helpers/store_clamp_avx2.h"
 
 namespace rknnc::runtime::kernels {
 
@@ -44,15 +45,8 @@ __attribute__((target("avx2,fma"))) void row_fma3_avx2(float* d, const float* s,
 
 namespace rknnc::runtime::kernels {
 
-// A pixel's vector after its last tap: the fused Relu / Clip clamp (StoreClamp's formulas).
-__attribute__((target("avx2,fma"))) inline __m256 clamp_avx2(__m256 v, const StoreClamp& c, __m256 lo, __m256 hi) {
-  if (c.kind == StoreClamp::Kind::Relu) return _mm256_max_ps(v, _mm256_setzero_ps());
-  if (c.kind == StoreClamp::Kind::Clip) return _mm256_min_ps(hi, _mm256_max_ps(lo, v));
-  return v;
-}
-
 // Eight pixels at a time, as dw_pixels_avx512 (8 channels per vector).
-__attribute__((target("avx2,fma"))) void dw_pixels_avx2(float* y, const float* x, const DwTap* taps, int64_t ntaps,
+__attribute__((target("avx2,fma,f16c"))) void dw_pixels_avx2(float* y, const float* x, const DwTap* taps, int64_t ntaps,
                                                         const float* w, const float* bias, int64_t stride,
                                                         int64_t n, const StoreClamp& clamp) {
   constexpr int64_t L = 8, P = 8;

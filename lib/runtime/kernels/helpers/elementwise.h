@@ -6,8 +6,34 @@
 #include <vector>
 
 #include "runtime/kernels/helpers/broadcast.h"
+#include "runtime/kernels/helpers/fused_activation.h"
 
 namespace rknnc::runtime::kernels {
+
+// What follows each piece of a float output while it is in cache: the
+// node's fused activation `act` (when given) and the float16 rounding a
+// float16 simulation asks for (KernelContext::round_to_half); none for other
+// output types.
+template <typename TO>
+FusedActivation piece_finish(KernelContext& ctx, const FusedActivation* act = nullptr) {
+  FusedActivation finish = act ? *act : FusedActivation{};
+  finish.to_half = std::is_same_v<TO, float> && ctx.round_to_half;
+  ctx.rounded_to_half = finish.to_half;
+  return finish;
+}
+
+// body(i0, i1) computes outputs [i0, i1) of [b, e), then `finish` runs on
+// them while they are in L1 (a piece is up to 64 KB).
+template <typename TO, typename Body>
+void finished_in_chunks(TO* out, int64_t b, int64_t e, const FusedActivation& finish, Body body) {
+  constexpr int64_t kChunk = 2048;
+  if (!finish || !std::is_same_v<TO, float>) return body(b, e);
+  for (int64_t i = b; i < e; i += kChunk) {
+    const int64_t end = std::min(e, i + kChunk);
+    body(i, end);
+    if constexpr (std::is_same_v<TO, float>) finish.apply(out + i, end - i);
+  }
+}
 
 // y = f(x), same shape; output dtype TO.
 template <typename TI, typename TO = TI, typename F>
@@ -16,8 +42,11 @@ void unary(KernelContext& ctx, F f) {
   ir::Tensor& y = ctx.set_output_unfilled(0, ir::dtype_of<TO>(), x.shape());
   const TI* src = x.data<TI>();
   TO* dst = y.data<TO>();
+  const FusedActivation finish = piece_finish<TO>(ctx);
   ctx.pool.parallel_for(x.numel(), 8, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) dst[i] = f(src[i]);
+    finished_in_chunks(dst, b, e, finish, [&](int64_t i0, int64_t i1) {
+      for (int64_t i = i0; i < i1; ++i) dst[i] = f(src[i]);
+    });
   });
 }
 
@@ -47,9 +76,24 @@ void byte_row(int8_t* o, const int8_t* x, int8_t y, int64_t n, bool swapped, F& 
   for (; i < n; ++i) o[i] = swapped ? f(y, x[i]) : f(x[i], y);
 }
 
-// out = f(a, b) over the broadcast of a and b; output shape computed here.
+// o[i] = f(x, y) over one piece of n outputs, st[1] / st[2] apart in x / y.
 template <typename TA, typename TB, typename TO, typename F>
-void binary_into(KernelContext& ctx, const ir::Tensor& a, const ir::Tensor& b, ir::Tensor& out, F f) {
+void binary_piece(TO* o, const TA* x, const TB* y, const int64_t* st, int64_t n, F& f) {
+  if (st[1] == 1 && st[2] == 1)
+    for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
+  else if (st[1] == 1 && st[2] == 0)
+    for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], *y);
+  else if (st[1] == 0 && st[2] == 1)
+    for (int64_t i = 0; i < n; ++i) o[i] = f(*x, y[i]);
+  else
+    for (int64_t i = 0; i < n; ++i) o[i] = f(x[i * st[1]], y[i * st[2]]);
+}
+
+// out = f(a, b) over the broadcast of a and b; output shape computed here.
+// `finish` (a float output's) follows each piece.
+template <typename TA, typename TB, typename TO, typename F>
+void binary_into(KernelContext& ctx, const ir::Tensor& a, const ir::Tensor& b, ir::Tensor& out, F f,
+                 const FusedActivation& finish = {}) {
   const RowPlan plan = RowPlan::broadcast(out.shape(), {a.shape(), b.shape()});
   const TA* pa = a.data<TA>();
   const TB* pb = b.data<TB>();
@@ -64,23 +108,19 @@ void binary_into(KernelContext& ctx, const ir::Tensor& a, const ir::Tensor& b, i
       if (st[1] == 1 && st[2] == 0) return byte_row(o, x, *y, n, false, f);
       if (st[1] == 0 && st[2] == 1) return byte_row(o, y, *x, n, true, f);
     }
-    if (st[1] == 1 && st[2] == 1)
-      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
-    else if (st[1] == 1 && st[2] == 0)
-      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], *y);
-    else if (st[1] == 0 && st[2] == 1)
-      for (int64_t i = 0; i < n; ++i) o[i] = f(*x, y[i]);
-    else
-      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i * st[1]], y[i * st[2]]);
+    finished_in_chunks(o, 0, n, finish, [&](int64_t i0, int64_t i1) {
+      binary_piece(o + i0, x + i0 * st[1], y + i0 * st[2], st, i1 - i0, f);
+    });
   });
 }
 
+// out = f(a, b); `act`: the node's fused activation (float outputs only).
 template <typename TA, typename TB = TA, typename TO = TA, typename F>
-void binary(KernelContext& ctx, F f) {
+void binary(KernelContext& ctx, F f, const FusedActivation* act = nullptr) {
   const ir::Tensor& a = ctx.in(0);
   const ir::Tensor& b = ctx.in(1);
   ir::Tensor& out = ctx.set_output_unfilled(0, ir::dtype_of<TO>(), broadcast_shapes(ctx, {a.shape(), b.shape()}));
-  binary_into<TA, TB, TO>(ctx, a, b, out, f);
+  binary_into<TA, TB, TO>(ctx, a, b, out, f, piece_finish<TO>(ctx, act));
 }
 
 // Folds all inputs with f (Max, Min, Sum); the result has the broadcast shape.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ir/convert_float.h"
 #include "util/error.h"
 
 namespace rknnc::runtime {
@@ -45,6 +46,11 @@ FusedActivation fused_activation_of(const ir::Attributes& attrs) {
 }
 
 void FusedActivation::apply(float* data, int64_t n) const {
+  activate(data, n);
+  if (to_half) ir::round_to_halves(data, n);
+}
+
+void FusedActivation::activate(float* data, int64_t n) const {
   switch (kind) {
     case Kind::None: return;
     case Kind::Relu: return each(data, n, [](float x) { return x > 0.0f ? x : 0.0f; });

@@ -21,12 +21,18 @@ struct FusedActivation {
   Kind kind = Kind::None;
   float lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();  // Clip
   float alpha = 0.01f;                                                                                // LeakyRelu
+  // Then each result rounded to the nearest float16 (kept as a float): a
+  // float16 simulation's Conv rounding its own outputs (KernelContext::round_to_half).
+  bool to_half = false;
 
-  explicit operator bool() const { return kind != Kind::None; }
+  explicit operator bool() const { return kind != Kind::None || to_half; }
   // data[0..n) in place, on the calling thread.
   void apply(float* data, int64_t n) const;
   // Relative cost of one element (the pool's grain).
   int64_t cost() const;
+
+ private:
+  void activate(float* data, int64_t n) const;
 };
 
 // Throws rknnc::Error for an unknown activation name.

@@ -53,7 +53,8 @@ __attribute__((noinline)) void run_partial_tile(const TileKernel& t, int64_t kc,
 }
 
 // The edges of the tiles of one K block: the bias start on the first, a
-// Relu / Clip clamp on the last (other activations: finish_tile).
+// Relu / Clip clamp (and a float16 rounding) on the last (other
+// activations: finish_tile).
 TileEdges block_edges(const GemmEpilogue& ep, bool first, bool last) {
   TileEdges e;
   e.from_bias = first && ep.start_from_bias;
@@ -80,7 +81,7 @@ void multiply_block(const AMatrix& a, int64_t p0, int64_t kc, BPanels b, int64_t
   const TileKernel& t = *a.tile;
   const bool last = p0 + kc == a.k;
   TileEdges edges = block_edges(ep, p0 == 0, last);
-  const bool finish = last && ep.act && edges.clamp.kind == StoreClamp::Kind::None;
+  const bool finish = last && !store_clamp_covers(ep.act);
   const float* bj = b.b;
   for (int64_t jp = 0; jp < nc; jp += t.nr, bj += b.panel_stride)
     for (int64_t ip = panel0; ip < panel1; ++ip) {

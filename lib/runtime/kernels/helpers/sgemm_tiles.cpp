@@ -4,10 +4,16 @@
 
 namespace rknnc::runtime::kernels {
 
+bool store_clamp_covers(const FusedActivation* act) {
+  using Kind = FusedActivation::Kind;
+  return !act || act->kind == Kind::None || act->kind == Kind::Relu || act->kind == Kind::Clip;
+}
+
 StoreClamp store_clamp(const FusedActivation* act) {
-  if (act && act->kind == FusedActivation::Kind::Relu) return {StoreClamp::Kind::Relu, 0.0f, 0.0f};
-  if (act && act->kind == FusedActivation::Kind::Clip) return {StoreClamp::Kind::Clip, act->lo, act->hi};
-  return {};
+  if (!act || !store_clamp_covers(act)) return {};
+  if (act->kind == FusedActivation::Kind::Relu) return {StoreClamp::Kind::Relu, 0.0f, 0.0f, act->to_half};
+  if (act->kind == FusedActivation::Kind::Clip) return {StoreClamp::Kind::Clip, act->lo, act->hi, act->to_half};
+  return {StoreClamp::Kind::None, 0.0f, 0.0f, act->to_half};
 }
 
 const TileKernel& tile_kernel(Isa isa) {

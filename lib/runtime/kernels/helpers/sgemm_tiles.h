@@ -25,15 +25,22 @@ namespace rknnc::runtime::kernels {
 
 // A fused Relu / Clip applied to each result before its store (the gemm
 // tiles' and the depthwise blocks'): Relu x > 0 ? x : 0, Clip
-// std::min(std::max(x, lo), hi).
+// std::min(std::max(x, lo), hi); then, with to_half, the result rounded to
+// the nearest float16 (ir::round_to_halves: a float16 simulation's output).
 struct StoreClamp {
   enum class Kind { None, Relu, Clip };
   Kind kind = Kind::None;
   float lo = 0.0f, hi = 0.0f;
+  bool to_half = false;
 };
 // The store clamp of a node's fused activation: None without one, or for
-// one a kernel applies as a pass after its stores.
+// one a kernel applies as a pass after its stores (which then rounds too).
 StoreClamp store_clamp(const FusedActivation* act);
+// Whether store_clamp(act) does all of `act` (no pass after the stores).
+bool store_clamp_covers(const FusedActivation* act);
+// A NaN rounded to float16 and back by F16C keeps 9 payload bits; the scalar
+// routine (and so every path) makes it sign | 0x7fc00000: these bits kept.
+constexpr uint32_t kHalfNanKeep = 0xffc01fffu;
 
 struct TileEdges {
   bool from_bias = false;       // start row r from bias[r] (0 when bias is null), not from C

@@ -1,15 +1,16 @@
 #include <immintrin.h>
 
 #include "runtime/kernels/helpers/sgemm_tiles.h"
+#include "runtime/kernels/helpers/store_clamp_avx2.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
 
 // 6 x 8V: up to twelve ymm accumulators, V B vectors and one broadcast.
 template <int V, bool kOffsets>
-__attribute__((target("avx2,fma"))) void tile_avx2(int64_t kc, const float* a, int64_t ars, int64_t aps, const float* b,
-                                                   int64_t ldb, const int64_t* boff, float* c, int64_t ldc,
-                                                   const TileEdges& e) {
+__attribute__((target("avx2,fma,f16c"))) void tile_avx2(int64_t kc, const float* a, int64_t ars, int64_t aps,
+                                                        const float* b, int64_t ldb, const int64_t* boff, float* c,
+                                                        int64_t ldc, const TileEdges& e) {
   __m256 acc[6][V];
 #pragma GCC unroll 6
   for (int r = 0; r < 6; ++r)
@@ -28,13 +29,10 @@ __attribute__((target("avx2,fma"))) void tile_avx2(int64_t kc, const float* a, i
       for (int v = 0; v < V; ++v) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
     }
   }
-  if (e.clamp.kind == StoreClamp::Kind::Relu) {  // maxps(x, 0) is x > 0 ? x : 0, NaN and -0 included
-    for (int r = 0; r < 6; ++r)
-      for (int v = 0; v < V; ++v) acc[r][v] = _mm256_max_ps(acc[r][v], _mm256_setzero_ps());
-  } else if (e.clamp.kind == StoreClamp::Kind::Clip) {  // maxps(lo, x) / minps(hi, m): std::max(x, lo) / std::min(m, hi)
+  if (e.clamp.kind != StoreClamp::Kind::None || e.clamp.to_half) {
     const __m256 lo = _mm256_set1_ps(e.clamp.lo), hi = _mm256_set1_ps(e.clamp.hi);
     for (int r = 0; r < 6; ++r)
-      for (int v = 0; v < V; ++v) acc[r][v] = _mm256_min_ps(hi, _mm256_max_ps(lo, acc[r][v]));
+      for (int v = 0; v < V; ++v) acc[r][v] = clamp_avx2(acc[r][v], e.clamp, lo, hi);
   }
 #pragma GCC unroll 6
   for (int r = 0; r < 6; ++r)

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "runtime/kernels/helpers/sgemm_tiles.h"
+#include "util/half.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
@@ -24,6 +25,7 @@ void tile_generic(int64_t kc, const float* a, int64_t ars, int64_t aps, const fl
       float x = acc[r][j];
       if (e.clamp.kind == StoreClamp::Kind::Relu) x = x > 0.0f ? x : 0.0f;
       if (e.clamp.kind == StoreClamp::Kind::Clip) x = std::min(std::max(x, e.clamp.lo), e.clamp.hi);
+      if (e.clamp.to_half) x = half_to_float(float_to_half(x));
       c[r * ldc + j] = x;
     }
 }
