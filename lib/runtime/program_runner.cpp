@@ -252,12 +252,15 @@ ProgramRunner::ProgramRunner(const ir::Graph& graph, const compiler::Program& pr
   }
   use_ = buffer_use(program);
   for (const Step& s : program.steps) {
+    constants_.emplace_back();
     if (s.kind != Step::Kind::Compute) continue;
     const ir::Node& n = *graph.nodes[static_cast<size_t>(s.node)];
-    for (size_t i = 0; i < n.inputs.size(); ++i)
+    for (size_t i = 0; i < n.inputs.size(); ++i) {
       if (s.inputs[i] < 0 && !n.inputs[i].empty() && !graph.is_constant(n.inputs[i]))
         fail("program step '{}': input '{}' is neither a buffer nor a constant; re-convert the model", s.name,
              n.inputs[i]);
+      constants_.back().push_back(s.inputs[i] < 0 && !n.inputs[i].empty() ? graph.constant(n.inputs[i]) : nullptr);
+    }
   }
 }
 
@@ -293,8 +296,8 @@ TensorMap ProgramRunner::run(const TensorMap& inputs) const {
       if (s.inputs[i] >= 0) {
         held[i] = raw ? mem.load_raw(s.inputs[i]) : mem.load(s.inputs[i]);
         args[i] = &held[i];
-      } else if (!node.inputs[i].empty()) {
-        args[i] = graph_.constant(node.inputs[i]);
+      } else {
+        args[i] = constants_[k][i];
       }
     }
     const auto outs = runners_[k]->run(args, pool_);

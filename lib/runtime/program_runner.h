@@ -41,6 +41,7 @@ class ProgramRunner {
   std::vector<char> on_blocks_;  // per step: runs on the raw NC1HWC2 blocks
   BufferUse use_;
   std::vector<std::unique_ptr<NodeRunner>> runners_;  // per compute step
+  std::vector<std::vector<const ir::Tensor*>> constants_;  // per step and node input: a constant, or null
 };
 
 }  // namespace rknnc::runtime
