@@ -35,8 +35,8 @@ uint16_t float_to_half(float f) {
   const uint32_t sign = x & 0x80000000u;
   x ^= sign;
   uint32_t out;
-  if (x >= kF16Max) {
-    out = x > kF32Inf ? 0x7e00u : 0x7c00u;
+  if (x >= kF16Max) {  // a NaN keeps its payload's top bits and becomes quiet, as F16C's vcvtps2ph makes it
+    out = x > kF32Inf ? 0x7e00u | ((x >> 13) & 0x3ffu) : 0x7c00u;
   } else if (x < (113u << 23)) {  // becomes a subnormal half or zero
     const float sum = std::bit_cast<float>(x) + std::bit_cast<float>(kDenormMagic);
     out = std::bit_cast<uint32_t>(sum) - kDenormMagic;

@@ -1,5 +1,8 @@
 #pragma once
-// IEEE 754 binary16 <-> binary32, round-to-nearest-even, inf/NaN preserved.
+// IEEE 754 binary16 <-> binary32, round-to-nearest-even, inf/NaN preserved
+// (a NaN narrowed keeps the top 9 bits of its payload and becomes quiet, as
+// the F16C / AVX-512 conversion instructions do, so the vector paths need no
+// NaN case when narrowing).
 #include <cstdint>
 
 namespace rknnc {

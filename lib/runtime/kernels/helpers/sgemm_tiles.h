@@ -38,9 +38,6 @@ struct StoreClamp {
 StoreClamp store_clamp(const FusedActivation* act);
 // Whether store_clamp(act) does all of `act` (no pass after the stores).
 bool store_clamp_covers(const FusedActivation* act);
-// A NaN rounded to float16 and back by F16C keeps 9 payload bits; the scalar
-// routine (and so every path) makes it sign | 0x7fc00000: these bits kept.
-constexpr uint32_t kHalfNanKeep = 0xffc01fffu;
 
 struct TileEdges {
   bool from_bias = false;       // start row r from bias[r] (0 when bias is null), not from C

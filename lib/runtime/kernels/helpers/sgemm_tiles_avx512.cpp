@@ -45,13 +45,8 @@ namespace {
 // is 0), Clip maxps(lo, x) then minps(hi, m).
 #define RK_RELU(r, o) "vmaxps %%zmm1, %%zmm" r ", %%zmm" r "\n\t"
 #define RK_CLIP(r, o) "vmaxps %%zmm" r ", %%zmm1, %%zmm" r "\n\tvminps %%zmm" r ", %%zmm2, %%zmm" r "\n\t"
-// The rounding to float16 and back (round_half_avx512's instructions): a
-// NaN lane (k1) keeps only the bits kHalfNanKeep at 24(args) leaves.
-#define RK_HALF(r, o)                                                                                      \
-  "vcmpunordps %%zmm" r ", %%zmm" r ", %%k1\n\t"                                                           \
-  "vcvtps2ph $0, %%zmm" r ", %%ymm0\n\t"                                                                   \
-  "vcvtph2ps %%ymm0, %%zmm" r "\n\t"                                                                       \
-  "vpandd 24(%[args])%{1to16%}, %%zmm" r ", %%zmm" r "%{%%k1%}\n\t"
+// The rounding to float16 and back (round_half_avx512's instructions).
+#define RK_HALF(r, o) "vcvtps2ph $0, %%zmm" r ", %%ymm0\n\tvcvtph2ps %%ymm0, %%zmm" r "\n\t"
 #define RK_STEP(FMA)                                                                                        \
   FMA(RK_A0, "8", "9", "10") FMA(RK_A1, "11", "12", "13") FMA(RK_A2, "14", "15", "16")                   \
   FMA(RK_A3, "17", "18", "19") FMA(RK_A4, "20", "21", "22") FMA(RK_A5, "23", "24", "25")                 \
@@ -72,7 +67,7 @@ namespace {
 #define RK_CLOBBERS                                                                                           \
   "zmm0", "zmm1", "zmm2", "zmm8", "zmm9", "zmm10", "zmm11", "zmm12", "zmm13", "zmm14", "zmm15", "zmm16",    \
       "zmm17", "zmm18", "zmm19", "zmm20", "zmm21", "zmm22", "zmm23", "zmm24", "zmm25", "zmm26", "zmm27",     \
-      "zmm28", "zmm29", "zmm30", "zmm31", "k1", "memory", "cc"
+      "zmm28", "zmm29", "zmm30", "zmm31", "memory", "cc"
 // The whole tile: accumulators from the bias (args->bias set) or from C,
 // kc k steps (none when kc <= 0), the clamp (args->clamp: 0 none, 1 Relu, 2 Clip), the
 // rounding to float16 (args->to_half), the store to C (8 rows ldc bytes apart,
@@ -101,7 +96,7 @@ namespace {
                "jne 5f\n\t" RK_ROWS(EACH, RK_RELU, "") "jmp 4f\n"                                              \
                "5:\n\t" RK_ROWS(EACH, RK_CLIP, "") "\n"                                                        \
                "4:\n\t"                                                                                        \
-               "cmpl $0, 28(%[args])\n\t"                                                                    \
+               "cmpl $0, 24(%[args])\n\t"                                                                    \
                "je 8f\n\t" RK_ROWS(EACH, RK_HALF, "") "\n"                                                   \
                "8:\n\t"                                                                                        \
                "mov %[c], %[t]\n\t" RK_ROWS(EACH, RK_STORE, RK_NEXT_C_ROW)                                     \
@@ -110,16 +105,15 @@ namespace {
                  [args] "r"(&args)                                                                             \
                : RK_CLOBBERS)
 
-// What the assembly reads around the k loop (offsets 0, 8, 16, 20, 24, 28).
+// What the assembly reads around the k loop (offsets 0, 8, 16, 20, 24).
 struct TileArgs {
   const float* bias;  // start row r from bias[r]; null: from C
   int64_t clamp;      // 0 none, 1 Relu, 2 Clip
   float lo, hi;
-  uint32_t nan_keep = kHalfNanKeep;
   int32_t to_half = 0;  // round to float16 before the store
 };
 static_assert(offsetof(TileArgs, clamp) == 8 && offsetof(TileArgs, lo) == 16 && offsetof(TileArgs, hi) == 20 &&
-              offsetof(TileArgs, nan_keep) == 24 && offsetof(TileArgs, to_half) == 28);
+              offsetof(TileArgs, to_half) == 24);
 
 TileArgs tile_args(const TileEdges& e) {
   static constexpr float kZeroBias[8] = {};

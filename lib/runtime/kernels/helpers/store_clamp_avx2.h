@@ -2,7 +2,7 @@
 // StoreClamp's formulas on a vector of 8 results (AVX2, F16C), shared by the
 // AVX2 gemm tile and depthwise pixel blocks: Relu maxps(x, 0) (x > 0 ? x : 0,
 // NaN and -0 included), Clip minps(hi, maxps(lo, x)) (std::min(std::max(x,
-// lo), hi)), then the rounding to float16 with the scalar routine's NaN.
+// lo), hi)), then the rounding to float16 (util/half.h's, NaNs included).
 // Include only from files compiled for AVX2 callers.
 #include <immintrin.h>
 
@@ -11,10 +11,7 @@
 namespace rknnc::runtime::kernels {
 
 __attribute__((target("avx2,f16c"))) inline __m256 round_half_avx2(__m256 v) {
-  const __m256 y = _mm256_cvtph_ps(_mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT));
-  const __m256 nan = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
-  const __m256 keep = _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<int>(kHalfNanKeep)));
-  return _mm256_blendv_ps(y, _mm256_and_ps(y, keep), nan);
+  return _mm256_cvtph_ps(_mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT));
 }
 
 __attribute__((target("avx2,f16c"))) inline __m256 clamp_avx2(__m256 v, const StoreClamp& c, __m256 lo, __m256 hi) {

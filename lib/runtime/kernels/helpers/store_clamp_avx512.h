@@ -11,14 +11,11 @@
 
 namespace rknnc::runtime::kernels {
 
-// The nearest float16 of each lane, as a float; a NaN becomes the scalar
-// routine's (kHalfNanKeep), as the assembly tile's RK_HALF.
+// The nearest float16 of each lane, as a float (util/half.h's routines,
+// NaNs included), as the assembly tile's RK_HALF.
 __attribute__((target("avx512f"))) inline __m512 round_half_avx512(__m512 v) {
   constexpr __mmask16 kAll = 0xFFFF;  // GCC 12: the all-lanes masked forms (see transpose16)
-  const __mmask16 nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-  const __m256i h = _mm512_maskz_cvtps_ph(kAll, v, _MM_FROUND_TO_NEAREST_INT);
-  const __m512i y = _mm512_castps_si512(_mm512_maskz_cvtph_ps(kAll, h));
-  return _mm512_castsi512_ps(_mm512_mask_and_epi32(y, nan, y, _mm512_set1_epi32(static_cast<int>(kHalfNanKeep))));
+  return _mm512_maskz_cvtph_ps(kAll, _mm512_maskz_cvtps_ph(kAll, v, _MM_FROUND_TO_NEAREST_INT));
 }
 
 __attribute__((target("avx512f"))) inline __m512 clamp_avx512(__m512 v, const StoreClamp& c, __m512 lo, __m512 hi) {
