@@ -109,7 +109,7 @@ class Memory {
 
  private:
   const Buffer& buffer(int index) const { return p_.buffers[static_cast<size_t>(index)]; }
-  ir::DataType dtype(const Buffer& b) const { return g_.info(b.value)->dtype; }
+  ir::DataType dtype(const Buffer& b) const { return use_.dtype[static_cast<size_t>(&b - p_.buffers.data())]; }
   // A float16 buffer's tensor may be float16 values held in floats
   // (NodeRunner::Halves::InFloats): they narrow exactly when written as bytes.
   bool holds(const Buffer& b, const ir::Tensor& t) const {
@@ -251,6 +251,7 @@ ProgramRunner::ProgramRunner(const ir::Graph& graph, const compiler::Program& pr
                                : nullptr);
   }
   use_ = buffer_use(program);
+  for (const Buffer& b : program.buffers) use_.dtype.push_back(graph.info(b.value)->dtype);
   for (const Step& s : program.steps) {
     constants_.emplace_back();
     if (s.kind != Step::Kind::Compute) continue;

@@ -18,10 +18,12 @@
 
 namespace rknnc::runtime {
 
-// Who reads each buffer and which buffers share its bytes (itself included).
+// Who reads each buffer and which buffers share its bytes (itself included),
+// and the type of its value (looked up once, not per run).
 struct BufferUse {
   std::vector<int> last_read;               // last step reading it, -1: none
   std::vector<std::vector<int>> overlaps;
+  std::vector<ir::DataType> dtype;
 };
 BufferUse buffer_use(const compiler::Program& program);
 
