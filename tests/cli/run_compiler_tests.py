@@ -238,18 +238,24 @@ def check_batch_size(ctx):
 def check_float16_every_sample(ctx):
     """quantize: false: the Program holds float16 values in floats, rounded by the kernels themselves (gemm
     tiles, depthwise blocks, element-wise pieces); the IR simulator holds Float16 tensors and rounds in passes.
-    On a board whose fp16 tensors these are, both must give the same bits."""
+    Both must give the same bits, on every target's NC1HWC2 layout."""
     folder = ctx["tmp"]
-    for s in SAMPLES:
-        name = s + "_f16"
-        out = os.path.join(folder, name)
-        p = rknnc("-t", "rk3588", "-i", sample_config(s, name, folder, entry={"quantize": False}), "-o", out)
-        expect(p.returncode == 0, f"convert {name}: {p.stderr.strip()}")
-        rknn = os.path.join(out, name + ".rknn")
-        outs = run_both(rknn, random_inputs(rknn, out), out)
-        expect_bit_exact(outs, f"{s} float16")
-        for name_, (a, _) in outs.items():
-            expect(np.isfinite(a).any(), f"{s} float16: output {name_} has no finite value")
+    ymls = [sample_config(s, s + "_f16", folder, entry={"quantize": False}) for s in SAMPLES]
+    out = os.path.join(folder, "f16")
+    targets = all_targets()
+    p = rknnc("-t", ",".join(targets), "-i", *ymls, "-o", out, "-j", "2", "-q", timeout=1200)
+    expect(p.returncode == 0, f"float16 batch conversion failed: {p.stderr.strip()[-600:]}")
+    inputs = {}
+    for t in targets:
+        for s in SAMPLES:
+            rknn = os.path.join(out, t, s + "_f16.rknn")
+            expect(os.path.exists(rknn), f"{rknn} missing")
+            if s not in inputs:
+                inputs[s] = random_inputs(rknn, os.path.join(out, s + "_inputs"))
+            outs = run_both(rknn, inputs[s], os.path.join(out, t, s + "_run"))
+            expect_bit_exact(outs, f"{s} float16 on {t}")
+            for name, (a, _) in outs.items():
+                expect(np.isfinite(a).any(), f"{s} float16 on {t}: output {name} has no finite value")
 
 
 def check_single_core_mode(ctx):
@@ -282,7 +288,8 @@ def main():
         ("dynamic_input: three shapes in one .rknn, a fourth is a clean error", check_dynamic_input),
         ("dynamic_input: unsupported target, fixed axis, wrong rank", check_dynamic_input_errors),
         ("Conv kernel beyond max_kernel runs on the CPU with a warning and matches", check_kernel_beyond_limit),
-        ("quantize: false, every sample: float16 Program = IR simulator bit for bit", check_float16_every_sample),
+        ("quantize: false, every sample, every target: float16 Program = IR simulator bit for bit",
+         check_float16_every_sample),
         ("rknn_batch_size 2: batched input, warning on rk3588, matches", check_batch_size),
         ("single_core_mode: WorkLoad 100/0/0; 3 cores split and are faster", check_single_core_mode),
     ]
