@@ -71,26 +71,32 @@ def expect_bit_exact(outs, what):
                f"{np.abs(a.astype(np.float64) - b.astype(np.float64)).max()})")
 
 
+def program_vs_ir_every_target(ymls, names, out, kind=""):
+    """Converts `ymls` for every target in one batch call into `out`, runs each .rknn (`names`, one per yml) as
+    the Program and as the IR simulator, and expects the same bits. Returns (targets, {(target, name): outs})."""
+    targets = all_targets()
+    p = rknnc("-t", ",".join(targets), "-i", *ymls, "-o", out, "-j", "2", "-q", timeout=1200)
+    expect(p.returncode == 0, f"{kind}batch conversion failed: {p.stderr.strip()[-600:]}")
+    # A model's input shapes do not depend on the target: one `rknnc inspect`
+    # and one set of random inputs per model (not per model and target), the
+    # same seed-0 arrays as before.
+    inputs, results = {}, {}
+    for t in targets:
+        for name in names:
+            rknn = os.path.join(out, t, name + ".rknn")
+            expect(os.path.exists(rknn), f"{rknn} missing")
+            if name not in inputs:
+                inputs[name] = random_inputs(rknn, os.path.join(out, name + "_inputs"))
+            results[(t, name)] = run_both(rknn, inputs[name], os.path.join(out, t, name + "_run"))
+            expect_bit_exact(results[(t, name)], f"{name} {kind}on {t}")
+    return targets, results
+
+
 def check_every_sample_every_target(ctx):
     out = os.path.join(ctx["tmp"], "zoo")
-    targets = all_targets()
-    p = rknnc("-t", ",".join(targets), "-i", *[os.path.join(SRC, "configs", s + ".yml") for s in SAMPLES],
-              "-o", out, "-j", "2", "-q", timeout=1200)
-    expect(p.returncode == 0, f"batch conversion failed: {p.stderr.strip()[-600:]}")
-    # A sample's input shapes do not depend on the target: one `rknnc inspect`
-    # and one set of random inputs per sample (not per sample and target), the
-    # same seed-0 arrays as before.
-    inputs = {}
-    for t in targets:
-        for s in SAMPLES:
-            rknn = os.path.join(out, t, s + ".rknn")
-            expect(os.path.exists(rknn), f"{rknn} missing")
-            folder = os.path.join(out, t, s + "_run")
-            if s not in inputs:
-                inputs[s] = random_inputs(rknn, os.path.join(out, s + "_inputs"))
-            expect_bit_exact(run_both(rknn, inputs[s], folder), f"{s} on {t}")
+    ymls = [os.path.join(SRC, "configs", s + ".yml") for s in SAMPLES]
+    ctx["targets"], _ = program_vs_ir_every_target(ymls, SAMPLES, out)
     ctx["zoo_out"] = out
-    ctx["targets"] = targets
 
 
 def check_memory_reuse(ctx):
@@ -241,21 +247,11 @@ def check_float16_every_sample(ctx):
     Both must give the same bits, on every target's NC1HWC2 layout."""
     folder = ctx["tmp"]
     ymls = [sample_config(s, s + "_f16", folder, entry={"quantize": False}) for s in SAMPLES]
-    out = os.path.join(folder, "f16")
-    targets = all_targets()
-    p = rknnc("-t", ",".join(targets), "-i", *ymls, "-o", out, "-j", "2", "-q", timeout=1200)
-    expect(p.returncode == 0, f"float16 batch conversion failed: {p.stderr.strip()[-600:]}")
-    inputs = {}
-    for t in targets:
-        for s in SAMPLES:
-            rknn = os.path.join(out, t, s + "_f16.rknn")
-            expect(os.path.exists(rknn), f"{rknn} missing")
-            if s not in inputs:
-                inputs[s] = random_inputs(rknn, os.path.join(out, s + "_inputs"))
-            outs = run_both(rknn, inputs[s], os.path.join(out, t, s + "_run"))
-            expect_bit_exact(outs, f"{s} float16 on {t}")
-            for name, (a, _) in outs.items():
-                expect(np.isfinite(a).any(), f"{s} float16 on {t}: output {name} has no finite value")
+    _, results = program_vs_ir_every_target(ymls, [s + "_f16" for s in SAMPLES], os.path.join(folder, "f16"),
+                                            "float16 ")
+    for (t, model), outs in results.items():
+        for name, (a, _) in outs.items():
+            expect(np.isfinite(a).any(), f"{model} float16 on {t}: output {name} has no finite value")
 
 
 def check_single_core_mode(ctx):
