@@ -67,7 +67,7 @@ void NodeRunner::invoke(KernelContext& ctx, const KernelEntry& k) const {
 }
 
 // The node's inputs with each float16 tensor widened to float (exact;
-// constants once, kept); `held` keeps this run's widened copies.
+// constants once, kept); `held` (empty on entry) keeps this run's widened copies.
 std::vector<const ir::Tensor*> NodeRunner::widen_halves(const std::vector<const ir::Tensor*>& inputs,
                                                         ThreadPool& pool, std::vector<ir::Tensor>& held) const {
   std::call_once(widen_once_, [&] {
@@ -76,13 +76,13 @@ std::vector<const ir::Tensor*> NodeRunner::widen_halves(const std::vector<const 
       if (cache_ && i < constant_.size() && constant_[i] && is_half(inputs[i]))
         widened_[i] = kernels::convert_float_on(pool, *inputs[i], ir::DataType::Float32);
   });
-  held.assign(inputs.size(), ir::Tensor());
   std::vector<const ir::Tensor*> args = inputs;
   for (size_t i = 0; i < args.size(); ++i) {
     if (!is_half(args[i])) continue;
     if (i < widened_.size() && !widened_[i].empty()) {
       args[i] = &widened_[i];
     } else {
+      if (held.empty()) held.resize(inputs.size());  // once, before any pointer into it: most nodes need none
       held[i] = kernels::convert_float_on(pool, *args[i], ir::DataType::Float32);
       args[i] = &held[i];
     }
