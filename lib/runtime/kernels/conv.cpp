@@ -78,13 +78,13 @@ void conv_f32(KernelContext& ctx) {
   act.to_half = ctx.rounded_to_half = ctx.round_to_half;
   if (s.depthwise()) {
     const float* pw = ctx.in(1).data<float>();
-    const Isa isa = gemm_isa();
-    const int64_t block = depthwise_channel_block(isa), blocks = (s.m + block - 1) / block;
+    const DepthwisePlan plan(w, gemm_isa());
+    const int64_t block = plan.channel_block(), blocks = (s.m + block - 1) / block;
     ctx.pool.parallel_for(s.n * blocks, block * out * w.kernel_size(), [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) {  // channel block i % blocks of image i / blocks
         const int64_t img = i / blocks, c0 = i % blocks * block, c1 = std::min(s.m, c0 + block);
         float* y = py + img * s.m * out;
-        depthwise_conv_f32(px + img * s.c * in, pw, pb, w, y, c0, c1, isa, &act);
+        depthwise_conv_f32(px + img * s.c * in, pw, pb, plan, y, c0, c1, &act);
       }
     });
     return;

@@ -28,11 +28,16 @@ RowFma3Fn row_fma3_for(Isa isa) {
   return row_fma3_generic;
 }
 
+}  // namespace
+
+// (Outside the anonymous namespace: DepthwisePlan::Impl holds them.)
 struct BlockPath {
-  int64_t lanes;
-  DwPixelsFn pixels;
-  PixelMajorFn to_pixels, from_pixels;
+  int64_t lanes = 1;
+  DwPixelsFn pixels = nullptr;
+  PixelMajorFn to_pixels = nullptr, from_pixels = nullptr;
 };
+
+namespace {
 
 BlockPath block_path(Isa isa) {
   switch (isa) {
@@ -94,9 +99,13 @@ constexpr int64_t kDepthwiseBandBytes = 128 << 10;
 // A band of output rows [q0, q1) (depth-major row index) and the input rows
 // [r0, r1) its taps read. 2-D windows run in bands of about kDepthwiseBandBytes;
 // 3-D ones as one band.
+}  // namespace
+
 struct DwBand {
   int64_t q0, q1, r0, r1;
 };
+
+namespace {
 
 int64_t band_out_rows(const Window& w, int64_t L) {
   if (w.out[0] != 1 || w.in[0] != 1) return w.out[0] * w.out[1];
@@ -112,57 +121,120 @@ DwBand dw_band(const Window& w, int64_t q0, int64_t rows) {
   return {q0, q1, r0, std::clamp<int64_t>(last, r0, w.in[1])};
 }
 
-// Blocks of L channels, pixel-major (DwPixelsFn), band by band of output rows.
-// Per output row, the outputs inside every tap of the row run in one call;
-// the edge outputs one by one with the taps that reach them, so each output
-// sees the in-input taps in order.
-void depthwise_blocks(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
-                      int64_t c1, const BlockPath& path, const FusedActivation* act) {
+}  // namespace
+
+// Per output row (depth-major), its taps inside the input as offsets from
+// its band's first input pixel: the outputs [lo, hi) inside every one of
+// them, then the edge outputs, each with the taps that reach it, so that
+// each output sees the in-input taps in order.
+struct DepthwisePlan::Impl {
+  Window w;
+  Isa isa = Isa::Generic;
+  BlockPath path;
+  bool blocks = false;  // the vector path (else output rows)
+  int64_t band_in = 0, band_out = 0;  // pixels of a band's input / output, at most
+  struct Row {
+    int64_t lo, hi;
+    size_t tap0, ntaps, edge0, nedges;
+  };
+  struct Edge {
+    int64_t o;
+    size_t tap0, ntaps;
+  };
+  std::vector<DwBand> bands;
+  std::vector<Row> rows;
+  std::vector<Edge> edges;
+  std::vector<DwTap> taps;
+
+  void add_row(const std::vector<WindowTap>& tap, const DwBand& band, int64_t qr);
+};
+
+void DepthwisePlan::Impl::add_row(const std::vector<WindowTap>& tap, const DwBand& band, int64_t qr) {
+  const int64_t od = qr / w.out[1], oh = qr % w.out[1], ow_n = w.out[2];
+  Row r{0, ow_n, taps.size(), 0, edges.size(), 0};
+  std::vector<size_t> row_tap;  // index into `tap` of each row tap
+  for (size_t k = 0; k < tap.size(); ++k) {
+    const int64_t in_row = window_tap_row(w, tap[k], od, oh);
+    if (in_row < 0) continue;
+    taps.push_back({(in_row - band.r0) * w.in[2] + tap[k].off, static_cast<int64_t>(k)});
+    row_tap.push_back(k);
+    r.lo = std::max(r.lo, tap[k].lo);
+    r.hi = std::min(r.hi, tap[k].hi);
+  }
+  r.ntaps = taps.size() - r.tap0;
+  r.hi = std::max(r.lo, r.hi);
+  for (int64_t o = 0; o < ow_n; ++o) {
+    if (o >= r.lo && o < r.hi) {
+      o = r.hi - 1;
+      continue;
+    }
+    Edge e{o, taps.size(), 0};
+    for (size_t t = 0; t < r.ntaps; ++t) {
+      const WindowTap& k = tap[row_tap[t]];
+      if (o >= k.lo && o < k.hi) taps.push_back(DwTap(taps[r.tap0 + t]));
+    }
+    e.ntaps = taps.size() - e.tap0;
+    edges.push_back(e);
+  }
+  r.nedges = edges.size() - r.edge0;
+  rows.push_back(r);
+}
+
+DepthwisePlan::DepthwisePlan(const Window& w, Isa isa) : impl_(std::make_unique<Impl>()) {
+  Impl& p = *impl_;
+  p.w = w;
+  p.isa = isa;
+  p.path = block_path(isa);
+  const int64_t plane = std::max(w.in_size(), w.out_size());
+  p.blocks = p.path.pixels && plane * p.path.lanes <= std::numeric_limits<int32_t>::max();
+  if (!p.blocks) return;
+  const int64_t band_rows = band_out_rows(w, p.path.lanes);
+  const int64_t band_in_rows = (band_rows - 1) * w.stride[1] + (w.kernel[1] - 1) * w.dilation[1] + 1;
+  p.band_in = std::min(w.in_size(), band_in_rows * w.in[2]);
+  p.band_out = std::min(w.out_size(), band_rows * w.out[2]);
+  const std::vector<WindowTap> tap = window_taps(w);
+  for (int64_t q = 0; q < w.out[0] * w.out[1]; q += band_rows) {
+    p.bands.push_back(dw_band(w, q, band_rows));
+    for (int64_t qr = p.bands.back().q0; qr < p.bands.back().q1; ++qr) p.add_row(tap, p.bands.back(), qr);
+  }
+}
+
+DepthwisePlan::~DepthwisePlan() = default;
+
+int64_t DepthwisePlan::channel_block() const { return impl_->path.lanes; }
+
+namespace {
+
+// Blocks of L channels, pixel-major (DwPixelsFn), band by band of output
+// rows, each row as its plan says.
+void depthwise_blocks(const float* x, const float* weight, const float* bias, const DepthwisePlan::Impl& p, float* y,
+                      int64_t c0, int64_t c1, const FusedActivation* act) {
+  const Window& w = p.w;
+  const BlockPath& path = p.path;
   const StoreClamp clamp = store_clamp(act);
   const int64_t L = path.lanes, taps = w.kernel_size(), in = w.in_size(), out = w.out_size();
-  const int64_t ow_n = w.out[2], s = w.stride[2], band_rows = band_out_rows(w, L);
-  const int64_t band_in_rows = (band_rows - 1) * w.stride[1] + (w.kernel[1] - 1) * w.dilation[1] + 1;
-  const int64_t band_in = std::min(in, band_in_rows * w.in[2]);
-  const std::vector<WindowTap> tap = window_taps(w);
+  const int64_t ow_n = w.out[2], s = w.stride[2];
   thread_local Scratch scratch;
-  float* xt = scratch.floats(static_cast<size_t>((band_in + std::min(out, band_rows * ow_n) + taps + 1) * L));
-  float* yt = xt + band_in * L;
-  float* wt = yt + std::min(out, band_rows * ow_n) * L;
+  float* xt = scratch.floats(static_cast<size_t>((p.band_in + p.band_out + taps + 1) * L));
+  float* yt = xt + p.band_in * L;
+  float* wt = yt + p.band_out * L;
   float* bt = wt + taps * L;
-  std::vector<DwTap> row(static_cast<size_t>(taps)), edge(static_cast<size_t>(taps));
-  std::vector<size_t> row_tap(static_cast<size_t>(taps));  // index into `tap` of each row tap
   for (int64_t c = c0; c < c1; c += L) {
     const int64_t ch = std::min(L, c1 - c);
     path.to_pixels(weight + c * taps, ch, taps, taps, wt);
     for (int64_t l = 0; l < L; ++l) bt[l] = bias && l < ch ? bias[c + l] : 0.0f;
-    for (int64_t q = 0; q < w.out[0] * w.out[1]; q += band_rows) {
-      const DwBand band = dw_band(w, q, band_rows);
+    for (const DwBand& band : p.bands) {
       path.to_pixels(x + c * in + band.r0 * w.in[2], ch, (band.r1 - band.r0) * w.in[2], in, xt);
       for (int64_t qr = band.q0; qr < band.q1; ++qr) {
-        const int64_t od = qr / w.out[1], oh = qr % w.out[1];
-        int64_t nt = 0, lo = 0, hi = ow_n;
-        for (size_t k = 0; k < tap.size(); ++k) {
-          const int64_t r = window_tap_row(w, tap[k], od, oh);
-          if (r < 0) continue;
-          row[static_cast<size_t>(nt)] = {(r - band.r0) * w.in[2] + tap[k].off, static_cast<int64_t>(k)};
-          row_tap[static_cast<size_t>(nt++)] = k;
-          lo = std::max(lo, tap[k].lo);
-          hi = std::min(hi, tap[k].hi);
-        }
+        const DepthwisePlan::Impl::Row& r = p.rows[static_cast<size_t>(qr)];
         float* yr = yt + (qr - band.q0) * ow_n * L;
-        hi = std::max(lo, hi);
-        if (hi > lo) path.pixels(yr + lo * L, xt + lo * s * L, row.data(), nt, wt, bt, s, hi - lo, clamp);
-        for (int64_t o = 0; o < ow_n; ++o) {
-          if (o >= lo && o < hi) {
-            o = hi - 1;
-            continue;
-          }
-          int64_t ne = 0;
-          for (int64_t t = 0; t < nt; ++t) {
-            const WindowTap& k = tap[row_tap[static_cast<size_t>(t)]];
-            if (o >= k.lo && o < k.hi) edge[static_cast<size_t>(ne++)] = row[static_cast<size_t>(t)];
-          }
-          path.pixels(yr + o * L, xt + o * s * L, edge.data(), ne, wt, bt, s, 1, clamp);
+        if (r.hi > r.lo)
+          path.pixels(yr + r.lo * L, xt + r.lo * s * L, p.taps.data() + r.tap0, static_cast<int64_t>(r.ntaps), wt, bt,
+                      s, r.hi - r.lo, clamp);
+        for (size_t e = r.edge0; e < r.edge0 + r.nedges; ++e) {
+          const DepthwisePlan::Impl::Edge& edge = p.edges[e];
+          path.pixels(yr + edge.o * L, xt + edge.o * s * L, p.taps.data() + edge.tap0,
+                      static_cast<int64_t>(edge.ntaps), wt, bt, s, 1, clamp);
         }
       }
       if (!store_clamp_covers(act)) act->apply(yt, (band.q1 - band.q0) * ow_n * L);
@@ -173,16 +245,17 @@ void depthwise_blocks(const float* x, const float* weight, const float* bias, co
 
 }  // namespace
 
-int64_t depthwise_channel_block(Isa isa) { return block_path(isa).lanes; }
+void depthwise_conv_f32(const float* x, const float* weight, const float* bias, const DepthwisePlan& plan, float* y,
+                        int64_t c0, int64_t c1, const FusedActivation* act) {
+  const DepthwisePlan::Impl& p = plan.impl();
+  if (p.blocks) return depthwise_blocks(x, weight, bias, p, y, c0, c1, act);
+  depthwise_rows(x, weight, bias, p.w, y, c0, c1, p.isa);
+  if (act && *act) act->apply(y + c0 * p.w.out_size(), (c1 - c0) * p.w.out_size());
+}
 
 void depthwise_conv_f32(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
                         int64_t c1, Isa isa, const FusedActivation* act) {
-  const BlockPath path = block_path(isa);
-  const int64_t plane = std::max(w.in_size(), w.out_size());
-  if (path.pixels && plane * path.lanes <= std::numeric_limits<int32_t>::max())
-    return depthwise_blocks(x, weight, bias, w, y, c0, c1, path, act);
-  depthwise_rows(x, weight, bias, w, y, c0, c1, isa);
-  if (act && *act) act->apply(y + c0 * w.out_size(), (c1 - c0) * w.out_size());
+  depthwise_conv_f32(x, weight, bias, DepthwisePlan(w, isa), y, c0, c1, act);
 }
 
 }  // namespace rknnc::runtime::kernels

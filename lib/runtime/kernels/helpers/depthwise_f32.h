@@ -4,6 +4,7 @@
 // per tap inside the input in tap order: the generic, AVX2 and AVX-512 row
 // loops give bit-identical results.
 #include <cstdint>
+#include <memory>
 
 #include "runtime/cpu_features.h"
 #include "runtime/kernels/helpers/sgemm_tiles.h"
@@ -15,15 +16,34 @@ struct FusedActivation;
 
 namespace rknnc::runtime::kernels {
 
+// The geometry of a depthwise layer, the same for all its channel blocks:
+// made once per run of a node, shared by the blocks (each block had
+// recomputed every output row's taps: a third of a 960x7x7 layer's time).
+class DepthwisePlan {
+ public:
+  DepthwisePlan(const Window& w, Isa isa);
+  ~DepthwisePlan();
+  DepthwisePlan(const DepthwisePlan&) = delete;
+  DepthwisePlan& operator=(const DepthwisePlan&) = delete;
+  // Channels per block of the vector path (1: output rows, no blocks);
+  // callers split the channels at multiples of it.
+  int64_t channel_block() const;
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
 // y[c] = bias[c] + sum_k x[c, tap k] * weight[c, k] for channels [c0, c1),
 // then the node's fused activation `act` when given (a Relu / Clip clamps
 // each pixel block before it is stored, as the gemm tiles do; the others,
 // and act->to_half's rounding, run on each band while it is in cache).
+void depthwise_conv_f32(const float* x, const float* weight, const float* bias, const DepthwisePlan& plan, float* y,
+                        int64_t c0, int64_t c1, const FusedActivation* act = nullptr);
+// The same with a plan made for this call.
 void depthwise_conv_f32(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
                         int64_t c1, Isa isa, const FusedActivation* act = nullptr);
-// Channels per block of the vector path of `isa` (1: output rows, no blocks);
-// callers split the channels at multiples of it.
-int64_t depthwise_channel_block(Isa isa);
 
 // The vector path: a block of L channels (one vector) is copied pixel-major,
 // x[pixel][L], so each output pixel is one vector of L fma chains whatever
