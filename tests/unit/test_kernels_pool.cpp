@@ -1,7 +1,8 @@
 // MaxPool's separable passes (width taps per input row, then the window's
 // rows per output row) against one pass over every tap in (kd, kh, kw)
-// order, bit for bit: ties of +0 and -0 and NaN inputs included, on 2-D and
-// 3-D windows with strides, dilations, padding and ceil_mode. And the
+// order, bit for bit: ties of +0 and -0, NaN and -inf inputs included, on
+// 2-D and 3-D windows with strides, dilations, padding (windows wholly in it
+// too) and ceil_mode. And the
 // reductions behind GlobalAveragePool, each output summed in element order.
 #include <catch2/catch.hpp>
 
@@ -73,6 +74,9 @@ TEST_CASE("MaxPool equals one pass over every tap in order, bit for bit", "[kern
       {{13, 17}, {3, 2}, {2, 3}, {2, 1}, {1, 0, 2, 1}, true},   // dilated, uneven pads, ceil_mode
       {{5, 6, 7}, {2, 3, 2}, {1, 2, 1}, {1, 1, 2}, {0, 1, 1, 1, 0, 0}, false},  // 3-D
       {{9, 40}, {1, 7}, {1, 1}, {1, 1}, {0, 3, 0, 3}, false},   // one kernel row, a wide one
+      {{7, 9}, {3, 3}, {1, 1}, {2, 2}, {2, 3, 2, 3}, false},    // dilated at stride 1
+      {{4, 5}, {2, 2}, {1, 1}, {1, 1}, {3, 2, 3, 2}, false},    // windows wholly inside the padding
+      {{11, 12}, {3, 3}, {3, 2}, {1, 1}, {1, 1, 2, 2}, true},   // unequal strides, ceil_mode
   };
   for (const PoolCase& t : cases) {
     const int64_t planes = 6;
@@ -83,6 +87,7 @@ TEST_CASE("MaxPool equals one pass over every tap in order, bit for bit", "[kern
     for (size_t i = 3; i < x.size(); i += 11) x[i] = -0.0f;
     for (size_t i = 5; i < x.size(); i += 29) x[i] = std::nanf("");  // ... and NaNs, which the maximum skips
     for (float& v : x) v = v > 0.5f ? -v : v;  // most values negative: zeros often win
+    for (size_t i = 2; i < x.size(); i += 13) x[i] = -std::numeric_limits<float>::infinity();
     ir::Shape shape{2, 3};
     shape.insert(shape.end(), t.in.begin(), t.in.end());
     const ir::Tensor xt = ir::Tensor::from<float>(shape, x);

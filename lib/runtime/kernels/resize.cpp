@@ -11,7 +11,7 @@ template <typename T>
 void resize_kernel(KernelContext& ctx) {
   const ir::Tensor& x = ctx.in(0);
   const ResizePlan p = resize_plan(ctx);
-  T* dst = ctx.set_output(0, x.dtype(), p.out).data<T>();
+  T* dst = ctx.set_output_unfilled(0, x.dtype(), p.out).data<T>();  // every output is put below
   for_each_resize_output<T, float>(
       ctx, p, x, 0.f,
       [&](int64_t o, float acc) {

@@ -65,7 +65,7 @@ void resize_q8(KernelContext& ctx) {
   const int32_t zx = q.zero_point_at(0);
   const int shift = kResizeWeightBits * static_cast<int>(p.interp.size());
   const int8_t outside = static_cast<int8_t>(ir::quantize_real(p.extrapolation, q.scale_at(0), zx));
-  int8_t* dst = ctx.set_output(0, ir::DataType::Int8, p.out).data<int8_t>();
+  int8_t* dst = ctx.set_output_unfilled(0, ir::DataType::Int8, p.out).data<int8_t>();  // every output is put below
   if (const auto index = single_taps(p); !index.empty() && !p.out.empty() && ir::shape_numel(p.out) > 0)
     return gather_rows(ctx, x, p, index, dst);
   for_each_resize_output<int8_t, int64_t>(
