@@ -4,6 +4,7 @@
 // for zeroing or for page faults of memory the previous layer already had.
 #include <cstddef>
 #include <memory>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -12,16 +13,22 @@ namespace rknnc::runtime::kernels {
 class Scratch {
  public:
   // At least n floats, contents unspecified.
+  // On a cache line: the blocks kernels keep here are read as 64-byte
+  // vectors, which would otherwise straddle two lines.
   float* floats(size_t n) {
     if (n > size_) {
-      data_.reset(new float[n]);
+      data_.reset(static_cast<float*>(::operator new(n * sizeof(float), kAlignment)));
       size_ = n;
     }
     return data_.get();
   }
 
  private:
-  std::unique_ptr<float[]> data_;
+  static constexpr std::align_val_t kAlignment{64};
+  struct Free {
+    void operator()(float* p) const { ::operator delete(p, kAlignment); }
+  };
+  std::unique_ptr<float, Free> data_;
   size_t size_ = 0;
 };
 
