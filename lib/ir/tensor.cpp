@@ -10,14 +10,14 @@
 namespace rknnc::ir {
 
 std::byte* Tensor::StorageAllocator::allocate(size_t n) {
-  auto* p = static_cast<std::byte*>(::operator new(n, kAlignment));
+  auto* p = static_cast<std::byte*>(::operator new(n));
   // Weights and activations of megabytes go on 2 MB pages: loading resnet50's
   // 100 MB of weights faulted 25,000 small pages, which cost more than copying them.
   if (n >= size_t{4} * 1024 * 1024) advise_huge_pages(p, n);
   return p;
 }
 
-void Tensor::StorageAllocator::deallocate(std::byte* p, size_t) noexcept { ::operator delete(p, kAlignment); }
+void Tensor::StorageAllocator::deallocate(std::byte* p, size_t) noexcept { ::operator delete(p); }
 
 Tensor::Tensor(DataType dtype, Shape shape) : Tensor(dtype, std::move(shape), true) {}
 

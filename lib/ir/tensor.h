@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <cstring>
 #include <memory>
-#include <new>
 #include <span>
 #include <utility>
 #include <vector>
@@ -59,9 +58,6 @@ class Tensor {
   // Default-initialising: vector(n) leaves the bytes unset, zeroing is asked
   // for. Large buffers go on transparent huge pages (tensor_storage.cpp).
   struct StorageAllocator {
-    // A cache line: a kernel's 64-byte vector loads of a row that starts a
-    // tensor do not straddle two lines.
-    static constexpr std::align_val_t kAlignment{64};
     using value_type = std::byte;
     template <typename U>
     struct rebind {  // std::vector rebinds to its own element type only
