@@ -214,6 +214,8 @@ TEST_CASE("fp32 Conv on random shapes equals the fma-chain direct conv on every 
       {40, 13, 13, 64, 1, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, false},   // ... stride 2 (im2col), a partial row panel
       {16, 5, 5, 128, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, true},     // ... padded, two groups of 64
       {33, 3, 3, 200, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, false},    // ... 9 pixels, channels in whole and narrow tiles
+      {16, 263, 250, 4, 3, 3, 1, 2, 2, 1, 1, 1, 1, 0, 1, true},   // phases over 4 MB: bands of rows, one a task
+      {16, 270, 256, 3, 3, 3, 1, 1, 1, 2, 1, 2, 1, 3, 1, false},  // ... dilated rows, uneven pads, rows into y
   };
   const int random_cases = 60, cases = random_cases + static_cast<int>(std::size(fixed));
   for (int iter = 0; iter < cases; ++iter) {

@@ -100,8 +100,7 @@ void conv_f32(KernelContext& ctx) {
         conv_pixel_rows(xg, s.cg, w, s.pointwise(), prepared.pixel_rows[static_cast<size_t>(g)], s.mg,
                         epilogue.bias, epilogue.act, yg, ctx.pool, gemm_isa());
       else if (s.pointwise()) gemm_packed(a, BMatrix(xg, out, false), out, yg, out, &ctx.pool, epilogue);
-      else if (PaddedImage::suits(w))
-        PaddedImage(xg, s.cg, w, a.tile->lanes, &ctx.pool).convolve(a, yg, epilogue, &ctx.pool);
+      else if (PaddedImage::suits(w)) convolve_padded(xg, s.cg, w, a, yg, epilogue, ctx.pool);
       else gemm_packed(a, Im2colPanels(xg, w), out, yg, out, &ctx.pool, epilogue);
     }
 }

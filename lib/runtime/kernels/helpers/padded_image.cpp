@@ -24,9 +24,63 @@ bool PaddedImage::suits(const Window& w) {
   return w.kernel_size() > 1 && w.out_size() > 0 && padded_columns(w) * 8 <= w.out_size() * kMaxColumnsPer8Outputs;
 }
 
-PaddedImage::PaddedImage(const float* image, int64_t channels, const Window& w, int64_t lanes, ThreadPool* pool)
-    : w_(w), lanes_(lanes) {
-  phases_.build(image, channels, w, 0.0f, lanes, pool);
+PaddedImage::PaddedImage(const float* image, int64_t channels, const Window& w, int64_t lanes, ThreadPool* pool,
+                         int64_t plane, int64_t ldy)
+    : w_(w), lanes_(lanes), ldy_(ldy ? ldy : w.out_size()) {
+  phases_.build(image, channels, w, 0.0f, lanes, pool, plane);
+}
+
+namespace {
+
+// Images whose padded phases take more than this run in bands of about
+// kRowBandBytes of phases (a core's L2 holds a band and its outputs).
+constexpr int64_t kWholeImageBytes = 4 << 20;
+constexpr int64_t kRowBandBytes = 1 << 20;
+constexpr int64_t kMinBandChannels = 16;
+
+// Output rows [r0, r1) of a 2-D window as a window of their own, over the
+// input rows from h0: its padding is what of the band lies outside the image.
+Window row_band(const Window& w, int64_t r0, int64_t r1, int64_t& h0) {
+  Window b = w;
+  const int64_t first = r0 * w.stride[1] - w.pad_begin[1];  // the band's first padded row, in image rows
+  const int64_t last = (r1 - 1) * w.stride[1] - w.pad_begin[1] + (w.kernel[1] - 1) * w.dilation[1];
+  h0 = std::clamp<int64_t>(first, 0, w.in[1]);
+  const int64_t h1 = std::clamp<int64_t>(last + 1, h0, w.in[1]);
+  b.in[1] = h1 - h0;
+  b.pad_begin[1] = h0 - first;
+  b.pad_end[1] = last + 1 - first - b.pad_begin[1] - b.in[1];
+  b.out[1] = r1 - r0;
+  return b;
+}
+
+}  // namespace
+
+void convolve_padded(const float* image, int64_t channels, const Window& w, const AMatrix& a, float* y,
+                     const GemmEpilogue& epilogue, ThreadPool& pool) {
+  const int64_t lanes = a.tile->lanes;
+  const int64_t row_bytes = channels * w.stride[1] * (w.in[2] + w.pad_begin[2] + w.pad_end[2]) * 4;
+  // bands of at most kRowBandBytes, and at least four a thread (an uneven last round of a few large bands
+  // had cost more than the phases' trip to memory: yolov5s's stem, 7 bands on 2 threads)
+  const int64_t rows = w.out[1], threads = pool.size();
+  const int64_t band_rows = std::clamp<int64_t>(kRowBandBytes / std::max<int64_t>(row_bytes, 1), 1,
+                                                (rows + 4 * threads - 1) / (4 * threads));
+  const bool two_d = w.in[0] == 1 && w.out[0] == 1 && w.kernel[0] == 1;
+  // An image of few channels (an RGB stem) is left whole: its phases are small next to its output, and in
+  // bands yolov5s's stem (3 channels, 6x6 stride 2 on 640x640) ran slower in the network (8.7 -> 9.8 ms).
+  if (!two_d || channels < kMinBandChannels || rows * row_bytes <= kWholeImageBytes || band_rows >= rows) {
+    PaddedImage(image, channels, w, lanes, &pool).convolve(a, y, epilogue, &pool);
+    return;
+  }
+  const int64_t bands = (rows + band_rows - 1) / band_rows;
+  pool.parallel_for(bands, band_rows * w.out[2] * a.m * a.k, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; ++b) {
+      const int64_t r0 = b * band_rows, r1 = std::min(rows, r0 + band_rows);
+      int64_t h0 = 0;
+      const Window band = row_band(w, r0, r1, h0);
+      PaddedImage(image + h0 * w.in[2], channels, band, lanes, nullptr, w.in_size(), w.out_size())
+          .convolve(a, y + r0 * w.out[2], epilogue, nullptr);
+    }
+  });
 }
 
 // The matrix's columns [first, first + n) (n a multiple of the vector width:
@@ -68,13 +122,13 @@ void PaddedImage::convolve_rows(const AMatrix& a, float* y, const GemmEpilogue& 
   const int64_t plane = w.out[1] * w.out[2];  // outputs of one output depth
   for (int64_t od = 0; od < w.out[0]; ++od) {
     const Band rows(*this, phases_.column_of(od * w.out[1]), phases_.q[2], w.out[2]);
-    gemm_packed(a, rows, plane, y + od * plane, w.out_size(), pool, epilogue);
+    gemm_packed(a, rows, plane, y + od * plane, ldy_, pool, epilogue);
   }
 }
 
 void PaddedImage::convolve_bands(const AMatrix& a, float* y, const GemmEpilogue& epilogue, ThreadPool* pool) const {
   const Window& w = w_;
-  const int64_t rows = w.out[0] * w.out[1], out = w.out_size(), width = w.out[2];
+  const int64_t rows = w.out[0] * w.out[1], out = ldy_, width = w.out[2];
   const int64_t band_rows = std::clamp<int64_t>(kBandFloats / std::max<int64_t>(a.m * phases_.q[2], 1), 1, rows);
   std::vector<float, UninitAllocator<float>> band;  // the band's padded columns
   for (int64_t r0 = 0; r0 < rows; r0 += band_rows) {

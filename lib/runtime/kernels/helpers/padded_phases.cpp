@@ -11,7 +11,8 @@ int64_t phase_extent(const Window& w, int d) {
 
 template <typename T>
 void PaddedPhases<T>::build(const T* image, int64_t channels, const Window& w, T pad, int64_t slack,
-                            ThreadPool* pool) {
+                            ThreadPool* pool, int64_t plane) {
+  if (plane == 0) plane = w.in_size();
   for (int d = 0; d < 3; ++d) q[static_cast<size_t>(d)] = phase_extent(w, d);
   out_h = w.out[1];
   phase = q[0] * q[1] * q[2];
@@ -22,7 +23,7 @@ void PaddedPhases<T>::build(const T* image, int64_t channels, const Window& w, T
     for (int64_t c = b; c < e; ++c) {
       std::fill_n(data.data() + c * channel, channel, pad);
       for (int64_t d = 0; d < w.in[0]; ++d)
-        for (int64_t h = 0; h < w.in[1]; ++h) copy_row(image + ((c * w.in[0] + d) * w.in[1] + h) * w.in[2], w, c, d, h);
+        for (int64_t h = 0; h < w.in[1]; ++h) copy_row(image + c * plane + (d * w.in[1] + h) * w.in[2], w, c, d, h);
     }
   };
   if (pool) pool->parallel_for(channels, channel, fill);

@@ -26,10 +26,12 @@ int64_t phase_extent(const Window& w, int d);
 
 template <typename T>
 struct PaddedPhases {
-  // `channels` planes of w.in_size() values; `slack` more `pad` values after
-  // the last channel, for reads of whole vectors past the last column. The
-  // storage is reused by the next build (grown, never shrunk).
-  void build(const T* image, int64_t channels, const Window& w, T pad, int64_t slack, ThreadPool* pool);
+  // `channels` planes of w.in_size() values, `plane` values apart (0: w.in_size();
+  // a band of rows of a larger image: its plane); `slack` more `pad` values
+  // after the last channel, for reads of whole vectors past the last column.
+  // The storage is reused by the next build (grown, never shrunk).
+  void build(const T* image, int64_t channels, const Window& w, T pad, int64_t slack, ThreadPool* pool,
+             int64_t plane = 0);
   // First column of output row r (r = od * out height + oh).
   int64_t column_of(int64_t r) const { return r / out_h * q[1] * q[2] + r % out_h * q[2]; }
 
