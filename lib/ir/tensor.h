@@ -43,6 +43,8 @@ class Tensor {
 
   // Same bytes viewed with another shape of equal element count.
   Tensor reshaped(Shape shape) const;
+  // No other Tensor shares these bytes (a copy, a reshaped view).
+  bool sole_owner() const { return storage_ && storage_.use_count() == 1; }
   Tensor clone() const;
   // Reads element i of any numeric dtype as double / int64 (for shape ops and attributes).
   double get_as_double(int64_t i) const;

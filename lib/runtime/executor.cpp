@@ -2,6 +2,8 @@
 
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
 #include "runtime/cpu_features.h"
 
 namespace rknnc::runtime {
@@ -45,7 +47,7 @@ void Executor::plan() {
   for (const auto& name : graph_.inputs) input_ids_.push_back(id_of(name));
   std::vector<int> last_use;
   for (const auto& n : graph_.nodes) {
-    Step s{n.get(), {}, {}, {}, std::make_unique<NodeRunner>(*n, &graph_, &graph_.quant)};
+    Step s{n.get(), {}, {}, {}, {}, std::make_unique<NodeRunner>(*n, &graph_, &graph_.quant)};
     for (const auto& in : n->inputs) s.inputs.push_back(in.empty() ? -1 : id_of(in));
     for (const auto& out : n->outputs) s.outputs.push_back(out.empty() ? -1 : id_of(out));
     steps_.push_back(std::move(s));
@@ -59,6 +61,9 @@ void Executor::plan() {
     const bool keep = constants_[v] || graph_.is_graph_output(names_[v]);
     if (!keep && last_use[v] >= 0) steps_[static_cast<size_t>(last_use[v])].release.push_back(static_cast<int>(v));
   }
+  for (Step& s : steps_)
+    for (int v : s.inputs)
+      s.donated.push_back(v >= 0 && std::find(s.release.begin(), s.release.end(), v) != s.release.end());
 }
 
 void Executor::check_inputs(const TensorMap& inputs) const {
@@ -100,7 +105,7 @@ TensorMap Executor::run(const TensorMap& inputs, const NodeObserver& observer) c
       if (t->empty() && !constants_[u]) fail("node '{}' reads '{}', which was not computed", s.node->name, names_[u]);
       args.push_back(t);
     }
-    std::vector<ir::Tensor> outs = s.runner->run(args, pool_);
+    std::vector<ir::Tensor> outs = s.runner->run(args, pool_, &s.donated);
     if (observer) observer(*s.node, outs);
     for (size_t o = 0; o < outs.size(); ++o)
       if (s.outputs[o] >= 0) values[static_cast<size_t>(s.outputs[o])] = std::move(outs[o]);

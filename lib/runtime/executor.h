@@ -39,6 +39,7 @@ class Executor {
     const ir::Node* node;
     std::vector<int> inputs, outputs;  // value indices, -1 absent
     std::vector<int> release;          // values last read here (not outputs, not constants)
+    std::vector<char> donated;         // per input: its value is released here (KernelContext::donated)
     std::unique_ptr<NodeRunner> runner;
   };
   void plan();

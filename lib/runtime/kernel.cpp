@@ -18,6 +18,14 @@ ir::Tensor& KernelContext::set_output(size_t i, ir::DataType dtype, ir::Shape sh
   return t;
 }
 
+ir::Tensor& KernelContext::set_output_in_place(size_t i, ir::DataType dtype, ir::Shape shape, size_t from) {
+  const ir::Tensor* x = from < donated.size() && donated[from] ? inputs[from] : nullptr;
+  if (!x || !x->sole_owner() || x->dtype() != dtype || x->numel() != ir::shape_numel(shape) || i >= outputs.size())
+    return set_output_unfilled(i, dtype, std::move(shape));
+  outputs[i] = x->reshaped(std::move(shape));
+  return outputs[i];
+}
+
 ir::Tensor& KernelContext::set_output_unfilled(size_t i, ir::DataType dtype, ir::Shape shape) {
   if (i >= outputs.size()) fail("kernel wrote output {} but the node has {}", i, outputs.size());
   for (int64_t d : shape)

@@ -43,6 +43,11 @@ struct KernelContext {
   // are in cache, sets rounded_to_half (otherwise the caller makes a pass).
   bool round_to_half = false;
   bool rounded_to_half = false;
+  // Per input, set by the Executor: the input's value dies at this node, so
+  // an element-wise kernel may write its output into the input's bytes
+  // (set_output_in_place) instead of into fresh memory: the bytes it just
+  // read are in cache, fresh ones come from memory first.
+  std::vector<char> donated = {};
 
   size_t num_inputs() const { return inputs.size(); }
   bool has(size_t i) const { return i < inputs.size() && inputs[i] != nullptr; }
@@ -52,6 +57,11 @@ struct KernelContext {
   ir::Tensor& set_output(size_t i, ir::DataType dtype, ir::Shape shape);  // allocates zeroed
   // Allocates without zeroing: for kernels that write every element.
   ir::Tensor& set_output_unfilled(size_t i, ir::DataType dtype, ir::Shape shape);
+  // As set_output_unfilled, but in the bytes of input `from` when it was
+  // donated, nothing else holds them and they fit (same dtype and element
+  // count). Only for kernels whose output i at index k depends on input
+  // `from` at index k alone (element-wise, no broadcast of that input).
+  ir::Tensor& set_output_in_place(size_t i, ir::DataType dtype, ir::Shape shape, size_t from);
   // Quantisation parameters of input / output i; fails naming the node when absent.
   const ir::QuantParams& qin(size_t i) const;
   const ir::QuantParams& qout(size_t i) const;

@@ -130,11 +130,13 @@ NodeRunner::Kernel NodeRunner::kernel_for(const KernelContext& ctx) const {
   return dtype == resolved_dtype_ ? resolved_ : resolve(ctx);
 }
 
-std::vector<ir::Tensor> NodeRunner::run(const std::vector<const ir::Tensor*>& inputs, ThreadPool& pool) const {
+std::vector<ir::Tensor> NodeRunner::run(const std::vector<const ir::Tensor*>& inputs, ThreadPool& pool,
+                                        const std::vector<char>* donated) const {
   std::vector<ir::Tensor> held;
   const bool in_floats = !round_out_.empty();
   KernelContext ctx{node_, in_floats ? widen_halves(inputs, pool, held) : inputs,
                     std::vector<ir::Tensor>(node_.outputs.size()), pool, in_quant_, out_quant_};
+  if (donated) ctx.donated = *donated;
   ctx.round_to_half = in_floats && ctx.outputs.size() == 1 && round_out_[0];
   const Kernel k = kernel_for(ctx);
   if (k.widen) {

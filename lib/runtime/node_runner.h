@@ -28,7 +28,9 @@ class NodeRunner {
   NodeRunner(const ir::Node& node, const ir::Graph* graph, const std::map<std::string, ir::QuantParams>* quant,
              Halves halves = Halves::AsFloat16);
   // Runs the node on `inputs` (one per node input, nullptr when absent).
-  std::vector<ir::Tensor> run(const std::vector<const ir::Tensor*>& inputs, ThreadPool& pool) const;
+  // `donated` (per input, may be null): KernelContext::donated.
+  std::vector<ir::Tensor> run(const std::vector<const ir::Tensor*>& inputs, ThreadPool& pool,
+                              const std::vector<char>* donated = nullptr) const;
 
  private:
   struct Kernel {

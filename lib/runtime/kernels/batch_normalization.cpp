@@ -26,7 +26,7 @@ void batch_normalization_f32(KernelContext& ctx) {
     mul[static_cast<size_t>(i)] = scale[i] / std::sqrt(var[i] + eps);
     add[static_cast<size_t>(i)] = bias[i] - mean[i] * mul[static_cast<size_t>(i)];
   }
-  ir::Tensor& y = ctx.set_output_unfilled(0, x.dtype(), x.shape());
+  ir::Tensor& y = ctx.set_output_in_place(0, x.dtype(), x.shape(), 0);
   const float* px = x.data<float>();
   float* py = y.data<float>();
   ctx.pool.parallel_for(n * c, inner, [&](int64_t b, int64_t e) {

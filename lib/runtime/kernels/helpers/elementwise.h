@@ -39,7 +39,7 @@ void finished_in_chunks(TO* out, int64_t b, int64_t e, const FusedActivation& fi
 template <typename TI, typename TO = TI, typename F>
 void unary(KernelContext& ctx, F f) {
   const ir::Tensor& x = ctx.in(0);
-  ir::Tensor& y = ctx.set_output_unfilled(0, ir::dtype_of<TO>(), x.shape());
+  ir::Tensor& y = ctx.set_output_in_place(0, ir::dtype_of<TO>(), x.shape(), 0);
   const TI* src = x.data<TI>();
   TO* dst = y.data<TO>();
   const FusedActivation finish = piece_finish<TO>(ctx);
@@ -119,7 +119,11 @@ template <typename TA, typename TB = TA, typename TO = TA, typename F>
 void binary(KernelContext& ctx, F f, const FusedActivation* act = nullptr) {
   const ir::Tensor& a = ctx.in(0);
   const ir::Tensor& b = ctx.in(1);
-  ir::Tensor& out = ctx.set_output_unfilled(0, ir::dtype_of<TO>(), broadcast_shapes(ctx, {a.shape(), b.shape()}));
+  ir::Shape shape = broadcast_shapes(ctx, {a.shape(), b.shape()});
+  // in the bytes of an operand of the output's own shape whose value dies here (never a broadcast one)
+  const size_t from = a.shape() == shape ? 0 : 1;
+  ir::Tensor& out = ctx.in(from).shape() == shape ? ctx.set_output_in_place(0, ir::dtype_of<TO>(), shape, from)
+                                                  : ctx.set_output_unfilled(0, ir::dtype_of<TO>(), shape);
   binary_into<TA, TB, TO>(ctx, a, b, out, f, piece_finish<TO>(ctx, act));
 }
 
