@@ -77,6 +77,7 @@ TEST_CASE("MaxPool equals one pass over every tap in order, bit for bit", "[kern
       {{7, 9}, {3, 3}, {1, 1}, {2, 2}, {2, 3, 2, 3}, false},    // dilated at stride 1
       {{4, 5}, {2, 2}, {1, 1}, {1, 1}, {3, 2, 3, 2}, false},    // windows wholly inside the padding
       {{11, 12}, {3, 3}, {3, 2}, {1, 1}, {1, 1, 2, 2}, true},   // unequal strides, ceil_mode
+      {{10, 11}, {3, 3}, {2, 1}, {2, 1}, {1, 0, 1, 2}, true},   // framed rows at stride 2 down the plane
   };
   for (const PoolCase& t : cases) {
     const int64_t planes = 6;
