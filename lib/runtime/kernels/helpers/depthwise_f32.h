@@ -5,6 +5,7 @@
 // loops give bit-identical results.
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 
 #include "runtime/cpu_features.h"
 #include "runtime/kernels/helpers/sgemm_tiles.h"
@@ -64,6 +65,23 @@ void to_pixel_major_avx2(const float* src, int64_t ch, int64_t size, int64_t pla
 void from_pixel_major_avx2(const float* src, int64_t ch, int64_t size, int64_t plane, float* dst);
 void to_pixel_major_avx512(const float* src, int64_t ch, int64_t size, int64_t plane, float* dst);
 void from_pixel_major_avx512(const float* src, int64_t ch, int64_t size, int64_t plane, float* dst);
+// block(std::integral_constant<int, P>{}, i) for pixels [i, i + P) covering [0, n): blocks of 8, then the
+// last pixels in blocks of 4, 2 and 1 (independent fma chains hide the fma latency; one at a time, a
+// 7-wide row's five outputs had each waited on its own chain). The dw_pixels_<isa> loops.
+template <typename Block>
+void in_pixel_blocks(int64_t n, Block&& block) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) block(std::integral_constant<int, 8>{}, i);
+  if (n - i >= 4) {
+    block(std::integral_constant<int, 4>{}, i);
+    i += 4;
+  }
+  if (n - i >= 2) {
+    block(std::integral_constant<int, 2>{}, i);
+    i += 2;
+  }
+  if (n - i >= 1) block(std::integral_constant<int, 1>{}, i);
+}
 void dw_pixels_avx2(float* y, const float* x, const DwTap* taps, int64_t ntaps, const float* w, const float* bias,
                     int64_t stride, int64_t n, const StoreClamp& clamp);
 void dw_pixels_avx512(float* y, const float* x, const DwTap* taps, int64_t ntaps, const float* w, const float* bias,

@@ -48,12 +48,13 @@ namespace rknnc::runtime::kernels {
 // P pixels at a time: P independent fma chains hide the fma latency, and
 // each tap's weight vector is loaded once for all P.
 template <int P>
-__attribute__((target("avx2,fma,f16c"))) inline void dw_block_avx2(float* y, const float* xi, const DwTap* taps,
-                                                  int64_t ntaps, const float* w, __m256 b, int64_t step,
-                                                  const StoreClamp& clamp, __m256 lo, __m256 hi) {
+__attribute__((target("avx2,fma,f16c"))) void dw_block_avx2(float* y, const float* xi, const DwTap* taps, int64_t ntaps,
+                                                  const float* w, const float* bias, int64_t step,
+                                                  const StoreClamp& clamp) {
   constexpr int64_t L = 8;
+  const __m256 lo = _mm256_set1_ps(clamp.lo), hi = _mm256_set1_ps(clamp.hi);
   __m256 acc[P];
-  for (int p = 0; p < P; ++p) acc[p] = b;
+  for (int p = 0; p < P; ++p) acc[p] = _mm256_loadu_ps(bias);
   for (int64_t t = 0; t < ntaps; ++t) {
     const __m256 wt = _mm256_loadu_ps(w + taps[t].k * L);
     const float* xt = xi + taps[t].off * L;
@@ -62,26 +63,13 @@ __attribute__((target("avx2,fma,f16c"))) inline void dw_block_avx2(float* y, con
   for (int p = 0; p < P; ++p) _mm256_storeu_ps(y + p * L, clamp_avx2(acc[p], clamp, lo, hi));
 }
 
-// Eight pixels a block, then the last ones in blocks of four, two and one
-// (one at a time, a 7-wide row's five outputs had waited on one chain each).
-__attribute__((target("avx2,fma,f16c"))) void dw_pixels_avx2(float* y, const float* x, const DwTap* taps, int64_t ntaps,
-                                                        const float* w, const float* bias, int64_t stride,
-                                                        int64_t n, const StoreClamp& clamp) {
+void dw_pixels_avx2(float* y, const float* x, const DwTap* taps, int64_t ntaps, const float* w, const float* bias,
+                    int64_t stride, int64_t n, const StoreClamp& clamp) {
   constexpr int64_t L = 8;
-  const __m256 b = _mm256_loadu_ps(bias);
   const int64_t step = stride * L;
-  const __m256 lo = _mm256_set1_ps(clamp.lo), hi = _mm256_set1_ps(clamp.hi);
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) dw_block_avx2<8>(y + i * L, x + i * step, taps, ntaps, w, b, step, clamp, lo, hi);
-  if (n - i >= 4) {
-    dw_block_avx2<4>(y + i * L, x + i * step, taps, ntaps, w, b, step, clamp, lo, hi);
-    i += 4;
-  }
-  if (n - i >= 2) {
-    dw_block_avx2<2>(y + i * L, x + i * step, taps, ntaps, w, b, step, clamp, lo, hi);
-    i += 2;
-  }
-  if (n - i >= 1) dw_block_avx2<1>(y + i * L, x + i * step, taps, ntaps, w, b, step, clamp, lo, hi);
+  in_pixel_blocks(n, [&](auto p, int64_t i) {
+    dw_block_avx2<decltype(p)::value>(y + i * L, x + i * step, taps, ntaps, w, bias, step, clamp);
+  });
 }
 
 }  // namespace rknnc::runtime::kernels

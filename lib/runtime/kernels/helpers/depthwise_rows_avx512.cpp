@@ -60,12 +60,13 @@ namespace rknnc::runtime::kernels {
 // P pixels at a time: P independent fma chains hide the fma latency, and
 // each tap's weight vector is loaded once for all P.
 template <int P>
-__attribute__((target("avx512f,fma"))) inline void dw_block_avx512(float* y, const float* xi, const DwTap* taps,
-                                                  int64_t ntaps, const float* w, __m512 b, int64_t step,
-                                                  const StoreClamp& clamp, __m512 lo, __m512 hi) {
+__attribute__((target("avx512f,fma"))) void dw_block_avx512(float* y, const float* xi, const DwTap* taps, int64_t ntaps,
+                                                  const float* w, const float* bias, int64_t step,
+                                                  const StoreClamp& clamp) {
   constexpr int64_t L = 16;
+  const __m512 lo = _mm512_set1_ps(clamp.lo), hi = _mm512_set1_ps(clamp.hi);
   __m512 acc[P];
-  for (int p = 0; p < P; ++p) acc[p] = b;
+  for (int p = 0; p < P; ++p) acc[p] = _mm512_loadu_ps(bias);
   for (int64_t t = 0; t < ntaps; ++t) {
     const __m512 wt = _mm512_loadu_ps(w + taps[t].k * L);
     const float* xt = xi + taps[t].off * L;
@@ -74,26 +75,13 @@ __attribute__((target("avx512f,fma"))) inline void dw_block_avx512(float* y, con
   for (int p = 0; p < P; ++p) _mm512_storeu_ps(y + p * L, clamp_avx512(acc[p], clamp, lo, hi));
 }
 
-// Eight pixels a block, then the last ones in blocks of four, two and one
-// (one at a time, a 7-wide row's five outputs had waited on one chain each).
-__attribute__((target("avx512f,fma"))) void dw_pixels_avx512(float* y, const float* x, const DwTap* taps, int64_t ntaps,
-                                                        const float* w, const float* bias, int64_t stride,
-                                                        int64_t n, const StoreClamp& clamp) {
+void dw_pixels_avx512(float* y, const float* x, const DwTap* taps, int64_t ntaps, const float* w, const float* bias,
+                    int64_t stride, int64_t n, const StoreClamp& clamp) {
   constexpr int64_t L = 16;
-  const __m512 b = _mm512_loadu_ps(bias);
   const int64_t step = stride * L;
-  const __m512 lo = _mm512_set1_ps(clamp.lo), hi = _mm512_set1_ps(clamp.hi);
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) dw_block_avx512<8>(y + i * L, x + i * step, taps, ntaps, w, b, step, clamp, lo, hi);
-  if (n - i >= 4) {
-    dw_block_avx512<4>(y + i * L, x + i * step, taps, ntaps, w, b, step, clamp, lo, hi);
-    i += 4;
-  }
-  if (n - i >= 2) {
-    dw_block_avx512<2>(y + i * L, x + i * step, taps, ntaps, w, b, step, clamp, lo, hi);
-    i += 2;
-  }
-  if (n - i >= 1) dw_block_avx512<1>(y + i * L, x + i * step, taps, ntaps, w, b, step, clamp, lo, hi);
+  in_pixel_blocks(n, [&](auto p, int64_t i) {
+    dw_block_avx512<decltype(p)::value>(y + i * L, x + i * step, taps, ntaps, w, bias, step, clamp);
+  });
 }
 
 }  // namespace rknnc::runtime::kernels
