@@ -70,9 +70,10 @@ struct FramedPlane {
       return;
     }
     for (int64_t r = 0; r < oh; ++r) {
+      const T* ar = a + r * s * pitch;
       T* yr = y + r * ow;
-      std::fill_n(yr, ow, std::numeric_limits<T>::lowest());
-      for (int64_t k = 0; k < kh; ++k) max_row<T>(a + (r * s) * pitch + k * d, 1, yr, ow);
+      max_from_lowest<T>(ar, yr, ow);
+      for (int64_t k = 1; k < kh; ++k) max_row<T>(ar + k * d, 1, yr, ow);
     }
   }
 };
