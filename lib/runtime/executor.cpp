@@ -31,39 +31,47 @@ Executor::Executor(const ir::Graph& graph, ThreadPool& pool) : graph_(graph), po
   plan();
 }
 
+int Executor::id_of(const std::string& name) {
+  auto [it, added] = ids_.emplace(name, static_cast<int>(names_.size()));
+  if (added) {
+    names_.push_back(name);
+    constants_.push_back(graph_.constant(name));
+  }
+  return it->second;
+}
+
 // Every value gets an index; each step knows its input / output indices and
 // which values die after it, so a run does no name lookups.
-void Executor::plan() {
-  std::map<std::string, int> ids;
-  auto id_of = [&](const std::string& name) {
-    auto [it, added] = ids.emplace(name, static_cast<int>(names_.size()));
-    if (added) {
-      names_.push_back(name);
-      const ir::Tensor* c = graph_.constant(name);
-      constants_.push_back(c);
-    }
-    return it->second;
-  };
-  for (const auto& name : graph_.inputs) input_ids_.push_back(id_of(name));
-  std::vector<int> last_use;
-  for (const auto& n : graph_.nodes) {
-    Step s{n.get(), {}, {}, {}, {}, std::make_unique<NodeRunner>(*n, &graph_, &graph_.quant)};
+std::vector<Executor::Step> Executor::steps_for(const std::vector<const ir::Node*>& nodes) {
+  std::vector<Step> steps;
+  for (const ir::Node* n : nodes) {
+    Step s{n, {}, {}, {}, {}, std::make_unique<NodeRunner>(*n, &graph_, &graph_.quant)};
     for (const auto& in : n->inputs) s.inputs.push_back(in.empty() ? -1 : id_of(in));
     for (const auto& out : n->outputs) s.outputs.push_back(out.empty() ? -1 : id_of(out));
-    steps_.push_back(std::move(s));
+    steps.push_back(std::move(s));
   }
-  for (const auto& name : graph_.outputs) output_ids_.push_back(id_of(name));
-  last_use.assign(names_.size(), -1);
-  for (size_t i = 0; i < steps_.size(); ++i)
-    for (int v : steps_[i].inputs)
+  std::vector<int> last_use(names_.size(), -1);
+  for (size_t i = 0; i < steps.size(); ++i)
+    for (int v : steps[i].inputs)
       if (v >= 0) last_use[static_cast<size_t>(v)] = static_cast<int>(i);
-  for (size_t v = 0; v < names_.size(); ++v) {
+  for (size_t v = 0; v < last_use.size(); ++v) {
     const bool keep = constants_[v] || graph_.is_graph_output(names_[v]);
-    if (!keep && last_use[v] >= 0) steps_[static_cast<size_t>(last_use[v])].release.push_back(static_cast<int>(v));
+    if (!keep && last_use[v] >= 0) steps[static_cast<size_t>(last_use[v])].release.push_back(static_cast<int>(v));
   }
-  for (Step& s : steps_)
+  for (Step& s : steps)
     for (int v : s.inputs)
       s.donated.push_back(v >= 0 && std::find(s.release.begin(), s.release.end(), v) != s.release.end());
+  return steps;
+}
+
+void Executor::plan() {
+  for (const auto& name : graph_.inputs) input_ids_.push_back(id_of(name));
+  std::vector<const ir::Node*> nodes;
+  for (const auto& n : graph_.nodes) nodes.push_back(n.get());
+  steps_ = steps_for(nodes);
+  layout_ = plan_layout(graph_);
+  if (!layout_.nodes.empty()) blocked_steps_ = steps_for(layout_.nodes);
+  for (const auto& name : graph_.outputs) output_ids_.push_back(id_of(name));
 }
 
 void Executor::check_inputs(const TensorMap& inputs) const {
@@ -93,7 +101,7 @@ TensorMap Executor::run(const TensorMap& inputs, const NodeObserver& observer) c
   for (size_t k = 0; k < input_ids_.size(); ++k)
     values[static_cast<size_t>(input_ids_[k])] = inputs.at(graph_.inputs[k]);
   std::vector<const ir::Tensor*> args;
-  for (const Step& s : steps_) {
+  for (const Step& s : observer || blocked_steps_.empty() ? steps_ : blocked_steps_) {
     args.clear();
     for (int v : s.inputs) {
       if (v < 0) {

@@ -11,6 +11,7 @@
 
 #include "ir/graph.h"
 #include "runtime/kernel.h"
+#include "runtime/layout_plan.h"
 #include "runtime/node_runner.h"
 
 namespace rknnc::runtime {
@@ -43,6 +44,8 @@ class Executor {
     std::unique_ptr<NodeRunner> runner;
   };
   void plan();
+  std::vector<Step> steps_for(const std::vector<const ir::Node*>& nodes);
+  int id_of(const std::string& name);
   void check_inputs(const TensorMap& inputs) const;
   const ir::Graph& graph_;
   ThreadPool& pool_;
@@ -50,6 +53,12 @@ class Executor {
   std::vector<const ir::Tensor*> constants_;  // value index -> the graph's constant, or null
   std::vector<int> input_ids_, output_ids_;
   std::vector<Step> steps_;
+  // The same run with channel-blocked values between convolutions (empty
+  // when the graph has none); runs without an observer take it, as an
+  // observer sees every value in its graph layout.
+  LayoutPlan layout_;
+  std::vector<Step> blocked_steps_;
+  std::map<std::string, int> ids_;
 };
 
 }  // namespace rknnc::runtime

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "runtime/kernel.h"
+#include "runtime/kernels/helpers/normalize.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
@@ -10,22 +11,11 @@ namespace {
 // Inference BatchNormalization: y = (x - mean) / sqrt(var + eps) * scale + bias per channel (dim 1).
 void batch_normalization_f32(KernelContext& ctx) {
   const ir::Tensor& x = ctx.in(0);
-  if (ctx.attrs().get_int("training_mode", 0) != 0 || (ctx.outputs.size() > 1 && !ctx.node.outputs[1].empty()))
-    ctx.fail("training mode is not supported; export the model in eval mode");
   if (x.shape().size() < 2) ctx.fail("input must have a channel dim, got {}", ir::shape_str(x.shape()));
   const int64_t c = x.shape()[1], n = x.shape()[0], inner = x.numel() / std::max<int64_t>(1, n * c);
-  for (size_t i = 1; i <= 4; ++i)
-    if (ctx.in(i).numel() != c) ctx.fail("input {} has {} values for {} channels", i, ctx.in(i).numel(), c);
-  const float eps = ctx.attrs().get_float("epsilon", 1e-5f);
-  const float* scale = ctx.in(1).data<float>();
-  const float* bias = ctx.in(2).data<float>();
-  const float* mean = ctx.in(3).data<float>();
-  const float* var = ctx.in(4).data<float>();
-  std::vector<float> mul(static_cast<size_t>(c)), add(static_cast<size_t>(c));
-  for (int64_t i = 0; i < c; ++i) {
-    mul[static_cast<size_t>(i)] = scale[i] / std::sqrt(var[i] + eps);
-    add[static_cast<size_t>(i)] = bias[i] - mean[i] * mul[static_cast<size_t>(i)];
-  }
+  const BatchNormAffine affine = batch_norm_affine(ctx, c);
+  const std::vector<float>& mul = affine.mul;
+  const std::vector<float>& add = affine.add;
   ir::Tensor& y = ctx.set_output_in_place(0, x.dtype(), x.shape(), 0);
   const float* px = x.data<float>();
   float* py = y.data<float>();

@@ -17,5 +17,7 @@ struct ConvShape {
 // attributes (ctx.fail names the node) and sets output 0 to N,M,out... of
 // `dtype`, zero-filled unless `zeroed` is false (the caller writes every element).
 ConvShape conv_shape(KernelContext& ctx, ir::DataType dtype, bool zeroed = true);
+// The same checks for an input of (logical) shape x, without the output.
+ConvShape conv_geometry(const KernelContext& ctx, const ir::Shape& x);
 
 }  // namespace rknnc::runtime::kernels

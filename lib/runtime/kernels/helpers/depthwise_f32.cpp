@@ -205,6 +205,26 @@ int64_t DepthwisePlan::channel_block() const { return impl_->path.lanes; }
 
 namespace {
 
+// One band of a block of L channels, pixel-major: xt holds its input rows,
+// yt receives its output rows; each row as the plan says.
+void band_pixels(const DepthwisePlan::Impl& p, const DwBand& band, const float* xt, float* yt, const float* wt,
+                 const float* bt, const StoreClamp& clamp, const FusedActivation* act) {
+  const int64_t L = p.path.lanes, ow_n = p.w.out[2], s = p.w.stride[2];
+  for (int64_t qr = band.q0; qr < band.q1; ++qr) {
+    const DepthwisePlan::Impl::Row& r = p.rows[static_cast<size_t>(qr)];
+    float* yr = yt + (qr - band.q0) * ow_n * L;
+    if (r.hi > r.lo)
+      p.path.pixels(yr + r.lo * L, xt + r.lo * s * L, p.taps.data() + r.tap0, static_cast<int64_t>(r.ntaps), wt, bt,
+                    s, r.hi - r.lo, clamp);
+    for (size_t e = r.edge0; e < r.edge0 + r.nedges; ++e) {
+      const DepthwisePlan::Impl::Edge& edge = p.edges[e];
+      p.path.pixels(yr + edge.o * L, xt + edge.o * s * L, p.taps.data() + edge.tap0, static_cast<int64_t>(edge.ntaps),
+                    wt, bt, s, 1, clamp);
+    }
+  }
+  if (!store_clamp_covers(act)) act->apply(yt, (band.q1 - band.q0) * ow_n * L);
+}
+
 // Blocks of L channels, pixel-major (DwPixelsFn), band by band of output
 // rows, each row as its plan says.
 void depthwise_blocks(const float* x, const float* weight, const float* bias, const DepthwisePlan::Impl& p, float* y,
@@ -213,7 +233,7 @@ void depthwise_blocks(const float* x, const float* weight, const float* bias, co
   const BlockPath& path = p.path;
   const StoreClamp clamp = store_clamp(act);
   const int64_t L = path.lanes, taps = w.kernel_size(), in = w.in_size(), out = w.out_size();
-  const int64_t ow_n = w.out[2], s = w.stride[2];
+  const int64_t ow_n = w.out[2];
   thread_local Scratch scratch;
   float* xt = scratch.floats(static_cast<size_t>((p.band_in + p.band_out + taps + 1) * L));
   float* yt = xt + p.band_in * L;
@@ -225,19 +245,7 @@ void depthwise_blocks(const float* x, const float* weight, const float* bias, co
     for (int64_t l = 0; l < L; ++l) bt[l] = bias && l < ch ? bias[c + l] : 0.0f;
     for (const DwBand& band : p.bands) {
       path.to_pixels(x + c * in + band.r0 * w.in[2], ch, (band.r1 - band.r0) * w.in[2], in, xt);
-      for (int64_t qr = band.q0; qr < band.q1; ++qr) {
-        const DepthwisePlan::Impl::Row& r = p.rows[static_cast<size_t>(qr)];
-        float* yr = yt + (qr - band.q0) * ow_n * L;
-        if (r.hi > r.lo)
-          path.pixels(yr + r.lo * L, xt + r.lo * s * L, p.taps.data() + r.tap0, static_cast<int64_t>(r.ntaps), wt, bt,
-                      s, r.hi - r.lo, clamp);
-        for (size_t e = r.edge0; e < r.edge0 + r.nedges; ++e) {
-          const DepthwisePlan::Impl::Edge& edge = p.edges[e];
-          path.pixels(yr + edge.o * L, xt + edge.o * s * L, p.taps.data() + edge.tap0,
-                      static_cast<int64_t>(edge.ntaps), wt, bt, s, 1, clamp);
-        }
-      }
-      if (!store_clamp_covers(act)) act->apply(yt, (band.q1 - band.q0) * ow_n * L);
+      band_pixels(p, band, xt, yt, wt, bt, clamp, act);
       path.from_pixels(yt, ch, (band.q1 - band.q0) * ow_n, out, y + c * out + band.q0 * ow_n);
     }
   }
@@ -251,6 +259,19 @@ void depthwise_conv_f32(const float* x, const float* weight, const float* bias, 
   if (p.blocks) return depthwise_blocks(x, weight, bias, p, y, c0, c1, act);
   depthwise_rows(x, weight, bias, p.w, y, c0, c1, p.isa);
   if (act && *act) act->apply(y + c0 * p.w.out_size(), (c1 - c0) * p.w.out_size());
+}
+
+void depthwise_blocked_f32(const float* x, const float* w, const float* bias, const DepthwisePlan& plan, float* y,
+                           const FusedActivation* act) {
+  const DepthwisePlan::Impl& p = plan.impl();
+  const StoreClamp clamp = store_clamp(act);
+  const int64_t L = p.path.lanes;
+  for (const DwBand& band : p.bands)
+    band_pixels(p, band, x + band.r0 * p.w.in[2] * L, y + band.q0 * p.w.out[2] * L, w, bias, clamp, act);
+}
+
+bool depthwise_blocked_supported(const DepthwisePlan& plan) {
+  return plan.impl().blocks && plan.impl().path.lanes == 16;
 }
 
 void depthwise_conv_f32(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,

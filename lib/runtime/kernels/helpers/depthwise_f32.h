@@ -46,6 +46,14 @@ void depthwise_conv_f32(const float* x, const float* weight, const float* bias, 
 void depthwise_conv_f32(const float* x, const float* weight, const float* bias, const Window& w, float* y, int64_t c0,
                         int64_t c1, Isa isa, const FusedActivation* act = nullptr);
 
+// One block of 16 channels of a channel-blocked (NCHW16c) image: x and y
+// the block's planes, w its taps x 16 weights, bias its 16 biases; the
+// pixel blocks of the vector path below, without the copies in and out.
+// Only when depthwise_blocked_supported(plan).
+void depthwise_blocked_f32(const float* x, const float* w, const float* bias, const DepthwisePlan& plan, float* y,
+                           const FusedActivation* act);
+bool depthwise_blocked_supported(const DepthwisePlan& plan);
+
 // The vector path: a block of L channels (one vector) is copied pixel-major,
 // x[pixel][L], so each output pixel is one vector of L fma chains whatever
 // the plane's width (a 7x7 plane fills the vectors as well as a 112x112 one).

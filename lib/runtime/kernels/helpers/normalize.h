@@ -4,10 +4,18 @@
 // shifted by its mean and scaled by 1/sqrt(var + eps), then an affine map per
 // element position is applied.
 #include <cstdint>
+#include <vector>
 
 #include "runtime/kernel.h"
 
 namespace rknnc::runtime::kernels {
+
+// BatchNormalization (inference) as y = x * mul[c] + add[c]: checks the
+// node (training mode, statistics of `channels` values; ctx.fail names it).
+struct BatchNormAffine {
+  std::vector<float> mul, add;
+};
+BatchNormAffine batch_norm_affine(const KernelContext& ctx, int64_t channels);
 
 struct Moments {
   float mean = 0, inv_std = 1;

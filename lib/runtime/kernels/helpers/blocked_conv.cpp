@@ -1,0 +1,185 @@
+#include "runtime/kernels/helpers/blocked_conv.h"
+
+#include <algorithm>
+
+#include "runtime/kernels/helpers/fused_activation.h"
+
+namespace rknnc::runtime::kernels {
+
+BlockedWeights pack_blocked_weights(const float* w, const float* bias, int64_t m, int64_t c, int64_t taps) {
+  BlockedWeights p;
+  p.m = m, p.c = c, p.taps = taps;
+  const int64_t mb = channel_blocks(m);
+  p.w.assign(static_cast<size_t>(mb * c * taps * kChannelBlock), 0.0f);
+  p.bias.assign(static_cast<size_t>(mb * kChannelBlock), 0.0f);
+  for (int64_t o = 0; o < m; ++o) {
+    float* dst = p.w.data() + (o / kChannelBlock) * c * taps * kChannelBlock + o % kChannelBlock;
+    const float* src = w + o * c * taps;
+    for (int64_t k = 0; k < c * taps; ++k) dst[k * kChannelBlock] = src[k];
+    if (bias) p.bias[static_cast<size_t>(o)] = bias[o];
+  }
+  return p;
+}
+
+bool conv_blocked_supported(Isa isa) { return isa == Isa::Avx512; }
+
+namespace {
+
+// Outputs [o0, o1) of a row whose windows have the same taps inside the
+// input along that dim: [k0, k1).
+struct Span {
+  int64_t o0, o1, k0, k1;
+};
+
+// Along spatial dim d: the runs of outputs with the same in-input taps.
+std::vector<Span> spans(const Window& w, int d) {
+  std::vector<Span> out;
+  for (int64_t o = 0; o < w.out[d]; ++o) {
+    const int64_t start = window_start(w, d, o);
+    int64_t k0 = 0, k1 = w.kernel[d];
+    while (k0 < k1 && start + k0 * w.dilation[d] < 0) ++k0;
+    while (k1 > k0 && start + (k1 - 1) * w.dilation[d] >= w.in[d]) --k1;
+    if (!out.empty() && out.back().k0 == k0 && out.back().k1 == k1) out.back().o1 = o + 1;
+    else out.push_back({o, o + 1, k0, k1});
+  }
+  return out;
+}
+
+// A 1x1 stride-1 window without padding reads pixel p for output p: its
+// plane is one long row, so tiles run across the rows.
+Window flattened(const Window& w) {
+  bool flat = w.kernel[1] == 1 && w.kernel[2] == 1 && w.stride[1] == 1 && w.stride[2] == 1;
+  for (int d = 1; d < 3; ++d) flat = flat && w.pad_begin[d] == 0 && w.pad_end[d] == 0;
+  if (!flat) return w;
+  Window f = w;
+  f.in = {1, 1, w.in[1] * w.in[2]};
+  f.out = {1, 1, w.out[1] * w.out[2]};
+  return f;
+}
+
+// Output channel blocks split evenly into groups of at most 4 (a tile's B).
+std::vector<std::pair<int64_t, int64_t>> block_groups(int64_t blocks) {
+  const int64_t n = (blocks + 3) / 4;
+  std::vector<std::pair<int64_t, int64_t>> g;
+  for (int64_t i = 0, b = 0; i < n; ++i) {
+    const int64_t size = blocks / n + (i < blocks % n ? 1 : 0);
+    g.emplace_back(b, size);
+    b += size;
+  }
+  return g;
+}
+
+// About this many output pixels a task: its weights' K block is read from
+// L2 once for all its tiles.
+constexpr int64_t kBandPixels = 192;
+// A K block's weights of one group of output blocks stay within this (L2).
+constexpr int64_t kWeightBlockBytes = 160 << 10;
+
+// A task's outputs: rows [r0, r1) x columns [o0, o1).
+struct Band {
+  int64_t r0, r1, o0, o1;
+};
+
+// The tasks' outputs: bands of whole rows of about kBandPixels outputs, or
+// of a single row (a flattened 1x1 window) runs of kBandPixels columns, a
+// multiple of every tile's width.
+std::vector<Band> task_bands(const Window& w) {
+  std::vector<Band> bands;
+  if (w.out[1] == 1) {
+    for (int64_t o = 0; o < w.out[2]; o += kBandPixels) bands.push_back({0, 1, o, std::min(w.out[2], o + kBandPixels)});
+    return bands;
+  }
+  const int64_t rows = std::clamp<int64_t>((kBandPixels + w.out[2] - 1) / w.out[2], 1, w.out[1]);
+  for (int64_t r = 0; r < w.out[1]; r += rows) bands.push_back({r, std::min(w.out[1], r + rows), 0, w.out[2]});
+  return bands;
+}
+
+struct Layer {
+  Window w;  // flattened() when 1x1
+  const BlockedWeights& wt;
+  ConvImage in;
+  float* y;
+  const FusedActivation* act;
+  StoreClamp clamp;
+  int64_t ps, row, cshift, cmask, cstride, ystride;
+};
+
+// The band's outputs of output blocks [b0, b0 + nb), input channels [c0, c1).
+void run_band(const Layer& L, int64_t b0, int64_t nb, const Band& band, int64_t c0, int64_t c1,
+              const std::vector<Span>& cols, const std::vector<Span>& rows) {
+  const int64_t r0 = band.r0, r1 = band.r1;
+  const Window& w = L.w;
+  const int64_t kw_n = w.kernel[2], rmax = direct_tile_pixels(nb), taps = L.wt.taps;
+  const bool first = c0 == 0, last = c1 == L.wt.c;
+  std::vector<int64_t> scratch(static_cast<size_t>(3 * taps));  // a tile's tap offsets, weight rows, row offsets
+  int64_t* off = scratch.data();
+  int64_t* tws = off + taps;
+  int64_t* rel = tws + taps;
+  DirectTile t{};
+  t.x = L.in.x, t.cshift = L.cshift, t.cmask = L.cmask, t.cstride = L.cstride, t.rstep = w.stride[2] * L.ps;
+  t.toff = off, t.tw = tws, t.c0 = c0, t.c1 = c1;
+  t.wstride = L.wt.c * taps * kChannelBlock, t.taps = taps;
+  t.w = L.wt.w.data() + b0 * t.wstride;
+  t.ystride = L.ystride, t.bias = L.wt.bias.data() + b0 * kChannelBlock;
+  t.first = first, t.last = last, t.clamp = L.clamp;
+  const bool act_pass = last && L.act && !store_clamp_covers(L.act);
+  auto row_span = std::find_if(rows.begin(), rows.end(), [&](const Span& s) { return s.o1 > r0; });
+  for (int64_t oh = r0; oh < r1; ++oh) {
+    while (row_span->o1 <= oh) ++row_span;
+    const int64_t ih0 = window_start(w, 1, oh);
+    for (const Span& all : cols) {
+      const Span col{std::max(all.o0, band.o0), std::min(all.o1, band.o1), all.k0, all.k1};
+      if (col.o0 >= col.o1) continue;
+      t.ntaps = 0;
+      for (int64_t kh = row_span->k0; kh < row_span->k1; ++kh)
+        for (int64_t kw = col.k0; kw < col.k1; ++kw) {
+          rel[t.ntaps] = ((ih0 + kh * w.dilation[1]) * w.in[2] + kw * w.dilation[2]) * L.ps;
+          tws[t.ntaps++] = kh * kw_n + kw;
+        }
+      for (int64_t ow = col.o0; ow < col.o1;) {
+        const int64_t n = std::min(rmax, col.o1 - ow);
+        const int64_t start = window_start(w, 2, ow) * L.ps;  // < 0 at a left edge: its taps there are not listed
+        for (int64_t k = 0; k < t.ntaps; ++k) off[k] = rel[k] + start;
+        t.y = L.y + b0 * L.ystride + (oh * w.out[2] + ow) * kChannelBlock;
+        if (first)  // the next tile's output lines: fresh memory, which a short-K tile would wait for
+          for (int64_t b = 0; b < nb; ++b)
+            for (int64_t r = n; r < std::min(2 * n, col.o1 - ow); ++r)
+              __builtin_prefetch(t.y + b * L.ystride + r * kChannelBlock, 1, 3);
+        direct_tile_avx512(nb, n, t.rstep, taps == 1 && t.ntaps == 1)(t);
+        if (act_pass)
+          for (int64_t b = 0; b < nb; ++b) L.act->apply(t.y + b * L.ystride, n * kChannelBlock);
+        ow += n;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void conv_blocked_f32(const ConvImage& in, const Window& window, const BlockedWeights& wt, float* y,
+                      const FusedActivation* act, ThreadPool& pool) {
+  Layer L{flattened(window), wt, in, y, act, store_clamp(act), 0, 0, 0, 0, 0, 0};
+  const Window& w = L.w;
+  L.ps = in.blocked ? kChannelBlock : 1;
+  L.row = w.in[2] * L.ps;
+  L.cshift = in.blocked ? 4 : 0;
+  L.cmask = in.blocked ? kChannelBlock - 1 : 0;
+  L.cstride = w.in_size() * (in.blocked ? kChannelBlock : 1);
+  L.ystride = w.out_size() * kChannelBlock;
+  const std::vector<Span> cols = spans(w, 2), rows = spans(w, 1);
+  const auto groups = block_groups(channel_blocks(wt.m));
+  const std::vector<Band> bands = task_bands(w);
+  const auto ngroups = static_cast<int64_t>(groups.size()), nbands = static_cast<int64_t>(bands.size());
+  const int64_t cost = kBandPixels * 4 * kChannelBlock * wt.c * wt.taps;
+  pool.parallel_for(ngroups * nbands, cost, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      const auto [b0, nb] = groups[static_cast<size_t>(i % ngroups)];
+      const int64_t kc = std::max<int64_t>(
+          1, kWeightBlockBytes / (nb * kChannelBlock * wt.taps * static_cast<int64_t>(sizeof(float))));
+      const Band& band = bands[static_cast<size_t>(i / ngroups)];
+      for (int64_t c0 = 0; c0 < wt.c; c0 += kc) run_band(L, b0, nb, band, c0, std::min(wt.c, c0 + kc), cols, rows);
+    }
+  });
+}
+
+}  // namespace rknnc::runtime::kernels

@@ -1,0 +1,117 @@
+// The Executor's channel-blocked plan (runtime/layout_plan.h) must give the
+// bits of the NCHW run on every output: its kernels compute each value as
+// the plain ones do. A small network with every kind of node the plan
+// rewrites, converts or leaves alone, run both ways.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <set>
+
+#include "graph_builder.h"
+#include "runtime/executor.h"
+#include "runtime/kernels/helpers/packed_gemm.h"
+#include "runtime/layout_plan.h"
+
+using namespace rknnc;
+using Ints = std::vector<int64_t>;
+
+namespace {
+
+struct Net {
+  test::GraphBuilder b;
+  std::string conv(const std::string& x, int64_t cin, int64_t cout, int64_t k, ir::Shape out,
+                   std::initializer_list<std::pair<const char*, ir::Attribute>> attrs, int64_t group = 1) {
+    const std::string n = std::to_string(++convs);
+    const auto w = b.constant("w" + n, b.random({cout, cin / group, k, k}));
+    const auto bias = b.constant("b" + n, b.random({cout}));
+    auto y = b.node("Conv", {x, w, bias}, std::move(out), attrs);
+    b.last().attrs.set("group", group);
+    return y;
+  }
+  int convs = 0;
+};
+
+// An RGB stem, a depthwise conv with a Clip, a BatchNormalization and Relu,
+// a dilated 3x3, a residual Add, a small-plane 3x3 (kept NCHW), a strided
+// 1x1, Concats of NCHW and of blocked values, odd channel counts (20, 24, 40), a MaxPool (an op
+// that reads NCHW) feeding a conv (an NCHW input of 40 channels), and
+// blocked values read as graph outputs and by a Flatten.
+ir::Graph network() {
+  Net n;
+  auto& b = n.b;
+  const auto x = b.input("x", {1, 3, 32, 32});
+  const Ints p1{1, 1, 1, 1}, s2{2, 2};
+  const auto c0 = n.conv(x, 3, 24, 3, {1, 24, 16, 16}, {{"strides", s2}, {"pads", p1}, {"activation", std::string("Relu")}});
+  const auto d1 = n.conv(c0, 24, 24, 3, {1, 24, 16, 16},
+                         {{"pads", p1}, {"activation", std::string("Clip")}, {"activation_min", 0.0f},
+                          {"activation_max", 0.5f}},
+                         24);
+  const auto p2 = n.conv(d1, 24, 40, 1, {1, 40, 16, 16}, {});
+  const auto scale = b.constant("scale", b.random({40}, 0.5f, 2.0f)), shift = b.constant("shift", b.random({40}));
+  const auto mean = b.constant("mean", b.random({40})), var = b.constant("var", b.random({40}, 0.5f, 2.0f));
+  const auto n3 = b.node("BatchNormalization", {p2, scale, shift, mean, var}, {1, 40, 16, 16});
+  const auto r4 = b.node("Relu", {n3}, {1, 40, 16, 16});
+  const auto c5 = n.conv(r4, 40, 40, 3, {1, 40, 16, 16}, {{"pads", Ints{2, 2, 2, 2}}, {"dilations", Ints{2, 2}}});
+  const auto a6 = b.node("Add", {c5, p2}, {1, 40, 16, 16});
+  const auto c7 = n.conv(a6, 40, 32, 3, {1, 32, 8, 8}, {{"strides", s2}, {"pads", p1}, {"activation", std::string("SiLU")}});
+  const auto c8 = n.conv(a6, 40, 32, 1, {1, 32, 8, 8}, {{"strides", s2}});
+  const auto k9 = b.node("Concat", {c7, c8}, {1, 64, 8, 8}, {{"axis", int64_t{1}}});
+  const auto c10 = n.conv(k9, 64, 20, 1, {1, 20, 8, 8}, {});
+  const auto f11 = b.node("Flatten", {a6}, {1, 40 * 256});
+  const auto m12 = b.node("MaxPool", {a6}, {1, 40, 8, 8}, {{"kernel_shape", Ints{2, 2}}, {"strides", s2}});
+  const auto c13 = n.conv(m12, 40, 32, 1, {1, 32, 8, 8}, {});
+  const auto a14 = b.node("Add", {c13, c8}, {1, 32, 8, 8});
+  const auto c15 = n.conv(a14, 32, 20, 1, {1, 20, 8, 8}, {});
+  const auto k16 = b.node("Concat", {a14, c8}, {1, 64, 8, 8}, {{"axis", int64_t{-3}}});
+  const auto c17 = n.conv(k16, 64, 24, 1, {1, 24, 8, 8}, {});
+  for (const auto& out : {c10, f11, d1, c15, c17}) b.output(out);
+  return b.build();
+}
+
+std::map<std::string, ir::Tensor> run(const ir::Graph& g, const ir::Tensor& x, bool plain) {
+  if (plain) setenv("RKNNC_LAYOUT", "plain", 1);
+  runtime::ThreadPool pool(2);
+  const runtime::Executor ex(g, pool);
+  if (plain) unsetenv("RKNNC_LAYOUT");
+  return ex.run({{"x", x}});
+}
+
+}  // namespace
+
+TEST_CASE("the channel-blocked plan gives the NCHW run's bits", "[kernels][fp32]") {
+  const ir::Graph g = network();
+  test::GraphBuilder inputs(7);
+  const ir::Tensor x = inputs.random({1, 3, 32, 32});
+  const auto plain = run(g, x, true), blocked = run(g, x, false);
+  REQUIRE(plain.size() == g.outputs.size());
+  for (const auto& name : g.outputs) {
+    INFO(name);
+    const ir::Tensor& a = plain.at(name);
+    const ir::Tensor& b = blocked.at(name);
+    REQUIRE(a.shape() == b.shape());
+    CHECK(std::memcmp(a.raw(), b.raw(), a.nbytes()) == 0);
+  }
+}
+
+TEST_CASE("the channel-blocked plan rewrites what it should", "[kernels][fp32]") {
+  const ir::Graph g = network();
+  const runtime::LayoutPlan plan = runtime::plan_layout(g);
+  if (runtime::kernels::gemm_isa() != runtime::Isa::Avx512) {
+    CHECK(plan.nodes.empty());  // the direct kernel has AVX-512 tiles only
+    return;
+  }
+  std::multiset<std::string> ops;
+  for (const ir::Node* n : plan.nodes) ops.insert(n->op_type);
+  // NCHW: the 3x3 on 8x8 (c7), so the Concat and c10 after it, and c13,
+  // whose input comes from MaxPool (then made blocked for the Add).
+  CHECK(ops.count("rknnc.ConvBlocked") == 7);
+  CHECK(ops.count("Conv") == 3);
+  CHECK(ops.count("rknnc.BatchNormalizationBlocked") == 1);
+  CHECK(ops.count("rknnc.ToBlocked") == 1);
+  CHECK(ops.count("rknnc.ToPlain") == 5);  // d1, c15, c17 (graph outputs), a6 (Flatten, MaxPool, c7), c8 (k9)
+  CHECK(ops.count("Concat") == 2);         // k16 on blocks, k9 on NCHW values
+  setenv("RKNNC_LAYOUT", "plain", 1);
+  CHECK(runtime::plan_layout(g).nodes.empty());
+  unsetenv("RKNNC_LAYOUT");
+}
