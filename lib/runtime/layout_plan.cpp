@@ -23,7 +23,7 @@ const std::set<std::string_view> kElementwise = {
     "Selu", "Sigmoid",   "Sign",     "Sin",   "Softplus", "Sqrt",    "Sub",         "Sum",  "Tanh",
     "ThresholdedRelu"};
 
-enum class NodeKind { Plain, Conv, Depthwise, Elementwise, BatchNorm, Concat };
+enum class NodeKind { Plain, Conv, Depthwise, Elementwise, BatchNorm, Concat, MaxPool };
 
 struct Info {
   NodeKind kind = NodeKind::Plain;
@@ -93,6 +93,13 @@ Info Planner::classify(const ir::Node& n) const {
       if (!g_.constant(n.input(i))) return info;
     if (n.attrs.get_int("training_mode", 0) != 0 || !float4d(n.input(0))) return info;
     info.kind = NodeKind::BatchNorm;
+    info.data = {0};
+    return info;
+  }
+  if (n.op_type == "MaxPool") {
+    const ir::ValueInfo* x = float4d(n.input(0));
+    if (!x || n.attrs.get_int("storage_order", 0) != 0) return info;
+    info.kind = NodeKind::MaxPool;
     info.data = {0};
     return info;
   }
@@ -169,6 +176,7 @@ std::unique_ptr<ir::Node> Planner::rewrite(const ir::Node& n) const {
   r->outputs[0] += kBlockedSuffix;
   if (i.kind == NodeKind::Conv || i.kind == NodeKind::Depthwise) r->op_type = "rknnc.ConvBlocked";
   if (i.kind == NodeKind::BatchNorm) r->op_type = "rknnc.BatchNormalizationBlocked";
+  if (i.kind == NodeKind::MaxPool) r->op_type = "rknnc.MaxPoolBlocked";
   if (i.kind == NodeKind::Concat) r->attrs.set("axis", int64_t{1});
   return r;
 }

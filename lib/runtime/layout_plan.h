@@ -12,8 +12,9 @@
 //     blocked, else when a consumer reads the output blocked;
 //   - element-wise ops whose operands are all blocked values of one shape
 //     (or single numbers) unchanged, on the 5-D tensors: the same values
-//     position by position; BatchNormalization as rknnc.BatchNormalizationBlocked;
-//     Concat along the channels of blocks (every input a multiple of 16 channels);
+//     position by position; BatchNormalization and MaxPool as
+//     rknnc.BatchNormalizationBlocked / rknnc.MaxPoolBlocked; Concat along the
+//     channels of blocks (every input a multiple of 16 channels);
 //   - an rknnc.ToPlain node after each blocked value that a graph output or
 //     another op reads, writing the NCHW value under its own name.
 // Each output keeps its bits: every kernel computes each value as its

@@ -34,9 +34,10 @@ struct Net {
 
 // An RGB stem, a depthwise conv with a Clip, a BatchNormalization and Relu,
 // a dilated 3x3, a residual Add, a small-plane 3x3 (kept NCHW), a strided
-// 1x1, Concats of NCHW and of blocked values, odd channel counts (20, 24, 40), a MaxPool (an op
-// that reads NCHW) feeding a conv (an NCHW input of 40 channels), and
-// blocked values read as graph outputs and by a Flatten.
+// 1x1, Concats of NCHW and of blocked values, odd channel counts (20, 24,
+// 40), a padded MaxPool and a dilated one with ceil_mode, an AveragePool (an op that reads NCHW) feeding a
+// conv (an NCHW input of 40 channels), and blocked values read as graph
+// outputs and by a Flatten.
 ir::Graph network() {
   Net n;
   auto& b = n.b;
@@ -59,13 +60,17 @@ ir::Graph network() {
   const auto k9 = b.node("Concat", {c7, c8}, {1, 64, 8, 8}, {{"axis", int64_t{1}}});
   const auto c10 = n.conv(k9, 64, 20, 1, {1, 20, 8, 8}, {});
   const auto f11 = b.node("Flatten", {a6}, {1, 40 * 256});
-  const auto m12 = b.node("MaxPool", {a6}, {1, 40, 8, 8}, {{"kernel_shape", Ints{2, 2}}, {"strides", s2}});
+  const auto m12 = b.node("AveragePool", {a6}, {1, 40, 8, 8}, {{"kernel_shape", Ints{2, 2}}, {"strides", s2}});
   const auto c13 = n.conv(m12, 40, 32, 1, {1, 32, 8, 8}, {});
   const auto a14 = b.node("Add", {c13, c8}, {1, 32, 8, 8});
   const auto c15 = n.conv(a14, 32, 20, 1, {1, 20, 8, 8}, {});
-  const auto k16 = b.node("Concat", {a14, c8}, {1, 64, 8, 8}, {{"axis", int64_t{-3}}});
+  const auto mp = b.node("MaxPool", {a14}, {1, 32, 8, 8}, {{"kernel_shape", Ints{3, 3}}, {"pads", p1}});
+  const auto k16 = b.node("Concat", {mp, c8}, {1, 64, 8, 8}, {{"axis", int64_t{-3}}});
   const auto c17 = n.conv(k16, 64, 24, 1, {1, 24, 8, 8}, {});
-  for (const auto& out : {c10, f11, d1, c15, c17}) b.output(out);
+  const auto mp2 = b.node("MaxPool", {a14}, {1, 32, 4, 4},
+                          {{"kernel_shape", Ints{2, 2}}, {"dilations", Ints{2, 2}}, {"strides", s2}, {"ceil_mode", int64_t{1}}});
+  const auto c18 = n.conv(mp2, 32, 16, 1, {1, 16, 4, 4}, {});
+  for (const auto& out : {c10, f11, d1, c15, c17, c18}) b.output(out);
   return b.build();
 }
 
@@ -104,12 +109,13 @@ TEST_CASE("the channel-blocked plan rewrites what it should", "[kernels][fp32]")
   std::multiset<std::string> ops;
   for (const ir::Node* n : plan.nodes) ops.insert(n->op_type);
   // NCHW: the 3x3 on 8x8 (c7), so the Concat and c10 after it, and c13,
-  // whose input comes from MaxPool (then made blocked for the Add).
-  CHECK(ops.count("rknnc.ConvBlocked") == 7);
+  // whose input comes from AveragePool (then made blocked for the Add).
+  CHECK(ops.count("rknnc.ConvBlocked") == 8);
   CHECK(ops.count("Conv") == 3);
   CHECK(ops.count("rknnc.BatchNormalizationBlocked") == 1);
   CHECK(ops.count("rknnc.ToBlocked") == 1);
-  CHECK(ops.count("rknnc.ToPlain") == 5);  // d1, c15, c17 (graph outputs), a6 (Flatten, MaxPool, c7), c8 (k9)
+  CHECK(ops.count("rknnc.MaxPoolBlocked") == 2);
+  CHECK(ops.count("rknnc.ToPlain") == 6);  // d1, c15, c17, c18 (graph outputs), a6 (Flatten, AveragePool, c7), c8 (k9)
   CHECK(ops.count("Concat") == 2);         // k16 on blocks, k9 on NCHW values
   setenv("RKNNC_LAYOUT", "plain", 1);
   CHECK(runtime::plan_layout(g).nodes.empty());
