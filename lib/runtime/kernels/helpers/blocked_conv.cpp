@@ -136,16 +136,14 @@ void run_band(const Layer& L, int64_t b0, int64_t nb, const Band& band, int64_t 
           rel[t.ntaps] = ((ih0 + kh * w.dilation[1]) * w.in[2] + kw * w.dilation[2]) * L.ps;
           tws[t.ntaps++] = kh * kw_n + kw;
         }
+      const bool one_tap = taps == 1 && t.ntaps == 1;
+      const DirectTileFn full = direct_tile_avx512(nb, rmax, t.rstep, one_tap);
       for (int64_t ow = col.o0; ow < col.o1;) {
         const int64_t n = std::min(rmax, col.o1 - ow);
         const int64_t start = window_start(w, 2, ow) * L.ps;  // < 0 at a left edge: its taps there are not listed
         for (int64_t k = 0; k < t.ntaps; ++k) off[k] = rel[k] + start;
         t.y = L.y + b0 * L.ystride + (oh * w.out[2] + ow) * kChannelBlock;
-        if (first)  // the next tile's output lines: fresh memory, which a short-K tile would wait for
-          for (int64_t b = 0; b < nb; ++b)
-            for (int64_t r = n; r < std::min(2 * n, col.o1 - ow); ++r)
-              __builtin_prefetch(t.y + b * L.ystride + r * kChannelBlock, 1, 3);
-        direct_tile_avx512(nb, n, t.rstep, taps == 1 && t.ntaps == 1)(t);
+        (n == rmax ? full : direct_tile_avx512(nb, n, t.rstep, one_tap))(t);
         if (act_pass)
           for (int64_t b = 0; b < nb; ++b) L.act->apply(t.y + b * L.ystride, n * kChannelBlock);
         ow += n;
