@@ -6,15 +6,17 @@
 namespace rknnc::runtime::kernels {
 namespace {
 
-ir::Tensor requantize(const ir::Tensor& x, const ir::QuantParams& from, const ir::QuantParams& to) {
+ir::Tensor requantize(const ir::Tensor& x, const ir::QuantParams& from, const ir::QuantParams& to, ThreadPool& pool) {
   const FixedMultiplier m = FixedMultiplier::from_real(static_cast<double>(from.scale_at(0)) / to.scale_at(0));
   const int32_t zx = from.zero_point_at(0), zy = to.zero_point_at(0);
-  ir::Tensor y(ir::DataType::Int8, x.shape());
+  ir::Tensor y = ir::Tensor::unfilled(ir::DataType::Int8, x.shape());
   const int8_t* px = x.data<int8_t>();
   int8_t* py = y.data<int8_t>();
   int8_t table[256];  // the formula for every int8 value, then one lookup per element
   for (int v = -128; v < 128; ++v) table[static_cast<uint8_t>(v)] = saturate_int8(zy + m.apply(v - zx));
-  for (int64_t i = 0; i < x.numel(); ++i) py[i] = table[static_cast<uint8_t>(px[i])];
+  pool.parallel_for(x.numel(), 1, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) py[i] = table[static_cast<uint8_t>(px[i])];
+  });
   return y;
 }
 
@@ -25,7 +27,7 @@ void concat_q8(KernelContext& ctx) {
   for (size_t i = 0; i < args.size(); ++i) {
     (void)tensor_zero_point(ctx, i);  // per tensor
     if (ctx.qin(i) == out) continue;
-    converted[i] = requantize(ctx.in(i), ctx.qin(i), out);
+    converted[i] = requantize(ctx.in(i), ctx.qin(i), out, ctx.pool);
     args[i] = &converted[i];
   }
   ctx.outputs = run_plain_kernel(ctx, args, ir::DataType::Int8);
