@@ -81,15 +81,18 @@ struct Band {
 };
 
 // The tasks' outputs: bands of whole rows of about kBandPixels outputs, or
-// of a single row (a flattened 1x1 window) runs of kBandPixels columns, a
-// multiple of every tile's width.
-std::vector<Band> task_bands(const Window& w) {
+// of a single row (a flattened 1x1 window) runs of a multiple of every
+// tile's width (24); smaller when that would leave fewer than `min_bands`.
+std::vector<Band> task_bands(const Window& w, int64_t min_bands) {
   std::vector<Band> bands;
   if (w.out[1] == 1) {
-    for (int64_t o = 0; o < w.out[2]; o += kBandPixels) bands.push_back({0, 1, o, std::min(w.out[2], o + kBandPixels)});
+    const int64_t per = std::min(kBandPixels, (w.out[2] + min_bands - 1) / min_bands);
+    const int64_t step = std::max<int64_t>(24, (per + 23) / 24 * 24);
+    for (int64_t o = 0; o < w.out[2]; o += step) bands.push_back({0, 1, o, std::min(w.out[2], o + step)});
     return bands;
   }
-  const int64_t rows = std::clamp<int64_t>((kBandPixels + w.out[2] - 1) / w.out[2], 1, w.out[1]);
+  const int64_t per = std::min((kBandPixels + w.out[2] - 1) / w.out[2], (w.out[1] + min_bands - 1) / min_bands);
+  const int64_t rows = std::max<int64_t>(1, per);
   for (int64_t r = 0; r < w.out[1]; r += rows) bands.push_back({r, std::min(w.out[1], r + rows), 0, w.out[2]});
   return bands;
 }
@@ -166,7 +169,7 @@ void conv_blocked_f32(const ConvImage& in, const Window& window, const BlockedWe
   L.ystride = w.out_size() * kChannelBlock;
   const std::vector<Span> cols = spans(w, 2), rows = spans(w, 1);
   const auto groups = block_groups(channel_blocks(wt.m));
-  const std::vector<Band> bands = task_bands(w);
+  const std::vector<Band> bands = task_bands(w, (2 * pool.size() + std::ssize(groups) - 1) / std::ssize(groups));
   const auto ngroups = static_cast<int64_t>(groups.size()), nbands = static_cast<int64_t>(bands.size());
   const int64_t cost = kBandPixels * 4 * kChannelBlock * wt.c * wt.taps;
   pool.parallel_for(ngroups * nbands, cost, [&](int64_t b, int64_t e) {
