@@ -35,10 +35,7 @@ struct Span {
 std::vector<Span> spans(const Window& w, int d) {
   std::vector<Span> out;
   for (int64_t o = 0; o < w.out[d]; ++o) {
-    const int64_t start = window_start(w, d, o);
-    int64_t k0 = 0, k1 = w.kernel[d];
-    while (k0 < k1 && start + k0 * w.dilation[d] < 0) ++k0;
-    while (k1 > k0 && start + (k1 - 1) * w.dilation[d] >= w.in[d]) --k1;
+    const auto [k0, k1] = taps_inside(w, d, o);
     if (!out.empty() && out.back().k0 == k0 && out.back().k1 == k1) out.back().o1 = o + 1;
     else out.push_back({o, o + 1, k0, k1});
   }

@@ -78,6 +78,14 @@ std::vector<WindowTap> window_taps(const Window& w) {
   return tap;
 }
 
+std::pair<int64_t, int64_t> taps_inside(const Window& w, int d, int64_t o) {
+  const int64_t start = window_start(w, d, o);
+  int64_t k0 = 0, k1 = w.kernel[d];
+  while (k0 < k1 && start + k0 * w.dilation[d] < 0) ++k0;
+  while (k1 > k0 && start + (k1 - 1) * w.dilation[d] >= w.in[d]) --k1;
+  return {k0, k1};
+}
+
 int64_t window_tap_row(const Window& w, const WindowTap& t, int64_t od, int64_t oh) {
   const int64_t id = window_start(w, 0, od) + t.dd, ih = window_start(w, 1, oh) + t.dh;
   if (id < 0 || id >= w.in[0] || ih < 0 || ih >= w.in[1]) return -1;

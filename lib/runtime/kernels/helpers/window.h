@@ -4,6 +4,7 @@
 // (depth, height, width) so every loop is written once.
 #include <array>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "runtime/kernel.h"
@@ -42,6 +43,9 @@ struct WindowTap {
   int64_t dd, dh, off, lo, hi;
 };
 std::vector<WindowTap> window_taps(const Window& w);
+// Along dim d, the kernel offsets [first, second) whose input index for
+// output o is inside the input.
+std::pair<int64_t, int64_t> taps_inside(const Window& w, int d, int64_t o);
 // The input row (depth * in height + height) tap t reads for output row (od, oh), or -1 outside the input.
 int64_t window_tap_row(const Window& w, const WindowTap& t, int64_t od, int64_t oh);
 

@@ -12,16 +12,10 @@
 namespace rknnc::runtime::kernels {
 namespace {
 
-// Per output index along a dim, the window's taps inside the input: [k0, k1).
+// Per output index along dim d, the window's taps inside the input.
 std::vector<std::pair<int64_t, int64_t>> tap_ranges(const Window& w, int d) {
   std::vector<std::pair<int64_t, int64_t>> r;
-  for (int64_t o = 0; o < w.out[d]; ++o) {
-    const int64_t start = window_start(w, d, o);
-    int64_t k0 = 0, k1 = w.kernel[d];
-    while (k0 < k1 && start + k0 * w.dilation[d] < 0) ++k0;
-    while (k1 > k0 && start + (k1 - 1) * w.dilation[d] >= w.in[d]) --k1;
-    r.emplace_back(k0, k1);
-  }
+  for (int64_t o = 0; o < w.out[d]; ++o) r.push_back(taps_inside(w, d, o));
   return r;
 }
 
