@@ -104,49 +104,80 @@ struct Layer {
   int64_t ps, row, cshift, cmask, cstride, ystride;
 };
 
-// The band's outputs of output blocks [b0, b0 + nb), input channels [c0, c1).
+// Tiles over a line of n outputs from (oh, ow), along its row or down its
+// column, whose windows all have the taps kh in `rows`, kw in `cols`.
+// Lines down a column take the narrow spans of a row's edges: in tiles of
+// one or two outputs along the row, 14x14 planes had spent a quarter of a
+// 3x3 layer's time on their two edge columns.
+struct Lines {
+  const Layer& L;
+  DirectTile t;
+  int64_t nb, rmax;
+  std::vector<int64_t> scratch;  // a tile's tap offsets, weight rows, offsets from the line's first window
+  bool act_pass;
+
+  Lines(const Layer& layer, int64_t b0, int64_t blocks, int64_t c0, int64_t c1)
+      : L(layer), nb(blocks), rmax(direct_tile_pixels(blocks)),
+        scratch(static_cast<size_t>(3 * layer.wt.taps)) {
+    t.x = L.in.x, t.cshift = L.cshift, t.cmask = L.cmask, t.cstride = L.cstride;
+    t.toff = scratch.data(), t.tw = scratch.data() + L.wt.taps, t.c0 = c0, t.c1 = c1;
+    t.wstride = L.wt.c * L.wt.taps * kChannelBlock, t.taps = L.wt.taps;
+    t.w = L.wt.w.data() + b0 * t.wstride;
+    t.ystride = L.ystride, t.bias = L.wt.bias.data() + b0 * kChannelBlock;
+    t.first = c0 == 0, t.last = c1 == L.wt.c, t.clamp = L.clamp;
+    t.y = L.y + b0 * L.ystride;
+    act_pass = t.last && L.act && !store_clamp_covers(L.act);
+  }
+
+  void run(int64_t oh, int64_t ow, int64_t n, bool down, const Span& rows, const Span& cols) {
+    const Window& w = L.w;
+    int64_t* off = scratch.data();
+    int64_t* tws = off + L.wt.taps;
+    int64_t* rel = tws + L.wt.taps;
+    t.ntaps = 0;
+    for (int64_t kh = rows.k0; kh < rows.k1; ++kh)
+      for (int64_t kw = cols.k0; kw < cols.k1; ++kw) {
+        rel[t.ntaps] = (kh * w.dilation[1] * w.in[2] + kw * w.dilation[2]) * L.ps;
+        tws[t.ntaps++] = kh * w.kernel[2] + kw;
+      }
+    t.rstep = (down ? w.stride[1] * w.in[2] : w.stride[2]) * L.ps;
+    t.ystep = (down ? w.out[2] : 1) * kChannelBlock;
+    const bool one_tap = L.wt.taps == 1 && t.ntaps == 1;
+    const DirectTileFn full = direct_tile_avx512(nb, rmax, t.rstep, one_tap);
+    float* const y0 = t.y;
+    for (int64_t i = 0; i < n;) {
+      const int64_t m = std::min(rmax, n - i), h = down ? oh + i : oh, c = down ? ow : ow + i;
+      // < 0 at a top or left edge: the taps there are not listed
+      const int64_t start = (window_start(w, 1, h) * w.in[2] + window_start(w, 2, c)) * L.ps;
+      for (int64_t k = 0; k < t.ntaps; ++k) off[k] = rel[k] + start;
+      t.y = y0 + (h * w.out[2] + c) * kChannelBlock;
+      (m == rmax ? full : direct_tile_avx512(nb, m, t.rstep, one_tap))(t);
+      if (act_pass)
+        for (int64_t b = 0; b < nb; ++b)
+          for (int64_t r = 0; r < m; ++r) L.act->apply(t.y + b * L.ystride + r * t.ystep, kChannelBlock);
+      i += m;
+    }
+    t.y = y0;
+  }
+};
+
+// The band's outputs of output blocks [b0, b0 + nb), input channels [c0, c1):
+// each row's spans of at least a tile's width along the row, the narrower
+// ones (a padded window's edge columns) down their columns.
 void run_band(const Layer& L, int64_t b0, int64_t nb, const Band& band, int64_t c0, int64_t c1,
               const std::vector<Span>& cols, const std::vector<Span>& rows) {
-  const int64_t r0 = band.r0, r1 = band.r1;
-  const Window& w = L.w;
-  const int64_t kw_n = w.kernel[2], rmax = direct_tile_pixels(nb), taps = L.wt.taps;
-  const bool first = c0 == 0, last = c1 == L.wt.c;
-  std::vector<int64_t> scratch(static_cast<size_t>(3 * taps));  // a tile's tap offsets, weight rows, row offsets
-  int64_t* off = scratch.data();
-  int64_t* tws = off + taps;
-  int64_t* rel = tws + taps;
-  DirectTile t{};
-  t.x = L.in.x, t.cshift = L.cshift, t.cmask = L.cmask, t.cstride = L.cstride, t.rstep = w.stride[2] * L.ps;
-  t.toff = off, t.tw = tws, t.c0 = c0, t.c1 = c1;
-  t.wstride = L.wt.c * taps * kChannelBlock, t.taps = taps;
-  t.w = L.wt.w.data() + b0 * t.wstride;
-  t.ystride = L.ystride, t.bias = L.wt.bias.data() + b0 * kChannelBlock;
-  t.first = first, t.last = last, t.clamp = L.clamp;
-  const bool act_pass = last && L.act && !store_clamp_covers(L.act);
-  auto row_span = std::find_if(rows.begin(), rows.end(), [&](const Span& s) { return s.o1 > r0; });
-  for (int64_t oh = r0; oh < r1; ++oh) {
-    while (row_span->o1 <= oh) ++row_span;
-    const int64_t ih0 = window_start(w, 1, oh);
+  Lines lines(L, b0, nb, c0, c1);
+  const bool one_row = band.r1 - band.r0 == 1;
+  auto along = [&](const Span& col) { return one_row || col.o1 - col.o0 >= lines.rmax; };
+  for (const Span& r : rows) {
+    const int64_t h0 = std::max(r.o0, band.r0), h1 = std::min(r.o1, band.r1);
     for (const Span& all : cols) {
       const Span col{std::max(all.o0, band.o0), std::min(all.o1, band.o1), all.k0, all.k1};
       if (col.o0 >= col.o1) continue;
-      t.ntaps = 0;
-      for (int64_t kh = row_span->k0; kh < row_span->k1; ++kh)
-        for (int64_t kw = col.k0; kw < col.k1; ++kw) {
-          rel[t.ntaps] = ((ih0 + kh * w.dilation[1]) * w.in[2] + kw * w.dilation[2]) * L.ps;
-          tws[t.ntaps++] = kh * kw_n + kw;
-        }
-      const bool one_tap = taps == 1 && t.ntaps == 1;
-      const DirectTileFn full = direct_tile_avx512(nb, rmax, t.rstep, one_tap);
-      for (int64_t ow = col.o0; ow < col.o1;) {
-        const int64_t n = std::min(rmax, col.o1 - ow);
-        const int64_t start = window_start(w, 2, ow) * L.ps;  // < 0 at a left edge: its taps there are not listed
-        for (int64_t k = 0; k < t.ntaps; ++k) off[k] = rel[k] + start;
-        t.y = L.y + b0 * L.ystride + (oh * w.out[2] + ow) * kChannelBlock;
-        (n == rmax ? full : direct_tile_avx512(nb, n, t.rstep, one_tap))(t);
-        if (act_pass)
-          for (int64_t b = 0; b < nb; ++b) L.act->apply(t.y + b * L.ystride, n * kChannelBlock);
-        ow += n;
+      if (along(col)) {
+        for (int64_t oh = h0; oh < h1; ++oh) lines.run(oh, col.o0, col.o1 - col.o0, false, r, col);
+      } else if (h1 > h0) {
+        for (int64_t ow = col.o0; ow < col.o1; ++ow) lines.run(h0, ow, h1 - h0, true, r, col);
       }
     }
   }

@@ -53,8 +53,9 @@ bool conv_blocked_supported(Isa isa);
 
 // One tile call (blocked_conv_<isa>.cpp). Channel ic of the input is at
 // x + (ic >> cshift) * cstride + (ic & cmask); output r's window starts
-// r * rstep floats after output 0's; tap t at toff[t] floats from a window's
-// start, its weights at tw[t] vectors into a channel's taps.
+// r * rstep floats after output 0's (the next pixel of a row, or of a
+// column); tap t at toff[t] floats from a window's start, its weights at
+// tw[t] vectors into a channel's taps.
 struct DirectTile {
   const float* x;
   int64_t cshift, cmask, cstride, rstep;
@@ -67,6 +68,7 @@ struct DirectTile {
   int64_t taps;         // taps per input channel in the packed weights
   float* y;             // output 0 of block 0
   int64_t ystride;      // floats between two output blocks' planes
+  int64_t ystep;        // floats between two outputs (16 along a row; 16 x width down a column)
   const float* bias;    // block 0's 16 biases, read when `first`
   bool first, last;     // start from the bias (else from y); clamp (else store as is)
   StoreClamp clamp;

@@ -29,10 +29,11 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void fma_step(__m51
 // window, whose channel loop has no tap loop inside.
 template <int B, int R, int S, bool OneTap>
 __attribute__((target("avx512f,fma"))) void direct_tile(const DirectTile& t) {
+  const int64_t ystep = S > 0 ? 16 : t.ystep;  // the constant-step tiles run along a row
   __m512 acc[R][B];
   for (int b = 0; b < B; ++b)
     for (int r = 0; r < R; ++r)
-      acc[r][b] = t.first ? _mm512_loadu_ps(t.bias + b * 16) : _mm512_loadu_ps(t.y + b * t.ystride + r * 16);
+      acc[r][b] = t.first ? _mm512_loadu_ps(t.bias + b * 16) : _mm512_loadu_ps(t.y + b * t.ystride + r * ystep);
   const int64_t wstep = t.taps * 16;
   const float* wc = t.w + t.c0 * wstep + (OneTap ? t.tw[0] * 16 : 0);
   const float* xb = t.x + (t.c0 >> t.cshift) * t.cstride + (OneTap ? t.toff[0] : 0);  // the channel's block
@@ -57,7 +58,7 @@ __attribute__((target("avx512f,fma"))) void direct_tile(const DirectTile& t) {
   const __m512 lo = _mm512_set1_ps(t.clamp.lo), hi = _mm512_set1_ps(t.clamp.hi);
   for (int b = 0; b < B; ++b)
     for (int r = 0; r < R; ++r)
-      _mm512_storeu_ps(t.y + b * t.ystride + r * 16, t.last ? clamp_avx512(acc[r][b], t.clamp, lo, hi) : acc[r][b]);
+      _mm512_storeu_ps(t.y + b * t.ystride + r * ystep, t.last ? clamp_avx512(acc[r][b], t.clamp, lo, hi) : acc[r][b]);
 }
 
 // Pixels a tile of 1..4 output blocks: 24 accumulators, but 12 for one
