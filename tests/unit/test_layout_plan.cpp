@@ -3,9 +3,12 @@
 // the plain ones do. A small network with every kind of node the plan
 // rewrites, converts or leaves alone, run both ways.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <random>
 #include <set>
 
 #include "graph_builder.h"
@@ -120,4 +123,55 @@ TEST_CASE("the channel-blocked plan rewrites what it should", "[kernels][fp32]")
   setenv("RKNNC_LAYOUT", "plain", 1);
   CHECK(runtime::plan_layout(g).nodes.empty());
   unsetenv("RKNNC_LAYOUT");
+}
+
+namespace {
+
+// x -> Conv 1x1 (blocked output) -> the Conv under test -> Relu -> Conv 1x1
+// to 16 channels: the test conv reads and writes blocked values whenever
+// the plan runs it blocked.
+ir::Graph conv_between(std::mt19937& rng, std::string& what) {
+  auto pick = [&](std::initializer_list<int64_t> v) { return v.begin()[rng() % v.size()]; };
+  const int64_t c = pick({16, 24, 40}), h = 9 + rng() % 6, w = 28 + rng() % 13;  // 9: the widest window, 5 at dilation 2
+  const int64_t kh = pick({1, 2, 3, 5}), kw = pick({1, 2, 3, 5}), s = pick({1, 1, 2, 3}), d = pick({1, 1, 2});
+  const bool dw = rng() % 4 == 0;
+  const int64_t m = dw ? c : pick({8, 16, 20, 48, 64});
+  const Ints pads{static_cast<int64_t>(rng() % kh), static_cast<int64_t>(rng() % kw), static_cast<int64_t>(rng() % kh),
+                  static_cast<int64_t>(rng() % kw)};
+  const int64_t oh = (h + pads[0] + pads[2] - (d * (kh - 1) + 1)) / s + 1;
+  const int64_t ow = (w + pads[1] + pads[3] - (d * (kw - 1) + 1)) / s + 1;
+  what = fmt::format("c {} m {} {}x{} on {}x{}, stride {}, dilation {}, pads {}, {}", c, m, kh, kw, h, w, s, d,
+                     fmt::join(pads, " "), dw ? "depthwise" : "group 1");
+  Net n;
+  n.b = test::GraphBuilder(static_cast<uint32_t>(rng()));
+  const auto x = n.b.input("x", {1, 3, h, w});
+  const auto a = n.conv(x, 3, c, 1, {1, c, h, w}, {});
+  const auto t = n.conv(a, c, m, 1, {1, m, oh, ow},
+                        {{"strides", Ints{s, s}}, {"dilations", Ints{d, d}}, {"pads", pads}}, dw ? c : 1);
+  n.b.last().inputs[1] = n.b.constant("wt", n.b.random({m, dw ? 1 : c, kh, kw}));  // kh x kw, not k x k
+  const auto r = n.b.node("Relu", {t}, {1, m, oh, ow});
+  n.b.output(n.conv(r, m, 16, 1, {1, 16, oh, ow}, {}));
+  return n.b.build();
+}
+
+}  // namespace
+
+TEST_CASE("the direct convolution gives the NCHW kernels' bits on random shapes", "[kernels][fp32]") {
+  std::mt19937 rng(11);
+  int direct = 0;  // cases whose conv under test the plan runs blocked
+  for (int i = 0; i < 40; ++i) {
+    std::string what;
+    const ir::Graph g = conv_between(rng, what);
+    INFO(what);
+    for (const ir::Node* n : runtime::plan_layout(g).nodes)
+      direct += n->name == g.nodes[1]->name && n->op_type == "rknnc.ConvBlocked";
+    test::GraphBuilder inputs(static_cast<uint32_t>(i));
+    const ir::Tensor x = inputs.random(g.values.at("x").shape);
+    const auto plain = run(g, x, true), blocked = run(g, x, false);
+    const ir::Tensor& a = plain.at(g.outputs[0]);
+    const ir::Tensor& b = blocked.at(g.outputs[0]);
+    REQUIRE(a.shape() == b.shape());
+    CHECK(std::memcmp(a.raw(), b.raw(), a.nbytes()) == 0);
+  }
+  if (runtime::kernels::gemm_isa() == runtime::Isa::Avx512) CHECK(direct >= 20);
 }

@@ -143,7 +143,8 @@ struct Lines {
     t.rstep = (down ? w.stride[1] * w.in[2] : w.stride[2]) * L.ps;
     t.ystep = (down ? w.out[2] : 1) * kChannelBlock;
     const bool one_tap = L.wt.taps == 1 && t.ntaps == 1;
-    const DirectTileFn full = direct_tile_avx512(nb, rmax, t.rstep, one_tap);
+    const int64_t step = down ? 0 : t.rstep;
+    const DirectTileFn full = direct_tile_avx512(nb, rmax, step, one_tap);
     float* const y0 = t.y;
     for (int64_t i = 0; i < n;) {
       const int64_t m = std::min(rmax, n - i), h = down ? oh + i : oh, c = down ? ow : ow + i;
@@ -151,7 +152,7 @@ struct Lines {
       const int64_t start = (window_start(w, 1, h) * w.in[2] + window_start(w, 2, c)) * L.ps;
       for (int64_t k = 0; k < t.ntaps; ++k) off[k] = rel[k] + start;
       t.y = y0 + (h * w.out[2] + c) * kChannelBlock;
-      (m == rmax ? full : direct_tile_avx512(nb, m, t.rstep, one_tap))(t);
+      (m == rmax ? full : direct_tile_avx512(nb, m, step, one_tap))(t);
       if (act_pass)
         for (int64_t b = 0; b < nb; ++b)
           for (int64_t r = 0; r < m; ++r) L.act->apply(t.y + b * L.ystride + r * t.ystep, kChannelBlock);

@@ -75,8 +75,9 @@ struct DirectTile {
 };
 using DirectTileFn = void (*)(const DirectTile& t);
 // The tile of `blocks` output blocks (1..4) and `pixels` outputs
-// (1..direct_tile_pixels(blocks)) whose inputs are `step` floats apart
-// (DirectTile::rstep); `one_tap`: the window has one tap (a 1x1 kernel).
+// (1..direct_tile_pixels(blocks)) along a row whose inputs are `step` floats
+// apart (DirectTile::rstep; 0 for a line down a column); `one_tap`: the
+// window has one tap (a 1x1 kernel).
 DirectTileFn direct_tile_avx512(int64_t blocks, int64_t pixels, int64_t step, bool one_tap);
 int64_t direct_tile_pixels(int64_t blocks);
 

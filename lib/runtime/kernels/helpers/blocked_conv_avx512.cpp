@@ -14,22 +14,24 @@ namespace {
 // (GCC broadcasts each x into a register once for its B fmas. An fma that
 // broadcasts x from memory itself, vfmadd231ps m32{1to16}, as the gemm tile
 // does for its weights, ran at a third of the speed here.)
-template <int B, int R, int S>
+template <int B, int R, int Step>
 __attribute__((target("avx512f,fma"), always_inline)) inline void fma_step(__m512 (&acc)[R][B], const __m512 (&w)[B],
                                                                           const float* x, int64_t step) {
   for (int r = 0; r < R; ++r) {
-    const __m512 xv = _mm512_set1_ps(x[r * (S > 0 ? S * 16 : step)]);
+    const __m512 xv = _mm512_set1_ps(x[r * (Step > 0 ? Step : step)]);
     for (int b = 0; b < B; ++b) acc[r][b] = _mm512_fmadd_ps(w[b], xv, acc[r][b]);
   }
 }
 
 // B x R accumulators of 16 output channels: B * R + B + 1 of the 32 zmm
-// registers. S: the outputs' input step in pixels of a blocked image when it
-// is 1 or 2 (constant offsets), else 0 (DirectTile::rstep). OneTap: a 1x1
+// registers. Step: the outputs' input step in floats along a row of a
+// blocked image at stride 1 or 2 (16 or 32: constant offsets), else 0
+// (DirectTile::rstep and ystep; as constants 1 and 2, an RGB stem's NCHW
+// steps, ran slower: yolov5s's 6x6 stem 7.9 -> 10-14 ms). OneTap: a 1x1
 // window, whose channel loop has no tap loop inside.
-template <int B, int R, int S, bool OneTap>
+template <int B, int R, int Step, bool OneTap>
 __attribute__((target("avx512f,fma"))) void direct_tile(const DirectTile& t) {
-  const int64_t ystep = S > 0 ? 16 : t.ystep;  // the constant-step tiles run along a row
+  const int64_t ystep = Step > 0 ? 16 : t.ystep;  // the constant-step tiles run along a row
   __m512 acc[R][B];
   for (int b = 0; b < B; ++b)
     for (int r = 0; r < R; ++r)
@@ -45,12 +47,12 @@ __attribute__((target("avx512f,fma"))) void direct_tile(const DirectTile& t) {
       __m512 wv[B];
       if constexpr (OneTap) {
         for (int b = 0; b < B; ++b) wv[b] = _mm512_loadu_ps(wc + b * t.wstride);
-        fma_step<B, R, S>(acc, wv, xc, t.rstep);
+        fma_step<B, R, Step>(acc, wv, xc, t.rstep);
       } else {
         for (int64_t k = 0; k < t.ntaps; ++k) {
           const float* wk = wc + t.tw[k] * 16;
           for (int b = 0; b < B; ++b) wv[b] = _mm512_loadu_ps(wk + b * t.wstride);
-          fma_step<B, R, S>(acc, wv, xc + t.toff[k], t.rstep);
+          fma_step<B, R, Step>(acc, wv, xc + t.toff[k], t.rstep);
         }
       }
     }
@@ -79,9 +81,11 @@ const auto kTiles4 = tiles_of<4>(std::make_integer_sequence<int, kTilePixels[4]>
 template <int B, bool OneTap>
 DirectTileFn full_tile(int64_t step) {
   constexpr int R = kTilePixels[B];
-  return step == 16   ? &direct_tile<B, R, 1, OneTap>
-         : step == 32 ? &direct_tile<B, R, 2, OneTap>
-                      : &direct_tile<B, R, 0, OneTap>;
+  switch (step) {
+    case 16: return &direct_tile<B, R, 16, OneTap>;
+    case 32: return &direct_tile<B, R, 32, OneTap>;
+    default: return &direct_tile<B, R, 0, OneTap>;
+  }
 }
 
 template <int B>
