@@ -1,6 +1,7 @@
 #include "runtime/kernels/helpers/blocked_conv.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "runtime/kernels/helpers/fused_activation.h"
 
@@ -78,13 +79,15 @@ struct Band {
 };
 
 // The tasks' outputs: bands of whole rows of about kBandPixels outputs, or
-// of a single row (a flattened 1x1 window) runs of a multiple of every
-// tile's width (24); smaller when that would leave fewer than `min_bands`.
-std::vector<Band> task_bands(const Window& w, int64_t min_bands) {
+// of a single row (a flattened 1x1 window) runs of a multiple of `unit`
+// (the groups' tile widths); smaller when that would leave fewer than
+// `min_bands` (a 1x1 384->64 on 14x14, one group, had run as bands of 192
+// and 4 outputs: no faster on two threads than on one).
+std::vector<Band> task_bands(const Window& w, int64_t min_bands, int64_t unit) {
   std::vector<Band> bands;
   if (w.out[1] == 1) {
     const int64_t per = std::min(kBandPixels, (w.out[2] + min_bands - 1) / min_bands);
-    const int64_t step = std::max<int64_t>(24, (per + 23) / 24 * 24);
+    const int64_t step = std::max<int64_t>(unit, (per + unit - 1) / unit * unit);
     for (int64_t o = 0; o < w.out[2]; o += step) bands.push_back({0, 1, o, std::min(w.out[2], o + step)});
     return bands;
   }
@@ -198,7 +201,10 @@ void conv_blocked_f32(const ConvImage& in, const Window& window, const BlockedWe
   L.ystride = w.out_size() * kChannelBlock;
   const std::vector<Span> cols = spans(w, 2), rows = spans(w, 1);
   const auto groups = block_groups(channel_blocks(wt.m));
-  const std::vector<Band> bands = task_bands(w, (2 * pool.size() + std::ssize(groups) - 1) / std::ssize(groups));
+  int64_t unit = 1;
+  for (const auto& g : groups) unit = std::lcm(unit, direct_tile_pixels(g.second));
+  const std::vector<Band> bands =
+      task_bands(w, (2 * pool.size() + std::ssize(groups) - 1) / std::ssize(groups), unit);
   const auto ngroups = static_cast<int64_t>(groups.size()), nbands = static_cast<int64_t>(bands.size());
   const int64_t cost = kBandPixels * 4 * kChannelBlock * wt.c * wt.taps;
   pool.parallel_for(ngroups * nbands, cost, [&](int64_t b, int64_t e) {
