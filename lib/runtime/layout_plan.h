@@ -8,8 +8,13 @@
 // kBlockedSuffix; channels past C are padding lanes that no kernel reads
 // into a real channel. The plan is the graph's node list with:
 //   - Conv (fp32, 2-D, constant weights, group 1 or depthwise) as
-//     rknnc.ConvBlocked, writing a blocked output: always when its input is
-//     blocked, else when a consumer reads the output blocked;
+//     rknnc.ConvBlocked, writing a blocked output: a depthwise one when its
+//     input is blocked; a group-1 one when a reader wants the output blocked
+//     (a convolution, or element-wise ops leading to one), or when its input
+//     is blocked and its output no larger; not windows wider than 1x1 on
+//     rows of fewer than 14 outputs (the NCHW gemm is faster there);
+//   - a group-1 Conv of an NCHW input of 16 channels or more unchanged, then
+//     rknnc.ToBlocked of its output (an RGB stem reads its input as it is);
 //   - element-wise ops whose operands are all blocked values of one shape
 //     (or single numbers) unchanged, on the 5-D tensors: the same values
 //     position by position; BatchNormalization and MaxPool as
@@ -18,7 +23,8 @@
 //   - an rknnc.ToPlain node after each blocked value that a graph output or
 //     another op reads, writing the NCHW value under its own name.
 // Each output keeps its bits: every kernel computes each value as its
-// plain kernel does (tests/unit/test_layout_plan.cpp).
+// plain kernel does (tests/unit/test_layout_plan.cpp; docs/runtime.md,
+// "Channel-blocked activations").
 #include <memory>
 #include <string>
 #include <vector>
