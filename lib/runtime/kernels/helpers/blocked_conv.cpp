@@ -104,7 +104,7 @@ struct Layer {
   float* y;
   const FusedActivation* act;
   StoreClamp clamp;
-  int64_t ps, row, cshift, cmask, cstride, ystride;
+  int64_t ps, cshift, cmask, cstride, ystride;  // pixel step, channel addressing, output block step
 };
 
 // Tiles over a line of n outputs from (oh, ow), along its row or down its
@@ -191,10 +191,9 @@ void run_band(const Layer& L, int64_t b0, int64_t nb, const Band& band, int64_t 
 
 void conv_blocked_f32(const ConvImage& in, const Window& window, const BlockedWeights& wt, float* y,
                       const FusedActivation* act, ThreadPool& pool) {
-  Layer L{flattened(window), wt, in, y, act, store_clamp(act), 0, 0, 0, 0, 0, 0};
+  Layer L{flattened(window), wt, in, y, act, store_clamp(act), 0, 0, 0, 0, 0};
   const Window& w = L.w;
   L.ps = in.blocked ? kChannelBlock : 1;
-  L.row = w.in[2] * L.ps;
   L.cshift = in.blocked ? 4 : 0;
   L.cmask = in.blocked ? kChannelBlock - 1 : 0;
   L.cstride = w.in_size() * (in.blocked ? kChannelBlock : 1);
