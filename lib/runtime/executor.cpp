@@ -16,7 +16,8 @@ std::string opset_note(const ir::Graph& g) { return g.opset ? fmt::format(", ops
 std::vector<const ir::Node*> Executor::unsupported_nodes(const ir::Graph& graph) {
   std::vector<const ir::Node*> missing;
   for (const auto& n : graph.nodes)
-    if (!KernelRegistry::instance().has_op(n->op_type)) missing.push_back(n.get());
+    if (KernelRegistry::internal(n->op_type) || !KernelRegistry::instance().has_op(n->op_type))
+      missing.push_back(n.get());
   return missing;
 }
 

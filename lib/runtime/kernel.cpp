@@ -74,7 +74,7 @@ bool KernelRegistry::has_op(const std::string& op) const {
 std::vector<std::string> KernelRegistry::ops() const {
   std::set<std::string> names;
   for (const auto& k : kernels_)
-    if (k.op.rfind("rknnc.", 0) != 0) names.insert(k.op);  // the Executor's own layout ops are not model ops
+    if (!internal(k.op)) names.insert(k.op);
   return {names.begin(), names.end()};
 }
 

@@ -112,6 +112,9 @@ class KernelRegistry {
   const KernelEntry* lookup(const std::string& op, ir::DataType dtype, bool quantized = false) const;
   KernelFn find(const std::string& op, ir::DataType dtype, bool quantized = false) const;
   bool has_op(const std::string& op) const;
+  // Ops the Executor's own plans add (runtime/layout_plan.h), named rknnc.*:
+  // not ops of a model, so not listed and not accepted in one.
+  static bool internal(const std::string& op) { return op.rfind("rknnc.", 0) == 0; }
   std::vector<std::string> ops() const;
   // Ops with a quantised int8 kernel.
   std::vector<std::string> quantized_ops() const;

@@ -175,3 +175,11 @@ TEST_CASE("the direct convolution gives the NCHW kernels' bits on random shapes"
   }
   if (runtime::kernels::gemm_isa() == runtime::Isa::Avx512) CHECK(direct >= 20);
 }
+
+TEST_CASE("a model's node may not name the Executor's own layout ops", "[kernels]") {
+  test::GraphBuilder b;
+  const auto x = b.input("x", {1, 16, 4, 4});
+  b.output(b.node("rknnc.ToPlain", {x}, {1, 16, 4, 4}));
+  const ir::Graph g = b.build();
+  CHECK_THROWS_WITH(runtime::Executor(g), Catch::Contains("op rknnc.ToPlain is not supported"));
+}

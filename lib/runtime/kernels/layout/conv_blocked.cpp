@@ -38,6 +38,7 @@ std::unique_ptr<PreparedState> pack(const KernelContext& ctx) {
 ir::Shape logical_input(const KernelContext& ctx, bool dw) {
   const ir::Shape& x = ctx.in(0).shape();
   const ir::Shape& w = ctx.in(1).shape();
+  if (w.size() != 4) ctx.fail("needs a 4-D weight, got {}", ir::shape_str(w));
   const int64_t c = dw ? w[0] : w[1];
   const bool ok = x.size() == 5 ? x[4] == kChannelBlock && x[1] == channel_blocks(c) : x.size() == 4 && !dw;
   if (!ok) ctx.fail("input {} is not a channel-blocked image of {} channels", ir::shape_str(x), c);
