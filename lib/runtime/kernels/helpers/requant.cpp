@@ -76,4 +76,10 @@ int32_t tensor_zero_point(const KernelContext& ctx, size_t in) {
   return q.zero_point_at(0);
 }
 
+void lookup_bytes(ThreadPool& pool, const int8_t* table, const int8_t* x, int8_t* y, int64_t n) {
+  pool.parallel_for(n, 1, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) y[i] = table[x[i] + 128];
+  });
+}
+
 }  // namespace rknnc::runtime::kernels

@@ -60,4 +60,8 @@ std::vector<FixedMultiplier> channel_multipliers(const KernelContext& ctx, size_
 // The input's per-tensor zero point (quantised activations are per tensor).
 int32_t tensor_zero_point(const KernelContext& ctx, size_t in);
 
+// y[i] = table[x[i] + 128] for i < n, on the pool: an int8 function given as
+// its 256 results (the lookup-table ops, Concat's requantised inputs).
+void lookup_bytes(ThreadPool& pool, const int8_t* table, const int8_t* x, int8_t* y, int64_t n);
+
 }  // namespace rknnc::runtime::kernels

@@ -10,13 +10,9 @@ ir::Tensor requantize(const ir::Tensor& x, const ir::QuantParams& from, const ir
   const FixedMultiplier m = FixedMultiplier::from_real(static_cast<double>(from.scale_at(0)) / to.scale_at(0));
   const int32_t zx = from.zero_point_at(0), zy = to.zero_point_at(0);
   ir::Tensor y = ir::Tensor::unfilled(ir::DataType::Int8, x.shape());
-  const int8_t* px = x.data<int8_t>();
-  int8_t* py = y.data<int8_t>();
   int8_t table[256];  // the formula for every int8 value, then one lookup per element
-  for (int v = -128; v < 128; ++v) table[static_cast<uint8_t>(v)] = saturate_int8(zy + m.apply(v - zx));
-  pool.parallel_for(x.numel(), 1, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) py[i] = table[static_cast<uint8_t>(px[i])];
-  });
+  for (int v = -128; v < 128; ++v) table[v + 128] = saturate_int8(zy + m.apply(v - zx));
+  lookup_bytes(pool, table, x.data<int8_t>(), y.data<int8_t>(), x.numel());
   return y;
 }
 

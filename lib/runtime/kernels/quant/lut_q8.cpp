@@ -30,10 +30,8 @@ void lut_q8(KernelContext& ctx) {
   (void)tensor_zero_point(ctx, 0);  // per tensor
   const std::vector<int8_t> table = build_table(ctx);
   const ir::Tensor& x = ctx.in(0);
-  ir::Tensor& y = ctx.set_output(0, ir::DataType::Int8, x.shape());
-  const int8_t* px = x.data<int8_t>();
-  int8_t* py = y.data<int8_t>();
-  for (int64_t i = 0; i < x.numel(); ++i) py[i] = table[px[i] + 128];
+  ir::Tensor& y = ctx.set_output_unfilled(0, ir::DataType::Int8, x.shape());
+  lookup_bytes(ctx.pool, table.data(), x.data<int8_t>(), y.data<int8_t>(), x.numel());
 }
 
 RKNNC_QUANT_KERNEL("Sigmoid", lut_q8);
