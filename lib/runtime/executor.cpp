@@ -41,12 +41,18 @@ int Executor::id_of(const std::string& name) {
   return it->second;
 }
 
+const NodeRunner* Executor::runner_for(const ir::Node& node) {
+  std::unique_ptr<NodeRunner>& r = runners_[&node];
+  if (!r) r = std::make_unique<NodeRunner>(node, &graph_, &graph_.quant);
+  return r.get();
+}
+
 // Every value gets an index; each step knows its input / output indices and
 // which values die after it, so a run does no name lookups.
 std::vector<Executor::Step> Executor::steps_for(const std::vector<const ir::Node*>& nodes) {
   std::vector<Step> steps;
   for (const ir::Node* n : nodes) {
-    Step s{n, {}, {}, {}, {}, std::make_unique<NodeRunner>(*n, &graph_, &graph_.quant)};
+    Step s{n, {}, {}, {}, {}, runner_for(*n)};
     for (const auto& in : n->inputs) s.inputs.push_back(in.empty() ? -1 : id_of(in));
     for (const auto& out : n->outputs) s.outputs.push_back(out.empty() ? -1 : id_of(out));
     steps.push_back(std::move(s));

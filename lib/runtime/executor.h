@@ -41,11 +41,12 @@ class Executor {
     std::vector<int> inputs, outputs;  // value indices, -1 absent
     std::vector<int> release;          // values last read here (not outputs, not constants)
     std::vector<char> donated;         // per input: its value is released here (KernelContext::donated)
-    std::unique_ptr<NodeRunner> runner;
+    const NodeRunner* runner;          // runners_'s, shared by both plans' steps of the node
   };
   void plan();
   std::vector<Step> steps_for(const std::vector<const ir::Node*>& nodes);
   int id_of(const std::string& name);
+  const NodeRunner* runner_for(const ir::Node& node);
   void check_inputs(const TensorMap& inputs) const;
   const ir::Graph& graph_;
   ThreadPool& pool_;
@@ -59,6 +60,8 @@ class Executor {
   LayoutPlan layout_;
   std::vector<Step> blocked_steps_;
   std::map<std::string, int> ids_;
+  // One per node, made once: a node both plans run prepares its constants once.
+  std::map<const ir::Node*, std::unique_ptr<NodeRunner>> runners_;
 };
 
 }  // namespace rknnc::runtime
