@@ -24,7 +24,6 @@ BatchNormAffine batch_norm_affine(const KernelContext& ctx, int64_t channels) {
   return a;
 }
 
-
 Moments row_moments(const float* x, int64_t n, float eps) {
   double sum = 0;
   for (int64_t i = 0; i < n; ++i) sum += x[i];

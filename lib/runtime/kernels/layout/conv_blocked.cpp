@@ -62,8 +62,9 @@ void conv_blocked_f32(KernelContext& ctx) {
   float* py = y.data<float>();
   const int64_t in_image = ctx.in(0).numel() / std::max<int64_t>(1, s.n);
   if (!dw) {
+    const bool blocked = ctx.in(0).shape().size() == 5;  // else NCHW (logical_input)
     for (int64_t img = 0; img < s.n; ++img)
-      conv_blocked_f32({px + img * in_image, x != ctx.in(0).shape()}, w, prepared.wt, py + img * mb * out * kChannelBlock,
+      conv_blocked_f32({px + img * in_image, blocked}, w, prepared.wt, py + img * mb * out * kChannelBlock,
                        act ? &act : nullptr, ctx.pool);
     return;
   }
