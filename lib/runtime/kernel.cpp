@@ -19,7 +19,7 @@ ir::Tensor& KernelContext::set_output(size_t i, ir::DataType dtype, ir::Shape sh
 }
 
 ir::Tensor& KernelContext::set_output_in_place(size_t i, ir::DataType dtype, ir::Shape shape, size_t from) {
-  const ir::Tensor* x = from < donated.size() && donated[from] ? inputs[from] : nullptr;
+  const ir::Tensor* x = donated && from < donated->size() && (*donated)[from] ? inputs[from] : nullptr;
   if (!x || !x->sole_owner() || x->dtype() != dtype || x->numel() != ir::shape_numel(shape) || i >= outputs.size())
     return set_output_unfilled(i, dtype, std::move(shape));
   outputs[i] = x->reshaped(std::move(shape));

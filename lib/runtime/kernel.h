@@ -47,7 +47,7 @@ struct KernelContext {
   // an element-wise kernel may write its output into the input's bytes
   // (set_output_in_place) instead of into fresh memory: the bytes it just
   // read are in cache, fresh ones come from memory first.
-  std::vector<char> donated = {};
+  const std::vector<char>* donated = nullptr;  // the Executor's, per step (none: nothing donated)
 
   size_t num_inputs() const { return inputs.size(); }
   bool has(size_t i) const { return i < inputs.size() && inputs[i] != nullptr; }

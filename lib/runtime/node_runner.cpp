@@ -136,7 +136,7 @@ std::vector<ir::Tensor> NodeRunner::run(const std::vector<const ir::Tensor*>& in
   const bool in_floats = !round_out_.empty();
   KernelContext ctx{node_, in_floats ? widen_halves(inputs, pool, held) : inputs,
                     std::vector<ir::Tensor>(node_.outputs.size()), pool, in_quant_, out_quant_};
-  if (donated) ctx.donated = *donated;
+  ctx.donated = donated;
   ctx.round_to_half = in_floats && ctx.outputs.size() == 1 && round_out_[0];
   const Kernel k = kernel_for(ctx);
   if (k.widen) {
