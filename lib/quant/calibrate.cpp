@@ -8,7 +8,7 @@
 namespace rknnc::quant {
 namespace {
 
-constexpr int64_t kMinPart = 1 << 16;  // values per part worth a hand-off
+constexpr int64_t kMinPart = 1 << 14;  // values per part worth a hand-off
 
 int64_t parts_of(int64_t n) {
   return std::max<int64_t>(1, std::min<int64_t>(runtime::ThreadPool::shared().size(), n / kMinPart));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -59,6 +60,56 @@ void count_scalar(const float* data, int64_t n, double inv, int64_t first_bin, s
 }
 
 #if defined(__x86_64__)
+// The AVX-512 loop's counts. The bins of the countable values (finite,
+// non-zero: post-Relu tensors are about half zeros) are packed into a queue
+// without a branch, and counted a fixed number at a time: which lanes count
+// is noise to a branch predictor. Each bin has four counters (a queue entry's
+// counter: its position mod 4), so runs of one bin (a tensor's many small
+// values) do not each wait on one counter's store-to-load latency. Integer
+// sums: the order changes no count. The counters are per thread and zero
+// between calls; only the bins a call touched are folded in and zeroed.
+class QueuedCounts {
+ public:
+  static constexpr int64_t kBatch = 64;  // entries counted at a time
+
+  explicit QueuedCounts(size_t bins) : counts_(storage(bins)) {}
+  // room for kBatch + 16 more entries
+  int32_t* tail() { return queue_ + queued_; }
+  void queued(int64_t n) {
+    queued_ += n;
+    if (queued_ < kBatch) return;
+    count(kBatch);
+    std::copy(queue_ + kBatch, queue_ + queued_, queue_);
+    queued_ -= kBatch;
+  }
+  // Counts what is queued into bins [lo, hi] and adds them to `bins`.
+  void fold_into(std::vector<uint64_t>& bins, int64_t lo, int64_t hi) {
+    count(queued_);
+    queued_ = 0;
+    for (int64_t b = lo; b <= hi; ++b) {
+      uint32_t* c = counts_ + b * kWays;
+      bins[static_cast<size_t>(b)] += uint64_t{c[0]} + c[1] + c[2] + c[3];
+      std::fill(c, c + kWays, 0u);
+    }
+  }
+
+ private:
+  static constexpr int64_t kWays = 4;
+  // uint32: one call counts one tensor (or part of one), under 2^32 values
+  static uint32_t* storage(size_t bins) {
+    thread_local std::vector<uint32_t> counts;
+    if (counts.size() < bins * kWays) counts.resize(bins * kWays, 0);
+    return counts.data();
+  }
+  void count(int64_t n) {
+    for (int64_t i = 0; i < n; ++i) ++counts_[queue_[i] * kWays + (i & (kWays - 1))];
+  }
+
+  uint32_t* counts_;
+  alignas(64) int32_t queue_[kBatch + 16];
+  int64_t queued_ = 0;
+};
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers (see qrequant_avx512.cpp)
 // Sixteen lanes of running min / max over the finite values (masked), then
@@ -114,21 +165,24 @@ __attribute__((target("avx512f,avx512dq,avx512vl"))) void count_avx512(const flo
   const __m512i first = _mm512_set1_epi64(first_bin), zero = _mm512_setzero_si512(),
                 last = _mm512_set1_epi64(static_cast<int64_t>(bins.size()) - 1);
   const __m256 inf = _mm256_set1_ps(INFINITY);
-  alignas(64) int64_t index[8];
-  uint64_t* counts = bins.data();
+  __m512i lo = last, hi = zero;  // of the bins counted
+  QueuedCounts counts(bins.size());
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
     const __m256 v = _mm256_loadu_ps(data + i);
     const __mmask8 keep = _mm256_cmp_ps_mask(_mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF))),
                                              inf, _CMP_LT_OQ) &
                           _mm256_cmp_ps_mask(v, _mm256_setzero_ps(), _CMP_NEQ_UQ);
-    if (!keep) continue;
     const __m512d bin = _mm512_roundscale_pd(_mm512_mul_pd(_mm512_cvtps_pd(v), scale),
                                              _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-    const __m512i b = _mm512_sub_epi64(_mm512_cvtpd_epi64(bin), first);
-    _mm512_store_si512(index, _mm512_min_epi64(_mm512_max_epi64(b, zero), last));
-    for (unsigned m = keep; m; m &= m - 1) ++counts[index[__builtin_ctz(m)]];
+    const __m512i b = _mm512_min_epi64(_mm512_max_epi64(_mm512_sub_epi64(_mm512_cvtpd_epi64(bin), first), zero), last);
+    lo = _mm512_mask_min_epi64(lo, keep, lo, b);
+    hi = _mm512_mask_max_epi64(hi, keep, hi, b);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(counts.tail()),
+                        _mm256_maskz_compress_epi32(keep, _mm512_cvtepi64_epi32(b)));
+    counts.queued(__builtin_popcount(keep));
   }
+  counts.fold_into(bins, _mm512_reduce_min_epi64(lo), _mm512_reduce_max_epi64(hi));
   count_scalar(data + i, n - i, inv, first_bin, bins);
 }
 #pragma GCC diagnostic pop

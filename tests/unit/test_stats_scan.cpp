@@ -96,3 +96,30 @@ TEST_CASE("vector histogram counts equal the scalar counts") {
     }
   }
 }
+
+// The AVX-512 loop queues the countable values' bins and counts them in
+// batches on per-thread counters that must be zero again after every call:
+// long runs of one bin, grids up to kMaxBins wide, counts added to earlier
+// ones, calls of different sizes one after another on the same thread.
+TEST_CASE("vector histogram counts add to the bins' earlier counts, call after call") {
+  std::mt19937 rng(33);
+  for (int i = 0; i < 60; ++i) {
+    const int64_t n = std::uniform_int_distribution<int64_t>(0, 5000)(rng);
+    std::vector<float> v = random_values(rng, n, 0.3, i % 3 - 1);
+    const int64_t run = std::uniform_int_distribution<int64_t>(0, n)(rng);
+    std::fill(v.begin(), v.begin() + run, 0.75f);  // a run in one bin
+    const size_t bins = static_cast<size_t>(std::uniform_int_distribution<int>(1, 4096)(rng));
+    const double inv = std::ldexp(1.0, std::uniform_int_distribution<int>(-2, 9)(rng));
+    const int64_t first = std::uniform_int_distribution<int64_t>(-2600, 10)(rng);
+    std::vector<uint64_t> earlier(bins);
+    for (uint64_t& c : earlier) c = std::uniform_int_distribution<uint64_t>(0, 1000)(rng);
+    std::vector<uint64_t> want = earlier;
+    quant::count_bins(v.data(), n, inv, first, want, runtime::Isa::Generic);
+    for (runtime::Isa isa : vector_isas()) {
+      CAPTURE(i, n, bins, inv, first, runtime::isa_name(isa));
+      std::vector<uint64_t> got = earlier;
+      quant::count_bins(v.data(), n, inv, first, got, isa);
+      CHECK(got == want);
+    }
+  }
+}
