@@ -11,6 +11,7 @@ namespace {
 constexpr int64_t kPanelsPerTile = 2;
 constexpr int64_t kChunkBytes = 192 * 1024;  // packed pixels of one chunk stay in L2 across channel blocks
 constexpr int64_t kMaxChunkPanels = 32;
+constexpr int64_t kTasksPerThread = 4;  // tasks a thread, so that an uneven last one costs little
 
 }  // namespace
 
@@ -44,16 +45,22 @@ void qquad_gemm(const QuadWeights& w, const QuadPixels& x, QuadIsa isa, const Qu
     }
   };
   const int64_t tile_cost = w.quads * 4 * kQuadPanel * kQuadBlock;
-  const int threads = pool ? pool->size() : 1;
   const int64_t pairs = (x.panels + kPanelsPerTile - 1) / kPanelsPerTile;
-  if (!pool || x.panels >= 2 * threads)
-    pool ? pool->parallel_for(pairs, kPanelsPerTile * tile_cost * w.blocks,
-                              [&](int64_t b, int64_t e) {
-                                run(b * kPanelsPerTile, std::min(x.panels, e * kPanelsPerTile), 0, w.blocks);
-                              })
-         : run(0, x.panels, 0, w.blocks);
-  else
-    pool->parallel_for(w.blocks, tile_cost * x.panels, [&](int64_t b, int64_t e) { run(0, x.panels, b, e); });
+  if (!pool) return run(0, x.panels, 0, w.blocks);
+  // Pairs of panels, each for all channel blocks while it stays in L1; with
+  // few pairs (a 14x14 image is 7) the threads' shares would be uneven, so
+  // each pair's channel blocks are split into a few tasks as well (pair by
+  // pair: consecutive tasks of a thread reuse its pixels).
+  const int64_t wanted = kTasksPerThread * pool->size();
+  const int64_t splits = pairs >= wanted ? 1 : std::min(w.blocks, (wanted + pairs - 1) / pairs);
+  pool->parallel_for(pairs * splits, kPanelsPerTile * tile_cost * w.blocks / splits, [&](int64_t b, int64_t e) {
+    if (splits == 1) return run(b * kPanelsPerTile, std::min(x.panels, e * kPanelsPerTile), 0, w.blocks);
+    for (int64_t t = b; t < e; ++t) {
+      const int64_t pair = t / splits, part = t % splits;
+      run(pair * kPanelsPerTile, std::min(x.panels, (pair + 1) * kPanelsPerTile), w.blocks * part / splits,
+          w.blocks * (part + 1) / splits);
+    }
+  });
 }
 
 }  // namespace rknnc::runtime::kernels
