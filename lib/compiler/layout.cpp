@@ -10,6 +10,7 @@
 #endif
 
 #include "ir/shape.h"
+#include "util/byte_transpose.h"
 #include "util/error.h"
 
 namespace rknnc::compiler {
@@ -46,18 +47,11 @@ void copy_blocked_t(const std::byte* src, std::byte* dst, int64_t outer, int64_t
 }
 
 #if defined(__SSE2__)
-// A 16 x 16 byte transpose: four rounds of interleaving row i with row i + 8
-// (a perfect shuffle) turn rows into columns.
+// A 16 x 16 byte block from rows `src_stride` apart to rows `dst_stride` apart, transposed.
 void transpose16(const std::byte* src, int64_t src_stride, std::byte* dst, int64_t dst_stride) {
-  __m128i r[16], t[16];
+  __m128i r[16];
   for (int i = 0; i < 16; ++i) r[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i * src_stride));
-  for (int round = 0; round < 4; ++round) {
-    for (int i = 0; i < 8; ++i) {
-      t[2 * i] = _mm_unpacklo_epi8(r[i], r[i + 8]);
-      t[2 * i + 1] = _mm_unpackhi_epi8(r[i], r[i + 8]);
-    }
-    std::copy(t, t + 16, r);
-  }
+  transpose_bytes16(r);
   for (int i = 0; i < 16; ++i) _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i * dst_stride), r[i]);
 }
 

@@ -17,6 +17,7 @@ CpuFeatures detect() {
   f.avx512 = f.avx2_fma && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
              __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
   f.avx512_vnni = f.avx512 && __builtin_cpu_supports("avx512vnni");
+  f.avx512_vbmi = f.avx512 && __builtin_cpu_supports("avx512vbmi");
 #endif
   return f;
 }
@@ -26,7 +27,7 @@ CpuFeatures capped(CpuFeatures f, const char* isa) {
   const std::string v = isa;
   if (v == "avx512") return f;
   if (v == "avx2") {
-    f.avx512 = f.avx512_vnni = false;
+    f.avx512 = f.avx512_vnni = f.avx512_vbmi = false;
     return f;
   }
   if (v == "generic") return CpuFeatures{};

@@ -10,6 +10,7 @@ struct CpuFeatures {
   bool avx2_fma = false;     // AVX2 + FMA
   bool avx512 = false;       // AVX-512 F, BW, VL, DQ
   bool avx512_vnni = false;  // vpdpbusd on zmm
+  bool avx512_vbmi = false;  // vpermb (byte permutes across a zmm)
   Isa best() const { return avx512 ? Isa::Avx512 : avx2_fma ? Isa::Avx2 : Isa::Generic; }
 };
 

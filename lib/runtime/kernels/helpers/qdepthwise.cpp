@@ -5,6 +5,7 @@
 
 #include "runtime/kernels/helpers/conv_loops.h"
 #include "runtime/kernels/helpers/qdepthwise_avx2.h"
+#include "runtime/kernels/helpers/qdepthwise_lanes.h"
 #include "runtime/kernels/helpers/qdepthwise_vnni.h"
 #include "runtime/kernels/helpers/qrequant_avx512.h"
 #include "runtime/kernels/helpers/scratch.h"
@@ -122,12 +123,10 @@ void generic_channel(const int8_t* x, int32_t zx, const int8_t* w, const Window&
   depthwise_conv<int16_t, int32_t>(xc.data(), wc.data(), nullptr, win, acc, 0, 1);
 }
 
-}  // namespace
-
-void qdepthwise(const int8_t* x, int32_t zx, const int8_t* w, const Window& win, const RequantPlan& plan, int8_t* y,
-                int64_t c0, int64_t c1, QuadIsa isa) {
+// Channels [c0, c1) one plane at a time.
+void qdepthwise_planes(const int8_t* x, int32_t zx, const int8_t* w, const Window& win, const RequantPlan& plan,
+                       int8_t* y, int64_t c0, int64_t c1, QuadIsa isa) {
   const int64_t in = win.in_size(), out = win.out_size(), taps = win.kernel_size();
-  if (out == 0) return;
   thread_local std::vector<int32_t> acc;  // written by a channel's loop before its requantisation reads it
   auto channels = [&](const auto& dw) {
     grow_to(acc, static_cast<size_t>(dw.acc_size()));
@@ -150,6 +149,28 @@ void qdepthwise(const int8_t* x, int32_t zx, const int8_t* w, const Window& win,
       generic_channel(x + c * in, zx, w + c * taps, win, acc.data());
     }
     requant_row_on(isa, plan, c, acc.data(), out, y + c * out);
+  }
+}
+
+}  // namespace
+
+int64_t qdepthwise_channels(const Window& win, int32_t zx, QuadIsa isa) {
+  return isa == QuadIsa::Vnni && lanes_depthwise_fits(win, zx) ? kLaneChannels : 1;
+}
+
+void qdepthwise(const int8_t* x, int32_t zx, const int8_t* w, const Window& win, const RequantPlan& plan, int8_t* y,
+                int64_t c0, int64_t c1, QuadIsa isa) {
+  if (win.out_size() == 0) return;
+  if (qdepthwise_channels(win, zx, isa) == 1)
+    return qdepthwise_planes(x, zx, w, win, plan, y, c0, c1, isa);
+  // Sixteen channels at a time in the lanes; a group with a wide channel
+  // (its sums may leave int32) plane by plane.
+  for (int64_t c = c0; c < c1; c += kLaneChannels) {
+    const int64_t n = std::min(kLaneChannels, c1 - c);
+    const bool narrow = std::all_of(plan.channel.begin() + c, plan.channel.begin() + c + n,
+                                    [](const ChannelRequant& ch) { return ch.narrow; });
+    if (narrow) qdepthwise_lanes(x, zx, w, win, plan, y, c, n);
+    else qdepthwise_planes(x, zx, w, win, plan, y, c, c + n, isa);
   }
 }
 

@@ -2,7 +2,8 @@
 // Depthwise int8 Conv (one input and one output channel per group) on one
 // image, requantised per channel. 2-D windows with column stride 1 or 2 and
 // no column dilation run quads of taps on an unsigned copy of each channel on
-// AVX-512 VNNI (qdepthwise_vnni.h), pairs of taps on an int16 copy on AVX2
+// AVX-512 VNNI (qdepthwise_vnni.h; small planes sixteen channels at a time,
+// qdepthwise_lanes.h), pairs of taps on an int16 copy on AVX2
 // (qdepthwise_avx2.h); elsewhere windows with stride 1 or 2 and no dilation
 // run a direct loop on a zero-padded int16 copy (SSE2 pmaddwd on pairs of
 // horizontal taps, eight outputs per step), other windows the generic
@@ -14,6 +15,10 @@
 #include "runtime/kernels/helpers/window.h"
 
 namespace rknnc::runtime::kernels {
+
+// The channels qdepthwise runs together (16 with the channels in vector
+// lanes, else 1): ranges of whole groups split no group.
+int64_t qdepthwise_channels(const Window& win, int32_t zx, QuadIsa isa);
 
 // y[c] for channels [c0, c1): x int8 planes with zero point zx, w[c·taps + k]
 // symmetric int8 weights, plan as built for those weights; `isa` picks the

@@ -69,9 +69,13 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
   int8_t* py = ctx.outputs[0].data<int8_t>();
   if (s.depthwise()) {
     const int8_t* pw = ctx.in(1).data<int8_t>();
+    // Whole groups of the channels qdepthwise runs together, so no group is
+    // split between threads.
+    const int64_t unit = qdepthwise_channels(w, zx, isa), units = (s.m + unit - 1) / unit;
     for (int64_t img = 0; img < s.n; ++img)
-      ctx.pool.parallel_for(s.m, out * w.kernel_size(), [&](int64_t b, int64_t e) {
-        qdepthwise(px + img * s.c * in, zx, pw, w, st.plan, py + img * s.m * out, b, e, isa);
+      ctx.pool.parallel_for(units, unit * out * w.kernel_size(), [&](int64_t b, int64_t e) {
+        qdepthwise(px + img * s.c * in, zx, pw, w, st.plan, py + img * s.m * out, b * unit, std::min(s.m, e * unit),
+                   isa);
       });
     return;
   }
