@@ -5,7 +5,6 @@
 
 #include "runtime/kernels/helpers/conv_loops.h"
 #include "runtime/kernels/helpers/qdepthwise_avx2.h"
-#include "runtime/kernels/helpers/qdepthwise_lanes.h"
 #include "runtime/kernels/helpers/qdepthwise_vnni.h"
 #include "runtime/kernels/helpers/qrequant_avx512.h"
 #include "runtime/kernels/helpers/scratch.h"
@@ -154,23 +153,20 @@ void qdepthwise_planes(const int8_t* x, int32_t zx, const int8_t* w, const Windo
 
 }  // namespace
 
-int64_t qdepthwise_channels(const Window& win, int32_t zx, QuadIsa isa) {
-  return isa == QuadIsa::Vnni && lanes_depthwise_fits(win, zx) ? kLaneChannels : 1;
+int64_t qdepthwise_channels(const Window& win, QuadIsa isa, const LaneDepthwise* lanes) {
+  return isa == QuadIsa::Vnni && lanes && lanes->fits(win) ? kLaneChannels : 1;
 }
 
 void qdepthwise(const int8_t* x, int32_t zx, const int8_t* w, const Window& win, const RequantPlan& plan, int8_t* y,
-                int64_t c0, int64_t c1, QuadIsa isa) {
+                int64_t c0, int64_t c1, QuadIsa isa, const LaneDepthwise* lanes) {
   if (win.out_size() == 0) return;
-  if (qdepthwise_channels(win, zx, isa) == 1)
-    return qdepthwise_planes(x, zx, w, win, plan, y, c0, c1, isa);
-  // Sixteen channels at a time in the lanes; a group with a wide channel
-  // (its sums may leave int32) plane by plane.
+  if (qdepthwise_channels(win, isa, lanes) == 1) return qdepthwise_planes(x, zx, w, win, plan, y, c0, c1, isa);
+  // Sixteen channels at a time in the lanes (c0 is a group's first); a group
+  // with a wide channel (its sums may leave int32) plane by plane.
   for (int64_t c = c0; c < c1; c += kLaneChannels) {
-    const int64_t n = std::min(kLaneChannels, c1 - c);
-    const bool narrow = std::all_of(plan.channel.begin() + c, plan.channel.begin() + c + n,
-                                    [](const ChannelRequant& ch) { return ch.narrow; });
-    if (narrow) qdepthwise_lanes(x, zx, w, win, plan, y, c, n);
-    else qdepthwise_planes(x, zx, w, win, plan, y, c, c + n, isa);
+    const int64_t g = c / kLaneChannels;
+    if (lanes->narrow(g)) lanes->run(x, win, y, g);
+    else qdepthwise_planes(x, zx, w, win, plan, y, c, std::min(c1, c + kLaneChannels), isa);
   }
 }
 

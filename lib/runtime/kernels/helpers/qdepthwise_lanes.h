@@ -10,6 +10,7 @@
 // with each lane's own channel constants; the bytes are those requant_row
 // gives.
 #include <cstdint>
+#include <vector>
 
 #include "runtime/kernels/helpers/qrequant.h"
 #include "runtime/kernels/helpers/window.h"
@@ -20,19 +21,41 @@ constexpr int64_t kLaneChannels = 16;
 // Input planes up to 32 x 32 values. On larger ones the per-channel loop's
 // fixed cost is spread over enough outputs, and its sums and requantisation
 // of sixteen outputs of one channel are cheaper than sixteen channels' with
-// the channels' own constants and the transposes (mobilenetv2, one thread:
-// 7x7 planes 72 -> 43 us, 14x14 75 -> 63 us, 28x28 77 -> 66 us, but 56x56
-// 181 -> 188 us and a stride-2 56x56 input 60 -> 86 us).
+// the channels' own constants and the transposes (mobilenetv2, one thread,
+// per-channel loop -> lanes: 960 channels of 7x7 72 -> 28 us, 576 of 14x14
+// 75 -> 53 us, 192 of 28x28 77 -> 65 us, but 144 of 56x56 175 -> 188 us and
+// 96 of 56x56 from a stride-2 112x112 input 146 -> 213 us).
 constexpr int64_t kLanePlaneLimit = 32 * 32;
 
-// 2-D windows without column dilation on a zero point inside int8, input
-// planes up to kLanePlaneLimit values, on a CPU with AVX-512 VNNI and VBMI.
-bool lanes_depthwise_fits(const Window& w, int32_t zx);
+// A depthwise layer's constants in lane order, prepared once per node: per
+// group of sixteen channels the weight quads of each kernel row, the sums'
+// starting values and the requantisation constants.
+class LaneDepthwise {
+ public:
+  // This CPU has AVX-512 VNNI and VBMI.
+  static bool available();
 
-// y[c] for the channels [c0, c0 + n), n <= 16, every one of them narrow in
-// plan (ChannelRequant::narrow): x int8 planes with zero point zx, w[c·taps +
-// k] symmetric int8 weights, as qdepthwise.
-void qdepthwise_lanes(const int8_t* x, int32_t zx, const int8_t* w, const Window& win, const RequantPlan& plan,
-                      int8_t* y, int64_t c0, int64_t n);
+  // w[c·kh·kw + k]: the m channels' symmetric int8 weights; plan as built
+  // for them; inputs of zero point zx (inside int8).
+  LaneDepthwise(const int8_t* w, int64_t m, int64_t kh, int64_t kw, int32_t zx, const RequantPlan& plan);
+
+  // A window of this layer's kernel the lane loop takes: 2-D, no column
+  // dilation, input planes up to kLanePlaneLimit values.
+  bool fits(const Window& w) const;
+  // Every channel of group g (channels 16g..) is narrow (ChannelRequant::narrow).
+  bool narrow(int64_t g) const { return narrow_[static_cast<size_t>(g)] != 0; }
+
+  // y[c] for the channels of group g (x, y: the image's first planes).
+  void run(const int8_t* x, const Window& win, int8_t* y, int64_t g) const;
+
+ private:
+  int64_t m_ = 0, kh_ = 0, kw_ = 0, quads_ = 0;  // quads: of a kernel row
+  int32_t zx_ = 0, zy_ = 0, lo_ = 0, hi_ = 0;
+  std::vector<int32_t> weights_;  // per group: [kh·quads][16]
+  std::vector<int32_t> start_;    // per channel: -(zx + 128)·Σw
+  std::vector<int32_t> bias_;     // per channel
+  std::vector<int64_t> consts_;   // per group: mantissa, half, shift of the even then the odd channels, 8 each
+  std::vector<char> narrow_;      // per group
+};
 
 }  // namespace rknnc::runtime::kernels

@@ -34,6 +34,7 @@ struct ConvQ8State : PreparedState {
   bool valid = false;  // the weight fits the node; otherwise conv_shape fails first
   RequantPlan plan;
   std::vector<QuadWeights> groups;  // empty for depthwise
+  std::unique_ptr<LaneDepthwise> lanes;  // 2-D depthwise on a CPU with the lane loop
 };
 
 std::unique_ptr<PreparedState> prepare_conv_q8(const KernelContext& ctx) {
@@ -47,8 +48,10 @@ std::unique_ptr<PreparedState> prepare_conv_q8(const KernelContext& ctx) {
   const int8_t* pw = wt->data<int8_t>();
   st->plan = requant_plan(ctx, pw, m, k_len);
   const int64_t mg = m / group;
+  const int32_t zx = tensor_zero_point(ctx, 0);
+  if (cg == 1 && mg == 1 && wt->shape().size() == 4 && LaneDepthwise::available())
+    st->lanes = std::make_unique<LaneDepthwise>(pw, m, wt->shape()[2], wt->shape()[3], zx, st->plan);
   if (!(cg == 1 && mg == 1)) {
-    const int32_t zx = tensor_zero_point(ctx, 0);
     for (int64_t g = 0; g < group; ++g) st->groups.push_back(pack_quad_weights(pw + g * mg * k_len, mg, k_len, zx));
   }
   st->valid = true;
@@ -71,11 +74,11 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
     const int8_t* pw = ctx.in(1).data<int8_t>();
     // Whole groups of the channels qdepthwise runs together, so no group is
     // split between threads.
-    const int64_t unit = qdepthwise_channels(w, zx, isa), units = (s.m + unit - 1) / unit;
+    const int64_t unit = qdepthwise_channels(w, isa, st.lanes.get()), units = (s.m + unit - 1) / unit;
     for (int64_t img = 0; img < s.n; ++img)
       ctx.pool.parallel_for(units, unit * out * w.kernel_size(), [&](int64_t b, int64_t e) {
         qdepthwise(px + img * s.c * in, zx, pw, w, st.plan, py + img * s.m * out, b * unit, std::min(s.m, e * unit),
-                   isa);
+                   isa, st.lanes.get());
       });
     return;
   }
