@@ -189,7 +189,9 @@ TEST_CASE("fast int8 Conv equals the reference on the shapes of real networks") 
 // Depthwise windows of every kind the direct loops take or refuse: kernels
 // up to 7 wide (two quads a row), strides 1-3, row dilation, padding past the
 // kernel, rows from 1 to over 64 values (more than one fill store), zero
-// points at both ends of int8.
+// points at both ends of int8; 1 to 19 channels and planes on both sides of
+// 32x32, so the lane loop (qdepthwise_lanes.h) runs whole and partial groups
+// of sixteen channels and the plane loop the larger planes.
 TEST_CASE("fast int8 depthwise Conv equals the reference on random windows") {
   std::mt19937 rng(19);
   auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
