@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "runtime/kernels/helpers/broadcast.h"
+#include "runtime/kernels/helpers/byte_lookup.h"
 #include "runtime/kernels/helpers/fused_activation.h"
 
 namespace rknnc::runtime::kernels {
@@ -55,24 +56,29 @@ void unary(KernelContext& ctx, F f) {
 constexpr int64_t kByteTableRow = 512;
 
 // o[i] = f(x[i], y) (or f(y, x[i]) when `swapped`) through the table of f(·, y):
-// the same bytes as calling f on every element.
+// the same bytes as calling f on every element. The table is made by the
+// op's own vector loop where it has one (`f.broadcast_row`, which returns
+// how many it did) on the 256 int8 values, and looked up 64 bytes a step
+// where the CPU can (byte_lookup.h).
 template <typename F>
 void byte_table_row(int8_t* o, const int8_t* x, int8_t y, int64_t n, bool swapped, F& f) {
-  int8_t table[256];
-  for (int v = -128; v < 128; ++v)
-    table[static_cast<uint8_t>(v)] = swapped ? f(y, static_cast<int8_t>(v)) : f(static_cast<int8_t>(v), y);
-  for (int64_t i = 0; i < n; ++i) o[i] = table[static_cast<uint8_t>(x[i])];
+  int8_t values[256], table[256];
+  for (int v = -128; v < 128; ++v) values[v + 128] = static_cast<int8_t>(v);
+  int64_t i = 0;
+  if constexpr (requires { f.broadcast_row(table, values, y, 256, swapped); })
+    i = f.broadcast_row(table, values, y, 256, swapped);
+  for (; i < 256; ++i) table[i] = swapped ? f(y, values[i]) : f(values[i], y);
+  lookup_byte_row(table, x, o, n);
 }
 
 // o[i] = f(x[i], y) (f(y, x[i]) when `swapped`) for a row against one
-// broadcast value: first the op's own vector loop where it has one
-// (`f.broadcast_row`, which returns how many it did), then a table of f for
-// a long rest, else f per element.
+// broadcast value: a long row through the table of f for y; a short one in
+// the op's own vector loop where it has one, else f per element.
 template <typename F>
 void byte_row(int8_t* o, const int8_t* x, int8_t y, int64_t n, bool swapped, F& f) {
+  if (n >= kByteTableRow) return byte_table_row(o, x, y, n, swapped, f);
   int64_t i = 0;
   if constexpr (requires { f.broadcast_row(o, x, y, n, swapped); }) i = f.broadcast_row(o, x, y, n, swapped);
-  if (n - i >= kByteTableRow) return byte_table_row(o + i, x + i, y, n - i, swapped, f);
   for (; i < n; ++i) o[i] = swapped ? f(y, x[i]) : f(x[i], y);
 }
 

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "runtime/kernels/helpers/byte_lookup.h"
+
 namespace rknnc::runtime::kernels {
 
 FixedMultiplier FixedMultiplier::from_real(double m) {
@@ -77,9 +79,7 @@ int32_t tensor_zero_point(const KernelContext& ctx, size_t in) {
 }
 
 void lookup_bytes(ThreadPool& pool, const int8_t* table, const int8_t* x, int8_t* y, int64_t n) {
-  pool.parallel_for(n, 1, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) y[i] = table[x[i] + 128];
-  });
+  pool.parallel_for(n, 1, [&](int64_t b, int64_t e) { lookup_byte_row(table, x + b, y + b, e - b); });
 }
 
 }  // namespace rknnc::runtime::kernels

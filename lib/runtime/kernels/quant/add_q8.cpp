@@ -25,6 +25,7 @@ ScaledTable scaled_table(int32_t z, int64_t mantissa) {
 #if defined(__x86_64__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers (see qrequant_avx512.cpp)
+#pragma GCC diagnostic ignored "-Wuninitialized"  // the same, where a table build passes a constant array
 // Same-shape operands on AVX-512, eight per step: (a - za)·ma + (b - zb)·mb in
 // 64-bit lanes (vpmuldq: |a - za| < 2^9, |m| < 2^31, exact), then the
 // scalar path's rounding, zy and clamp. Returns the first index left.

@@ -12,6 +12,7 @@ namespace {
 #if defined(__x86_64__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers (see qrequant_avx512.cpp)
+#pragma GCC diagnostic ignored "-Wuninitialized"  // the same, where a table build passes a constant array
 // One operand broadcast: (x - zx)·k in 64-bit lanes, k = (y - zy')·mantissa
 // (|x - zx| < 2^9, |k| < 2^40: exact), then the scalar path's rounding and
 // saturation. Returns how many of the n it did.
