@@ -122,8 +122,10 @@ RKNNC_TARGET_LANES void store_out(const __m512i z[4], int64_t count, int64_t n, 
   for (int j = 0; j < 4; ++j) _mm512_store_si512(bytes[j], _mm512_permutexvar_epi8(runs, lanes[j]));
   for (int64_t ch = 0; ch < n; ++ch) {
     const __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(bytes[ch / 4] + 16 * (ch % 4)));
-    if (count == 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(y + ch * out + f), v);  // masked stores are slow on Zen 4
-    else _mm_mask_storeu_epi8(y + ch * out + f, mask, v);
+    if (count == 16)  // masked stores are slow on Zen 4
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(y + ch * out + f), v);
+    else
+      _mm_mask_storeu_epi8(y + ch * out + f, mask, v);
   }
 }
 
@@ -217,7 +219,8 @@ LaneDepthwise::LaneDepthwise(const int8_t* w, int64_t m, int64_t kh, int64_t kw,
     const int64_t g = c / kLaneChannels, l = c % kLaneChannels;
     const int8_t* wc = w + c * taps;
     pack_tap_groups(wc, kh, kw, 4, quads.data());
-    for (int64_t q = 0; q < rows; ++q) weights_[static_cast<size_t>((g * rows + q) * kLaneChannels + l)] = quads[static_cast<size_t>(q)];
+    for (int64_t q = 0; q < rows; ++q)
+      weights_[static_cast<size_t>((g * rows + q) * kLaneChannels + l)] = quads[static_cast<size_t>(q)];
     start_[static_cast<size_t>(c)] = -(zx + 128) * std::accumulate(wc, wc + taps, int32_t{0});
     const ChannelRequant& ch = plan.channel[static_cast<size_t>(c)];
     bias_[static_cast<size_t>(c)] = ch.bias;
