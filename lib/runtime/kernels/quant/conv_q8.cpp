@@ -2,7 +2,7 @@
 // node: the requantisation plan and, per group, the weights packed in quads
 // with their zero-point correction. Depthwise convs run the reference direct
 // loop on the prepared plan; the others im2col (int8, padded with zx; for
-// stride-1 windows the padded image read in place) and the quad product on
+// most windows the padded image, in stride phases, read in place) and the quad product on
 // AVX-512 VNNI or AVX2, band by band of output rows, requantised one channel
 // row at a time.
 #include <algorithm>
@@ -22,15 +22,24 @@ namespace {
 
 constexpr int64_t kBandBytes = 96 * 1024;  // packed pixels of one band of output rows
 
-// A stride-1 window whose padded image is read in place (PaddedPhases): its
-// (kernel width - 1)·dilation dropped columns are at most a seventh of a
-// row. 3x3 on 14x14 rows (2 of 16 computed columns dropped) beats its
-// im2col copy: resnet50 int8 0.96x at one thread, 0.975x at two; on 7x7
-// rows (2 of 9) it does not (1.00x, 1.02x).
-bool reads_padded_image(const Window& w) {
+// A window whose padded image, split into stride phases, is read in place
+// (PaddedPhases): the columns of a phase row past the outputs, computed and
+// dropped, are at most a seventh of a row. Stride 1: the (kernel width -
+// 1)·dilation columns the window overhangs; 3x3 on 14x14 rows (2 of 16)
+// beats its im2col copy (resnet50 int8 0.96x at one thread, 0.975x at two),
+// on 7x7 rows (2 of 9) it does not (1.00x, 1.02x). Stride 2 drops a column
+// or two (3x3 on 80 columns: 41-wide phases, 40 outputs). An RGB stem's
+// phases are built before the bands, where its im2col runs band by band on
+// both cores: a strided window of few channels takes the phases only when
+// its im2col would be over four times its input (yolov5s's 6x6 stride-2
+// stem: 9x, int8 0.96x at 2 threads; mobilenetv2's 3x3 one: 2.25x, 1.02x).
+int64_t padded_row(const Window& w) { return phase_extent(w, 2); }
+bool reads_padded_image(const Window& w, int64_t channels) {
   const bool plain_2d = w.in[0] == 1 && w.out[0] == 1 && w.kernel[0] == 1;
-  const int64_t dropped = (w.kernel[2] - 1) * w.dilation[2];
-  return plain_2d && w.stride[1] == 1 && w.stride[2] == 1 && w.kernel_size() > 1 && 7 * dropped <= w.out[2];
+  const bool strided = w.stride[1] > 1 || w.stride[2] > 1;
+  const bool im2col_large = w.kernel_size() > 4 * w.stride[1] * w.stride[2];
+  return plain_2d && w.kernel_size() > 1 && 7 * (padded_row(w) - w.out[2]) <= w.out[2] &&
+         (!strided || channels >= 16 || im2col_large);
 }
 
 struct ConvQ8State : PreparedState {
@@ -90,11 +99,11 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
   // im2col and quads stay in L2; with few pixels (late layers), or bands too
   // short to fill a tile of two 16-pixel panels (7x7 images with long K: one
   // row of 7 pixels a band), the threads split one packed image instead.
-  // Stride-1 windows on wide enough rows skip im2col: the quads are packed
+  // Windows on wide enough rows skip im2col: the quads are packed
   // from the padded image in place, its rows as wide as the padded input.
-  const bool padded = !s.pointwise() && reads_padded_image(w);
+  const bool padded = !s.pointwise() && reads_padded_image(w, s.cg);
   const int64_t rows = w.out[0] * w.out[1], quad_bytes = (k_len + 3) / 4 * 4;
-  const int64_t width = padded ? w.out[2] + (w.kernel[2] - 1) * w.dilation[2] : w.out[2];  // pixels a row
+  const int64_t width = padded ? padded_row(w) : w.out[2];  // pixels a row
   const int64_t threads = ctx.pool.size();
   const int64_t band = std::clamp<int64_t>(kBandBytes / std::max<int64_t>(quad_bytes * width, 1), 1,
                                            std::max<int64_t>(rows / (4 * threads), 1));
