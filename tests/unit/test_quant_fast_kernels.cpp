@@ -180,6 +180,10 @@ TEST_CASE("fast int8 Conv equals the reference on the shapes of real networks") 
       {1, 962, 1, 1, 240, 1, 1, 1, 1, 1, 1, 1, {0, 0, 0, 0}, true, true, -3, 2, 0.3, "Relu"},   // squeeze-excite, 1 pixel
       {1, 43, 1, 3, 17, 1, 1, 1, 1, 1, 1, 1, {0, 0, 0, 0}, false, true, 127, -1, 1.0, ""},      // 3 pixels, odd K
       {1, 2, 5, 2100, 2, 3, 3, 2, 1, 1, 1, 1, {1, 1, 1, 1}, true, true, 5, -3, 0.2, "Relu"},   // depthwise, rows wider than a band
+      // 14x14 rows (2 dropped of 16) and stride 2 (the stride phases, 1 dropped of 21), read in place too
+      {1, 24, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, {1, 1, 1, 1}, true, true, -2, 4, 0.2, "Relu"},   // 14x14
+      {1, 32, 40, 40, 24, 3, 3, 1, 2, 2, 1, 1, {1, 1, 1, 1}, true, true, 6, -3, 0.2, ""},       // stride 2, phases
+      {1, 17, 23, 31, 12, 5, 5, 1, 2, 3, 1, 1, {2, 1, 2, 0}, false, true, -60, 9, 0.3, "Clip"}, // strides 2x3, odd pads
   };
   for (const quad_test::ConvCase& t : cases) {
     CAPTURE(t.c, t.h, t.w, t.m, t.kh, t.kw, t.group, t.sh);

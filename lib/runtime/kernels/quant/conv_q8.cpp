@@ -100,7 +100,8 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
   // short to fill a tile of two 16-pixel panels (7x7 images with long K: one
   // row of 7 pixels a band), the threads split one packed image instead.
   // Windows on wide enough rows skip im2col: the quads are packed
-  // from the padded image in place, its rows as wide as the padded input.
+  // from the padded image in place, in stride phases, a phase row as wide as
+  // the padded input over the stride.
   const bool padded = !s.pointwise() && reads_padded_image(w, s.cg);
   const int64_t rows = w.out[0] * w.out[1], quad_bytes = (k_len + 3) / 4 * 4;
   const int64_t width = padded ? padded_row(w) : w.out[2];  // pixels a row
