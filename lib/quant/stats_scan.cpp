@@ -6,6 +6,7 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "util/avx512_diagnostics.h"
 #endif
 
 namespace rknnc::quant {
@@ -110,8 +111,7 @@ class QueuedCounts {
   int64_t queued_ = 0;
 };
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers (see qrequant_avx512.cpp)
+RKNNC_AVX512_DIAGNOSTICS_BEGIN
 // Sixteen lanes of running min / max over the finite values (masked), then
 // one reduction.
 __attribute__((target("avx512f"))) FiniteRange range_avx512(const float* data, int64_t n) {
@@ -185,7 +185,7 @@ __attribute__((target("avx512f,avx512dq,avx512vl"))) void count_avx512(const flo
   counts.fold_into(bins, _mm512_reduce_min_epi64(lo), _mm512_reduce_max_epi64(hi));
   count_scalar(data + i, n - i, inv, first_bin, bins);
 }
-#pragma GCC diagnostic pop
+RKNNC_AVX512_DIAGNOSTICS_END
 
 // Four values a step on AVX2 (no 64-bit integer conversion): the bin minus
 // first_bin and its clamp in double, exact for these small integers, then

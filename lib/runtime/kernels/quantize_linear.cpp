@@ -7,13 +7,13 @@
 #include "ir/quant_params.h"
 #include "runtime/cpu_features.h"
 #include "runtime/kernels/helpers/linear_quant.h"
+#include "util/avx512_diagnostics.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
 
 #if defined(__x86_64__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers (see qrequant_avx512.cpp)
+RKNNC_AVX512_DIAGNOSTICS_BEGIN
 // quantize_real on eight doubles at a time: the same division, round half to
 // even (roundscale's nearest), NaN to the zero point, clamp; the values then
 // fit T, so the low byte of each is its T. Returns how many it did.
@@ -33,7 +33,7 @@ __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) int64_t quantize_a
   }
   return i;
 }
-#pragma GCC diagnostic pop
+RKNNC_AVX512_DIAGNOSTICS_END
 #endif
 
 // y = quantize_real(x, scale, zero_point) saturated to T (int8 or uint8, as

@@ -4,15 +4,14 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "util/avx512_diagnostics.h"
 #endif
 
 namespace rknnc::runtime::kernels {
 namespace {
 
 #if defined(__x86_64__)
-// GCC 12's AVX-512 headers (see qrequant_avx512.cpp).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+RKNNC_AVX512_DIAGNOSTICS_BEGIN
 
 // Whole steps of 64; returns how many bytes it did.
 __attribute__((target("avx512f,avx512bw,avx512vbmi"))) int64_t lookup_vbmi(const int8_t* table, const int8_t* x,
@@ -29,7 +28,7 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) int64_t lookup_vbmi(const
   return i;
 }
 
-#pragma GCC diagnostic pop
+RKNNC_AVX512_DIAGNOSTICS_END
 #endif
 
 }  // namespace

@@ -16,13 +16,13 @@ struct Q8Lanes {
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "util/avx512_diagnostics.h"
 
 #define RKNNC_TARGET_Q8_LANES __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
 
 namespace rknnc::runtime::kernels {
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers (see qrequant_avx512.cpp)
+RKNNC_AVX512_DIAGNOSTICS_BEGIN
 
 RKNNC_TARGET_Q8_LANES inline void store_q8_lanes(const Q8Lanes& k, __m512i sum, int8_t* y) {
   __m512i r = sum;
@@ -42,7 +42,7 @@ RKNNC_TARGET_Q8_LANES inline __m512i load_q8_lanes(const int8_t* x, int32_t z) {
                           _mm512_set1_epi64(z));
 }
 
-#pragma GCC diagnostic pop
+RKNNC_AVX512_DIAGNOSTICS_END
 
 }  // namespace rknnc::runtime::kernels
 #endif

@@ -13,6 +13,7 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "util/avx512_diagnostics.h"
 #endif
 
 namespace rknnc::runtime::kernels {
@@ -21,10 +22,7 @@ namespace {
 #if defined(__x86_64__)
 #define RKNNC_TARGET_LANES __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx512vbmi")))
 
-// GCC 12's AVX-512 headers (see qrequant_avx512.cpp).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
+RKNNC_AVX512_DIAGNOSTICS_BEGIN
 
 // The requantisation of sixteen channels, one a lane: requant_row's narrow
 // formula, sign(v)·((|v|·M + half) >> shift) + zy, clamped, with each lane's
@@ -196,7 +194,7 @@ RKNNC_TARGET_LANES void run_lanes(const int8_t* x, int32_t zx, const Window& win
     lane_outputs<false>(image.data(), pitch, win, weights, quads, first, rq, n, y);
 }
 
-#pragma GCC diagnostic pop
+RKNNC_AVX512_DIAGNOSTICS_END
 #endif
 
 }  // namespace

@@ -21,6 +21,7 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "util/avx512_diagnostics.h"
 #endif
 
 namespace rknnc::runtime::kernels {
@@ -29,8 +30,7 @@ namespace {
 constexpr int64_t kDwStep = 64;  // outputs a step: four vectors of sums
 
 #if defined(__x86_64__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers (see qrequant_avx512.cpp)
+RKNNC_AVX512_DIAGNOSTICS_BEGIN
 
 // Lanes [lo, hi) of 64, clamped.
 inline uint64_t byte_lanes(int64_t lo, int64_t hi) {
@@ -124,7 +124,7 @@ __attribute__((target("avx512f,avx512vnni"))) void dw_quad_sums(const uint8_t* p
     }
   }
 }
-#pragma GCC diagnostic pop
+RKNNC_AVX512_DIAGNOSTICS_END
 #endif
 
 }  // namespace

@@ -4,16 +4,14 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "util/avx512_diagnostics.h"
 #endif
 
 namespace rknnc::runtime::kernels {
 namespace {
 
 #if defined(__x86_64__)
-// GCC 12's AVX-512 headers fill the unused half of a result with
-// _mm512_undefined_epi32(), which -Wmaybe-uninitialized reports at -O3.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+RKNNC_AVX512_DIAGNOSTICS_BEGIN
 // The narrowing vpmov*b stays a register instruction: GCC would fold it and
 // the store into the memory form, which is microcoded (slow) on Zen 4.
 inline __m128i in_register(__m128i v) {
@@ -139,7 +137,7 @@ __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void requant_row_a
     else _mm_mask_storeu_epi8(y + i, k, bytes);
   }
 }
-#pragma GCC diagnostic pop
+RKNNC_AVX512_DIAGNOSTICS_END
 #endif
 
 }  // namespace

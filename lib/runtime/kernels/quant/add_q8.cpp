@@ -10,6 +10,7 @@
 #include "runtime/kernels/helpers/requant.h"
 
 #include "runtime/kernels/helpers/q8_lanes_avx512.h"
+#include "util/avx512_diagnostics.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
@@ -23,9 +24,7 @@ ScaledTable scaled_table(int32_t z, int64_t mantissa) {
 }
 
 #if defined(__x86_64__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers (see qrequant_avx512.cpp)
-#pragma GCC diagnostic ignored "-Wuninitialized"  // the same, where a table build passes a constant array
+RKNNC_AVX512_DIAGNOSTICS_BEGIN
 // Same-shape operands on AVX-512, eight per step: (a - za)·ma + (b - zb)·mb in
 // 64-bit lanes (vpmuldq: |a - za| < 2^9, |m| < 2^31, exact), then the
 // scalar path's rounding, zy and clamp. Returns the first index left.
@@ -48,7 +47,7 @@ RKNNC_TARGET_Q8_LANES int64_t add_constant_avx512(const int8_t* x, int8_t* y, in
   for (; i + 8 <= n; i += 8) store_q8_lanes(k, _mm512_add_epi64(_mm512_mul_epi32(load_q8_lanes(x + i, zx), m), vc), y + i);
   return i;
 }
-#pragma GCC diagnostic pop
+RKNNC_AVX512_DIAGNOSTICS_END
 #endif
 
 struct AddQ8 {

@@ -5,14 +5,13 @@
 #include "runtime/kernels/helpers/elementwise.h"
 #include "runtime/kernels/helpers/q8_lanes_avx512.h"
 #include "runtime/kernels/helpers/requant.h"
+#include "util/avx512_diagnostics.h"
 
 namespace rknnc::runtime::kernels {
 namespace {
 
 #if defined(__x86_64__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's AVX-512 headers (see qrequant_avx512.cpp)
-#pragma GCC diagnostic ignored "-Wuninitialized"  // the same, where a table build passes a constant array
+RKNNC_AVX512_DIAGNOSTICS_BEGIN
 // One operand broadcast: (x - zx)·k in 64-bit lanes, k = (y - zy')·mantissa
 // (|x - zx| < 2^9, |k| < 2^40: exact), then the scalar path's rounding and
 // saturation. Returns how many of the n it did.
@@ -23,7 +22,7 @@ RKNNC_TARGET_Q8_LANES int64_t mul_constant_avx512(const int8_t* x, int8_t* y, in
   for (; i + 8 <= n; i += 8) store_q8_lanes(lanes, _mm512_mullo_epi64(load_q8_lanes(x + i, zx), vk), y + i);
   return i;
 }
-#pragma GCC diagnostic pop
+RKNNC_AVX512_DIAGNOSTICS_END
 #endif
 
 struct MulQ8 {
