@@ -1,10 +1,10 @@
 // Quantised Conv (arithmetic in conv_q8_reference.cpp). Prepared once per
 // node: the requantisation plan and, per group, the weights packed in quads
-// with their zero-point correction. Depthwise convs run the reference direct
-// loop on the prepared plan; the others im2col (int8, padded with zx; for
-// most windows the padded image, in stride phases, read in place) and the quad product on
-// AVX-512 VNNI or AVX2, band by band of output rows, requantised one channel
-// row at a time.
+// with their zero-point correction (depthwise: the lane loop's constants).
+// Depthwise convs run qdepthwise (qdepthwise.h) on the prepared plan; the
+// others im2col (int8, padded with zx; for most windows the padded image, in
+// stride phases, read in place) and the quad product on AVX-512 VNNI or
+// AVX2, band by band of output rows, requantised one channel row at a time.
 #include <algorithm>
 #include <vector>
 
