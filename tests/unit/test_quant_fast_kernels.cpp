@@ -15,7 +15,6 @@
 
 #include "runtime/cpu_features.h"
 #include "runtime/executor.h"
-#include "runtime/kernels/helpers/byte_lookup.h"
 #include "runtime/kernels/quant/q8_kernels.h"
 
 using namespace rknnc;
@@ -285,22 +284,6 @@ TEST_CASE("fast int8 Gemm equals the reference") {
     q.quant["b"] = ir::QuantParams{ir::kAsymmetricInt8, t.per_channel ? 0 : -1, sb, {0}};
     q.quant["y"] = ir::QuantParams::per_tensor(0.02f * static_cast<float>(std::sqrt(t.k)), 4);
     quad_test::check_paths(q, runtime::kernels::gemm_q8_reference, runtime::kernels::gemm_q8_quad);
-  }
-}
-
-TEST_CASE("byte table lookups give the table's entry for every byte and row length") {
-  // 64 bytes a step on AVX-512 VBMI (two vpermi2b and a blend on the top
-  // bit), a byte at a time for the rest and elsewhere.
-  std::mt19937 rng(21);
-  const std::vector<int8_t> table = quad_test::random_int8(256, rng, 0.0);
-  for (int64_t n : {0, 1, 63, 64, 65, 127, 128, 200, 256, 1000}) {
-    std::vector<int8_t> x = quad_test::random_int8(n, rng, 0.2), y(static_cast<size_t>(n), 0);
-    for (int64_t i = 0; i < std::min<int64_t>(n, 256); ++i) x[static_cast<size_t>(i)] = static_cast<int8_t>(i - 128);
-    runtime::kernels::lookup_byte_row(table.data(), x.data(), y.data(), n);
-    for (int64_t i = 0; i < n; ++i) {
-      CAPTURE(n, i);
-      REQUIRE(y[static_cast<size_t>(i)] == table[static_cast<size_t>(x[static_cast<size_t>(i)] + 128)]);
-    }
   }
 }
 
