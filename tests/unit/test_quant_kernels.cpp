@@ -230,48 +230,71 @@ TEST_CASE("AVX-512 requantisation of narrow and wide channels matches the scalar
   }
 }
 
-TEST_CASE("int8 Add matches the shared-shift formula bit for bit") {
+struct AddCase {
+  ir::Shape a, b;
+  float sa, sb, sy;
+  int32_t za, zb, zy;
+  std::string activation;
+};
+
+// Add or Sub of random int8 operands against the shared-shift formula.
+void check_add(const AddCase& t, const std::string& op, std::mt19937& rng, runtime::ThreadPool& pool) {
   using runtime::kernels::SharedMultipliers;
-  std::mt19937 rng(5);
   std::uniform_int_distribution<int> i8(-128, 127);
-  struct AddCase {
-    ir::Shape a, b;
-    float sa, sb, sy;
-    int32_t za, zb, zy;
-    std::string activation;
-  };
+  std::vector<int8_t> a(static_cast<size_t>(ir::shape_numel(t.a))), b(static_cast<size_t>(ir::shape_numel(t.b)));
+  for (auto& v : a) v = static_cast<int8_t>(i8(rng));
+  for (auto& v : b) v = static_cast<int8_t>(i8(rng));
+  const ir::Tensor ta = ir::Tensor::from<int8_t>(t.a, a), tb = ir::Tensor::from<int8_t>(t.b, b);
+  ir::Node node;
+  node.name = "add";
+  node.op_type = op;
+  node.inputs = {"a", "b"};
+  node.outputs = {"y"};
+  if (!t.activation.empty()) node.attrs.set("activation", t.activation);
+  std::map<std::string, ir::QuantParams> quant{{"a", ir::QuantParams::per_tensor(t.sa, t.za)},
+                                               {"b", ir::QuantParams::per_tensor(t.sb, t.zb)},
+                                               {"y", ir::QuantParams::per_tensor(t.sy, t.zy)}};
+  const ir::Tensor y = runtime::Executor::run_node(node, {&ta, &tb}, pool, &quant)[0];
+  const double sy = t.sy, sign = op == "Sub" ? -1.0 : 1.0;
+  const auto m = SharedMultipliers::from_real({t.sa / sy, sign * t.sb / sy});
+  const int32_t lo = t.activation == "Relu" ? std::max(-128, t.zy) : -128;
+  const int64_t inner = ir::shape_numel(t.b) == ir::shape_numel(t.a) ? 1 : t.a[2] * t.a[3];
+  REQUIRE(y.numel() == static_cast<int64_t>(a.size()));
+  for (size_t i = 0; i < a.size(); ++i) {
+    const int8_t bv = b[inner == 1 ? i : i / static_cast<size_t>(inner)];
+    const int64_t sum = (a[i] - t.za) * m.mantissa[0] + (bv - t.zb) * m.mantissa[1];
+    const auto want = static_cast<int8_t>(std::clamp<int64_t>(t.zy + FixedMultiplier::round_shift(sum, m.shift), lo, 127));
+    INFO(op << " element " << i << " of " << a.size() << ", shift " << m.shift);
+    REQUIRE(int{y.data<int8_t>()[i]} == int{want});
+  }
+}
+
+TEST_CASE("int8 Add matches the shared-shift formula bit for bit") {
+  std::mt19937 rng(5);
   const AddCase cases[] = {
       {{1, 24, 13, 11}, {1, 24, 13, 11}, 0.05f, 0.08f, 0.1f, -3, 7, 2, ""},
       {{2, 5, 7}, {2, 5, 7}, 0.5f, 0.5f, 1.f, 0, 0, 0, "Relu"},  // exact halves
       {{1, 8, 6, 6}, {1, 8, 1, 1}, 0.02f, 0.3f, 0.05f, 127, -128, -10, "Relu"},
+      // 64 a step and the tail; exact halves; scale ratios of 1e-6 (shift 49) and 3e4 (shift 15): the 8-lane loop
+      {{1, 3, 61, 7}, {1, 3, 61, 7}, 0.031f, 0.017f, 0.023f, -128, 127, -128, ""},
+      {{1, 1, 1, 4099}, {1, 1, 1, 4099}, 0.2f, 0.2f, 0.4f, 5, -5, 0, ""},
+      {{1, 2, 32, 32}, {1, 2, 32, 32}, 1e-6f, 0.9f, 1.f, 127, 127, 127, "Relu"},
+      {{1, 2, 32, 32}, {1, 2, 32, 32}, 3000.f, 1.f, 0.1f, -128, -128, 0, ""},
   };
   runtime::ThreadPool pool(2);
-  for (const AddCase& t : cases) {
-    std::vector<int8_t> a(static_cast<size_t>(ir::shape_numel(t.a))), b(static_cast<size_t>(ir::shape_numel(t.b)));
-    for (auto& v : a) v = static_cast<int8_t>(i8(rng));
-    for (auto& v : b) v = static_cast<int8_t>(i8(rng));
-    const ir::Tensor ta = ir::Tensor::from<int8_t>(t.a, a), tb = ir::Tensor::from<int8_t>(t.b, b);
-    ir::Node node;
-    node.name = "add";
-    node.op_type = "Add";
-    node.inputs = {"a", "b"};
-    node.outputs = {"y"};
-    if (!t.activation.empty()) node.attrs.set("activation", t.activation);
-    std::map<std::string, ir::QuantParams> quant{{"a", ir::QuantParams::per_tensor(t.sa, t.za)},
-                                                 {"b", ir::QuantParams::per_tensor(t.sb, t.zb)},
-                                                 {"y", ir::QuantParams::per_tensor(t.sy, t.zy)}};
-    const ir::Tensor y = runtime::Executor::run_node(node, {&ta, &tb}, pool, &quant)[0];
-    const double sy = t.sy;
-    const auto m = SharedMultipliers::from_real({t.sa / sy, t.sb / sy});
-    const int32_t lo = t.activation == "Relu" ? std::max(-128, t.zy) : -128;
-    const int64_t inner = ir::shape_numel(t.b) == ir::shape_numel(t.a) ? 1 : t.a[2] * t.a[3];
-    REQUIRE(y.numel() == static_cast<int64_t>(a.size()));
-    for (size_t i = 0; i < a.size(); ++i) {
-      const int8_t bv = b[inner == 1 ? i : i / static_cast<size_t>(inner)];
-      const int64_t sum = (a[i] - t.za) * m.mantissa[0] + (bv - t.zb) * m.mantissa[1];
-      const auto want = static_cast<int8_t>(std::clamp<int64_t>(t.zy + FixedMultiplier::round_shift(sum, m.shift), lo, 127));
-      REQUIRE(int{y.data<int8_t>()[i]} == int{want});
-    }
+  for (const AddCase& t : cases) check_add(t, "Add", rng, pool);
+}
+
+TEST_CASE("int8 Add and Sub of same-shape operands match the formula for random scales and zero points", "[quant]") {
+  std::mt19937 rng(17);
+  std::uniform_int_distribution<int> z(-128, 127), len(1, 700);
+  std::uniform_real_distribution<float> log_scale(-6.f, 1.f);
+  runtime::ThreadPool pool(2);
+  for (int k = 0; k < 300; ++k) {
+    const ir::Shape shape{1, len(rng)};
+    const AddCase t{shape, shape, std::exp(log_scale(rng)), std::exp(log_scale(rng)), std::exp(log_scale(rng)), z(rng),
+                    z(rng), z(rng), k % 3 == 0 ? "Relu" : ""};
+    check_add(t, k % 2 ? "Sub" : "Add", rng, pool);
   }
 }
 
