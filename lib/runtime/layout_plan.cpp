@@ -46,7 +46,6 @@ class Planner {
   bool decide(const ir::Node& n) const;
   std::unique_ptr<ir::Node> rewrite(const ir::Node& n) const;
   bool converted_after(const ir::Node& n) const;
-  bool runs_plain(const ir::Node& n) const;
   std::unique_ptr<ir::Node> convert(const std::string& v, const char* op, const std::string& from,
                                     const std::string& to) const;
 
@@ -163,7 +162,6 @@ bool Planner::decide(const ir::Node& n) const {
   bool inputs = true;
   for (size_t k : i.data) inputs = inputs && blocked_value(n.inputs[k]);
   if (i.kind != NodeKind::Conv) return inputs;
-  if (runs_plain(n)) return false;
   if (wanted_blocked(n.outputs[0], 0)) return true;
   return inputs && ir::shape_numel(g_.info(n.outputs[0])->shape) <= ir::shape_numel(g_.info(n.inputs[0])->shape);
 }
@@ -190,15 +188,6 @@ std::unique_ptr<ir::Node> Planner::rewrite(const ir::Node& n) const {
 bool Planner::converted_after(const ir::Node& n) const {
   return info_.at(&n).kind == NodeKind::Conv && !blocked_value(n.inputs[0]) &&
          g_.info(n.inputs[0])->shape[1] >= kChannelBlock;
-}
-
-// Windows wider than 1x1 on rows of fewer than 14 outputs: most of the
-// direct kernel's tiles are there the edge columns' short ones, slower than
-// the NCHW gemm even counting the layout conversions around it (3x3
-// 512->512 on 7x7, one thread: 2.9 -> 3.5 ms).
-bool Planner::runs_plain(const ir::Node& n) const {
-  const ir::Shape& w = g_.constant(n.input(1))->shape();
-  return (w[2] > 1 || w[3] > 1) && g_.info(n.outputs[0])->shape[3] < 14;
 }
 
 // A layout conversion of value v (its channel count from the graph).

@@ -11,8 +11,7 @@
 //     rknnc.ConvBlocked, writing a blocked output: a depthwise one when its
 //     input is blocked; a group-1 one when a reader wants the output blocked
 //     (a convolution, or element-wise ops leading to one), or when its input
-//     is blocked and its output no larger; not windows wider than 1x1 on
-//     rows of fewer than 14 outputs (the NCHW gemm is faster there);
+//     is blocked and its output no larger;
 //   - a group-1 Conv of an NCHW input of 16 channels or more unchanged, then
 //     rknnc.ToBlocked of its output (an RGB stem reads its input as it is);
 //   - element-wise ops whose operands are all blocked values of one shape

@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "runtime/kernels/helpers/fused_activation.h"
+#include "runtime/kernels/helpers/scratch.h"
 
 namespace rknnc::runtime::kernels {
 
@@ -98,31 +99,34 @@ std::vector<Band> task_bands(const Window& w, int64_t min_bands, int64_t unit) {
 }
 
 struct Layer {
-  Window w;  // flattened() when 1x1
+  Window w;  // flattened() when 1x1; without padding when gathered (read from the padded copy)
   const BlockedWeights& wt;
   ConvImage in;
   float* y;
   const FusedActivation* act;
   StoreClamp clamp;
   int64_t ps, cshift, cmask, cstride, ystride;  // pixel step, channel addressing, output block step
+  bool gathered;  // the outputs as one flat list, each tile's windows at their own starts
 };
 
 // Tiles over a line of n outputs from (oh, ow), along its row or down its
-// column, whose windows all have the taps kh in `rows`, kw in `cols`.
-// Lines down a column take the narrow spans of a row's edges: in tiles of
-// one or two outputs along the row, 14x14 planes had spent a quarter of a
-// 3x3 layer's time on their two edge columns.
+// column, whose windows all have the taps kh in `rows`, kw in `cols`, or
+// (gathered) over outputs [i, i + n) of the flat list, every window with
+// all its taps. Lines down a column take the narrow spans of a row's
+// edges: in tiles of one or two outputs along the row, 14x14 planes had
+// spent a quarter of a 3x3 layer's time on their two edge columns.
 struct Lines {
   const Layer& L;
   DirectTile t;
   int64_t nb, rmax;
   std::vector<int64_t> scratch;  // a tile's tap offsets, weight rows, offsets from the line's first window
+  int64_t roff[kMaxTilePixels];  // a tile's window starts from its first's
   bool act_pass;
 
   Lines(const Layer& layer, int64_t b0, int64_t blocks, int64_t c0, int64_t c1)
       : L(layer), nb(blocks), rmax(direct_tile_pixels(blocks)),
         scratch(static_cast<size_t>(3 * layer.wt.taps)) {
-    t.x = L.in.x, t.cshift = L.cshift, t.cmask = L.cmask, t.cstride = L.cstride;
+    t.x = L.in.x, t.cshift = L.cshift, t.cmask = L.cmask, t.cstride = L.cstride, t.roff = roff;
     t.toff = scratch.data(), t.tw = scratch.data() + L.wt.taps, t.c0 = c0, t.c1 = c1;
     t.wstride = L.wt.c * L.wt.taps * kChannelBlock, t.taps = L.wt.taps;
     t.w = L.wt.w.data() + b0 * t.wstride;
@@ -132,45 +136,80 @@ struct Lines {
     act_pass = t.last && L.act && !store_clamp_covers(L.act);
   }
 
-  void run(int64_t oh, int64_t ow, int64_t n, bool down, const Span& rows, const Span& cols) {
+  // The taps kh in `rows`, kw in `cols`, as offsets from a window's start (rel) and weight rows.
+  void list_taps(const Span& rows, const Span& cols) {
     const Window& w = L.w;
-    int64_t* off = scratch.data();
-    int64_t* tws = off + L.wt.taps;
-    int64_t* rel = tws + L.wt.taps;
+    int64_t* rel = scratch.data() + 2 * L.wt.taps;
+    int64_t* tws = scratch.data() + L.wt.taps;
     t.ntaps = 0;
     for (int64_t kh = rows.k0; kh < rows.k1; ++kh)
       for (int64_t kw = cols.k0; kw < cols.k1; ++kw) {
         rel[t.ntaps] = (kh * w.dilation[1] * w.in[2] + kw * w.dilation[2]) * L.ps;
         tws[t.ntaps++] = kh * w.kernel[2] + kw;
       }
-    t.rstep = (down ? w.stride[1] * w.in[2] : w.stride[2]) * L.ps;
+  }
+
+  // Floats from the input's start to output (h, c)'s window start (< 0 at
+  // a top or left edge, whose taps there are not listed).
+  int64_t window_at(int64_t h, int64_t c) const {
+    return (window_start(L.w, 1, h) * L.w.in[2] + window_start(L.w, 2, c)) * L.ps;
+  }
+
+  // One tile of m outputs, output 0 at y + at floats, its window at `start`.
+  void tile(int64_t m, int64_t start, int64_t at, DirectTileFn fn) {
+    const int64_t* rel = scratch.data() + 2 * L.wt.taps;
+    int64_t* off = scratch.data();
+    for (int64_t k = 0; k < t.ntaps; ++k) off[k] = rel[k] + start;
+    float* const y0 = t.y;
+    t.y = y0 + at;
+    fn(t);
+    if (act_pass)
+      for (int64_t b = 0; b < nb; ++b)
+        for (int64_t r = 0; r < m; ++r) L.act->apply(t.y + b * L.ystride + r * t.ystep, kChannelBlock);
+    t.y = y0;
+  }
+
+  void run(int64_t oh, int64_t ow, int64_t n, bool down, const Span& rows, const Span& cols) {
+    const Window& w = L.w;
+    list_taps(rows, cols);
+    const int64_t rstep = (down ? w.stride[1] * w.in[2] : w.stride[2]) * L.ps;
+    for (int64_t r = 0; r < rmax; ++r) roff[r] = r * rstep;
     t.ystep = (down ? w.out[2] : 1) * kChannelBlock;
     const bool one_tap = L.wt.taps == 1 && t.ntaps == 1;
-    const int64_t step = down ? 0 : t.rstep;
+    const int64_t step = down ? 0 : rstep;
     const DirectTileFn full = direct_tile_avx512(nb, rmax, step, one_tap);
-    float* const y0 = t.y;
     for (int64_t i = 0; i < n;) {
       const int64_t m = std::min(rmax, n - i), h = down ? oh + i : oh, c = down ? ow : ow + i;
-      // < 0 at a top or left edge: the taps there are not listed
-      const int64_t start = (window_start(w, 1, h) * w.in[2] + window_start(w, 2, c)) * L.ps;
-      for (int64_t k = 0; k < t.ntaps; ++k) off[k] = rel[k] + start;
-      t.y = y0 + (h * w.out[2] + c) * kChannelBlock;
-      (m == rmax ? full : direct_tile_avx512(nb, m, step, one_tap))(t);
-      if (act_pass)
-        for (int64_t b = 0; b < nb; ++b)
-          for (int64_t r = 0; r < m; ++r) L.act->apply(t.y + b * L.ystride + r * t.ystep, kChannelBlock);
+      tile(m, window_at(h, c), (h * w.out[2] + c) * kChannelBlock,
+           m == rmax ? full : direct_tile_avx512(nb, m, step, one_tap));
       i += m;
     }
-    t.y = y0;
+  }
+
+  // Outputs [i0, i0 + n) of the flat list (gathered), all taps.
+  void gather(int64_t i0, int64_t n) {
+    const Window& w = L.w;
+    list_taps({0, 0, 0, w.kernel[1]}, {0, 0, 0, w.kernel[2]});
+    t.ystep = kChannelBlock;
+    const bool one_tap = L.wt.taps == 1;
+    const DirectTileFn full = direct_tile_avx512(nb, rmax, 0, one_tap);
+    for (int64_t i = i0; i < i0 + n; i += rmax) {
+      const int64_t m = std::min(rmax, i0 + n - i);
+      const int64_t start = window_at(i / w.out[2], i % w.out[2]);
+      for (int64_t r = 0; r < m; ++r) roff[r] = window_at((i + r) / w.out[2], (i + r) % w.out[2]) - start;
+      tile(m, start, i * kChannelBlock, m == rmax ? full : direct_tile_avx512(nb, m, 0, one_tap));
+    }
   }
 };
 
 // The band's outputs of output blocks [b0, b0 + nb), input channels [c0, c1):
 // each row's spans of at least a tile's width along the row, the narrower
-// ones (a padded window's edge columns) down their columns.
+// ones (a padded window's edge columns) down their columns; gathered, the
+// band's run of the flat list.
 void run_band(const Layer& L, int64_t b0, int64_t nb, const Band& band, int64_t c0, int64_t c1,
               const std::vector<Span>& cols, const std::vector<Span>& rows) {
   Lines lines(L, b0, nb, c0, c1);
+  if (L.gathered) return lines.gather(band.o0, band.o1 - band.o0);
   const bool one_row = band.r1 - band.r0 == 1;
   auto along = [&](const Span& col) { return one_row || col.o1 - col.o0 >= lines.rmax; };
   for (const Span& r : rows) {
@@ -187,11 +226,62 @@ void run_band(const Layer& L, int64_t b0, int64_t nb, const Band& band, int64_t 
   }
 }
 
+// Windows whose outputs run as one flat list, each tile gathering its
+// windows from their own starts, so that every tile is a full one: on rows
+// of fewer than 14 outputs (3x3 512->512 on 7x7) most tiles along the rows
+// or down the edge columns were short ones, and a strided 1x1 window's rows
+// (1024->2048 from 14x14 to 7x7) end in a short tile each. A padded window
+// reads a copy of the input with its padding as zeros (every window then
+// has all its taps: a padding tap adds w * 0, as the NCHW gemm's do).
+bool gathers(const Window& w, bool blocked) {
+  if (!blocked || w.in[0] != 1 || w.out[0] != 1 || w.kernel[0] != 1) return false;
+  const bool padded = w.pad_begin[1] || w.pad_begin[2] || w.pad_end[1] || w.pad_end[2];
+  if (w.kernel[1] == 1 && w.kernel[2] == 1) return !padded && (w.stride[1] > 1 || w.stride[2] > 1);
+  return w.out[2] < 14;
+}
+
+// The blocked image with its padding as zeros, and the window reading it.
+Window padded_copy(const float* x, int64_t blocks, const Window& w, std::vector<float>& out, ThreadPool& pool) {
+  Window p = w;
+  for (int d = 1; d < 3; ++d) {
+    p.in[d] = w.in[d] + w.pad_begin[d] + w.pad_end[d];
+    p.pad_begin[d] = p.pad_end[d] = 0;
+  }
+  const int64_t plane = p.in[1] * p.in[2] * kChannelBlock, row = w.in[2] * kChannelBlock;
+  grow_to(out, static_cast<size_t>(blocks * plane));  // every value is written below
+  pool.parallel_for(blocks, plane, [&](int64_t b, int64_t e) {
+    for (int64_t blk = b; blk < e; ++blk) {
+      float* d = out.data() + blk * plane;
+      const float* src = x + blk * w.in_size() * kChannelBlock;
+      for (int64_t h = 0; h < p.in[1]; ++h, d += p.in[2] * kChannelBlock) {
+        const int64_t ih = h - w.pad_begin[1];
+        if (ih < 0 || ih >= w.in[1]) {
+          std::fill_n(d, p.in[2] * kChannelBlock, 0.0f);
+          continue;
+        }
+        const int64_t left = w.pad_begin[2] * kChannelBlock;
+        std::fill_n(d, left, 0.0f);
+        std::copy_n(src + ih * row, row, d + left);
+        std::fill_n(d + left + row, p.in[2] * kChannelBlock - left - row, 0.0f);
+      }
+    }
+  });
+  return p;
+}
+
 }  // namespace
 
 void conv_blocked_f32(const ConvImage& in, const Window& window, const BlockedWeights& wt, float* y,
                       const FusedActivation* act, ThreadPool& pool) {
-  Layer L{flattened(window), wt, in, y, act, store_clamp(act), 0, 0, 0, 0, 0};
+  const bool gathered = gathers(window, in.blocked);
+  thread_local std::vector<float> own_copy;
+  std::vector<float>& copy = own_copy;  // the calling thread's: the workers' tiles read it through this reference
+  const bool padded = window.pad_begin[1] || window.pad_begin[2] || window.pad_end[1] || window.pad_end[2];
+  Layer L{flattened(window), wt, in, y, act, store_clamp(act), 0, 0, 0, 0, 0, gathered};
+  if (gathered && padded) {
+    L.w = padded_copy(in.x, channel_blocks(wt.c), window, copy, pool);
+    L.in.x = copy.data();
+  }
   const Window& w = L.w;
   L.ps = in.blocked ? kChannelBlock : 1;
   L.cshift = in.blocked ? 4 : 0;
@@ -202,8 +292,10 @@ void conv_blocked_f32(const ConvImage& in, const Window& window, const BlockedWe
   const auto groups = block_groups(channel_blocks(wt.m));
   int64_t unit = 1;
   for (const auto& g : groups) unit = std::lcm(unit, direct_tile_pixels(g.second));
+  Window list = w;  // the tasks' outputs: a gathered window's as one row
+  if (gathered) list.out = {1, 1, w.out_size()};
   const std::vector<Band> bands =
-      task_bands(w, (2 * pool.size() + std::ssize(groups) - 1) / std::ssize(groups), unit);
+      task_bands(list, (2 * pool.size() + std::ssize(groups) - 1) / std::ssize(groups), unit);
   const auto ngroups = static_cast<int64_t>(groups.size()), nbands = static_cast<int64_t>(bands.size());
   const int64_t cost = kBandPixels * 4 * kChannelBlock * wt.c * wt.taps;
   pool.parallel_for(ngroups * nbands, cost, [&](int64_t b, int64_t e) {

@@ -53,12 +53,13 @@ bool conv_blocked_supported(Isa isa);
 
 // One tile call (blocked_conv_<isa>.cpp). Channel ic of the input is at
 // x + (ic >> cshift) * cstride + (ic & cmask); output r's window starts
-// r * rstep floats after output 0's (the next pixel of a row, or of a
-// column); tap t at toff[t] floats from a window's start, its weights at
-// tw[t] vectors into a channel's taps.
+// roff[r] floats after output 0's (r * the constant step of a tile along
+// a row of a blocked image); tap t at toff[t] floats from a window's start,
+// its weights at tw[t] vectors into a channel's taps.
 struct DirectTile {
   const float* x;
-  int64_t cshift, cmask, cstride, rstep;
+  int64_t cshift, cmask, cstride;
+  const int64_t* roff;
   const int64_t* toff;
   const int64_t* tw;
   int64_t ntaps;
@@ -75,10 +76,11 @@ struct DirectTile {
 };
 using DirectTileFn = void (*)(const DirectTile& t);
 // The tile of `blocks` output blocks (1..4) and `pixels` outputs
-// (1..direct_tile_pixels(blocks)) along a row whose inputs are `step` floats
-// apart (DirectTile::rstep; 0 for a line down a column); `one_tap`: the
-// window has one tap (a 1x1 kernel).
+// (1..direct_tile_pixels(blocks)) whose inputs are `step` floats apart
+// along a row (16 or 32, constant; any other: DirectTile::roff); `one_tap`:
+// the window has one tap (a 1x1 kernel).
 DirectTileFn direct_tile_avx512(int64_t blocks, int64_t pixels, int64_t step, bool one_tap);
 int64_t direct_tile_pixels(int64_t blocks);
+constexpr int64_t kMaxTilePixels = 12;  // direct_tile_pixels of any block count
 
 }  // namespace rknnc::runtime::kernels

@@ -10,15 +10,16 @@
 namespace rknnc::runtime::kernels {
 namespace {
 
-// The fmas of one (input channel, tap): acc[r][b] = fma(w[b], x[r * step], acc[r][b]).
+// The fmas of one (input channel, tap): acc[r][b] = fma(w[b], x[r * Step], acc[r][b]), or
+// x[off[r]] without a constant step.
 // (GCC broadcasts each x into a register once for its B fmas. An fma that
 // broadcasts x from memory itself, vfmadd231ps m32{1to16}, as the gemm tile
 // does for its weights, ran at a third of the speed here.)
 template <int B, int R, int Step>
 __attribute__((target("avx512f,fma"), always_inline)) inline void fma_step(__m512 (&acc)[R][B], const __m512 (&w)[B],
-                                                                          const float* x, int64_t step) {
+                                                                          const float* x, const int64_t (&off)[R]) {
   for (int r = 0; r < R; ++r) {
-    const __m512 xv = _mm512_set1_ps(x[r * (Step > 0 ? Step : step)]);
+    const __m512 xv = _mm512_set1_ps(x[Step > 0 ? r * Step : off[r]]);
     for (int b = 0; b < B; ++b) acc[r][b] = _mm512_fmadd_ps(w[b], xv, acc[r][b]);
   }
 }
@@ -26,12 +27,15 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void fma_step(__m51
 // B x R accumulators of 16 output channels: B * R + B + 1 of the 32 zmm
 // registers. Step: the outputs' input step in floats along a row of a
 // blocked image at stride 1 or 2 (16 or 32: constant offsets), else 0
-// (DirectTile::rstep and ystep; as constants 1 and 2, an RGB stem's NCHW
-// steps, ran slower: yolov5s's 6x6 stem 7.9 -> 10-14 ms). OneTap: a 1x1
-// window, whose channel loop has no tap loop inside.
+// (each output's window at its own offset, DirectTile::roff, and ystep; as
+// constants 1 and 2, an RGB stem's NCHW steps, ran slower: yolov5s's 6x6
+// stem 7.9 -> 10-14 ms). OneTap: a 1x1 window, whose channel loop has no
+// tap loop inside.
 template <int B, int R, int Step, bool OneTap>
 __attribute__((target("avx512f,fma"))) void direct_tile(const DirectTile& t) {
   const int64_t ystep = Step > 0 ? 16 : t.ystep;  // the constant-step tiles run along a row
+  int64_t off[R];
+  for (int r = 0; r < R; ++r) off[r] = Step > 0 ? r * Step : t.roff[r];
   __m512 acc[R][B];
   for (int b = 0; b < B; ++b)
     for (int r = 0; r < R; ++r)
@@ -47,12 +51,12 @@ __attribute__((target("avx512f,fma"))) void direct_tile(const DirectTile& t) {
       __m512 wv[B];
       if constexpr (OneTap) {
         for (int b = 0; b < B; ++b) wv[b] = _mm512_loadu_ps(wc + b * t.wstride);
-        fma_step<B, R, Step>(acc, wv, xc, t.rstep);
+        fma_step<B, R, Step>(acc, wv, xc, off);
       } else {
         for (int64_t k = 0; k < t.ntaps; ++k) {
           const float* wk = wc + t.tw[k] * 16;
           for (int b = 0; b < B; ++b) wv[b] = _mm512_loadu_ps(wk + b * t.wstride);
-          fma_step<B, R, Step>(acc, wv, xc + t.toff[k], t.rstep);
+          fma_step<B, R, Step>(acc, wv, xc + t.toff[k], off);
         }
       }
     }
@@ -67,6 +71,7 @@ __attribute__((target("avx512f,fma"))) void direct_tile(const DirectTile& t) {
 // block, where each fma needs its own broadcast (1x1 32->16 on 112x112 in
 // a standalone loop: 0.167 ms with 24, 0.126 with 12).
 constexpr int kTilePixels[5] = {0, 12, 12, 8, 6};
+static_assert(kTilePixels[1] <= kMaxTilePixels && kTilePixels[2] <= kMaxTilePixels);
 
 template <int B, int... R>
 constexpr std::array<DirectTileFn, sizeof...(R)> tiles_of(std::integer_sequence<int, R...>) {
