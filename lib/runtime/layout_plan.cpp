@@ -248,13 +248,62 @@ LayoutPlan Planner::run() {
   return plan;
 }
 
+// A residual Add of two blocked values of one shape, one of them the output
+// of a group-1 blocked convolution that only this Add reads, runs inside
+// that convolution: its tiles add the other operand to their outputs after
+// the activation, which is the Add's value, and the Add's pass over memory
+// is gone (onnxruntime's NCHWc convolutions fuse their "Sum" the same way).
+// The fused node takes the Add's place, where both operands are computed.
+void fuse_residual_adds(LayoutPlan& plan, const ir::Graph& g) {
+  std::map<std::string, int> reads;
+  std::map<std::string, size_t> producer;  // index into plan.nodes
+  for (size_t i = 0; i < plan.nodes.size(); ++i) {
+    for (const auto& in : plan.nodes[i]->inputs)
+      if (!in.empty()) ++reads[in];
+    for (const auto& out : plan.nodes[i]->outputs) producer[out] = i;
+  }
+  auto blocked = [](const std::string& v) { return v.ends_with(kBlockedSuffix); };
+  auto logical_shape = [&](const std::string& v) {
+    const ir::ValueInfo* info = g.info(v.substr(0, v.size() - std::string_view(kBlockedSuffix).size()));
+    return info ? info->shape : ir::Shape{};
+  };
+  std::vector<char> fused_away(plan.nodes.size(), 0);
+  for (size_t i = 0; i < plan.nodes.size(); ++i) {
+    const ir::Node& add = *plan.nodes[i];
+    if (add.op_type != "Add" || add.inputs.size() != 2 || !blocked(add.inputs[0]) || !blocked(add.inputs[1]) ||
+        add.inputs[0] == add.inputs[1] || logical_shape(add.inputs[0]) != logical_shape(add.inputs[1]) ||
+        logical_shape(add.inputs[0]).empty())
+      continue;
+    for (size_t k = 0; k < 2; ++k) {
+      const auto p = producer.find(add.inputs[k]);
+      if (p == producer.end() || fused_away[p->second] || reads[add.inputs[k]] != 1) continue;
+      const ir::Node& conv = *plan.nodes[p->second];
+      if (conv.op_type != "rknnc.ConvBlocked" || conv.attrs.get_int("group", 1) != 1) continue;
+      auto fused = std::make_unique<ir::Node>(conv);
+      fused->inputs.resize(3);  // x, W, B ("" when absent)
+      fused->inputs.push_back(add.inputs[1 - k]);
+      fused->outputs = add.outputs;
+      plan.owned.push_back(std::move(fused));
+      plan.nodes[i] = plan.owned.back().get();
+      fused_away[p->second] = 1;
+      break;
+    }
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < plan.nodes.size(); ++i)
+    if (!fused_away[i]) plan.nodes[kept++] = plan.nodes[i];
+  plan.nodes.resize(kept);
+}
+
 }  // namespace
 
 LayoutPlan plan_layout(const ir::Graph& graph) {
   const char* env = std::getenv("RKNNC_LAYOUT");
   if (env && std::string_view(env) == "plain") return {};
   if (!graph.quant.empty() || !kernels::conv_blocked_supported(kernels::gemm_isa())) return {};
-  return Planner(graph).run();
+  LayoutPlan plan = Planner(graph).run();
+  fuse_residual_adds(plan, graph);
+  return plan;
 }
 
 }  // namespace rknnc::runtime

@@ -6,10 +6,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <random>
 #include <set>
+#include <string_view>
 
 #include "graph_builder.h"
 #include "runtime/executor.h"
@@ -120,6 +122,12 @@ TEST_CASE("the channel-blocked plan rewrites what it should", "[kernels][fp32]")
   CHECK(ops.count("rknnc.MaxPoolBlocked") == 2);
   CHECK(ops.count("rknnc.ToPlain") == 6);  // d1, c10, c15, c17, c18 (graph outputs), a6 (Flatten, AveragePool)
   CHECK(ops.count("Concat") == 2);         // k9 and k16, on blocks
+  // a6 = c5 + p2 runs inside c5 (which only a6 reads); a14 stays: c8 has other readers, c13 is converted
+  CHECK(ops.count("Add") == 1);
+  const auto fused = std::find_if(plan.nodes.begin(), plan.nodes.end(), [](const ir::Node* n) { return n->inputs.size() == 4; });
+  REQUIRE(fused != plan.nodes.end());
+  CHECK((*fused)->op_type == "rknnc.ConvBlocked");
+  CHECK(std::string_view((*fused)->inputs[3]).ends_with(runtime::kBlockedSuffix));
   setenv("RKNNC_LAYOUT", "plain", 1);
   CHECK(runtime::plan_layout(g).nodes.empty());
   unsetenv("RKNNC_LAYOUT");
@@ -174,6 +182,36 @@ TEST_CASE("the direct convolution gives the NCHW kernels' bits on random shapes"
     CHECK(std::memcmp(a.raw(), b.raw(), a.nbytes()) == 0);
   }
   if (runtime::kernels::gemm_isa() == runtime::Isa::Avx512) CHECK(direct >= 20);
+}
+
+TEST_CASE("a residual Add fused into the conv before it gives the NCHW run's bits", "[kernels][fp32]") {
+  // y = act(conv(a)) + a for no activation, Relu (the tiles' store clamp) and
+  // SiLU (a pass after the tiles), on 14x14 rows and a gathered 6x6 plane;
+  // the Add's operands in both orders
+  for (const char* act : {"", "Relu", "SiLU"})
+    for (const int64_t hw : {14, 6})
+      for (const bool conv_first : {true, false}) {
+        INFO(act << " " << hw << "x" << hw << (conv_first ? " conv + a" : " a + conv"));
+        Net n;
+        const auto x = n.b.input("x", {1, 3, hw, hw});
+        const auto a = n.conv(x, 3, 32, 1, {1, 32, hw, hw}, {});
+        const auto c = *act ? n.conv(a, 32, 32, 3, {1, 32, hw, hw}, {{"pads", Ints{1, 1, 1, 1}}, {"activation", std::string(act)}})
+                            : n.conv(a, 32, 32, 3, {1, 32, hw, hw}, {{"pads", Ints{1, 1, 1, 1}}});
+        const auto sum = conv_first ? n.b.node("Add", {c, a}, {1, 32, hw, hw}) : n.b.node("Add", {a, c}, {1, 32, hw, hw});
+        n.b.output(n.conv(sum, 32, 16, 1, {1, 16, hw, hw}, {}));
+        const ir::Graph g = n.b.build();
+        if (runtime::kernels::gemm_isa() == runtime::Isa::Avx512) {
+          const runtime::LayoutPlan plan = runtime::plan_layout(g);
+          CHECK(std::none_of(plan.nodes.begin(), plan.nodes.end(), [](const ir::Node* m) { return m->op_type == "Add"; }));
+        }
+        test::GraphBuilder inputs(3);
+        const ir::Tensor xv = inputs.random({1, 3, hw, hw});
+        const auto plain = run(g, xv, true), blocked = run(g, xv, false);
+        const ir::Tensor& p = plain.at(g.outputs[0]);
+        const ir::Tensor& q = blocked.at(g.outputs[0]);
+        REQUIRE(p.shape() == q.shape());
+        CHECK(std::memcmp(p.raw(), q.raw(), p.nbytes()) == 0);
+      }
 }
 
 TEST_CASE("a model's node may not name the Executor's own layout ops", "[kernels]") {

@@ -103,6 +103,7 @@ struct Layer {
   const BlockedWeights& wt;
   ConvImage in;
   float* y;
+  const float* res;  // added to the outputs after the activation, or null
   const FusedActivation* act;
   StoreClamp clamp;
   int64_t ps, cshift, cmask, cstride, ystride;  // pixel step, channel addressing, output block step
@@ -121,7 +122,8 @@ struct Lines {
   int64_t nb, rmax;
   std::vector<int64_t> scratch;  // a tile's tap offsets, weight rows, offsets from the line's first window
   int64_t roff[kMaxTilePixels];  // a tile's window starts from its first's
-  bool act_pass;
+  bool act_pass;  // the activation runs on each tile's outputs after it (not a store clamp)
+  const float* res_after = nullptr;  // with act_pass: the residual, added after the activation
 
   Lines(const Layer& layer, int64_t b0, int64_t blocks, int64_t c0, int64_t c1)
       : L(layer), nb(blocks), rmax(direct_tile_pixels(blocks)),
@@ -134,6 +136,9 @@ struct Lines {
     t.first = c0 == 0, t.last = c1 == L.wt.c, t.clamp = L.clamp;
     t.y = L.y + b0 * L.ystride;
     act_pass = t.last && L.act && !store_clamp_covers(L.act);
+    const float* res = t.last && L.res ? L.res + b0 * L.ystride : nullptr;
+    t.res = act_pass ? nullptr : res;
+    res_after = act_pass ? res : nullptr;
   }
 
   // The taps kh in `rows`, kw in `cols`, as offsets from a window's start (rel) and weight rows.
@@ -161,12 +166,19 @@ struct Lines {
     int64_t* off = scratch.data();
     for (int64_t k = 0; k < t.ntaps; ++k) off[k] = rel[k] + start;
     float* const y0 = t.y;
+    const float* const res0 = t.res;
     t.y = y0 + at;
+    if (res0) t.res = res0 + at;
     fn(t);
-    if (act_pass)
-      for (int64_t b = 0; b < nb; ++b)
-        for (int64_t r = 0; r < m; ++r) L.act->apply(t.y + b * L.ystride + r * t.ystep, kChannelBlock);
+    for (int64_t b = 0; act_pass && b < nb; ++b)
+      for (int64_t r = 0; r < m; ++r) {
+        const int64_t o = b * L.ystride + r * t.ystep;
+        L.act->apply(t.y + o, kChannelBlock);
+        if (res_after)
+          for (int64_t l = 0; l < kChannelBlock; ++l) t.y[o + l] += res_after[at + o + l];
+      }
     t.y = y0;
+    t.res = res0;
   }
 
   void run(int64_t oh, int64_t ow, int64_t n, bool down, const Span& rows, const Span& cols) {
@@ -272,12 +284,12 @@ Window padded_copy(const float* x, int64_t blocks, const Window& w, std::vector<
 }  // namespace
 
 void conv_blocked_f32(const ConvImage& in, const Window& window, const BlockedWeights& wt, float* y,
-                      const FusedActivation* act, ThreadPool& pool) {
+                      const FusedActivation* act, ThreadPool& pool, const float* residual) {
   const bool gathered = gathers(window, in.blocked);
   thread_local std::vector<float> own_copy;
   std::vector<float>& copy = own_copy;  // the calling thread's: the workers' tiles read it through this reference
   const bool padded = window.pad_begin[1] || window.pad_begin[2] || window.pad_end[1] || window.pad_end[2];
-  Layer L{flattened(window), wt, in, y, act, store_clamp(act), 0, 0, 0, 0, 0, gathered};
+  Layer L{flattened(window), wt, in, y, residual, act, store_clamp(act), 0, 0, 0, 0, 0, gathered};
   if (gathered && padded) {
     L.w = padded_copy(in.x, channel_blocks(wt.c), window, copy, pool);
     L.in.x = copy.data();

@@ -36,6 +36,9 @@ __attribute__((target("avx512f,fma"))) void direct_tile(const DirectTile& t) {
   const int64_t ystep = Step > 0 ? 16 : t.ystep;  // the constant-step tiles run along a row
   int64_t off[R];
   for (int r = 0; r < R; ++r) off[r] = Step > 0 ? r * Step : t.roff[r];
+  if (t.res)  // the residual's lines, read at the end: cold otherwise
+    for (int b = 0; b < B; ++b)
+      for (int r = 0; r < R; ++r) __builtin_prefetch(t.res + b * t.ystride + r * ystep, 0, 3);
   __m512 acc[R][B];
   for (int b = 0; b < B; ++b)
     for (int r = 0; r < R; ++r)
@@ -63,8 +66,12 @@ __attribute__((target("avx512f,fma"))) void direct_tile(const DirectTile& t) {
   }
   const __m512 lo = _mm512_set1_ps(t.clamp.lo), hi = _mm512_set1_ps(t.clamp.hi);
   for (int b = 0; b < B; ++b)
-    for (int r = 0; r < R; ++r)
-      _mm512_storeu_ps(t.y + b * t.ystride + r * ystep, t.last ? clamp_avx512(acc[r][b], t.clamp, lo, hi) : acc[r][b]);
+    for (int r = 0; r < R; ++r) {
+      const int64_t at = b * t.ystride + r * ystep;
+      __m512 v = t.last ? clamp_avx512(acc[r][b], t.clamp, lo, hi) : acc[r][b];
+      if (t.res) v = _mm512_add_ps(v, _mm512_loadu_ps(t.res + at));
+      _mm512_storeu_ps(t.y + at, v);
+    }
 }
 
 // Pixels a tile of 1..4 output blocks: 24 accumulators, but 12 for one

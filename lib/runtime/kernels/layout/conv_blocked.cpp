@@ -45,8 +45,20 @@ ir::Shape logical_input(const KernelContext& ctx, bool dw) {
   return {x[0], x.size() == 5 ? c : x[1], x[2], x[3]};
 }
 
+// The fused residual Add's other operand (input 3, runtime/layout_plan.h),
+// laid out as the output, or null.
+const float* fused_residual(const KernelContext& ctx, const ir::Shape& out) {
+  const ir::Tensor* r = ctx.opt(3);
+  if (!r) return nullptr;
+  if (r->dtype() != ir::DataType::Float32 || r->shape() != out)
+    ctx.fail("fused residual {} does not match the output {}", ir::shape_str(r->shape()), ir::shape_str(out));
+  if (ctx.round_to_half) ctx.fail("a fused residual Add in a float16 graph");
+  return r->data<float>();
+}
+
 // rknnc.ConvBlocked: a Conv (group 1 or depthwise, 2-D) whose output is
-// channel-blocked (runtime/layout_plan.h); the same values as conv.cpp.
+// channel-blocked (runtime/layout_plan.h); the same values as conv.cpp,
+// plus a fused residual (input 3) when the plan folded an Add into it.
 void conv_blocked_f32(KernelContext& ctx) {
   const bool dw = depthwise(ctx);
   const ir::Shape x = logical_input(ctx, dw);
@@ -61,13 +73,15 @@ void conv_blocked_f32(KernelContext& ctx) {
   const float* px = ctx.in(0).data<float>();
   float* py = y.data<float>();
   const int64_t in_image = ctx.in(0).numel() / std::max<int64_t>(1, s.n);
+  const float* residual = fused_residual(ctx, y.shape());
   if (!dw) {
     const bool blocked = ctx.in(0).shape().size() == 5;  // else NCHW (logical_input)
     for (int64_t img = 0; img < s.n; ++img)
       conv_blocked_f32({px + img * in_image, blocked}, w, prepared.wt, py + img * mb * out * kChannelBlock,
-                       act ? &act : nullptr, ctx.pool);
+                       act ? &act : nullptr, ctx.pool, residual ? residual + img * mb * out * kChannelBlock : nullptr);
     return;
   }
+  if (residual) ctx.fail("a depthwise convolution takes no fused residual");
   const DepthwisePlan plan(w, gemm_isa());
   if (!depthwise_blocked_supported(plan)) ctx.fail("has no channel-blocked depthwise kernel on this CPU");
   const int64_t taps = w.kernel_size();
