@@ -248,51 +248,92 @@ LayoutPlan Planner::run() {
   return plan;
 }
 
+// Who reads and who writes each value of a plan, for fusing a node into
+// the one producer of an operand that it alone reads: the fused node takes
+// the reader's place (where all its inputs are computed), the producer's
+// place is left out.
+struct PlanFusion {
+  LayoutPlan& plan;
+  std::map<std::string, int> reads;
+  std::map<std::string, size_t> producer;  // index into plan.nodes
+  std::vector<char> fused_away;
+
+  explicit PlanFusion(LayoutPlan& p) : plan(p), fused_away(p.nodes.size(), 0) {
+    for (size_t i = 0; i < plan.nodes.size(); ++i) {
+      for (const auto& in : plan.nodes[i]->inputs)
+        if (!in.empty()) ++reads[in];
+      for (const auto& out : plan.nodes[i]->outputs) producer[out] = i;
+    }
+  }
+  // The node producing v when v's only reader is the reader being fused (a
+  // graph output is read by its rknnc.ToPlain), else null.
+  const ir::Node* sole_producer(const std::string& v) const {
+    const auto p = producer.find(v);
+    if (p == producer.end() || fused_away[p->second] || reads.at(v) != 1) return nullptr;
+    return plan.nodes[p->second];
+  }
+  // Node `reader` (index i) becomes `fused`, computing its outputs; the producer of v goes.
+  void replace(size_t i, const std::string& v, std::unique_ptr<ir::Node> fused) {
+    fused->outputs = plan.nodes[i]->outputs;
+    plan.owned.push_back(std::move(fused));
+    plan.nodes[i] = plan.owned.back().get();
+    fused_away[producer.at(v)] = 1;
+  }
+  void finish() {
+    size_t kept = 0;
+    for (size_t i = 0; i < plan.nodes.size(); ++i)
+      if (!fused_away[i]) plan.nodes[kept++] = plan.nodes[i];
+    plan.nodes.resize(kept);
+  }
+};
+
+bool blocked_name(const std::string& v) { return v.ends_with(kBlockedSuffix); }
+
 // A residual Add of two blocked values of one shape, one of them the output
 // of a group-1 blocked convolution that only this Add reads, runs inside
 // that convolution: its tiles add the other operand to their outputs after
 // the activation, which is the Add's value, and the Add's pass over memory
 // is gone (onnxruntime's NCHWc convolutions fuse their "Sum" the same way).
-// The fused node takes the Add's place, where both operands are computed.
-void fuse_residual_adds(LayoutPlan& plan, const ir::Graph& g) {
-  std::map<std::string, int> reads;
-  std::map<std::string, size_t> producer;  // index into plan.nodes
-  for (size_t i = 0; i < plan.nodes.size(); ++i) {
-    for (const auto& in : plan.nodes[i]->inputs)
-      if (!in.empty()) ++reads[in];
-    for (const auto& out : plan.nodes[i]->outputs) producer[out] = i;
-  }
-  auto blocked = [](const std::string& v) { return v.ends_with(kBlockedSuffix); };
+void fuse_residual_add(PlanFusion& f, size_t i, const ir::Graph& g) {
+  const ir::Node& add = *f.plan.nodes[i];
   auto logical_shape = [&](const std::string& v) {
     const ir::ValueInfo* info = g.info(v.substr(0, v.size() - std::string_view(kBlockedSuffix).size()));
     return info ? info->shape : ir::Shape{};
   };
-  std::vector<char> fused_away(plan.nodes.size(), 0);
-  for (size_t i = 0; i < plan.nodes.size(); ++i) {
-    const ir::Node& add = *plan.nodes[i];
-    if (add.op_type != "Add" || add.inputs.size() != 2 || !blocked(add.inputs[0]) || !blocked(add.inputs[1]) ||
-        add.inputs[0] == add.inputs[1] || logical_shape(add.inputs[0]) != logical_shape(add.inputs[1]) ||
-        logical_shape(add.inputs[0]).empty())
-      continue;
-    for (size_t k = 0; k < 2; ++k) {
-      const auto p = producer.find(add.inputs[k]);
-      if (p == producer.end() || fused_away[p->second] || reads[add.inputs[k]] != 1) continue;
-      const ir::Node& conv = *plan.nodes[p->second];
-      if (conv.op_type != "rknnc.ConvBlocked" || conv.attrs.get_int("group", 1) != 1) continue;
-      auto fused = std::make_unique<ir::Node>(conv);
-      fused->inputs.resize(3);  // x, W, B ("" when absent)
-      fused->inputs.push_back(add.inputs[1 - k]);
-      fused->outputs = add.outputs;
-      plan.owned.push_back(std::move(fused));
-      plan.nodes[i] = plan.owned.back().get();
-      fused_away[p->second] = 1;
-      break;
-    }
+  if (add.inputs.size() != 2 || !blocked_name(add.inputs[0]) || !blocked_name(add.inputs[1]) ||
+      add.inputs[0] == add.inputs[1] || logical_shape(add.inputs[0]).empty() ||
+      logical_shape(add.inputs[0]) != logical_shape(add.inputs[1]))
+    return;
+  for (size_t k = 0; k < 2; ++k) {
+    const ir::Node* conv = f.sole_producer(add.inputs[k]);
+    if (!conv || conv->op_type != "rknnc.ConvBlocked" || conv->attrs.get_int("group", 1) != 1) continue;
+    auto fused = std::make_unique<ir::Node>(*conv);
+    fused->inputs.resize(3);  // x, W, B ("" when absent)
+    fused->inputs.push_back(add.inputs[1 - k]);
+    return f.replace(i, add.inputs[k], std::move(fused));
   }
-  size_t kept = 0;
-  for (size_t i = 0; i < plan.nodes.size(); ++i)
-    if (!fused_away[i]) plan.nodes[kept++] = plan.nodes[i];
-  plan.nodes.resize(kept);
+}
+
+// A Relu of a blocked BatchNormalization that only it reads runs inside it,
+// on each chunk of its output while in cache (a pre-activation resnet's
+// BatchNormalization + Relu before each block: one pass over memory fewer).
+void fuse_batch_norm_relu(PlanFusion& f, size_t i) {
+  const ir::Node& relu = *f.plan.nodes[i];
+  if (relu.inputs.size() != 1 || !blocked_name(relu.inputs[0])) return;
+  const ir::Node* bn = f.sole_producer(relu.inputs[0]);
+  if (!bn || bn->op_type != "rknnc.BatchNormalizationBlocked" || bn->attrs.has("activation")) return;
+  auto fused = std::make_unique<ir::Node>(*bn);
+  fused->attrs.set("activation", std::string("Relu"));
+  f.replace(i, relu.inputs[0], std::move(fused));
+}
+
+void fuse_into_producers(LayoutPlan& plan, const ir::Graph& g) {
+  PlanFusion f(plan);
+  for (size_t i = 0; i < plan.nodes.size(); ++i) {
+    if (plan.nodes[i]->op_type == "Add") fuse_residual_add(f, i, g);
+    if (plan.nodes[i]->op_type == "Relu") fuse_batch_norm_relu(f, i);
+  }
+  f.finish();
 }
 
 }  // namespace
@@ -302,7 +343,7 @@ LayoutPlan plan_layout(const ir::Graph& graph) {
   if (env && std::string_view(env) == "plain") return {};
   if (!graph.quant.empty() || !kernels::conv_blocked_supported(kernels::gemm_isa())) return {};
   LayoutPlan plan = Planner(graph).run();
-  fuse_residual_adds(plan, graph);
+  fuse_into_producers(plan, graph);
   return plan;
 }
 

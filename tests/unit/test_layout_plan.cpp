@@ -124,6 +124,9 @@ TEST_CASE("the channel-blocked plan rewrites what it should", "[kernels][fp32]")
   CHECK(ops.count("Concat") == 2);         // k9 and k16, on blocks
   // a6 = c5 + p2 runs inside c5 (which only a6 reads); a14 stays: c8 has other readers, c13 is converted
   CHECK(ops.count("Add") == 1);
+  CHECK(ops.count("Relu") == 0);  // r4, inside n3
+  for (const ir::Node* n : plan.nodes)
+    if (n->op_type == "rknnc.BatchNormalizationBlocked") CHECK(n->attrs.get_string("activation", "") == "Relu");
   const auto fused = std::find_if(plan.nodes.begin(), plan.nodes.end(), [](const ir::Node* n) { return n->inputs.size() == 4; });
   REQUIRE(fused != plan.nodes.end());
   CHECK((*fused)->op_type == "rknnc.ConvBlocked");

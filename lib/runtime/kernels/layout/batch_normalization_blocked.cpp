@@ -1,3 +1,5 @@
+#include <string>
+
 #include "runtime/kernel.h"
 #include "runtime/kernels/helpers/blocked_conv.h"
 #include "runtime/kernels/helpers/normalize.h"
@@ -5,9 +7,26 @@
 namespace rknnc::runtime::kernels {
 namespace {
 
+// One block's plane: x * mul + add, then (kRelu) the Relu node's v > 0 ? v : 0.
+// A pixel's 16 values are read before any is written: in place (yp == xp)
+// the loop still runs on vectors, where element by element the compiler
+// had to assume the stores feed the next loads.
+template <bool kRelu>
+void normalize(const float* xp, float* yp, int64_t plane, const float (&m)[kChannelBlock],
+               const float (&a)[kChannelBlock]) {
+  for (int64_t p = 0; p < plane; ++p) {
+    float v[kChannelBlock];
+    for (int64_t l = 0; l < kChannelBlock; ++l) v[l] = xp[p * kChannelBlock + l] * m[l] + a[l];
+    if (kRelu)
+      for (float& e : v) e = e > 0.0f ? e : 0.0f;
+    for (int64_t l = 0; l < kChannelBlock; ++l) yp[p * kChannelBlock + l] = v[l];
+  }
+}
+
 // rknnc.BatchNormalizationBlocked: BatchNormalization of a channel-blocked
 // image (runtime/layout_plan.h), y = x * mul + add with batch_normalization.cpp's
-// coefficients and expression; padding lanes get 0.
+// coefficients and expression; padding lanes get 0. A fused activation (the
+// plan's "activation" Relu) then runs as the Relu node would.
 void batch_normalization_blocked_f32(KernelContext& ctx) {
   const ir::Tensor& x = ctx.in(0);
   const ir::Shape& s = x.shape();
@@ -17,6 +36,9 @@ void batch_normalization_blocked_f32(KernelContext& ctx) {
   BatchNormAffine affine = batch_norm_affine(ctx, c);
   affine.mul.resize(static_cast<size_t>(s[1] * kChannelBlock), 0.0f);
   affine.add.resize(affine.mul.size(), 0.0f);
+  const std::string act = ctx.attrs().get_string("activation", "");
+  if (!act.empty() && act != "Relu") ctx.fail("fused activation {} on a blocked BatchNormalization", act);
+  const bool relu = act == "Relu";
   ir::Tensor& y = ctx.set_output_in_place(0, x.dtype(), s, 0);
   const int64_t plane = s[2] * s[3];
   const float* px = x.data<float>();
@@ -30,8 +52,8 @@ void batch_normalization_blocked_f32(KernelContext& ctx) {
       }
       const float* xp = px + i * plane * kChannelBlock;
       float* yp = py + i * plane * kChannelBlock;
-      for (int64_t p = 0; p < plane; ++p)
-        for (int64_t l = 0; l < kChannelBlock; ++l) yp[p * kChannelBlock + l] = xp[p * kChannelBlock + l] * m[l] + a[l];
+      if (relu) normalize<true>(xp, yp, plane, m, a);
+      else normalize<false>(xp, yp, plane, m, a);
     }
   });
 }
