@@ -11,7 +11,7 @@ namespace {
 // B'^T [N, K] as the gemm's A operand (B' = transB ? B^T : B), set up once
 // when B is a constant: the weights are the A side and Y^T = B'^T · A'^T is
 // computed. `b` keeps the bytes bt reads alive. At batch 1 the weights are
-// also kept K x N (`bk`) for the matrix-vector product.
+// also kept in the matrix-vector product's panels (`bk`).
 struct GemmWeights final : PreparedState {
   ir::Tensor b;
   AMatrix bt;
@@ -28,12 +28,7 @@ std::unique_ptr<PreparedState> gemm_weight_panels(const KernelContext& ctx) {
   state->bt = a_matrix(b.data<float>(), n, k, b.shape()[1], !tb, gemm_isa());
   const ir::Tensor& a = ctx.in(0);
   const bool ta = ctx.attrs().get_int("transA", 0) != 0;
-  if (a.shape().size() == 2 && a.shape()[ta ? 1 : 0] == 1) {
-    state->bk.resize(static_cast<size_t>(k * n));
-    const float* pb = b.data<float>();
-    for (int64_t p = 0; p < k; ++p)
-      for (int64_t j = 0; j < n; ++j) state->bk[static_cast<size_t>(p * n + j)] = tb ? pb[j * k + p] : pb[p * n + j];
-  }
+  if (a.shape().size() == 2 && a.shape()[ta ? 1 : 0] == 1) state->bk = pack_gemv_panels(b.data<float>(), k, n, tb);
   return state;
 }
 
@@ -54,7 +49,7 @@ void gemm_f32(KernelContext& ctx) {
   std::unique_ptr<PreparedState> local;
   const auto& weights = ctx.prepared<GemmWeights>(gemm_weight_panels, local);
   const BMatrix at(a.data<float>(), a.shape()[1], !ta);  // A'^T [K, M]
-  if (m == 1 && static_cast<int64_t>(weights.bk.size()) == k * n) {
+  if (m == 1 && !weights.bk.empty()) {
     gemv_f32(a.data<float>(), weights.bk.data(), k, n, py, &ctx.pool, gemm_isa());
   } else if (m == 1) {
     gemm_packed(weights.bt, at, m, py, m, &ctx.pool);  // Y^T [N, 1] is Y

@@ -7,65 +7,72 @@
 namespace rknnc::runtime::kernels {
 namespace {
 
-// The weights stream through once per run, from memory (a classifier's 4-8 MB
-// are evicted by the rest of the network), so the loops read them row after
-// row: each thread takes blocks of 256 columns and walks the rows through
-// them, 1 KB runs the prefetcher follows, y[j0, j1) staying in L1. Blocks of
-// 64 columns down all rows (y in registers) read the rows in 256-byte
-// pieces: mobilenetv2's classifier (5 MB) took 0.49 ms a run, now 0.37 ms,
-// one thread; one block a thread (whole rows) measured no faster.
-constexpr int64_t kColumns = 256;
-constexpr int64_t kRows = 4;  // weight rows per pass over y[j0, j1)
+// The weights stream through once per run, from memory (a classifier's 4-8
+// MB are evicted by the rest of the network). Stored K x N, each thread's
+// blocks of columns had been read as 1 KB pieces a row apart, a new stream
+// every row for the prefetcher (mobilenetv2's 5 MB classifier 0.37 ms, one
+// thread); stored K x 256 per block with y[256] in L1, slower still (its
+// loads and stores of y). As panels of 64 columns, each panel is one
+// sequential run and its 64 outputs are 4 vectors of registers.
+constexpr int64_t kP = kGemvPanel;
 
-void gemv_generic(const float* x, const float* wt, int64_t k, int64_t n, float* y, int64_t j0, int64_t j1) {
+void gemv_generic(const float* x, const float* panel, int64_t k, float* y, int64_t cols) {
+  float acc[kP];
+  for (int64_t j = 0; j < cols; ++j) acc[j] = y[j];
+  for (int64_t p = 0; p < k; ++p)
+    for (int64_t j = 0; j < cols; ++j) acc[j] = __builtin_fmaf(x[p], panel[p * kP + j], acc[j]);
+  for (int64_t j = 0; j < cols; ++j) y[j] = acc[j];
+}
+
+__attribute__((target("avx512f,fma"))) void gemv_avx512(const float* x, const float* panel, int64_t k, float* y,
+                                                        int64_t cols) {
+  constexpr int V = kP / 16;
+  __mmask16 m[V];
+  __m512 acc[V];
+  for (int v = 0; v < V; ++v) {
+    const int64_t left = std::clamp<int64_t>(cols - 16 * v, 0, 16);
+    m[v] = static_cast<__mmask16>((uint32_t{1} << left) - 1);
+    acc[v] = _mm512_maskz_loadu_ps(m[v], y + 16 * v);
+  }
   for (int64_t p = 0; p < k; ++p) {
-    const float* row = wt + p * n;
-    for (int64_t j = j0; j < j1; ++j) y[j] = __builtin_fmaf(x[p], row[j], y[j]);
+    const __m512 xv = _mm512_set1_ps(x[p]);
+    for (int v = 0; v < V; ++v) acc[v] = _mm512_fmadd_ps(xv, _mm512_loadu_ps(panel + p * kP + 16 * v), acc[v]);
   }
+  for (int v = 0; v < V; ++v) _mm512_mask_storeu_ps(y + 16 * v, m[v], acc[v]);
 }
 
-__attribute__((target("avx512f,fma"))) void gemv_avx512(const float* x, const float* wt, int64_t k, int64_t n,
-                                                        float* y, int64_t j0, int64_t j1) {
-  for (int64_t p = 0; p < k; p += kRows) {
-    const int64_t rows = std::min(kRows, k - p);
-    __m512 xv[kRows];
-    for (int64_t t = 0; t < rows; ++t) xv[t] = _mm512_set1_ps(x[p + t]);
-    const float* w = wt + p * n;
-    for (int64_t j = j0; j < j1; j += 16) {
-      const __mmask16 m = j1 - j >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << (j1 - j)) - 1);
-      __m512 acc = _mm512_maskz_loadu_ps(m, y + j);
-      for (int64_t t = 0; t < rows; ++t) acc = _mm512_fmadd_ps(xv[t], _mm512_maskz_loadu_ps(m, w + t * n + j), acc);
-      _mm512_mask_storeu_ps(y + j, m, acc);
-    }
+__attribute__((target("avx2,fma"))) void gemv_avx2(const float* x, const float* panel, int64_t k, float* y,
+                                                   int64_t cols) {
+  if (cols < kP) return gemv_generic(x, panel, k, y, cols);  // the last, partial panel
+  constexpr int V = kP / 8;
+  __m256 acc[V];
+  for (int v = 0; v < V; ++v) acc[v] = _mm256_loadu_ps(y + 8 * v);
+  for (int64_t p = 0; p < k; ++p) {
+    const __m256 xv = _mm256_set1_ps(x[p]);
+    for (int v = 0; v < V; ++v) acc[v] = _mm256_fmadd_ps(xv, _mm256_loadu_ps(panel + p * kP + 8 * v), acc[v]);
   }
-}
-
-__attribute__((target("avx2,fma"))) void gemv_avx2(const float* x, const float* wt, int64_t k, int64_t n, float* y,
-                                                   int64_t j0, int64_t j1) {
-  for (int64_t p = 0; p < k; p += kRows) {
-    const int64_t rows = std::min(kRows, k - p);
-    __m256 xv[kRows];
-    for (int64_t t = 0; t < rows; ++t) xv[t] = _mm256_set1_ps(x[p + t]);
-    const float* w = wt + p * n;
-    int64_t j = j0;
-    for (; j + 8 <= j1; j += 8) {
-      __m256 acc = _mm256_loadu_ps(y + j);
-      for (int64_t t = 0; t < rows; ++t) acc = _mm256_fmadd_ps(xv[t], _mm256_loadu_ps(w + t * n + j), acc);
-      _mm256_storeu_ps(y + j, acc);
-    }
-    for (; j < j1; ++j)
-      for (int64_t t = 0; t < rows; ++t) y[j] = __builtin_fmaf(x[p + t], w[t * n + j], y[j]);
-  }
+  for (int v = 0; v < V; ++v) _mm256_storeu_ps(y + 8 * v, acc[v]);
 }
 
 }  // namespace
 
-void gemv_f32(const float* x, const float* wt, int64_t k, int64_t n, float* y, ThreadPool* pool, Isa isa) {
+std::vector<float> pack_gemv_panels(const float* w, int64_t k, int64_t n, bool transposed) {
+  const int64_t panels = (n + kP - 1) / kP;
+  std::vector<float> out(static_cast<size_t>(panels * k * kP), 0.0f);
+  for (int64_t p = 0; p < k; ++p)
+    for (int64_t j = 0; j < n; ++j)
+      out[static_cast<size_t>((j / kP * k + p) * kP + j % kP)] = transposed ? w[j * k + p] : w[p * n + j];
+  return out;
+}
+
+void gemv_f32(const float* x, const float* panels, int64_t k, int64_t n, float* y, ThreadPool* pool, Isa isa) {
   auto* fn = isa == Isa::Avx512 ? gemv_avx512 : isa == Isa::Avx2 ? gemv_avx2 : gemv_generic;
-  const int64_t blocks = (n + kColumns - 1) / kColumns;
-  auto body = [&](int64_t b, int64_t e) { fn(x, wt, k, n, y, b * kColumns, std::min(n, e * kColumns)); };
-  if (pool) pool->parallel_for(blocks, k * kColumns, body);
-  else body(0, blocks);
+  const int64_t count = (n + kP - 1) / kP;
+  auto body = [&](int64_t b, int64_t e) {
+    for (int64_t q = b; q < e; ++q) fn(x, panels + q * k * kP, k, y + q * kP, std::min(kP, n - q * kP));
+  };
+  if (pool) pool->parallel_for(count, k * kP, body);
+  else body(0, count);
 }
 
 }  // namespace rknnc::runtime::kernels
