@@ -47,13 +47,22 @@ struct NarrowRequant {
   RoundConsts m;
   __m512i bias, zy, high_halves;
   __m128i high_count;
+  // With kFloorsNegatives and a shift in [32, 54], zy·2^shift is added with
+  // the half before the shift (half_zy), so the shift (arithmetic: the sum
+  // may be negative) gives zy + the rounded product, one addition fewer:
+  // |magnitude·M| < 2^62 and |zy·2^shift| <= 2^61 keep the sum in int64.
+  bool folds_zy;
+  __m512i half_zy;
   __attribute__((target("avx512f"))) NarrowRequant(const RequantPlan& plan, const ChannelRequant& ch)
       : m(round_consts(ch.mult)),
         bias(_mm512_set1_epi32(ch.bias)),
         zy(_mm512_set1_epi32(plan.zy)),
         // int32 lane 2j: the high half of even's qword j; lane 2j + 1: that of odd's
         high_halves(_mm512_setr_epi32(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31)),
-        high_count(_mm_cvtsi32_si128(m.shift >= 32 ? m.shift - 32 : 0)) {}
+        high_count(_mm_cvtsi32_si128(m.shift >= 32 ? m.shift - 32 : 0)),
+        folds_zy(m.shift >= 32 && m.shift <= 54),
+        half_zy(_mm512_set1_epi64((m.shift ? int64_t{1} << (m.shift - 1) : 0) +
+                                  (folds_zy ? static_cast<int64_t>(plan.zy) * (int64_t{1} << m.shift) : 0))) {}
 
   // zy + the rounded product of sixteen sums, unclamped. With kFloorsNegatives
   // (the clamp's low end at or above zy, as a fused Relu puts it) a negative
@@ -63,6 +72,12 @@ struct NarrowRequant {
   __attribute__((target("avx512f"))) __m512i apply(__m512i acc) const {
     const __m512i v = _mm512_add_epi32(acc, bias);
     const __m512i zero = _mm512_setzero_si512();
+    if (kFloorsNegatives && folds_zy) {
+      const __m512i mag = _mm512_max_epi32(v, zero);
+      const __m512i pe = _mm512_add_epi64(_mm512_mul_epu32(mag, m.mantissa), half_zy);
+      const __m512i po = _mm512_add_epi64(_mm512_mul_epu32(_mm512_srli_epi64(mag, 32), m.mantissa), half_zy);
+      return _mm512_sra_epi32(_mm512_permutex2var_epi32(pe, high_halves, po), high_count);
+    }
     // |INT32_MIN| is 2^31 read unsigned
     const __m512i mag = kFloorsNegatives ? _mm512_max_epi32(v, zero) : _mm512_abs_epi32(v);
     const __m512i pe = _mm512_add_epi64(_mm512_mul_epu32(mag, m.mantissa), m.half);
