@@ -235,6 +235,37 @@ TEST_CASE("kernels reject bad shapes with a one-line error naming the node", "[k
   CHECK_THROWS_AS(runtime::Executor::run_node(conv, {&x, &w}, pool), Error);
 }
 
+// The vector path against the scalar division near halves: exact halves of
+// power-of-two and other scales, their neighbours one float away, and
+// random values. (A multiplication by the reciprocal, dividing only the lanes
+// near a half, passed this and was slower: the loop is not bound by vdivpd.)
+TEST_CASE("QuantizeLinear matches the division near halves for random scales", "[kernels]") {
+  std::mt19937 rng(23);
+  std::uniform_real_distribution<float> log_scale(-10.f, 3.f), unit(-1.f, 1.f);
+  std::uniform_int_distribution<int> k(-140, 140), zp(-128, 127);
+  runtime::ThreadPool two(2);
+  for (int trial = 0; trial < 200; ++trial) {
+    const float scale = trial % 4 == 0 ? std::ldexp(1.0f, k(rng) % 12) : std::exp(log_scale(rng));
+    const auto z = static_cast<int8_t>(zp(rng));
+    std::vector<float> x;
+    for (int i = 0; i < 256; ++i) {
+      const float half = (static_cast<float>(k(rng)) + 0.5f) * scale;
+      x.insert(x.end(), {half, std::nextafter(half, 1e30f), std::nextafter(half, -1e30f), unit(rng) * 200.f * scale});
+    }
+    const ir::Tensor xt = ir::Tensor::from<float>({static_cast<int64_t>(x.size())}, x);
+    const ir::Tensor st = ir::Tensor::from<float>({}, {scale});
+    const ir::Tensor zt = ir::Tensor::from<int8_t>({}, {z});
+    ir::Node q;
+    q.name = "q", q.op_type = "QuantizeLinear", q.inputs = {"x", "s", "z"}, q.outputs = {"y"};
+    const ir::Tensor y = runtime::Executor::run_node(q, {&xt, &st, &zt}, two)[0];
+    for (size_t i = 0; i < x.size(); ++i) {
+      const double v = std::nearbyint(static_cast<double>(x[i]) / static_cast<double>(scale)) + z;
+      CAPTURE(scale, x[i]);
+      REQUIRE(int{y.data<int8_t>()[i]} == int{static_cast<int8_t>(std::clamp(v, -128.0, 127.0))});
+    }
+  }
+}
+
 // QuantizeLinear rounds x / scale half to even (std::nearbyint) before the
 // zero point and saturation, per tensor and per channel, on one or two threads.
 TEST_CASE("QuantizeLinear rounds half to even and saturates like std::nearbyint", "[kernels]") {
