@@ -304,12 +304,21 @@ void fuse_residual_add(PlanFusion& f, size_t i, const ir::Graph& g) {
       add.inputs[0] == add.inputs[1] || logical_shape(add.inputs[0]).empty() ||
       logical_shape(add.inputs[0]) != logical_shape(add.inputs[1]))
     return;
+  // An activation fused into the Add (a Relu after a v1 resnet's sum) runs
+  // on the sum: the conv's own must then be absent.
+  const bool add_activation = add.attrs.has("activation");
   for (size_t k = 0; k < 2; ++k) {
     const ir::Node* conv = f.sole_producer(add.inputs[k]);
     if (!conv || conv->op_type != "rknnc.ConvBlocked" || conv->attrs.get_int("group", 1) != 1) continue;
+    if (add_activation && conv->attrs.has("activation")) continue;
     auto fused = std::make_unique<ir::Node>(*conv);
     fused->inputs.resize(3);  // x, W, B ("" when absent)
     fused->inputs.push_back(add.inputs[1 - k]);
+    if (add_activation) {
+      for (const auto& [key, value] : add.attrs.all())
+        if (key.starts_with("activation")) fused->attrs.set(key, value);
+      fused->attrs.set("residual_first", int64_t{1});
+    }
     return f.replace(i, add.inputs[k], std::move(fused));
   }
 }

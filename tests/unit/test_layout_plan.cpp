@@ -189,18 +189,23 @@ TEST_CASE("the direct convolution gives the NCHW kernels' bits on random shapes"
 
 TEST_CASE("a residual Add fused into the conv before it gives the NCHW run's bits", "[kernels][fp32]") {
   // y = act(conv(a)) + a for no activation, Relu (the tiles' store clamp) and
-  // SiLU (a pass after the tiles), on 14x14 rows and a gathered 6x6 plane;
-  // the Add's operands in both orders
-  for (const char* act : {"", "Relu", "SiLU"})
+  // SiLU (a pass after the tiles), and y = act(conv(a) + a) with the
+  // activation fused into the Add (a v1 resnet's Relu after the sum), on
+  // 14x14 rows and a gathered 6x6 plane; the Add's operands in both orders
+  for (const char* act : {"", "Relu", "SiLU", "add:Relu", "add:SiLU"})
     for (const int64_t hw : {14, 6})
       for (const bool conv_first : {true, false}) {
         INFO(act << " " << hw << "x" << hw << (conv_first ? " conv + a" : " a + conv"));
+        const std::string_view spec(act);
+        const bool on_add = spec.starts_with("add:");
         Net n;
         const auto x = n.b.input("x", {1, 3, hw, hw});
         const auto a = n.conv(x, 3, 32, 1, {1, 32, hw, hw}, {});
-        const auto c = *act ? n.conv(a, 32, 32, 3, {1, 32, hw, hw}, {{"pads", Ints{1, 1, 1, 1}}, {"activation", std::string(act)}})
-                            : n.conv(a, 32, 32, 3, {1, 32, hw, hw}, {{"pads", Ints{1, 1, 1, 1}}});
+        const auto c = *act && !on_add
+                           ? n.conv(a, 32, 32, 3, {1, 32, hw, hw}, {{"pads", Ints{1, 1, 1, 1}}, {"activation", std::string(act)}})
+                           : n.conv(a, 32, 32, 3, {1, 32, hw, hw}, {{"pads", Ints{1, 1, 1, 1}}});
         const auto sum = conv_first ? n.b.node("Add", {c, a}, {1, 32, hw, hw}) : n.b.node("Add", {a, c}, {1, 32, hw, hw});
+        if (on_add) n.b.last().attrs.set("activation", std::string(spec.substr(4)));
         n.b.output(n.conv(sum, 32, 16, 1, {1, 16, hw, hw}, {}));
         const ir::Graph g = n.b.build();
         if (runtime::kernels::gemm_isa() == runtime::Isa::Avx512) {

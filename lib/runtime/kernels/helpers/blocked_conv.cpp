@@ -103,7 +103,8 @@ struct Layer {
   const BlockedWeights& wt;
   ConvImage in;
   float* y;
-  const float* res;  // added to the outputs after the activation, or null
+  const float* res;  // added to the outputs after the activation (res_first: before it), or null
+  bool res_first;
   const FusedActivation* act;
   StoreClamp clamp;
   int64_t ps, cshift, cmask, cstride, ystride;  // pixel step, channel addressing, output block step
@@ -136,9 +137,12 @@ struct Lines {
     t.first = c0 == 0, t.last = c1 == L.wt.c, t.clamp = L.clamp;
     t.y = L.y + b0 * L.ystride;
     act_pass = t.last && L.act && !store_clamp_covers(L.act);
+    // the residual goes in the tiles, or (after the conv's own activation
+    // when that runs as a pass) after that pass
     const float* res = t.last && L.res ? L.res + b0 * L.ystride : nullptr;
-    t.res = act_pass ? nullptr : res;
-    res_after = act_pass ? res : nullptr;
+    t.res_first = L.res_first;
+    t.res = act_pass && !L.res_first ? nullptr : res;
+    res_after = act_pass && !L.res_first ? res : nullptr;
   }
 
   // The taps kh in `rows`, kw in `cols`, as offsets from a window's start (rel) and weight rows.
@@ -284,12 +288,12 @@ Window padded_copy(const float* x, int64_t blocks, const Window& w, std::vector<
 }  // namespace
 
 void conv_blocked_f32(const ConvImage& in, const Window& window, const BlockedWeights& wt, float* y,
-                      const FusedActivation* act, ThreadPool& pool, const float* residual) {
+                      const FusedActivation* act, ThreadPool& pool, const float* residual, bool residual_first) {
   const bool gathered = gathers(window, in.blocked);
   thread_local std::vector<float> own_copy;
   std::vector<float>& copy = own_copy;  // the calling thread's: the workers' tiles read it through this reference
   const bool padded = window.pad_begin[1] || window.pad_begin[2] || window.pad_end[1] || window.pad_end[2];
-  Layer L{flattened(window), wt, in, y, residual, act, store_clamp(act), 0, 0, 0, 0, 0, gathered};
+  Layer L{flattened(window), wt, in, y, residual, residual_first, act, store_clamp(act), 0, 0, 0, 0, 0, gathered};
   if (gathered && padded) {
     L.w = padded_copy(in.x, channel_blocks(wt.c), window, copy, pool);
     L.in.x = copy.data();

@@ -45,10 +45,12 @@ struct ConvImage {
 // y (NCHW16c, w.out planes) = conv of one image `in` with `wt` over the 2-D window
 // `w`, then the fused activation `act` when given, then + residual (NCHW16c
 // like y) when given: the residual Add that alone reads the conv, fused
-// (y = act(conv) + residual, the Add's value).
+// (y = act(conv) + residual, the Add's value; with residual_first, the
+// activation being the Add's, y = act(conv + residual)).
 // Only where conv_blocked_supported(gemm_isa()).
 void conv_blocked_f32(const ConvImage& in, const Window& w, const BlockedWeights& wt, float* y,
-                      const FusedActivation* act, ThreadPool& pool, const float* residual = nullptr);
+                      const FusedActivation* act, ThreadPool& pool, const float* residual = nullptr,
+                      bool residual_first = false);
 
 // Whether the direct convolution has tiles for `isa` (AVX-512 only).
 bool conv_blocked_supported(Isa isa);
@@ -73,7 +75,8 @@ struct DirectTile {
   int64_t ystride;      // floats between two output blocks' planes
   int64_t ystep;        // floats between two outputs (16 along a row; 16 x width down a column)
   const float* bias;    // block 0's 16 biases, read when `first`
-  const float* res;     // when set (and `last`), added after the clamp: laid out as y
+  const float* res;     // when set (and `last`), added after the clamp (res_first: before it): laid out as y
+  bool res_first;
   bool first, last;     // start from the bias (else from y); clamp (else store as is)
   StoreClamp clamp;
 };

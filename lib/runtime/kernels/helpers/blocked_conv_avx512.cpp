@@ -68,8 +68,10 @@ __attribute__((target("avx512f,fma"))) void direct_tile(const DirectTile& t) {
   for (int b = 0; b < B; ++b)
     for (int r = 0; r < R; ++r) {
       const int64_t at = b * t.ystride + r * ystep;
-      __m512 v = t.last ? clamp_avx512(acc[r][b], t.clamp, lo, hi) : acc[r][b];
-      if (t.res) v = _mm512_add_ps(v, _mm512_loadu_ps(t.res + at));
+      __m512 v = acc[r][b];
+      if (t.res && t.res_first) v = _mm512_add_ps(v, _mm512_loadu_ps(t.res + at));
+      if (t.last) v = clamp_avx512(v, t.clamp, lo, hi);
+      if (t.res && !t.res_first) v = _mm512_add_ps(v, _mm512_loadu_ps(t.res + at));
       _mm512_storeu_ps(t.y + at, v);
     }
 }

@@ -46,7 +46,8 @@ ir::Shape logical_input(const KernelContext& ctx, bool dw) {
 }
 
 // The fused residual Add's other operand (input 3, runtime/layout_plan.h),
-// laid out as the output, or null.
+// laid out as the output, or null; with the attribute residual_first the
+// fused activation (the Add's) runs on the sum.
 const float* fused_residual(const KernelContext& ctx, const ir::Shape& out) {
   const ir::Tensor* r = ctx.opt(3);
   if (!r) return nullptr;
@@ -78,7 +79,8 @@ void conv_blocked_f32(KernelContext& ctx) {
     const bool blocked = ctx.in(0).shape().size() == 5;  // else NCHW (logical_input)
     for (int64_t img = 0; img < s.n; ++img)
       conv_blocked_f32({px + img * in_image, blocked}, w, prepared.wt, py + img * mb * out * kChannelBlock,
-                       act ? &act : nullptr, ctx.pool, residual ? residual + img * mb * out * kChannelBlock : nullptr);
+                       act ? &act : nullptr, ctx.pool, residual ? residual + img * mb * out * kChannelBlock : nullptr,
+                       ctx.attrs().get_int("residual_first", 0) != 0);
     return;
   }
   if (residual) ctx.fail("a depthwise convolution takes no fused residual");
