@@ -35,6 +35,8 @@ class ProgramRunner {
   TensorMap run(const TensorMap& inputs) const;
   // Steps that run on the raw NC1HWC2 blocks (element-wise NPU ops).
   size_t steps_on_blocks() const;
+  // Steps run inside a later one (the input normalisation's Sub / Div).
+  size_t steps_fused_away() const;
 
  private:
   const ir::Graph& graph_;
@@ -44,6 +46,13 @@ class ProgramRunner {
   BufferUse use_;
   std::vector<std::unique_ptr<NodeRunner>> runners_;  // per compute step
   std::vector<std::vector<const ir::Tensor*>> constants_;  // per step and node input: a constant, or null
+  // Per step: the node it runs and the buffers it reads (the Program's, but
+  // a fused step's own), and whether it runs inside a later fused step.
+  std::vector<const ir::Node*> nodes_;
+  std::vector<std::vector<int>> inputs_;
+  std::vector<char> fused_away_;
+  std::vector<std::unique_ptr<ir::Node>> fused_nodes_;
+  void fuse_input_normalisation();
 };
 
 }  // namespace rknnc::runtime

@@ -47,6 +47,41 @@ TEST_CASE("every target's Program runs bit-exact to the IR simulator", "[compile
   }
 }
 
+// The input normalisation before the first QuantizeLinear (Sub of a mean,
+// Div by a std, either alone; per channel or one value) runs as one pass in
+// the ProgramRunner, bit-exact to the IR simulator's three ops.
+TEST_CASE("the input normalisation and quantisation run as one step, bit-exact", "[compiler]") {
+  struct Case {
+    std::vector<float> mean, std;
+    ir::Shape shape;
+    size_t fused;
+  };
+  const Case cases[] = {{{0.5f, 0.4f, 0.3f}, {0.2f, 0.25f, 0.3f}, {1, 3, 1, 1}, 2},
+                        {{0.5f, 0.4f, 0.3f}, {}, {3, 1, 1}, 1},
+                        {{}, {0.7f}, {1}, 1},
+                        {{0.45f}, {0.226f}, {}, 2}};
+  for (const Case& c : cases) {
+    test::GraphBuilder b;
+    std::string x = b.input("x", {1, 3, 10, 10});
+    const ir::Shape cs = c.shape.empty() ? ir::Shape{} : c.shape;
+    if (!c.mean.empty()) x = b.node("Sub", {x, b.constant("mean", ir::Tensor::from<float>(c.mean.size() == 1 ? cs : c.shape, c.mean))}, {1, 3, 10, 10});
+    if (!c.std.empty()) x = b.node("Div", {x, b.constant("std", ir::Tensor::from<float>(c.std.size() == 1 ? cs : c.shape, c.std))}, {1, 3, 10, 10});
+    const auto w = b.constant("w", b.random({8, 3, 3, 3}, -0.3f, 0.3f));
+    b.output(b.node("Conv", {x, w}, {1, 8, 10, 10}, {{"pads", std::vector<int64_t>(4, 1)}}));
+    ir::Graph g = b.build();
+    quant::prepare_for_int8(g);
+    const auto sample = [](size_t i) {
+      test::GraphBuilder r(static_cast<uint32_t>(70 + i));
+      return std::vector<ir::Tensor>{r.random({1, 3, 10, 10}, 0.f, 1.f)};
+    };
+    quant::quantize_graph(g, quant::calibrate(g, 4, sample, {}), quant::Method::Channel);
+    std::vector<std::string> warnings;
+    const compiler::Program p = compile_for(g, "rk3588", warnings);
+    CHECK(runtime::ProgramRunner(g, p).steps_fused_away() == c.fused);
+    for (uint32_t seed : {5u, 6u}) run_both_and_compare(g, p, seed);
+  }
+}
+
 // The runner skips unpacking (and packing) bytes no step reads: a plan that
 // puts a buffer over one still to be read must still corrupt what is read.
 TEST_CASE("a memory plan overlapping two live buffers shows up as a wrong result", "[compiler]") {

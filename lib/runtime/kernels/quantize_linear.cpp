@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <limits>
+#include <vector>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -78,6 +80,62 @@ void quantize_linear_f32(KernelContext& ctx) {
 }
 
 RKNNC_KERNEL("QuantizeLinear", ir::DataType::Float32, quantize_linear_f32);
+
+// Input 3 or 4 (a Sub's or Div's constant) per channel (dim 1) of x: one
+// value, or one a channel; empty when absent.
+std::vector<float> channel_operand(const KernelContext& ctx, size_t in, int64_t channels) {
+  const ir::Tensor* t = ctx.opt(in);
+  if (!t) return {};
+  if (t->dtype() != ir::DataType::Float32 || (t->numel() != 1 && t->numel() != channels))
+    ctx.fail("operand {} has {} values for {} channels", in, t->numel(), channels);
+  const float* v = t->data<float>();
+  std::vector<float> out(static_cast<size_t>(channels));
+  for (int64_t c = 0; c < channels; ++c) out[static_cast<size_t>(c)] = v[t->numel() == 1 ? 0 : c];
+  return out;
+}
+
+// rknnc.NormalizeQuantize(x, scale, zero_point, sub, div): QuantizeLinear of
+// (x - sub) / div, sub and div per channel (or one value) and either absent:
+// the input normalisation a conversion puts before the first quantisation,
+// run as one pass by the ProgramRunner instead of three (each value the
+// float Sub, the float Div and quantize_real, as those kernels compute them).
+void normalize_quantize_f32(KernelContext& ctx) {
+  const ir::Tensor& x = ctx.in(0);
+  const LinearQuant q = linear_quant(ctx);
+  const ir::Shape& s = x.shape();
+  if (s.size() < 2 || q.scale.size() != 1) ctx.fail("needs an N,C,... input quantised per tensor");
+  const int64_t channels = s[1], plane = x.numel() / std::max<int64_t>(1, s[0] * channels);
+  const std::vector<float> sub = channel_operand(ctx, 3, channels), div = channel_operand(ctx, 4, channels);
+  ir::Tensor& y = ctx.set_output_unfilled(0, q.zero_point_type, s);
+  const float* px = x.data<float>();
+  auto rows = [&](auto* py) {
+    ctx.pool.parallel_for(s[0] * channels, plane, [&](int64_t b, int64_t e) {
+      constexpr int64_t kChunk = 1024;
+      float v[kChunk];
+      for (int64_t r = b; r < e; ++r) {
+        const int64_t c = r % channels;
+        const bool subtract = !sub.empty(), divide = !div.empty();
+        const float m = subtract ? sub[static_cast<size_t>(c)] : 0.0f, d = divide ? div[static_cast<size_t>(c)] : 1.0f;
+        for (int64_t i0 = 0; i0 < plane; i0 += kChunk) {
+          const int64_t n = std::min(kChunk, plane - i0);
+          const float* xi = px + r * plane + i0;
+          for (int64_t i = 0; i < n; ++i) {
+            float t = xi[i];
+            if (subtract) t = t - m;
+            if (divide) t = t / d;
+            v[i] = t;
+          }
+          quantize_run(v, q.scale[0], q.zero_point[0], py + r * plane + i0, n);
+        }
+      }
+    });
+  };
+  if (q.zero_point_type == ir::DataType::Int8) rows(y.data<int8_t>());
+  else if (q.zero_point_type == ir::DataType::UInt8) rows(y.data<uint8_t>());
+  else ctx.fail("zero point type {} is not supported (int8 or uint8)", ir::dtype_name(q.zero_point_type));
+}
+
+RKNNC_KERNEL("rknnc.NormalizeQuantize", ir::DataType::Float32, normalize_quantize_f32);
 
 }  // namespace
 }  // namespace rknnc::runtime::kernels
