@@ -9,20 +9,15 @@
 
 namespace rknnc::ir {
 
-// Whole cache lines: a vector load or store of 64 bytes that crosses a line
-// costs two accesses (malloc's 16-byte alignment made every AVX-512 access of
-// an activation cross one).
-constexpr std::align_val_t kStorageAlignment{64};
-
 std::byte* Tensor::StorageAllocator::allocate(size_t n) {
-  auto* p = static_cast<std::byte*>(::operator new(n, kStorageAlignment));
+  auto* p = static_cast<std::byte*>(::operator new(n));
   // Weights and activations of megabytes go on 2 MB pages: loading resnet50's
   // 100 MB of weights faulted 25,000 small pages, which cost more than copying them.
   if (n >= size_t{4} * 1024 * 1024) advise_huge_pages(p, n);
   return p;
 }
 
-void Tensor::StorageAllocator::deallocate(std::byte* p, size_t) noexcept { ::operator delete(p, kStorageAlignment); }
+void Tensor::StorageAllocator::deallocate(std::byte* p, size_t) noexcept { ::operator delete(p); }
 
 Tensor::Tensor(DataType dtype, Shape shape) : Tensor(dtype, std::move(shape), true) {}
 
