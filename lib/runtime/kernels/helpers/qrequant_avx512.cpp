@@ -68,9 +68,9 @@ struct NarrowRequant {
   // (the clamp's low end at or above zy, as a fused Relu puts it) a negative
   // sum's output is the low end whatever its product, so it is taken as 0:
   // no sign to restore.
-  template <bool kFloorsNegatives>
+  template <bool kFloorsNegatives, bool kBias = true>
   __attribute__((target("avx512f"))) __m512i apply(__m512i acc) const {
-    const __m512i v = _mm512_add_epi32(acc, bias);
+    const __m512i v = kBias ? _mm512_add_epi32(acc, bias) : acc;
     const __m512i zero = _mm512_setzero_si512();
     if (kFloorsNegatives && folds_zy) {
       const __m512i mag = _mm512_max_epi32(v, zero);
@@ -98,7 +98,7 @@ struct NarrowRequant {
 // clamped as bytes: the clamp lies within int8, so saturating first changes
 // nothing. The packs interleave the four vectors by 128-bit lane; one vpermd
 // puts them back in order.
-template <bool kFloorsNegatives>
+template <bool kFloorsNegatives, bool kBias>
 __attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(const RequantPlan& plan,
                                                                                const ChannelRequant& ch,
                                                                                const int32_t* acc, int64_t n,
@@ -110,10 +110,10 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(
   int64_t i = 0;
   for (; i + 64 <= n; i += 64) {
     const __m512i* a = reinterpret_cast<const __m512i*>(acc + i);
-    const __m512i r0 = rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a)),
-                  r1 = rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a + 1)),
-                  r2 = rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a + 2)),
-                  r3 = rq.apply<kFloorsNegatives>(_mm512_loadu_si512(a + 3));
+    const __m512i r0 = rq.apply<kFloorsNegatives, kBias>(_mm512_loadu_si512(a)),
+                  r1 = rq.apply<kFloorsNegatives, kBias>(_mm512_loadu_si512(a + 1)),
+                  r2 = rq.apply<kFloorsNegatives, kBias>(_mm512_loadu_si512(a + 2)),
+                  r3 = rq.apply<kFloorsNegatives, kBias>(_mm512_loadu_si512(a + 3));
     const __m512i w0 = _mm512_packs_epi32(r0, r1), w1 = _mm512_packs_epi32(r2, r3);
     const __m512i b = _mm512_permutexvar_epi32(lane_order, _mm512_packs_epi16(w0, w1));
     _mm512_storeu_si512(y + i, _mm512_min_epi8(_mm512_max_epi8(b, lo8), hi8));
@@ -121,7 +121,7 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(
   const __m512i lo = _mm512_set1_epi32(plan.clamp.lo), hi = _mm512_set1_epi32(plan.clamp.hi);
   for (; i < n; i += 16) {
     const __mmask16 k = static_cast<__mmask16>(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
-    const __m512i v = rq.apply<kFloorsNegatives>(_mm512_maskz_loadu_epi32(k, acc + i));
+    const __m512i v = rq.apply<kFloorsNegatives, kBias>(_mm512_maskz_loadu_epi32(k, acc + i));
     const __m512i r = _mm512_min_epi32(_mm512_max_epi32(v, lo), hi);
     const __m128i bytes = in_register(_mm512_cvtepi32_epi8(r));
     if (n - i >= 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(y + i), bytes);  // masked stores are slow on Zen 4
@@ -134,9 +134,14 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void requant_narrow_avx512(
 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void requant_row_avx512(
     const RequantPlan& plan, int64_t c, const int32_t* acc, int64_t n, int8_t* y) {
   const ChannelRequant& ch = plan.channel[static_cast<size_t>(c)];
-  if (ch.narrow)
-    return plan.clamp.lo >= plan.zy ? requant_narrow_avx512<true>(plan, ch, acc, n, y)
-                                    : requant_narrow_avx512<false>(plan, ch, acc, n, y);
+  if (ch.narrow) {
+    const bool floors = plan.clamp.lo >= plan.zy;
+    if (ch.bias == 0)  // folded into the sums (fold_narrow_biases), or none
+      return floors ? requant_narrow_avx512<true, false>(plan, ch, acc, n, y)
+                    : requant_narrow_avx512<false, false>(plan, ch, acc, n, y);
+    return floors ? requant_narrow_avx512<true, true>(plan, ch, acc, n, y)
+                  : requant_narrow_avx512<false, true>(plan, ch, acc, n, y);
+  }
   const RoundConsts m = round_consts(ch.mult);
   const __m512i bias = _mm512_set1_epi64(ch.bias), zy = _mm512_set1_epi64(plan.zy),
                 lo = _mm512_set1_epi64(plan.clamp.lo), hi = _mm512_set1_epi64(plan.clamp.hi);

@@ -49,6 +49,20 @@ struct ConvQ8State : PreparedState {
   std::unique_ptr<LaneDepthwise> lanes;  // 2-D depthwise on a CPU with the lane loop
 };
 
+// A narrow channel's bias (acc + bias fits int32) goes into its quad
+// correction, so the tiles hand over acc + bias (modulo 2^32 on the way,
+// exact at the end) and requantisation has an addition fewer per vector.
+void fold_narrow_biases(RequantPlan& plan, std::vector<QuadWeights>& groups, int64_t mg) {
+  for (size_t g = 0; g < groups.size(); ++g)
+    for (int64_t c = 0; c < mg; ++c) {
+      ChannelRequant& ch = plan.channel[g * static_cast<size_t>(mg) + static_cast<size_t>(c)];
+      if (!ch.narrow || ch.bias == 0) continue;
+      int32_t& corr = groups[g].corr[static_cast<size_t>(c)];
+      corr = static_cast<int32_t>(static_cast<uint32_t>(corr) - static_cast<uint32_t>(ch.bias));
+      ch.bias = 0;
+    }
+}
+
 std::unique_ptr<PreparedState> prepare_conv_q8(const KernelContext& ctx) {
   auto st = std::make_unique<ConvQ8State>();
   const ir::Tensor* wt = ctx.opt(1);
@@ -65,6 +79,7 @@ std::unique_ptr<PreparedState> prepare_conv_q8(const KernelContext& ctx) {
     st->lanes = std::make_unique<LaneDepthwise>(pw, m, wt->shape()[2], wt->shape()[3], zx, st->plan);
   if (!(cg == 1 && mg == 1)) {
     for (int64_t g = 0; g < group; ++g) st->groups.push_back(pack_quad_weights(pw + g * mg * k_len, mg, k_len, zx));
+    fold_narrow_biases(st->plan, st->groups, mg);
   }
   st->valid = true;
   return st;
