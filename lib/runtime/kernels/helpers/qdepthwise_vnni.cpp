@@ -78,6 +78,10 @@ __attribute__((target("avx512f"))) inline int32_t* store_kept(int32_t* out, __m5
     return out + 16;
   }
   const uint16_t bits = keep[column];
+  if (bits == 0xFFFF) {  // a vector inside a row (most of them): no compress
+    _mm512_storeu_si512(out, v);
+    return out + 16;
+  }
   _mm512_storeu_si512(out, _mm512_maskz_compress_epi32(static_cast<__mmask16>(bits), v));
   return out + __builtin_popcount(bits);
 }
@@ -113,15 +117,16 @@ __attribute__((target("avx512f,avx512vnni"))) void dw_quad_sums(const uint8_t* p
     const __m512i hi01 = _mm512_permutex2var_epi32(acc[0], pair_hi, acc[1]);
     const __m512i lo23 = _mm512_permutex2var_epi32(acc[2], pair_lo, acc[3]);
     const __m512i hi23 = _mm512_permutex2var_epi32(acc[2], pair_hi, acc[3]);
-    const __m512i ordered[4] = {
-        P == 2 ? lo01 : _mm512_permutex2var_epi64(lo01, quad_lo, lo23),
-        P == 2 ? hi01 : _mm512_permutex2var_epi64(lo01, quad_hi, lo23),
-        P == 2 ? lo23 : _mm512_permutex2var_epi64(hi01, quad_lo, hi23),
-        P == 2 ? hi23 : _mm512_permutex2var_epi64(hi01, quad_hi, hi23)};
-    for (int i = 0; i < 4; ++i) {
-      out = store_kept(out, ordered[i], keep, column);
-      for (column += 16; column >= per_row;) column -= per_row;
-    }
+    // four named stores, not a loop over an array (GCC had spilled it to the stack)
+    auto put = [&](__m512i v) {
+      out = store_kept(out, v, keep, column);
+      column += 16;
+      while (column >= per_row) column -= per_row;
+    };
+    put(P == 2 ? lo01 : _mm512_permutex2var_epi64(lo01, quad_lo, lo23));
+    put(P == 2 ? hi01 : _mm512_permutex2var_epi64(lo01, quad_hi, lo23));
+    put(P == 2 ? lo23 : _mm512_permutex2var_epi64(hi01, quad_lo, hi23));
+    put(P == 2 ? hi23 : _mm512_permutex2var_epi64(hi01, quad_hi, hi23));
   }
 }
 RKNNC_AVX512_DIAGNOSTICS_END
