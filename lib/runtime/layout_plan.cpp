@@ -23,7 +23,7 @@ const std::set<std::string_view> kElementwise = {
     "Selu", "Sigmoid",   "Sign",     "Sin",   "Softplus", "Sqrt",    "Sub",         "Sum",  "Tanh",
     "ThresholdedRelu"};
 
-enum class NodeKind { Plain, Conv, Depthwise, Elementwise, BatchNorm, Concat, MaxPool };
+enum class NodeKind { Plain, Conv, Depthwise, Elementwise, BatchNorm, Concat, MaxPool, GlobalPool };
 
 struct Info {
   NodeKind kind = NodeKind::Plain;
@@ -102,6 +102,12 @@ Info Planner::classify(const ir::Node& n) const {
     info.data = {0};
     return info;
   }
+  if (n.op_type == "GlobalAveragePool") {
+    if (!float4d(n.input(0))) return info;
+    info.kind = NodeKind::GlobalPool;
+    info.data = {0};
+    return info;
+  }
   if (n.op_type == "Concat") {
     const int64_t axis = n.attrs.get_int("axis", 0);
     if (axis != 1 && axis != -3) return info;
@@ -140,7 +146,10 @@ bool Planner::wanted_blocked(const std::string& v, int depth) const {
   if (it == readers_.end() || depth > 8) return false;
   for (const ir::Node* r : it->second) {
     const Info& c = info_.at(r);
-    if (c.kind == NodeKind::Depthwise || (c.kind == NodeKind::Conv && c.blocked)) return true;
+    // a global pool reads its input blocked as cheaply, and its output is one pixel
+    if (c.kind == NodeKind::Depthwise || (c.kind == NodeKind::Conv && c.blocked) ||
+        (c.kind == NodeKind::GlobalPool && c.blocked))
+      return true;
     if (c.kind != NodeKind::Conv && reads_blocked(*r, v) && wanted_blocked(r->outputs[0], depth + 1)) return true;
   }
   return false;
@@ -175,6 +184,7 @@ std::unique_ptr<ir::Node> Planner::rewrite(const ir::Node& n) const {
   if (i.kind == NodeKind::Conv || i.kind == NodeKind::Depthwise) r->op_type = "rknnc.ConvBlocked";
   if (i.kind == NodeKind::BatchNorm) r->op_type = "rknnc.BatchNormalizationBlocked";
   if (i.kind == NodeKind::MaxPool) r->op_type = "rknnc.MaxPoolBlocked";
+  if (i.kind == NodeKind::GlobalPool) r->op_type = "rknnc.GlobalAveragePoolBlocked";
   if (i.kind == NodeKind::Concat) r->attrs.set("axis", int64_t{1});
   return r;
 }

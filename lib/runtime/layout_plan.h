@@ -16,8 +16,10 @@
 //     rknnc.ToBlocked of its output (an RGB stem reads its input as it is);
 //   - element-wise ops whose operands are all blocked values of one shape
 //     (or single numbers) unchanged, on the 5-D tensors: the same values
-//     position by position; BatchNormalization and MaxPool as
-//     rknnc.BatchNormalizationBlocked / rknnc.MaxPoolBlocked; Concat along the
+//     position by position; BatchNormalization, MaxPool and
+//     GlobalAveragePool as rknnc.BatchNormalizationBlocked /
+//     rknnc.MaxPoolBlocked / rknnc.GlobalAveragePoolBlocked (a global pool
+//     counts as a reader that wants its input blocked); Concat along the
 //     channels of blocks (every input a multiple of 16 channels);
 //   - an rknnc.ToPlain node after each blocked value that a graph output or
 //     another op reads, writing the NCHW value under its own name.

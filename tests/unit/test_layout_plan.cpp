@@ -222,6 +222,32 @@ TEST_CASE("a residual Add fused into the conv before it gives the NCHW run's bit
       }
 }
 
+TEST_CASE("a GlobalAveragePool reads a blocked input, the widening conv before it runs blocked", "[kernels][fp32]") {
+  // a classifier's tail: conv 32 -> 80 (wider than its input) on 7x7, then
+  // the pool, Flatten and Gemm read NCHW: the pool now takes the blocks
+  Net n;
+  const auto x = n.b.input("x", {1, 3, 7, 7});
+  const auto a = n.conv(x, 3, 32, 1, {1, 32, 7, 7}, {});
+  const auto c = n.conv(a, 32, 80, 1, {1, 80, 7, 7}, {{"activation", std::string("Relu")}});
+  const auto p = n.b.node("GlobalAveragePool", {c}, {1, 80, 1, 1});
+  n.b.output(n.b.node("Flatten", {p}, {1, 80}));
+  const ir::Graph g = n.b.build();
+  if (runtime::kernels::gemm_isa() == runtime::Isa::Avx512) {
+    std::multiset<std::string> ops;
+    for (const ir::Node* m : runtime::plan_layout(g).nodes) ops.insert(m->op_type);
+    CHECK(ops.count("rknnc.GlobalAveragePoolBlocked") == 1);
+    CHECK(ops.count("rknnc.ConvBlocked") == 2);
+    CHECK(ops.count("rknnc.ToPlain") == 1);  // the pool's one pixel, for the Flatten
+  }
+  test::GraphBuilder inputs(9);
+  const ir::Tensor xv = inputs.random({1, 3, 7, 7});
+  const auto plain = run(g, xv, true), blocked = run(g, xv, false);
+  const ir::Tensor& pt = plain.at(g.outputs[0]);
+  const ir::Tensor& bt = blocked.at(g.outputs[0]);
+  REQUIRE(pt.shape() == bt.shape());
+  CHECK(std::memcmp(pt.raw(), bt.raw(), pt.nbytes()) == 0);
+}
+
 TEST_CASE("a model's node may not name the Executor's own layout ops", "[kernels]") {
   test::GraphBuilder b;
   const auto x = b.input("x", {1, 16, 4, 4});
