@@ -87,6 +87,17 @@ std::map<std::string, ir::Tensor> run(const ir::Graph& g, const ir::Tensor& x, b
   return ex.run({{"x", x}});
 }
 
+// The graph's output from input x (random, seed), run NCHW and blocked: the same bytes.
+void same_bits_both_ways(const ir::Graph& g, uint32_t seed) {
+  test::GraphBuilder inputs(seed);
+  const ir::Tensor x = inputs.random(g.values.at("x").shape);
+  const auto plain = run(g, x, true), blocked = run(g, x, false);
+  const ir::Tensor& p = plain.at(g.outputs[0]);
+  const ir::Tensor& b = blocked.at(g.outputs[0]);
+  REQUIRE(p.shape() == b.shape());
+  CHECK(std::memcmp(p.raw(), b.raw(), p.nbytes()) == 0);
+}
+
 }  // namespace
 
 TEST_CASE("the channel-blocked plan gives the NCHW run's bits", "[kernels][fp32]") {
@@ -176,13 +187,7 @@ TEST_CASE("the direct convolution gives the NCHW kernels' bits on random shapes"
     INFO(what);
     for (const ir::Node* n : runtime::plan_layout(g).nodes)
       direct += n->name == g.nodes[1]->name && n->op_type == "rknnc.ConvBlocked";
-    test::GraphBuilder inputs(static_cast<uint32_t>(i));
-    const ir::Tensor x = inputs.random(g.values.at("x").shape);
-    const auto plain = run(g, x, true), blocked = run(g, x, false);
-    const ir::Tensor& a = plain.at(g.outputs[0]);
-    const ir::Tensor& b = blocked.at(g.outputs[0]);
-    REQUIRE(a.shape() == b.shape());
-    CHECK(std::memcmp(a.raw(), b.raw(), a.nbytes()) == 0);
+    same_bits_both_ways(g, static_cast<uint32_t>(i));
   }
   if (runtime::kernels::gemm_isa() == runtime::Isa::Avx512) CHECK(direct >= 20);
 }
@@ -212,13 +217,7 @@ TEST_CASE("a residual Add fused into the conv before it gives the NCHW run's bit
           const runtime::LayoutPlan plan = runtime::plan_layout(g);
           CHECK(std::none_of(plan.nodes.begin(), plan.nodes.end(), [](const ir::Node* m) { return m->op_type == "Add"; }));
         }
-        test::GraphBuilder inputs(3);
-        const ir::Tensor xv = inputs.random({1, 3, hw, hw});
-        const auto plain = run(g, xv, true), blocked = run(g, xv, false);
-        const ir::Tensor& p = plain.at(g.outputs[0]);
-        const ir::Tensor& q = blocked.at(g.outputs[0]);
-        REQUIRE(p.shape() == q.shape());
-        CHECK(std::memcmp(p.raw(), q.raw(), p.nbytes()) == 0);
+        same_bits_both_ways(g, 3);
       }
 }
 
@@ -239,13 +238,7 @@ TEST_CASE("a GlobalAveragePool reads a blocked input, the widening conv before i
     CHECK(ops.count("rknnc.ConvBlocked") == 2);
     CHECK(ops.count("rknnc.ToPlain") == 1);  // the pool's one pixel, for the Flatten
   }
-  test::GraphBuilder inputs(9);
-  const ir::Tensor xv = inputs.random({1, 3, 7, 7});
-  const auto plain = run(g, xv, true), blocked = run(g, xv, false);
-  const ir::Tensor& pt = plain.at(g.outputs[0]);
-  const ir::Tensor& bt = blocked.at(g.outputs[0]);
-  REQUIRE(pt.shape() == bt.shape());
-  CHECK(std::memcmp(pt.raw(), bt.raw(), pt.nbytes()) == 0);
+  same_bits_both_ways(g, 9);
 }
 
 TEST_CASE("a model's node may not name the Executor's own layout ops", "[kernels]") {
