@@ -334,7 +334,7 @@ void fuse_residual_add(PlanFusion& f, size_t i, const ir::Graph& g) {
 }
 
 // A Relu of a blocked BatchNormalization that only it reads runs inside it,
-// on each chunk of its output while in cache (a pre-activation resnet's
+// on each value as it is computed (a pre-activation resnet's
 // BatchNormalization + Relu before each block: one pass over memory fewer).
 void fuse_batch_norm_relu(PlanFusion& f, size_t i) {
   const ir::Node& relu = *f.plan.nodes[i];
