@@ -6,6 +6,7 @@
 // stride phases, read in place) and the quad product on AVX-512 VNNI or
 // AVX2, band by band of output rows, requantised one channel row at a time.
 #include <algorithm>
+#include <numeric>
 #include <vector>
 
 #include "runtime/kernels/helpers/conv_loops.h"
@@ -121,8 +122,13 @@ void conv_q8_quad(KernelContext& ctx, QuadIsa isa) {
   const int64_t rows = w.out[0] * w.out[1], quad_bytes = (k_len + 3) / 4 * 4;
   const int64_t width = padded ? padded_row(w) : w.out[2];  // pixels a row
   const int64_t threads = ctx.pool.size();
-  const int64_t band = std::clamp<int64_t>(kBandBytes / std::max<int64_t>(quad_bytes * width, 1), 1,
-                                           std::max<int64_t>(rows / (4 * threads), 1));
+  const int64_t fit = std::clamp<int64_t>(kBandBytes / std::max<int64_t>(quad_bytes * width, 1), 1,
+                                          std::max<int64_t>(rows / (4 * threads), 1));
+  // Whole pairs of panels a band where a few rows fewer give them: a band's
+  // odd last panel runs the one-panel tile, at about 2.6x a panel's cost in
+  // a pair (56-pixel rows: 7 rows are 24.5 panels, 4 rows 7 pairs).
+  const int64_t pair_rows = 2 * kQuadPanel / std::gcd(width, 2 * kQuadPanel);
+  const int64_t band = fit >= pair_rows ? fit / pair_rows * pair_rows : fit;
   const int64_t bands = (rows + band - 1) / band;
   const auto pad = static_cast<int8_t>(zx);
   for (int64_t img = 0; img < s.n; ++img)
