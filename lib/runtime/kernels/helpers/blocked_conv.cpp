@@ -44,11 +44,13 @@ std::vector<Span> spans(const Window& w, int d) {
   return out;
 }
 
+// Whether the window pads its rows or columns.
+bool padded_2d(const Window& w) { return w.pad_begin[1] || w.pad_begin[2] || w.pad_end[1] || w.pad_end[2]; }
+
 // A 1x1 stride-1 window without padding reads pixel p for output p: its
 // plane is one long row, so tiles run across the rows.
 Window flattened(const Window& w) {
-  bool flat = w.kernel[1] == 1 && w.kernel[2] == 1 && w.stride[1] == 1 && w.stride[2] == 1;
-  for (int d = 1; d < 3; ++d) flat = flat && w.pad_begin[d] == 0 && w.pad_end[d] == 0;
+  const bool flat = w.kernel[1] == 1 && w.kernel[2] == 1 && w.stride[1] == 1 && w.stride[2] == 1 && !padded_2d(w);
   if (!flat) return w;
   Window f = w;
   f.in = {1, 1, w.in[1] * w.in[2]};
@@ -251,8 +253,7 @@ void run_band(const Layer& L, int64_t b0, int64_t nb, const Band& band, int64_t 
 // has all its taps: a padding tap adds w * 0, as the NCHW gemm's do).
 bool gathers(const Window& w, bool blocked) {
   if (!blocked || w.in[0] != 1 || w.out[0] != 1 || w.kernel[0] != 1) return false;
-  const bool padded = w.pad_begin[1] || w.pad_begin[2] || w.pad_end[1] || w.pad_end[2];
-  if (w.kernel[1] == 1 && w.kernel[2] == 1) return !padded && (w.stride[1] > 1 || w.stride[2] > 1);
+  if (w.kernel[1] == 1 && w.kernel[2] == 1) return !padded_2d(w) && (w.stride[1] > 1 || w.stride[2] > 1);
   return w.out[2] < 14;
 }
 
@@ -292,9 +293,8 @@ void conv_blocked_f32(const ConvImage& in, const Window& window, const BlockedWe
   const bool gathered = gathers(window, in.blocked);
   thread_local std::vector<float> own_copy;
   std::vector<float>& copy = own_copy;  // the calling thread's: the workers' tiles read it through this reference
-  const bool padded = window.pad_begin[1] || window.pad_begin[2] || window.pad_end[1] || window.pad_end[2];
   Layer L{flattened(window), wt, in, y, residual, residual_first, act, store_clamp(act), 0, 0, 0, 0, 0, gathered};
-  if (gathered && padded) {
+  if (gathered && padded_2d(window)) {
     L.w = padded_copy(in.x, channel_blocks(wt.c), window, copy, pool);
     L.in.x = copy.data();
   }
