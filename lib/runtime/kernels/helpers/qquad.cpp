@@ -49,7 +49,18 @@ void pack_panel_scalar(const Row& row, int64_t k, int64_t p, int64_t panel, int6
 }
 
 #if defined(__SSE2__)
-// Four rows of 16 pixels, transposed to 16 quads (four 16-byte stores).
+// Four rows of 16 pixels (a quad's bytes), transposed to 16 quads: four
+// 16-byte stores at dst.
+inline void store_quads_sse2(__m128i a, __m128i b, __m128i c, __m128i d, uint8_t* dst) {
+  const __m128i ab_lo = _mm_unpacklo_epi8(a, b), ab_hi = _mm_unpackhi_epi8(a, b);
+  const __m128i cd_lo = _mm_unpacklo_epi8(c, d), cd_hi = _mm_unpackhi_epi8(c, d);
+  __m128i* o = reinterpret_cast<__m128i*>(dst);
+  _mm_storeu_si128(o, _mm_unpacklo_epi16(ab_lo, cd_lo));
+  _mm_storeu_si128(o + 1, _mm_unpackhi_epi16(ab_lo, cd_lo));
+  _mm_storeu_si128(o + 2, _mm_unpacklo_epi16(ab_hi, cd_hi));
+  _mm_storeu_si128(o + 3, _mm_unpackhi_epi16(ab_hi, cd_hi));
+}
+
 template <typename Row>
 void pack_panel_sse2(const Row& row_at, int64_t k, int64_t panel, int64_t quads, uint8_t* dst) {
   const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80));
@@ -57,16 +68,8 @@ void pack_panel_sse2(const Row& row_at, int64_t k, int64_t panel, int64_t quads,
     return r < k ? _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row_at(r) + panel * kQuadPanel)), flip)
                  : _mm_setzero_si128();
   };
-  for (int64_t q = 0; q < quads; ++q) {
-    const __m128i a = row(4 * q), b = row(4 * q + 1), c = row(4 * q + 2), d = row(4 * q + 3);
-    const __m128i ab_lo = _mm_unpacklo_epi8(a, b), ab_hi = _mm_unpackhi_epi8(a, b);
-    const __m128i cd_lo = _mm_unpacklo_epi8(c, d), cd_hi = _mm_unpackhi_epi8(c, d);
-    __m128i* o = reinterpret_cast<__m128i*>(dst + q * 4 * kQuadPanel);
-    _mm_storeu_si128(o, _mm_unpacklo_epi16(ab_lo, cd_lo));
-    _mm_storeu_si128(o + 1, _mm_unpackhi_epi16(ab_lo, cd_lo));
-    _mm_storeu_si128(o + 2, _mm_unpacklo_epi16(ab_hi, cd_hi));
-    _mm_storeu_si128(o + 3, _mm_unpackhi_epi16(ab_hi, cd_hi));
-  }
+  for (int64_t q = 0; q < quads; ++q)
+    store_quads_sse2(row(4 * q), row(4 * q + 1), row(4 * q + 2), row(4 * q + 3), dst + q * 4 * kQuadPanel);
 }
 #endif
 
@@ -101,8 +104,8 @@ __attribute__((target("avx512f,avx512bw"))) void pack_4_panels_avx512(const Row&
   }
 }
 // The last, partial panel (n < 16 pixels of each row readable): the SSE2
-// transpose on masked loads, the missing pixels 0 (the scalar loop had been
-// most of the packing of 56-pixel rows' bands).
+// transpose (store_quads_sse2) on masked loads, the missing pixels 0 (the
+// scalar loop had been most of the packing of 56-pixel rows' bands).
 template <typename Row>
 __attribute__((target("avx512f,avx512bw,avx512vl"))) void pack_partial_panel_avx512(const Row& row_at, int64_t k,
                                                                                   int64_t panel, int64_t n,
@@ -116,13 +119,7 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void pack_partial_panel_avx
       v[j] = r < k ? _mm_maskz_mov_epi8(valid, _mm_xor_si128(_mm_maskz_loadu_epi8(valid, row_at(r) + panel * kQuadPanel), flip))
                    : _mm_setzero_si128();
     }
-    const __m128i ab_lo = _mm_unpacklo_epi8(v[0], v[1]), ab_hi = _mm_unpackhi_epi8(v[0], v[1]);
-    const __m128i cd_lo = _mm_unpacklo_epi8(v[2], v[3]), cd_hi = _mm_unpackhi_epi8(v[2], v[3]);
-    __m128i* o = reinterpret_cast<__m128i*>(dst + q * 4 * kQuadPanel);
-    _mm_storeu_si128(o, _mm_unpacklo_epi16(ab_lo, cd_lo));
-    _mm_storeu_si128(o + 1, _mm_unpackhi_epi16(ab_lo, cd_lo));
-    _mm_storeu_si128(o + 2, _mm_unpacklo_epi16(ab_hi, cd_hi));
-    _mm_storeu_si128(o + 3, _mm_unpackhi_epi16(ab_hi, cd_hi));
+    store_quads_sse2(v[0], v[1], v[2], v[3], dst + q * 4 * kQuadPanel);
   }
 }
 RKNNC_AVX512_DIAGNOSTICS_END
