@@ -67,16 +67,19 @@ void quantize_into(const float* x, const LinearQuant& q, T* y, int64_t n, Thread
   });
 }
 
+// fill(y's data) as int8_t* or uint8_t*, as the zero point's type is.
+template <typename Fill>
+void with_quantized_output(const KernelContext& ctx, const LinearQuant& q, ir::Tensor& y, Fill fill) {
+  if (q.zero_point_type == ir::DataType::Int8) fill(y.data<int8_t>());
+  else if (q.zero_point_type == ir::DataType::UInt8) fill(y.data<uint8_t>());
+  else ctx.fail("zero point type {} is not supported (int8 or uint8)", ir::dtype_name(q.zero_point_type));
+}
+
 void quantize_linear_f32(KernelContext& ctx) {
   const ir::Tensor& x = ctx.in(0);
   const LinearQuant q = linear_quant(ctx);
   ir::Tensor& y = ctx.set_output_unfilled(0, q.zero_point_type, x.shape());
-  if (q.zero_point_type == ir::DataType::Int8)
-    quantize_into(x.data<float>(), q, y.data<int8_t>(), x.numel(), ctx.pool);
-  else if (q.zero_point_type == ir::DataType::UInt8)
-    quantize_into(x.data<float>(), q, y.data<uint8_t>(), x.numel(), ctx.pool);
-  else
-    ctx.fail("zero point type {} is not supported (int8 or uint8)", ir::dtype_name(q.zero_point_type));
+  with_quantized_output(ctx, q, y, [&](auto* py) { quantize_into(x.data<float>(), q, py, x.numel(), ctx.pool); });
 }
 
 RKNNC_KERNEL("QuantizeLinear", ir::DataType::Float32, quantize_linear_f32);
@@ -108,13 +111,13 @@ void normalize_quantize_f32(KernelContext& ctx) {
   const std::vector<float> sub = channel_operand(ctx, 3, channels), div = channel_operand(ctx, 4, channels);
   ir::Tensor& y = ctx.set_output_unfilled(0, q.zero_point_type, s);
   const float* px = x.data<float>();
-  auto rows = [&](auto* py) {
+  const bool subtract = !sub.empty(), divide = !div.empty();
+  with_quantized_output(ctx, q, y, [&](auto* py) {
     ctx.pool.parallel_for(s[0] * channels, plane, [&](int64_t b, int64_t e) {
       constexpr int64_t kChunk = 1024;
       float v[kChunk];
       for (int64_t r = b; r < e; ++r) {
         const int64_t c = r % channels;
-        const bool subtract = !sub.empty(), divide = !div.empty();
         const float m = subtract ? sub[static_cast<size_t>(c)] : 0.0f, d = divide ? div[static_cast<size_t>(c)] : 1.0f;
         for (int64_t i0 = 0; i0 < plane; i0 += kChunk) {
           const int64_t n = std::min(kChunk, plane - i0);
@@ -129,10 +132,7 @@ void normalize_quantize_f32(KernelContext& ctx) {
         }
       }
     });
-  };
-  if (q.zero_point_type == ir::DataType::Int8) rows(y.data<int8_t>());
-  else if (q.zero_point_type == ir::DataType::UInt8) rows(y.data<uint8_t>());
-  else ctx.fail("zero point type {} is not supported (int8 or uint8)", ir::dtype_name(q.zero_point_type));
+  });
 }
 
 RKNNC_KERNEL("rknnc.NormalizeQuantize", ir::DataType::Float32, normalize_quantize_f32);
